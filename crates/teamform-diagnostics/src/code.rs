@@ -1,0 +1,145 @@
+//! The registry of diagnostic codes: each code's name, default severity, summary and
+//! documentation (`teamform explain CODE`). Codes are stable: a code is never reused.
+
+use crate::Severity;
+
+/// The documentation of one code.
+#[derive(Debug)]
+pub struct CodeDoc {
+    /// The code, `TF` and four digits.
+    pub code: &'static str,
+    /// A kebab-case name.
+    pub name: &'static str,
+    /// The default severity.
+    pub severity: Severity,
+    /// One line saying what the check finds.
+    pub summary: &'static str,
+    /// The full documentation in Markdown, with the sections What it does, Why is this bad,
+    /// Example and Fix.
+    pub doc: &'static str,
+}
+
+macro_rules! codes {
+    ($($variant:ident = $code:literal, $name:literal, $sev:ident, $summary:literal;)*) => {
+        /// A stable diagnostic code.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code {
+            $(
+                #[doc = $summary]
+                $variant,
+            )*
+        }
+
+        /// Every code's documentation, in code order.
+        pub static CODES: &[CodeDoc] = &[
+            $(CodeDoc {
+                code: $code,
+                name: $name,
+                severity: Severity::$sev,
+                summary: $summary,
+                doc: include_str!(concat!("../docs/", $code, ".md")),
+            },)*
+        ];
+
+        impl Code {
+            /// All codes, in order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+        }
+    };
+}
+
+codes! {
+    TomlSyntax = "TF0001", "toml-syntax", Error, "the file is not valid TOML";
+    UnknownField = "TF0002", "unknown-field", Error, "a field or table that the policy language does not have";
+    WrongType = "TF0003", "wrong-type", Error, "a value of the wrong type";
+    InvalidValue = "TF0004", "invalid-value", Error, "a value outside the allowed set or range";
+    DuplicateDefinition = "TF0005", "duplicate-definition", Error, "a key defined twice, in one file or across files";
+    MissingField = "TF0006", "missing-field", Error, "a required field is missing";
+    UnreadableFile = "TF0007", "unreadable-file", Error, "a policy file could not be read";
+    NoPolicyFiles = "TF0008", "no-policy-files", Error, "the policy directory holds no policy file";
+    MissingPortal = "TF0100", "missing-portal", Error, "no `[portal]` table";
+    DuplicatePortal = "TF0101", "duplicate-portal", Error, "more than one `[portal]` table";
+    UnknownTeam = "TF0102", "unknown-team", Error, "a reference to a team that is not defined";
+    UnknownRole = "TF0103", "unknown-role", Error, "a reference to a role that is not defined";
+    UnknownUser = "TF0104", "unknown-user", Error, "a reference to a user that is not defined";
+    DuplicateName = "TF0105", "duplicate-name", Error, "two teams or two roles with the same portal name";
+    TeamCycle = "TF0106", "team-cycle", Error, "the team tree has a cycle";
+    MissingPrimaryTeam = "TF0107", "missing-primary-team", Error, "a user without a primary team";
+    PrimaryTeamRepeated = "TF0108", "primary-team-repeated", Error, "a primary team also listed as an additional team";
+    InvalidEmail = "TF0109", "invalid-email", Error, "a user key that is not an email address";
+    EditWiderThanView = "TF0110", "edit-wider-than-view", Error, "a role may edit records it cannot view";
+    TierCannotPartition = "TF0111", "tier-cannot-partition", Error, "an asset type that the portal's tiers cannot partition";
+    TooFewSuperAdmins = "TF0112", "too-few-super-admins", Error, "fewer super admins than `min_super_admins`";
+    TooManySuperAdmins = "TF0113", "too-many-super-admins", Error, "more super admins than `max_super_admins`";
+    SeatsOverCapacity = "TF0114", "seats-over-capacity", Error, "more users on a seat than the portal has";
+    UnknownSeat = "TF0115", "unknown-seat", Error, "a seat the portal does not have";
+    UnassignedAsset = "TF0116", "unassigned-asset", Warning, "an asset partitioned to no team, visible to every team";
+    UnusedRole = "TF0117", "unused-role", Warning, "a role that no user holds";
+    EmptyTeam = "TF0118", "empty-team", Warning, "a team with no members and no child teams";
+    AccessExpired = "TF0119", "access-expired", Error, "a user whose access expired and must be removed";
+    DenyRule = "TF0120", "deny-rule", Error, "a custom deny rule of the guardrails is broken";
+    MissingRole = "TF0121", "missing-role", Error, "a user without a role who is not a super admin";
+    ToolActionPrerequisite = "TF0122", "tool-action-prerequisite", Error, "a tool action without the action it needs";
+    UnknownAsset = "TF0123", "unknown-asset", Error, "a reference to an asset that is not defined";
+}
+
+impl Code {
+    /// This code's documentation.
+    pub fn doc(self) -> &'static CodeDoc {
+        &CODES[self as usize]
+    }
+
+    /// The code as written, `TF` and four digits.
+    pub fn as_str(self) -> &'static str {
+        self.doc().code
+    }
+
+    /// Looks a code up by its text (`TF0102`, case-insensitive) or its name (`unknown-team`).
+    pub fn parse(text: &str) -> Option<Code> {
+        Code::ALL.iter().copied().find(|c| {
+            let d = c.doc();
+            d.code.eq_ignore_ascii_case(text) || d.name == text
+        })
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_documented_with_all_sections() {
+        for doc in CODES {
+            for section in ["## What it does", "## Why is this bad", "## Example", "## Fix"] {
+                assert!(
+                    doc.doc.contains(section),
+                    "{} lacks the section `{section}`",
+                    doc.code
+                );
+            }
+            assert!(doc.doc.starts_with(&format!("# {} ", doc.code)), "{}", doc.code);
+        }
+    }
+
+    #[test]
+    fn codes_are_unique_and_in_order() {
+        let mut seen: Vec<&str> = CODES.iter().map(|d| d.code).collect();
+        let sorted = {
+            let mut s = seen.clone();
+            s.sort_unstable();
+            s
+        };
+        assert_eq!(seen, sorted);
+        seen.dedup();
+        assert_eq!(seen.len(), CODES.len());
+        assert_eq!(Code::parse("tf0102"), Some(Code::UnknownTeam));
+        assert_eq!(Code::parse("team-cycle"), Some(Code::TeamCycle));
+        assert_eq!(Code::parse("TF9999"), None);
+    }
+}

@@ -1,0 +1,17 @@
+//! The policy language as typed data: every `*.toml` file under a policy directory is parsed
+//! (in parallel), read into typed entities that keep the span of every value, and merged into
+//! one [`Policy`].
+//!
+//! Loading never fails: it returns the policy together with the diagnostics found on the way
+//! (syntax errors, unknown fields, wrong types, duplicate definitions). Only [`load_dir`] does
+//! I/O; [`load_sources`] is pure, so editors can load unsaved buffers.
+
+mod load;
+mod merge;
+mod read;
+mod types;
+mod vocab;
+
+pub use load::{LoadResult, discover, load_dir, load_sources};
+pub use types::*;
+pub use vocab::*;

@@ -1,0 +1,199 @@
+//! Finding, reading and parsing the policy files. Only [`load_dir`] and [`discover`] touch the
+//! file system; [`load_sources`] works on text already in memory.
+
+use crate::merge::merge;
+use crate::read::{Reader, read_document};
+use crate::types::Policy;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use teamform_diagnostics::{Code, Diagnostic, FileId, SourceFile, SourceMap, Span};
+
+/// A loaded policy: the merged model, the files it came from and the problems found.
+#[derive(Debug, Default)]
+pub struct LoadResult {
+    /// The merged policy (as complete as the files allowed).
+    pub policy: Policy,
+    /// The files, addressed by the spans in `policy` and `diagnostics`.
+    pub sources: SourceMap,
+    /// The problems found while loading.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Lists the `*.toml` files under `dir`, recursively, in a stable (sorted) order. Hidden
+/// entries (starting with `.`) are skipped, and symbolic links to directories are not
+/// followed, so that a link cannot lead outside the policy or into a loop.
+pub fn discover(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        let mut entries: Vec<_> = std::fs::read_dir(&current)?.collect::<Result<_, _>>()?;
+        entries.sort_by_key(|e| e.file_name());
+        let mut subdirs = Vec::new();
+        for entry in entries {
+            let name = entry.file_name();
+            if name.to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let file_type = entry.file_type()?;
+            let path = entry.path();
+            if file_type.is_dir() {
+                subdirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "toml")
+                && (file_type.is_file() || path.is_file())
+            {
+                out.push(path);
+            }
+        }
+        stack.extend(subdirs.into_iter().rev());
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Loads every policy file under `dir`. Problems reading the files are diagnostics too.
+pub fn load_dir(dir: &Path) -> LoadResult {
+    let mut sources = SourceMap::new();
+    let mut early = Vec::new();
+    match discover(dir) {
+        Ok(paths) => {
+            let read: Vec<_> = paths
+                .par_iter()
+                .map(|p| (p, std::fs::read(p)))
+                .collect();
+            for (path, bytes) in read {
+                let shown = path.display().to_string();
+                match bytes {
+                    Ok(bytes) => match decode(bytes) {
+                        Ok(text) => {
+                            sources.add(SourceFile::new(shown, text));
+                        }
+                        Err((text, bad)) => {
+                            let id = sources.add(SourceFile::new(shown.clone(), text));
+                            early.push(
+                                Diagnostic::new(
+                                    Code::UnreadableFile,
+                                    format!("`{shown}` is not valid UTF-8"),
+                                )
+                                .primary(Span::new(id, bad..bad + 1), "invalid byte here")
+                                .help("save the file as UTF-8"),
+                            );
+                        }
+                    },
+                    Err(e) => early.push(
+                        Diagnostic::new(
+                            Code::UnreadableFile,
+                            format!("cannot read `{shown}`: {}", io_reason(&e)),
+                        )
+                        .help("check the file's permissions"),
+                    ),
+                }
+            }
+        }
+        Err(e) => early.push(
+            Diagnostic::new(
+                Code::UnreadableFile,
+                format!(
+                    "cannot read the policy directory `{}`: {}",
+                    dir.display(),
+                    io_reason(&e)
+                ),
+            )
+            .help("pass the directory holding the policy files with `--policies DIR`"),
+        ),
+    }
+    let unreadable: Vec<FileId> = early
+        .iter()
+        .filter_map(|d| d.main_span().map(|s| s.file))
+        .collect();
+    let mut result = load_sources_skipping(sources, &unreadable);
+    if result.sources.is_empty() && early.is_empty() {
+        result.diagnostics.push(
+            Diagnostic::new(
+                Code::NoPolicyFiles,
+                format!("no policy files (`*.toml`) in `{}`", dir.display()),
+            )
+            .help("write a `portal.toml` with a `[portal]` table, or pass `--policies DIR`"),
+        );
+    }
+    early.append(&mut result.diagnostics);
+    result.diagnostics = early;
+    result
+}
+
+/// The text of a file: a UTF-8 BOM is dropped; invalid UTF-8 gives the lossy text and the
+/// offset of the first bad byte.
+fn decode(mut bytes: Vec<u8>) -> Result<String, (String, usize)> {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let bad = e.utf8_error().valid_up_to();
+        (String::from_utf8_lossy(e.as_bytes()).into_owned(), bad)
+    })
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string().to_lowercase(),
+    }
+}
+
+/// Parses and merges files already in memory. Pure: the same sources give the same result.
+pub fn load_sources(sources: SourceMap) -> LoadResult {
+    load_sources_skipping(sources, &[])
+}
+
+fn load_sources_skipping(sources: SourceMap, skip: &[FileId]) -> LoadResult {
+    let files: Vec<(FileId, &SourceFile)> = sources.iter().collect();
+    let fragments: Vec<(Policy, Vec<Diagnostic>)> = files
+        .par_iter()
+        .map(|(id, file)| {
+            if skip.contains(id) {
+                (Policy::default(), Vec::new())
+            } else {
+                parse_file(*id, &file.text)
+            }
+        })
+        .collect();
+    let (policy, diagnostics) = merge(fragments);
+    LoadResult {
+        policy,
+        sources,
+        diagnostics,
+    }
+}
+
+/// Parses one file into a policy fragment. A file with syntax errors still contributes what
+/// could be recovered (so that other files' references to it resolve), but only its syntax
+/// errors are reported, since the rest would mostly be echoes of them.
+pub(crate) fn parse_file(file: FileId, text: &str) -> (Policy, Vec<Diagnostic>) {
+    let (doc, errors) = toml::de::DeTable::parse_recoverable(text);
+    let mut diags = Vec::new();
+    let fragment = {
+        let mut reader = Reader {
+            file,
+            diags: &mut diags,
+        };
+        read_document(&mut reader, doc.get_ref())
+    };
+    if errors.is_empty() {
+        return (fragment, diags);
+    }
+    let syntax = errors
+        .iter()
+        .map(|e| {
+            let range = e.span().unwrap_or(0..0);
+            let range = if range.is_empty() {
+                range.start..(range.start + 1).min(text.len().max(range.start))
+            } else {
+                range
+            };
+            Diagnostic::new(Code::TomlSyntax, e.message().trim().to_string())
+                .primary(Span::new(file, range), "here")
+                .help("fix the TOML syntax; see https://toml.io/en/v1.0.0")
+        })
+        .collect();
+    (fragment, syntax)
+}

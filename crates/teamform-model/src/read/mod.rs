@@ -1,0 +1,238 @@
+//! Reading one parsed TOML document into typed entities, reporting every value that does not
+//! fit the language and carrying on with the rest.
+
+mod entities;
+mod role;
+
+pub(crate) use entities::read_document;
+
+use crate::types::{Date, Sp};
+use std::ops::Range;
+use teamform_diagnostics::{Code, Diagnostic, FileId, Span, did_you_mean};
+use toml::Spanned;
+use toml::de::{DeString, DeTable, DeValue};
+
+/// A spanned TOML value.
+pub(crate) type Value<'i> = Spanned<DeValue<'i>>;
+
+/// Reads values of one file, collecting diagnostics.
+pub(crate) struct Reader<'d> {
+    pub file: FileId,
+    pub diags: &'d mut Vec<Diagnostic>,
+}
+
+/// What a TOML value is, for messages.
+fn kind_of(v: &DeValue<'_>) -> &'static str {
+    match v {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+impl Reader<'_> {
+    pub fn span(&self, range: Range<usize>) -> Span {
+        Span::new(self.file, range)
+    }
+
+    fn wrong_type(&mut self, v: &Value<'_>, what: &str, expected: &str) {
+        let found = kind_of(v.get_ref());
+        self.diags.push(
+            Diagnostic::new(
+                Code::WrongType,
+                format!("{what} must be {expected}, found {found}"),
+            )
+            .primary(self.span(v.span()), format!("expected {expected}")),
+        );
+    }
+
+    pub fn table<'a, 'i>(&mut self, v: &'a Value<'i>, what: &str) -> Option<&'a DeTable<'i>> {
+        match v.get_ref() {
+            DeValue::Table(t) => Some(t),
+            _ => {
+                self.wrong_type(v, what, "a table");
+                None
+            }
+        }
+    }
+
+    pub fn string(&mut self, v: &Value<'_>, what: &str) -> Option<Sp<String>> {
+        match v.get_ref() {
+            DeValue::String(s) => Some(Sp::new(s.to_string(), self.span(v.span()))),
+            _ => {
+                self.wrong_type(v, what, "a string");
+                None
+            }
+        }
+    }
+
+    pub fn bool(&mut self, v: &Value<'_>, what: &str) -> Option<Sp<bool>> {
+        match v.get_ref() {
+            DeValue::Boolean(b) => Some(Sp::new(*b, self.span(v.span()))),
+            _ => {
+                self.wrong_type(v, what, "a boolean (`true` or `false`)");
+                None
+            }
+        }
+    }
+
+    pub fn count(&mut self, v: &Value<'_>, what: &str) -> Option<Sp<u32>> {
+        let parsed = match v.get_ref() {
+            DeValue::Integer(i) => i64::from_str_radix(i.as_str().replace('_', "").trim_start_matches(['+']), i.radix()).ok(),
+            _ => {
+                self.wrong_type(v, what, "a whole number");
+                return None;
+            }
+        };
+        match parsed.and_then(|n| u32::try_from(n).ok()) {
+            Some(n) => Some(Sp::new(n, self.span(v.span()))),
+            None => {
+                self.invalid(v, what, "must be a whole number from 0 to 4294967295", None);
+                None
+            }
+        }
+    }
+
+    pub fn ratio(&mut self, v: &Value<'_>, what: &str) -> Option<Sp<f64>> {
+        let parsed = match v.get_ref() {
+            DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
+            DeValue::Integer(i) => i.as_str().replace('_', "").parse::<f64>().ok(),
+            _ => {
+                self.wrong_type(v, what, "a number");
+                return None;
+            }
+        };
+        match parsed {
+            Some(x) if (0.0..=1.0).contains(&x) => Some(Sp::new(x, self.span(v.span()))),
+            _ => {
+                self.invalid(v, what, "must be a number from 0 to 1", None);
+                None
+            }
+        }
+    }
+
+    pub fn date(&mut self, v: &Value<'_>, what: &str) -> Option<Sp<Date>> {
+        match v.get_ref() {
+            DeValue::Datetime(dt) if dt.time.is_none() && dt.offset.is_none() => {
+                let d = dt.date?;
+                Some(Sp::new(
+                    Date {
+                        year: d.year,
+                        month: d.month,
+                        day: d.day,
+                    },
+                    self.span(v.span()),
+                ))
+            }
+            DeValue::Datetime(_) => {
+                self.invalid(v, what, "must be a date without a time, such as `2027-03-31`", None);
+                None
+            }
+            _ => {
+                self.wrong_type(v, what, "a date such as `2027-03-31`");
+                None
+            }
+        }
+    }
+
+    pub fn array<'a, 'i>(&mut self, v: &'a Value<'i>, what: &str) -> Option<&'a [Value<'i>]> {
+        match v.get_ref() {
+            DeValue::Array(items) => Some(items),
+            _ => {
+                self.wrong_type(v, what, "an array");
+                None
+            }
+        }
+    }
+
+    pub fn strings(&mut self, v: &Value<'_>, what: &str) -> Vec<Sp<String>> {
+        match v.get_ref() {
+            DeValue::Array(items) => items
+                .iter()
+                .filter_map(|item| self.string(item, &format!("each item of {what}")))
+                .collect(),
+            _ => {
+                self.wrong_type(v, what, "an array of strings");
+                Vec::new()
+            }
+        }
+    }
+
+    /// Reads a keyword from a closed vocabulary, suggesting the nearest one on a typo.
+    pub fn keyword<K>(
+        &mut self,
+        v: &Value<'_>,
+        what: &str,
+        parse: fn(&str) -> Option<K>,
+        names: &[&'static str],
+    ) -> Option<Sp<K>> {
+        let text = self.string(v, what)?;
+        match parse(&text.value) {
+            Some(k) => Some(Sp::new(k, text.span)),
+            None => {
+                let allowed = names
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let suggestion = did_you_mean(&text.value, names.iter().copied());
+                let help = match suggestion {
+                    Some(s) => format!("did you mean `{s}`? allowed values: {allowed}"),
+                    None => format!("allowed values: {allowed}"),
+                };
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        format!("`{}` is not a valid value for {what}", text.value),
+                    )
+                    .primary(text.span, "not allowed here")
+                    .help(help),
+                );
+                None
+            }
+        }
+    }
+
+    pub fn invalid(&mut self, v: &Value<'_>, what: &str, rule: &str, help: Option<String>) {
+        let mut d = Diagnostic::new(Code::InvalidValue, format!("{what} {rule}"))
+            .primary(self.span(v.span()), "invalid value");
+        if let Some(h) = help {
+            d = d.help(h);
+        }
+        self.diags.push(d);
+    }
+
+    pub fn unknown_field(&mut self, key: &Spanned<DeString<'_>>, context: &str, allowed: &[&str]) {
+        let name = key.get_ref();
+        let mut d = Diagnostic::new(
+            Code::UnknownField,
+            format!("unknown field `{name}` in {context}"),
+        )
+        .primary(self.span(key.span()), "unknown field");
+        let listed = allowed
+            .iter()
+            .map(|a| format!("`{a}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        d = d.help(match did_you_mean(name, allowed.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("the fields of {context} are {listed}"),
+        });
+        self.diags.push(d);
+    }
+
+    pub fn missing(&mut self, span: Span, context: &str, field: &str, example: &str) {
+        self.diags.push(
+            Diagnostic::new(
+                Code::MissingField,
+                format!("{context} has no `{field}`"),
+            )
+            .primary(span, format!("`{field}` is required"))
+            .help(format!("add `{field} = {example}`")),
+        );
+    }
+}

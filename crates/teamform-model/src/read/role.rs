@@ -1,0 +1,150 @@
+//! Reading a `[role.KEY]` table: CRM object scopes, tool actions and account permissions.
+
+use super::{Reader, Value};
+use crate::types::*;
+use crate::vocab::*;
+
+const ROLE: &[&str] = &[
+    "name",
+    "description",
+    "id",
+    "previously",
+    "crm",
+    "tools",
+    "account",
+];
+const CRM_FIELDS: &[&str] = &["view", "edit", "delete"];
+
+pub(super) fn read_role(r: &mut Reader<'_>, key: Sp<String>, value: &Value<'_>) -> Option<Role> {
+    let context = format!("role `{}`", key.value);
+    let table = r.table(value, &context)?;
+    let mut role = Role {
+        span: r.span(value.span()),
+        key,
+        name: None,
+        description: None,
+        id: None,
+        previously: None,
+        crm: Vec::new(),
+        tools: Vec::new(),
+        account: Vec::new(),
+    };
+    for (k, v) in table.iter() {
+        let name: &str = k.get_ref().as_ref();
+        let what = format!("`{name}` of {context}");
+        match name {
+            "name" => role.name = r.string(v, &what),
+            "description" => role.description = r.string(v, &what),
+            "id" => role.id = r.string(v, &what),
+            "previously" => role.previously = r.string(v, &what),
+            "crm" => read_crm(r, v, &context, &mut role.crm),
+            "tools" => read_tools(r, v, &context, &mut role.tools),
+            "account" => read_account(r, v, &context, &mut role.account),
+            _ => r.unknown_field(k, &context, ROLE),
+        }
+    }
+    if role.name.is_none() {
+        r.missing(role.span, &context, "name", "\"Sales Rep\"");
+    }
+    Some(role)
+}
+
+fn read_crm(r: &mut Reader<'_>, v: &Value<'_>, context: &str, out: &mut Vec<CrmGrant>) {
+    let Some(objects) = r.table(v, &format!("`crm` of {context}")) else {
+        return;
+    };
+    let object_names: Vec<&'static str> = CrmObject::names().collect();
+    let scope_names: Vec<&'static str> = Scope::names().collect();
+    for (ok, ov) in objects.iter() {
+        let Some(object) = CrmObject::parse(ok.get_ref()) else {
+            r.unknown_field(ok, &format!("`crm` of {context}"), &object_names);
+            continue;
+        };
+        let here = format!("`crm.{object}` of {context}");
+        let Some(table) = r.table(ov, &here) else {
+            continue;
+        };
+        let mut grant = CrmGrant {
+            object,
+            span: r.span(ov.span()),
+            view: None,
+            edit: None,
+            delete: None,
+        };
+        for (fk, fv) in table.iter() {
+            let what = format!("`{}` of {here}", fk.get_ref());
+            match fk.get_ref().as_ref() {
+                "view" => grant.view = r.keyword(fv, &what, Scope::parse, &scope_names),
+                "edit" => grant.edit = r.keyword(fv, &what, Scope::parse, &scope_names),
+                "delete" => grant.delete = r.bool(fv, &what),
+                _ => r.unknown_field(fk, &here, CRM_FIELDS),
+            }
+        }
+        out.push(grant);
+    }
+}
+
+fn read_tools(r: &mut Reader<'_>, v: &Value<'_>, context: &str, out: &mut Vec<ToolGrant>) {
+    let Some(tools) = r.table(v, &format!("`tools` of {context}")) else {
+        return;
+    };
+    let tool_names: Vec<&'static str> = Tool::names().collect();
+    let action_names: Vec<&'static str> = ToolAction::names().collect();
+    for (tk, tv) in tools.iter() {
+        let Some(tool) = Tool::parse(tk.get_ref()) else {
+            r.unknown_field(tk, &format!("`tools` of {context}"), &tool_names);
+            continue;
+        };
+        let what = format!("`tools.{tool}` of {context}");
+        let Some(items) = r.array(tv, &what) else {
+            continue;
+        };
+        let actions = items
+            .iter()
+            .filter_map(|item| r.keyword(item, "a tool action", ToolAction::parse, &action_names))
+            .collect();
+        out.push(ToolGrant {
+            tool,
+            span: r.span(tv.span()),
+            actions,
+        });
+    }
+}
+
+fn read_account(
+    r: &mut Reader<'_>,
+    v: &Value<'_>,
+    context: &str,
+    out: &mut Vec<(AccountPermission, Sp<bool>)>,
+) {
+    let Some(table) = r.table(v, &format!("`account` of {context}")) else {
+        return;
+    };
+    let names: Vec<&'static str> = AccountPermission::names().collect();
+    for (k, fv) in table.iter() {
+        let Some(perm) = AccountPermission::parse(k.get_ref()) else {
+            r.unknown_field(k, &format!("`account` of {context}"), &names);
+            continue;
+        };
+        if let Some(b) = r.bool(fv, &format!("`account.{perm}` of {context}")) {
+            out.push((perm, b));
+        }
+    }
+}
+
+/// Reads a permission path: `account.FLAG`, `crm.OBJECT.ACTION` or `tools.TOOL.ACTION`.
+pub(crate) fn parse_permission(text: &str) -> Option<Permission> {
+    let parts: Vec<&str> = text.split('.').collect();
+    match parts.as_slice() {
+        ["account", flag] => AccountPermission::parse(flag).map(Permission::Account),
+        ["crm", object, action] => Some(Permission::Crm(
+            CrmObject::parse(object)?,
+            CrmAction::parse(action)?,
+        )),
+        ["tools", tool, action] => Some(Permission::Tool(
+            Tool::parse(tool)?,
+            ToolAction::parse(action)?,
+        )),
+        _ => None,
+    }
+}
