@@ -1,1 +1,16 @@
-fn main() {}
+//! The `teamform` binary: parses arguments and wires the crates together. Logic lives in the
+//! library crates; this crate only reads arguments, calls them and prints.
+
+mod cli;
+mod commands;
+mod exit;
+mod policy;
+mod today;
+
+use clap::Parser;
+
+fn main() {
+    let args = cli::Cli::parse();
+    let code = commands::run(args);
+    std::process::exit(code);
+}

@@ -1,1 +1,87 @@
-//! placeholder
+//! The compiler: resolves names, validates the policy, builds the petgraph [`OrgGraph`] and
+//! computes every user's effective access, with the `why` and `who-can` queries on top.
+//!
+//! Everything here is a pure function of the loaded policy (and of `today`, passed in): no
+//! I/O, so the CLI, the language server and watch mode share it.
+
+mod access;
+mod checks;
+mod graph;
+mod query;
+mod resolve;
+
+pub use access::{Access, UserAccess};
+pub use graph::{Edge, Node, OrgGraph};
+pub use query::{Step, WhoCan, WhoCanTarget, Why, who_can, why};
+pub use resolve::{AssetId, Index, RoleId, TeamId, UserId};
+
+use teamform_diagnostics::Diagnostic;
+use teamform_model::{Date, LoadResult, Policy};
+
+/// Settings of a compilation that do not come from the policy.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// The current date, for `expires` (the compiler does not read the clock).
+    pub today: Date,
+}
+
+/// A compiled policy: the graph, the effective access and every diagnostic.
+#[derive(Debug)]
+pub struct Compiled {
+    /// Names resolved to ids.
+    pub index: Index,
+    /// The org graph.
+    pub graph: OrgGraph,
+    /// Effective access per user.
+    pub access: Access,
+    /// Every diagnostic of loading and compiling, sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Compiled {
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Compiles a loaded policy; the loader's diagnostics are carried over.
+pub fn compile(load: &LoadResult, options: Options) -> Compiled {
+    let mut diagnostics = load.diagnostics.clone();
+    let compiled = compile_policy(&load.policy, options, &mut diagnostics);
+    let mut diagnostics = compiled.1;
+    sort(&mut diagnostics);
+    Compiled {
+        diagnostics,
+        ..compiled.0
+    }
+}
+
+fn compile_policy(
+    policy: &Policy,
+    options: Options,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Compiled, Vec<Diagnostic>) {
+    let index = resolve::resolve(policy, diagnostics);
+    let graph = graph::build(policy, &index, diagnostics);
+    let access = access::compute(policy, &index, &graph);
+    checks::run(policy, &index, &graph, options, diagnostics);
+    let diags = std::mem::take(diagnostics);
+    (
+        Compiled {
+            index,
+            graph,
+            access,
+            diagnostics: Vec::new(),
+        },
+        diags,
+    )
+}
+
+/// Sorts diagnostics by file, then position, then code; diagnostics without a location first.
+fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by_key(|d| {
+        let span = d.main_span();
+        (span.map(|s| (s.file, s.start)), d.code, d.message.clone())
+    });
+}

@@ -116,14 +116,23 @@ mod tests {
     #[test]
     fn every_code_is_documented_with_all_sections() {
         for doc in CODES {
-            for section in ["## What it does", "## Why is this bad", "## Example", "## Fix"] {
+            for section in [
+                "## What it does",
+                "## Why is this bad",
+                "## Example",
+                "## Fix",
+            ] {
                 assert!(
                     doc.doc.contains(section),
                     "{} lacks the section `{section}`",
                     doc.code
                 );
             }
-            assert!(doc.doc.starts_with(&format!("# {} ", doc.code)), "{}", doc.code);
+            assert!(
+                doc.doc.starts_with(&format!("# {} ", doc.code)),
+                "{}",
+                doc.code
+            );
         }
     }
 

@@ -59,9 +59,8 @@ impl SourceFile {
     pub fn new(path: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
         let text: Arc<str> = text.into();
         let mut line_starts = vec![0u32];
-        line_starts.extend(
-            memchr_newlines(&text).map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
-        );
+        line_starts
+            .extend(memchr_newlines(&text).map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)));
         SourceFile {
             path: path.into(),
             text,
@@ -190,7 +189,13 @@ mod tests {
         let f = SourceFile::new("a.toml", "x = 1\nname = \"Amélie\" # é\n");
         // The `#` is after `name = "Amélie" ` which holds one two-byte character.
         let hash = f.text.find('#').unwrap_or_default() as u32;
-        assert_eq!(f.line_col(hash), LineCol { line: 2, column: 17 });
+        assert_eq!(
+            f.line_col(hash),
+            LineCol {
+                line: 2,
+                column: 17
+            }
+        );
         assert_eq!(f.line_col(0), LineCol { line: 1, column: 1 });
         assert_eq!(f.line_text(2), "name = \"Amélie\" # é");
     }

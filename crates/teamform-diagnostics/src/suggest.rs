@@ -24,6 +24,9 @@ mod tests {
         let keys = ["parent", "name", "description"];
         assert_eq!(did_you_mean("parnet", keys), Some("parent"));
         assert_eq!(did_you_mean("colour", keys), None);
-        assert_eq!(did_you_mean("sales-fra", ["sales-fr", "sales-de"]), Some("sales-fr"));
+        assert_eq!(
+            did_you_mean("sales-fra", ["sales-fr", "sales-de"]),
+            Some("sales-fr")
+        );
     }
 }

@@ -56,10 +56,7 @@ pub fn load_dir(dir: &Path) -> LoadResult {
     let mut early = Vec::new();
     match discover(dir) {
         Ok(paths) => {
-            let read: Vec<_> = paths
-                .par_iter()
-                .map(|p| (p, std::fs::read(p)))
-                .collect();
+            let read: Vec<_> = paths.par_iter().map(|p| (p, std::fs::read(p))).collect();
             for (path, bytes) in read {
                 let shown = path.display().to_string();
                 match bytes {

@@ -21,10 +21,13 @@ pub(crate) fn merge(fragments: Vec<(Policy, Vec<Diagnostic>)>) -> (Policy, Vec<D
             match &policy.portal {
                 None => policy.portal = Some(portal),
                 Some(first) => diags.push(
-                    Diagnostic::new(Code::DuplicatePortal, "`[portal]` is defined more than once")
-                        .primary(portal.span, "defined again here")
-                        .secondary(first.span, "first defined here")
-                        .help("keep a single `[portal]` table in one file"),
+                    Diagnostic::new(
+                        Code::DuplicatePortal,
+                        "`[portal]` is defined more than once",
+                    )
+                    .primary(portal.span, "defined again here")
+                    .secondary(first.span, "first defined here")
+                    .help("keep a single `[portal]` table in one file"),
                 ),
             }
         }
@@ -46,22 +49,34 @@ pub(crate) fn merge(fragments: Vec<(Policy, Vec<Diagnostic>)>) -> (Policy, Vec<D
         for asset in fragment.assets {
             let key = (asset.kind, asset.key.value.clone());
             if let Some(first) = seen_assets.get(&key) {
-                diags.push(duplicate(&format!("asset `{}`", asset.reference()), asset.span, *first));
+                diags.push(duplicate(
+                    &format!("asset `{}`", asset.reference()),
+                    asset.span,
+                    *first,
+                ));
             } else {
                 seen_assets.insert(key, asset.span);
                 policy.assets.push(asset);
             }
         }
-        merge_guardrails(&mut policy.guardrails, fragment.guardrails, &mut guard_fields, &mut diags);
+        merge_guardrails(
+            &mut policy.guardrails,
+            fragment.guardrails,
+            &mut guard_fields,
+            &mut diags,
+        );
     }
     (policy, diags)
 }
 
 fn duplicate(what: &str, again: Span, first: Span) -> Diagnostic {
-    Diagnostic::new(Code::DuplicateDefinition, format!("{what} is defined twice"))
-        .primary(again, "defined again here")
-        .secondary(first, "first defined here")
-        .help("remove one of the definitions, or give one of them another key")
+    Diagnostic::new(
+        Code::DuplicateDefinition,
+        format!("{what} is defined twice"),
+    )
+    .primary(again, "defined again here")
+    .secondary(first, "first defined here")
+    .help("remove one of the definitions, or give one of them another key")
 }
 
 fn unique(
@@ -95,16 +110,44 @@ fn merge_guardrails(
     ) {
         let Some(value) = from else { return };
         if let Some(first) = seen.get(name) {
-            diags.push(duplicate(&format!("`guardrails.{name}`"), value.span, *first));
+            diags.push(duplicate(
+                &format!("`guardrails.{name}`"),
+                value.span,
+                *first,
+            ));
         } else {
             seen.insert(name, value.span);
             *into = Some(value);
         }
     }
-    one("min_super_admins", &mut into.min_super_admins, from.min_super_admins, seen, diags);
-    one("max_super_admins", &mut into.max_super_admins, from.max_super_admins, seen, diags);
-    one("max_removal_ratio", &mut into.max_removal_ratio, from.max_removal_ratio, seen, diags);
-    one("require_partition", &mut into.require_partition, from.require_partition, seen, diags);
+    one(
+        "min_super_admins",
+        &mut into.min_super_admins,
+        from.min_super_admins,
+        seen,
+        diags,
+    );
+    one(
+        "max_super_admins",
+        &mut into.max_super_admins,
+        from.max_super_admins,
+        seen,
+        diags,
+    );
+    one(
+        "max_removal_ratio",
+        &mut into.max_removal_ratio,
+        from.max_removal_ratio,
+        seen,
+        diags,
+    );
+    one(
+        "require_partition",
+        &mut into.require_partition,
+        from.require_partition,
+        seen,
+        diags,
+    );
     into.protected_users.extend(from.protected_users);
     into.public_assets.extend(from.public_assets);
     into.deny.extend(from.deny);

@@ -119,7 +119,10 @@ pub fn partition_requirement(kind: AssetType) -> &'static [(Hub, Tier)] {
     use AssetType::*;
     match kind {
         CrmView | Inbox => &[],
-        Blog | WebsitePage => &[(Hub::Cms, Tier::Enterprise), (Hub::Marketing, Tier::Enterprise)],
+        Blog | WebsitePage => &[
+            (Hub::Cms, Tier::Enterprise),
+            (Hub::Marketing, Tier::Enterprise),
+        ],
         Sequence | Document => &[(Hub::Sales, Tier::Professional)],
         KnowledgeArticle => &[(Hub::Service, Tier::Professional)],
         Form | Email | LandingPage | Cta | List | Workflow | Social | Campaign | Report

@@ -40,7 +40,9 @@ pub(super) fn render(
 
 /// Escapes a message as the workflow command syntax requires.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escapes a property value, which also may not hold `:` or `,`.

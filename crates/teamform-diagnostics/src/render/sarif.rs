@@ -77,7 +77,8 @@ fn result(d: &Diagnostic, sources: &SourceMap) -> Value {
             let s = file.line_col(l.span.start);
             let e = file.line_col(l.span.end);
             let mut loc = physical(&file.path, s.line, s.column, e.line, e.column);
-            loc["message"] = json!({ "text": if l.message.is_empty() { "related" } else { &l.message } });
+            loc["message"] =
+                json!({ "text": if l.message.is_empty() { "related" } else { &l.message } });
             Some(loc)
         })
         .collect();

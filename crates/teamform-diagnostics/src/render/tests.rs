@@ -16,9 +16,12 @@ fn sample() -> (Vec<Diagnostic>, SourceMap) {
         Span::new(f, start..start + needle.len())
     };
     let diags = vec![
-        Diagnostic::new(Code::UnknownField, "unknown field `parnet` in team `sales-fr`")
-            .primary(at(t, teams, "parnet"), "not a team field")
-            .help("did you mean `parent`?"),
+        Diagnostic::new(
+            Code::UnknownField,
+            "unknown field `parnet` in team `sales-fr`",
+        )
+        .primary(at(t, teams, "parnet"), "not a team field")
+        .help("did you mean `parent`?"),
         Diagnostic::new(Code::UnknownTeam, "unknown team `sales-fra`")
             .primary(at(u, users, "\"sales-fra\""), "no team has this key")
             .help("did you mean `sales-fr`?"),
@@ -26,8 +29,11 @@ fn sample() -> (Vec<Diagnostic>, SourceMap) {
             .primary(at(m, more, "[team.sales]"), "defined again here")
             .secondary(at(t, teams, "[team.sales]"), "first defined here")
             .help("remove one of the definitions or give it another key"),
-        Diagnostic::new(Code::EmptyTeam, "team `sales-fr` has no members and no child teams")
-            .primary(at(t, teams, "[team.sales-fr]"), ""),
+        Diagnostic::new(
+            Code::EmptyTeam,
+            "team `sales-fr` has no members and no child teams",
+        )
+        .primary(at(t, teams, "[team.sales-fr]"), ""),
     ];
     (diags, sources)
 }

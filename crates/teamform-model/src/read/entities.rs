@@ -29,7 +29,13 @@ const GUARDRAILS: &[&str] = &[
     "public_assets",
     "deny",
 ];
-const DENY: &[&str] = &["message", "permission", "scope", "members_of", "unless_roles"];
+const DENY: &[&str] = &[
+    "message",
+    "permission",
+    "scope",
+    "members_of",
+    "unless_roles",
+];
 
 /// Reads one document into a policy fragment.
 pub(crate) fn read_document(r: &mut Reader<'_>, doc: &DeTable<'_>) -> Policy {
@@ -100,7 +106,9 @@ fn read_portal(r: &mut Reader<'_>, value: &Value<'_>) -> Option<Portal> {
             "name" => portal.name = r.string(v, "the portal's `name`"),
             "provider" => portal.provider = r.string(v, "`provider`"),
             "tiers" => {
-                let Some(t) = r.table(v, "`tiers`") else { continue };
+                let Some(t) = r.table(v, "`tiers`") else {
+                    continue;
+                };
                 for (k, tv) in t.iter() {
                     let hub_names: Vec<&str> = Hub::names().collect();
                     let Some(hub) = Hub::parse(k.get_ref()) else {
@@ -115,7 +123,9 @@ fn read_portal(r: &mut Reader<'_>, value: &Value<'_>) -> Option<Portal> {
                 }
             }
             "seats" => {
-                let Some(t) = r.table(v, "`seats`") else { continue };
+                let Some(t) = r.table(v, "`seats`") else {
+                    continue;
+                };
                 for (k, sv) in t.iter() {
                     let seat_names: Vec<&str> = Seat::names().collect();
                     let Some(seat) = Seat::parse(k.get_ref()) else {
@@ -195,7 +205,8 @@ fn read_user(r: &mut Reader<'_>, key: Sp<String>, value: &Value<'_>) -> Option<U
                 let names: Vec<&'static str> = Seat::names().collect();
                 if let Some(items) = r.array(v, &what) {
                     for item in items {
-                        user.seats.extend(r.keyword(item, "a seat", Seat::parse, &names));
+                        user.seats
+                            .extend(r.keyword(item, "a seat", Seat::parse, &names));
                     }
                 }
             }
@@ -222,16 +233,20 @@ fn read_assets(r: &mut Reader<'_>, value: &Value<'_>, out: &mut Vec<Asset>) {
             )
             .primary(span, "unknown asset type");
             let listed = type_names.join("`, `");
-            d = d.help(match teamform_diagnostics::did_you_mean(tk.get_ref(), type_names.iter().copied()) {
-                Some(s) => format!("did you mean `{s}`? asset types: `{listed}`"),
-                None => format!("asset types: `{listed}`"),
-            });
+            d = d.help(
+                match teamform_diagnostics::did_you_mean(tk.get_ref(), type_names.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`? asset types: `{listed}`"),
+                    None => format!("asset types: `{listed}`"),
+                },
+            );
             r.diags.push(d);
             continue;
         };
         each_entry(r, tv, &format!("`asset.{kind}`"), |r, key, v| {
             let context = format!("asset `{kind}.{}`", key.value);
-            let Some(table) = r.table(v, &context) else { return };
+            let Some(table) = r.table(v, &context) else {
+                return;
+            };
             let mut asset = Asset {
                 kind,
                 span: r.span(v.span()),
@@ -271,7 +286,9 @@ fn read_guardrails(r: &mut Reader<'_>, value: &Value<'_>, g: &mut Guardrails) {
             "require_partition" => g.require_partition = r.bool(v, &what),
             "public_assets" => g.public_assets = r.strings(v, &what),
             "deny" => {
-                let Some(items) = r.array(v, "`deny`") else { continue };
+                let Some(items) = r.array(v, "`deny`") else {
+                    continue;
+                };
                 for item in items {
                     g.deny.extend(read_deny(r, item));
                 }
@@ -318,10 +335,20 @@ fn read_deny(r: &mut Reader<'_>, value: &Value<'_>) -> Option<DenyRule> {
         }
     }
     if rule.message.is_none() {
-        r.missing(rule.span, "the deny rule", "message", "\"why this is forbidden\"");
+        r.missing(
+            rule.span,
+            "the deny rule",
+            "message",
+            "\"why this is forbidden\"",
+        );
     }
     if rule.permission.is_none() && !table.iter().any(|(k, _)| k.get_ref() == "permission") {
-        r.missing(rule.span, "the deny rule", "permission", "\"account.export\"");
+        r.missing(
+            rule.span,
+            "the deny rule",
+            "permission",
+            "\"account.export\"",
+        );
     }
     Some(rule)
 }

@@ -82,7 +82,11 @@ impl Reader<'_> {
 
     pub fn count(&mut self, v: &Value<'_>, what: &str) -> Option<Sp<u32>> {
         let parsed = match v.get_ref() {
-            DeValue::Integer(i) => i64::from_str_radix(i.as_str().replace('_', "").trim_start_matches(['+']), i.radix()).ok(),
+            DeValue::Integer(i) => i64::from_str_radix(
+                i.as_str().replace('_', "").trim_start_matches(['+']),
+                i.radix(),
+            )
+            .ok(),
             _ => {
                 self.wrong_type(v, what, "a whole number");
                 return None;
@@ -129,7 +133,12 @@ impl Reader<'_> {
                 ))
             }
             DeValue::Datetime(_) => {
-                self.invalid(v, what, "must be a date without a time, such as `2027-03-31`", None);
+                self.invalid(
+                    v,
+                    what,
+                    "must be a date without a time, such as `2027-03-31`",
+                    None,
+                );
                 None
             }
             _ => {
@@ -227,12 +236,9 @@ impl Reader<'_> {
 
     pub fn missing(&mut self, span: Span, context: &str, field: &str, example: &str) {
         self.diags.push(
-            Diagnostic::new(
-                Code::MissingField,
-                format!("{context} has no `{field}`"),
-            )
-            .primary(span, format!("`{field}` is required"))
-            .help(format!("add `{field} = {example}`")),
+            Diagnostic::new(Code::MissingField, format!("{context} has no `{field}`"))
+                .primary(span, format!("`{field}` is required"))
+                .help(format!("add `{field} = {example}`")),
         );
     }
 }

@@ -1,0 +1,38 @@
+//! `teamform explain CODE`: a diagnostic code's documentation.
+
+use crate::exit;
+use teamform_diagnostics::{CODES, Code, did_you_mean};
+
+pub fn run(code: Option<&str>) -> i32 {
+    let Some(text) = code else {
+        for doc in CODES {
+            println!(
+                "{}  {:<8} {:<26} {}",
+                doc.code,
+                doc.severity.as_str(),
+                doc.name,
+                doc.summary
+            );
+        }
+        return exit::SUCCESS;
+    };
+    match Code::parse(text) {
+        Some(code) => {
+            let doc = code.doc();
+            print!("{}", doc.doc);
+            if !doc.doc.ends_with('\n') {
+                println!();
+            }
+            println!("\nDefault severity: {}.", doc.severity.as_str());
+            exit::SUCCESS
+        }
+        None => {
+            let names = CODES.iter().flat_map(|d| [d.code, d.name]);
+            let hint = match did_you_mean(text, names) {
+                Some(s) => format!("; did you mean `{s}`?"),
+                None => "; `teamform explain` lists them all".to_string(),
+            };
+            super::usage_error(&format!("`{text}` is not a diagnostic code{hint}"))
+        }
+    }
+}

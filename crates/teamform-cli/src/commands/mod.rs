@@ -1,0 +1,44 @@
+//! One module per command; each returns the process's exit code.
+
+mod explain;
+mod query;
+mod validate;
+
+use crate::cli::{Cli, Command};
+
+/// Runs the command and returns the exit code.
+pub fn run(cli: Cli) -> i32 {
+    match cli.command {
+        Command::Validate {
+            policy,
+            format,
+            deny_warnings,
+        } => validate::run(&policy, format, deny_warnings),
+        Command::Explain { code } => explain::run(code.as_deref()),
+        Command::Why {
+            user,
+            object,
+            action,
+            policy,
+        } => query::why(&policy, &user, &object, &action),
+        Command::WhoCan {
+            action,
+            object,
+            owned_by,
+            asset,
+            policy,
+        } => query::who_can(
+            &policy,
+            &action,
+            &object,
+            owned_by.as_deref(),
+            asset.as_deref(),
+        ),
+    }
+}
+
+/// Prints a usage error and returns its exit code.
+pub fn usage_error(message: &str) -> i32 {
+    eprintln!("error: {message}");
+    crate::exit::INVALID
+}

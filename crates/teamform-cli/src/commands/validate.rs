@@ -1,0 +1,36 @@
+//! `teamform validate`: every diagnostic of the policy, in the chosen format.
+
+use crate::cli::{DiagnosticFormat, PolicyArgs};
+use crate::{exit, policy};
+use teamform_diagnostics::render::{Format, render};
+
+pub fn run(args: &PolicyArgs, format: DiagnosticFormat, deny_warnings: bool) -> i32 {
+    let loaded = match policy::load(args) {
+        Ok(l) => l,
+        Err(e) => return super::usage_error(&e),
+    };
+    let format = match format {
+        DiagnosticFormat::Human => Format::Human,
+        DiagnosticFormat::Json => Format::Json,
+        DiagnosticFormat::Sarif => Format::Sarif,
+        DiagnosticFormat::Github => Format::Github,
+    };
+    let diagnostics = &loaded.compiled.diagnostics;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = render(
+        format,
+        diagnostics,
+        &loaded.load.sources,
+        &policy::human_options(),
+        &mut out,
+    ) {
+        eprintln!("error: cannot write the diagnostics: {e}");
+        return exit::INVALID;
+    }
+    let failing = diagnostics.iter().any(|d| d.is_error() || deny_warnings);
+    if failing {
+        exit::INVALID
+    } else {
+        exit::SUCCESS
+    }
+}

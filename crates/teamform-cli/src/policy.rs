@@ -1,0 +1,61 @@
+//! Loading and compiling the policy named on the command line.
+
+use crate::cli::PolicyArgs;
+use crate::today;
+use std::io::IsTerminal;
+use teamform_compiler::{Compiled, Options, compile};
+use teamform_diagnostics::render::{Format, HumanOptions, render};
+use teamform_model::{LoadResult, load_dir};
+
+/// A loaded and compiled policy.
+pub struct Loaded {
+    /// The files and the model.
+    pub load: LoadResult,
+    /// The compiled policy.
+    pub compiled: Compiled,
+}
+
+/// Loads and compiles the policy; a bad `--today` is a usage error.
+pub fn load(args: &PolicyArgs) -> Result<Loaded, String> {
+    let today = match &args.today {
+        Some(t) => today::parse(t)?,
+        None => today::system(),
+    };
+    let load = load_dir(&args.policies);
+    let compiled = compile(&load, Options { today });
+    Ok(Loaded { load, compiled })
+}
+
+/// Options of the human renderer for standard output.
+pub fn human_options() -> HumanOptions {
+    HumanOptions {
+        color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        width: 100,
+    }
+}
+
+/// Prints the errors of an invalid policy to standard error, for commands that need a valid
+/// one.
+pub fn report_errors(loaded: &Loaded) {
+    let errors: Vec<_> = loaded
+        .compiled
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect();
+    let options = HumanOptions {
+        color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        width: 100,
+    };
+    let _ = render(
+        Format::Human,
+        &errors,
+        &loaded.load.sources,
+        &options,
+        &mut std::io::stderr().lock(),
+    );
+    eprintln!(
+        "error: the policy is invalid; fix it first (`teamform validate` shows every problem)"
+    );
+}

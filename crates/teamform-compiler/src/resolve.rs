@@ -1,0 +1,250 @@
+//! Name resolution: keys to dense ids, and every reference checked, with "did you mean".
+
+use std::collections::HashMap;
+use teamform_diagnostics::{Code, Diagnostic, did_you_mean};
+use teamform_model::{Policy, Sp};
+
+macro_rules! id_type {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(pub u32);
+
+        impl $name {
+            /// The index into the policy's list.
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A team: its index in `Policy::teams`.
+    TeamId
+);
+id_type!(
+    /// A role: its index in `Policy::roles`.
+    RoleId
+);
+id_type!(
+    /// A user: its index in `Policy::users`.
+    UserId
+);
+id_type!(
+    /// An asset: its index in `Policy::assets`.
+    AssetId
+);
+
+fn id(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
+/// Keys resolved to ids, and each entity's references resolved.
+#[derive(Debug, Default)]
+pub struct Index {
+    /// Team key to id.
+    pub teams: HashMap<String, TeamId>,
+    /// Role key to id.
+    pub roles: HashMap<String, RoleId>,
+    /// User email to id.
+    pub users: HashMap<String, UserId>,
+    /// Asset `TYPE.KEY` to id.
+    pub assets: HashMap<String, AssetId>,
+    /// Per team, its parent when it resolves.
+    pub parent: Vec<Option<TeamId>>,
+    /// Per user, the role when it resolves.
+    pub user_role: Vec<Option<RoleId>>,
+    /// Per user, the primary team when it resolves.
+    pub user_team: Vec<Option<TeamId>>,
+    /// Per user, the additional teams that resolve (without the primary team).
+    pub user_teams: Vec<Vec<TeamId>>,
+    /// Per asset, the teams that resolve.
+    pub asset_teams: Vec<Vec<TeamId>>,
+}
+
+impl Index {
+    /// The team with key `key`.
+    pub fn team(&self, key: &str) -> Option<TeamId> {
+        self.teams.get(key).copied()
+    }
+
+    /// The role with key `key`.
+    pub fn role(&self, key: &str) -> Option<RoleId> {
+        self.roles.get(key).copied()
+    }
+
+    /// The user with email `email`.
+    pub fn user(&self, email: &str) -> Option<UserId> {
+        self.users.get(email).copied()
+    }
+}
+
+/// Resolves every key and reference of `policy`.
+pub(crate) fn resolve(policy: &Policy, diags: &mut Vec<Diagnostic>) -> Index {
+    let mut index = Index {
+        teams: policy
+            .teams
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.key.value.clone(), TeamId(id(i))))
+            .collect(),
+        roles: policy
+            .roles
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.key.value.clone(), RoleId(id(i))))
+            .collect(),
+        users: policy
+            .users
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.key.value.clone(), UserId(id(i))))
+            .collect(),
+        assets: policy
+            .assets
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.reference(), AssetId(id(i))))
+            .collect(),
+        ..Index::default()
+    };
+    let team_keys = || policy.teams.iter().map(|t| t.key.value.as_str());
+    let role_keys = || policy.roles.iter().map(|r| r.key.value.as_str());
+    index.parent = policy
+        .teams
+        .iter()
+        .map(|t| {
+            let p = t.parent.as_ref()?;
+            lookup(
+                &index.teams,
+                p,
+                "team",
+                Code::UnknownTeam,
+                team_keys(),
+                diags,
+            )
+        })
+        .collect();
+    for user in &policy.users {
+        let role = user.role.as_ref().and_then(|r| {
+            lookup(
+                &index.roles,
+                r,
+                "role",
+                Code::UnknownRole,
+                role_keys(),
+                diags,
+            )
+        });
+        let team = user.team.as_ref().and_then(|t| {
+            lookup(
+                &index.teams,
+                t,
+                "team",
+                Code::UnknownTeam,
+                team_keys(),
+                diags,
+            )
+        });
+        let teams = user
+            .teams
+            .iter()
+            .filter_map(|t| {
+                lookup(
+                    &index.teams,
+                    t,
+                    "team",
+                    Code::UnknownTeam,
+                    team_keys(),
+                    diags,
+                )
+            })
+            .filter(|t| Some(*t) != team)
+            .collect();
+        index.user_role.push(role);
+        index.user_team.push(team);
+        index.user_teams.push(teams);
+    }
+    index.asset_teams = policy
+        .assets
+        .iter()
+        .map(|a| {
+            a.teams
+                .iter()
+                .filter_map(|t| {
+                    lookup(
+                        &index.teams,
+                        t,
+                        "team",
+                        Code::UnknownTeam,
+                        team_keys(),
+                        diags,
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    let g = &policy.guardrails;
+    for u in &g.protected_users {
+        let users = policy.users.iter().map(|u| u.key.value.as_str());
+        lookup(&index.users, u, "user", Code::UnknownUser, users, diags);
+    }
+    for a in &g.public_assets {
+        let refs: Vec<String> = policy.assets.iter().map(|a| a.reference()).collect();
+        lookup(
+            &index.assets,
+            a,
+            "asset",
+            Code::UnknownAsset,
+            refs.iter().map(String::as_str),
+            diags,
+        );
+    }
+    for rule in &g.deny {
+        if let Some(t) = &rule.members_of {
+            lookup(
+                &index.teams,
+                t,
+                "team",
+                Code::UnknownTeam,
+                team_keys(),
+                diags,
+            );
+        }
+        for r in &rule.unless_roles {
+            lookup(
+                &index.roles,
+                r,
+                "role",
+                Code::UnknownRole,
+                role_keys(),
+                diags,
+            );
+        }
+    }
+    index
+}
+
+fn lookup<'a, T: Copy>(
+    map: &HashMap<String, T>,
+    reference: &Sp<String>,
+    kind: &str,
+    code: Code,
+    candidates: impl Iterator<Item = &'a str>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    if let Some(found) = map.get(&reference.value) {
+        return Some(*found);
+    }
+    let help = match did_you_mean(&reference.value, candidates) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => format!("define it with a `[{kind}.\"{}\"]` table", reference.value),
+    };
+    diags.push(
+        Diagnostic::new(code, format!("unknown {kind} `{}`", reference.value))
+            .primary(reference.span, format!("no {kind} has this key"))
+            .help(help),
+    );
+    None
+}
