@@ -239,6 +239,7 @@ fn lookup<'a, T: Copy>(
     }
     let help = match did_you_mean(&reference.value, candidates) {
         Some(s) => format!("did you mean `{s}`?"),
+        None if kind == "asset" => format!("define it with an `[asset.{}]` table", reference.value),
         None => format!("define it with a `[{kind}.\"{}\"]` table", reference.value),
     };
     diags.push(

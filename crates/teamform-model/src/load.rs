@@ -178,8 +178,11 @@ pub(crate) fn parse_file(file: FileId, text: &str) -> (Policy, Vec<Diagnostic>) 
     if errors.is_empty() {
         return (fragment, diags);
     }
+    // Only the first syntax error is reported: after it, the parser's recovery mostly finds
+    // echoes of the same mistake.
     let syntax = errors
         .iter()
+        .take(1)
         .map(|e| {
             let range = e.span().unwrap_or(0..0);
             let range = if range.is_empty() {

@@ -102,8 +102,9 @@ fn seats(cx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     Code::SeatsOverCapacity,
                     format!(
-                        "{} users hold a `{seat}` seat, but the portal has {cap}",
-                        spans.len()
+                        "{} user{} hold a `{seat}` seat, but the portal has {cap}",
+                        spans.len(),
+                        plural(spans.len())
                     ),
                 )
                 .primary(*cap_span, "capacity")
@@ -134,6 +135,18 @@ fn deny_rule(cx: &Ctx<'_>, rule: &teamform_model::DenyRule, diags: &mut Vec<Diag
     let Some(permission) = &rule.permission else {
         return;
     };
+    if let Some(scope) = &rule.scope
+        && !matches!(permission.value, Permission::Crm(..))
+    {
+        diags.push(
+            Diagnostic::new(
+                Code::InvalidValue,
+                format!("`scope` does not apply to `{}`", permission.value),
+            )
+            .primary(scope.span, "only for `crm.*` permissions")
+            .help("remove `scope`: tool actions and account permissions are granted or not"),
+        );
+    }
     let scope = rule.scope.as_ref().map_or(Scope::Owned, |s| s.value);
     let message = rule.message.as_ref().map_or_else(
         || format!("`{}` is forbidden", permission.value),

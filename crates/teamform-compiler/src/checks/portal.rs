@@ -4,7 +4,9 @@ use super::Ctx;
 use teamform_diagnostics::{Code, Diagnostic};
 
 pub(super) fn check(cx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) {
-    let has_entities = !cx.policy.teams.is_empty() || !cx.policy.users.is_empty();
+    let p = cx.policy;
+    let has_entities =
+        !p.teams.is_empty() || !p.users.is_empty() || !p.roles.is_empty() || !p.assets.is_empty();
     if cx.policy.portal.is_none() && has_entities {
         let mut d = Diagnostic::new(Code::MissingPortal, "the policy has no `[portal]` table")
             .help("add a `[portal]` table with the portal's `name` and `tiers`, in one file");
@@ -13,7 +15,9 @@ pub(super) fn check(cx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) {
             .teams
             .first()
             .map(|t| t.span)
+            .or_else(|| cx.policy.roles.first().map(|r| r.span))
             .or_else(|| cx.policy.users.first().map(|u| u.span))
+            .or_else(|| cx.policy.assets.first().map(|a| a.span))
         {
             d = d.primary(first, "the policy starts here without a portal");
         }

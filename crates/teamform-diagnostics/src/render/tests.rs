@@ -81,7 +81,7 @@ fn sarif_is_valid_against_the_sarif_2_1_0_schema() {
     if let Ok(validator) = validator {
         let errors: Vec<String> = validator
             .iter_errors(&instance)
-            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .map(|e| format!("{} at {}", e, e.instance_path))
             .collect();
         assert!(errors.is_empty(), "{errors:#?}");
     }

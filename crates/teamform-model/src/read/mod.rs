@@ -95,7 +95,12 @@ impl Reader<'_> {
         match parsed.and_then(|n| u32::try_from(n).ok()) {
             Some(n) => Some(Sp::new(n, self.span(v.span()))),
             None => {
-                self.invalid(v, what, "must be a whole number from 0 to 4294967295", None);
+                self.invalid(
+                    v,
+                    what,
+                    "must be a whole number from 0 to 4294967295",
+                    Some("write a count such as `10`".to_string()),
+                );
                 None
             }
         }
@@ -113,7 +118,12 @@ impl Reader<'_> {
         match parsed {
             Some(x) if (0.0..=1.0).contains(&x) => Some(Sp::new(x, self.span(v.span()))),
             _ => {
-                self.invalid(v, what, "must be a number from 0 to 1", None);
+                self.invalid(
+                    v,
+                    what,
+                    "must be a number from 0 to 1",
+                    Some("write a share such as `0.25` (a quarter)".to_string()),
+                );
                 None
             }
         }

@@ -1,0 +1,342 @@
+//! Writing the generated entities as policy TOML, one function per kind of file. Every
+//! function draws from its own random stream, so that files are independent of each other.
+
+use crate::Plan;
+use crate::rng::Rng;
+use teamform_model::{AccountPermission, AssetType, CrmObject, Scope, Seat, Tool, ToolAction};
+
+/// First names, some with accents, so that the text is not plain ASCII.
+const FIRST: &[&str] = &[
+    "Amélie",
+    "José",
+    "Zoë",
+    "Björn",
+    "Ștefan",
+    "Chloé",
+    "Łukasz",
+    "Renée",
+    "Jürgen",
+    "Inès",
+    "Noah",
+    "Emma",
+    "Søren",
+    "Ana",
+    "Mateo",
+    "Siobhán",
+    "François",
+    "Olivia",
+    "Tomáš",
+    "Liam",
+];
+/// Last names, some with accents.
+const LAST: &[&str] = &[
+    "Durand",
+    "Müller",
+    "García",
+    "Ionescu",
+    "Nowak",
+    "Lefèvre",
+    "Çelik",
+    "Núñez",
+    "Novák",
+    "Smith",
+    "Rossi",
+    "Kowalski",
+    "Peña",
+    "Håkansson",
+    "Moreau",
+    "Öztürk",
+    "Schäfer",
+    "Brown",
+];
+/// Words for team names.
+const DEPARTMENTS: &[&str] = &[
+    "Ventes",
+    "Marketing",
+    "Service client",
+    "Développement",
+    "Opérations",
+    "Finanças",
+    "Außendienst",
+    "Logística",
+    "Support",
+    "Partenaires",
+    "Événements",
+    "Recherche",
+];
+/// Words for role names.
+const JOBS: &[&str] = &[
+    "Représentant",
+    "Manager",
+    "Analyst",
+    "Rédacteur",
+    "Coordinator",
+    "Spécialiste",
+    "Agent",
+];
+
+/// A TOML document being written. Strings are always escaped; keys are generated bare keys.
+#[derive(Default)]
+struct Toml {
+    out: String,
+}
+
+impl Toml {
+    fn header(&mut self, header: &str) {
+        if !self.out.is_empty() {
+            self.out.push('\n');
+        }
+        self.out.push('[');
+        self.out.push_str(header);
+        self.out.push_str("]\n");
+    }
+
+    fn raw(&mut self, key: &str, value: &str) {
+        self.out.push_str(key);
+        self.out.push_str(" = ");
+        self.out.push_str(value);
+        self.out.push('\n');
+    }
+
+    fn string(&mut self, key: &str, value: &str) {
+        self.raw(key, &quote(value));
+    }
+
+    fn strings<S: AsRef<str>>(&mut self, key: &str, values: &[S]) {
+        let items: Vec<String> = values.iter().map(|v| quote(v.as_ref())).collect();
+        self.raw(key, &format!("[{}]", items.join(", ")));
+    }
+}
+
+/// A TOML basic string.
+fn quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The key of team `i`; team 0 holds the super admins.
+pub(crate) fn team_key(i: usize) -> String {
+    format!("t{i:04}")
+}
+
+/// The key of role `i`.
+fn role_key(i: usize) -> String {
+    format!("r{i:03}")
+}
+
+/// Up to `count` distinct numbers in `from..to`, none in `exclude` (whose numbers are
+/// distinct).
+fn distinct(rng: &mut Rng, from: usize, to: usize, exclude: &[usize], count: usize) -> Vec<usize> {
+    let excluded = exclude.iter().filter(|n| (from..to).contains(*n)).count();
+    let available = to.saturating_sub(from) - excluded;
+    let mut out: Vec<usize> = Vec::with_capacity(count);
+    while out.len() < count.min(available) {
+        let n = from + rng.below(to - from);
+        if !exclude.contains(&n) && !out.contains(&n) {
+            out.push(n);
+        }
+    }
+    out
+}
+
+/// `portal.toml`: every hub at enterprise, generous seats and the guardrails.
+pub(crate) fn portal(plan: &Plan) -> String {
+    let mut t = Toml::default();
+    t.out
+        .push_str("# A generated organisation for benchmarks (teamform-gen).\n");
+    t.header("portal");
+    t.string("name", "Bench Org Ltd");
+    t.raw(
+        "tiers",
+        "{ marketing = \"enterprise\", sales = \"enterprise\", service = \"enterprise\", cms = \"enterprise\", operations = \"enterprise\" }",
+    );
+    let seats: Vec<String> = Seat::ALL
+        .iter()
+        .map(|s| format!("{s} = {}", plan.users))
+        .collect();
+    t.raw("seats", &format!("{{ {} }}", seats.join(", ")));
+    t.header("guardrails");
+    t.raw("min_super_admins", "1");
+    t.raw("max_super_admins", "10");
+    t.raw("max_removal_ratio", "0.1");
+    t.strings("protected_users", &[plan.email(0)]);
+    t.raw("require_partition", "true");
+    // No role grants billing, and no super admin is in the tree of team 1: the rule holds,
+    // but checking it walks that whole tree and its members.
+    t.header("[guardrails.deny]");
+    t.string("message", "only the finance team pays the bills");
+    t.string("permission", "account.billing");
+    t.string("members_of", &team_key(1));
+    // No role publishes ads: checked on every role.
+    t.header("[guardrails.deny]");
+    t.string("message", "ads go out through the agency");
+    t.string("permission", "tools.ads.publish");
+    t.strings("unless_roles", &[role_key(0)]);
+    t.out
+}
+
+/// `teams.toml`: team 0 (the admins) and a few more roots, then every other team under a
+/// random earlier team that is not yet at the maximum depth.
+pub(crate) fn teams(plan: &Plan) -> String {
+    let mut rng = Rng::new(plan.seed, 1);
+    let mut t = Toml::default();
+    let roots = (plan.teams / 100).max(1);
+    let mut depth = vec![1usize; plan.teams];
+    let mut eligible: Vec<usize> = Vec::new();
+    for i in 0..plan.teams {
+        t.header(&format!("team.{}", team_key(i)));
+        if i == 0 {
+            t.string("name", "Administrators");
+            t.string("description", "The super admins' team");
+            continue;
+        }
+        t.string("name", &format!("{} {i:04}", rng.pick(DEPARTMENTS)));
+        if i > roots && !eligible.is_empty() {
+            let parent = eligible[rng.below(eligible.len())];
+            depth[i] = depth[parent] + 1;
+            t.string("parent", &team_key(parent));
+        }
+        if rng.chance(30) {
+            t.string(
+                "description",
+                "Équipe générée pour les mesures de performance",
+            );
+        }
+        if rng.chance(50) {
+            t.string("id", &format!("{}", 1_000_000 + i));
+        }
+        if depth[i] < plan.max_depth {
+            eligible.push(i);
+        }
+    }
+    t.out
+}
+
+/// `roles.toml`: CRM scopes with `edit` never wider than `view`, tool actions that always
+/// include their prerequisites, and a few account permissions (never `billing`).
+pub(crate) fn roles(plan: &Plan) -> String {
+    let mut rng = Rng::new(plan.seed, 2);
+    let mut t = Toml::default();
+    for i in 0..plan.roles {
+        t.header(&format!("role.{}", role_key(i)));
+        t.string("name", &format!("{} {i:03}", rng.pick(JOBS)));
+        for object in CrmObject::ALL {
+            if !rng.chance(80) {
+                continue;
+            }
+            let view = 1 + rng.below(Scope::ALL.len() - 1);
+            let edit = rng.below(view + 1);
+            let mut fields = format!("view = \"{}\"", Scope::ALL[view]);
+            if edit > 0 {
+                fields.push_str(&format!(", edit = \"{}\"", Scope::ALL[edit]));
+                if rng.chance(20) {
+                    fields.push_str(", delete = true");
+                }
+            }
+            t.raw(&format!("crm.{object}"), &format!("{{ {fields} }}"));
+        }
+        for tool in Tool::ALL {
+            if !rng.chance(40) {
+                continue;
+            }
+            let most = if *tool == Tool::Ads { 2 } else { 3 };
+            let count = 1 + rng.below(most);
+            let actions: Vec<&str> = ToolAction::ALL[..count]
+                .iter()
+                .map(|a| a.as_str())
+                .collect();
+            t.strings(&format!("tools.{tool}"), &actions);
+        }
+        for perm in AccountPermission::ALL {
+            if *perm != AccountPermission::Billing && rng.chance(10) {
+                t.raw(&format!("account.{perm}"), "true");
+            }
+        }
+    }
+    t.out
+}
+
+/// `users/users-NNN.toml`: the users of file `file`. The first users hold every role and
+/// every team once, so that no role is unused and no team is empty.
+pub(crate) fn users(plan: &Plan, file: usize) -> String {
+    let mut rng = Rng::new(plan.seed, 1000 + file as u64);
+    let mut t = Toml::default();
+    let start = file * plan.per_file;
+    for n in start..(start + plan.per_file).min(plan.users) {
+        t.header(&format!("user.\"{}\"", plan.email(n)));
+        t.string("name", &format!("{} {}", rng.pick(FIRST), rng.pick(LAST)));
+        let role = if n < plan.roles {
+            n
+        } else {
+            rng.below(plan.roles)
+        };
+        t.string("role", &role_key(role));
+        if plan.is_super_admin(n) {
+            t.string("team", &team_key(0));
+            t.raw("super_admin", "true");
+            continue;
+        }
+        let team = if n < plan.teams {
+            n
+        } else {
+            1 + rng.below(plan.teams - 1)
+        };
+        t.string("team", &team_key(team));
+        let extra = rng.below(3);
+        if extra > 0 {
+            let more = distinct(&mut rng, 1, plan.teams, &[team], extra);
+            let keys: Vec<String> = more.into_iter().map(team_key).collect();
+            if !keys.is_empty() {
+                t.strings("teams", &keys);
+            }
+        }
+        let count = rng.below(3);
+        let seats = distinct(&mut rng, 0, Seat::ALL.len(), &[], count);
+        if !seats.is_empty() {
+            let names: Vec<&str> = seats.iter().map(|s| Seat::ALL[*s].as_str()).collect();
+            t.strings("seats", &names);
+        }
+        if rng.chance(10) {
+            let (month, day) = (1 + rng.below(12), 1 + rng.below(28));
+            t.raw("expires", &format!("2027-{month:02}-{day:02}"));
+        }
+        if rng.chance(50) {
+            t.string("id", &format!("{}", 2_000_000 + n));
+        }
+    }
+    t.out
+}
+
+/// `assets/assets-NNN.toml`: assets of every type (all tiers are enterprise), each
+/// partitioned to one or two teams.
+pub(crate) fn assets(plan: &Plan, file: usize) -> String {
+    let mut rng = Rng::new(plan.seed, 1_000_000 + file as u64);
+    let mut t = Toml::default();
+    let start = file * plan.per_file;
+    for n in start..(start + plan.per_file).min(plan.assets) {
+        let kind: AssetType = *rng.pick(AssetType::ALL);
+        t.header(&format!("asset.{kind}.a{n:06}"));
+        t.string(
+            "name",
+            &format!("{kind} n° {n} – {}", rng.pick(DEPARTMENTS)),
+        );
+        let count = 1 + rng.below(2);
+        let teams = distinct(&mut rng, 0, plan.teams, &[], count);
+        let keys: Vec<String> = teams.into_iter().map(team_key).collect();
+        t.strings("teams", &keys);
+        if rng.chance(50) {
+            t.string("id", &format!("{}", 3_000_000 + n));
+        }
+    }
+    t.out
+}

@@ -1,0 +1,107 @@
+//! Data-driven tests: one fixture directory per diagnostic code under `tests/fixtures/` at the
+//! workspace root, each holding a small policy and `expected.txt`, the diagnostics it must
+//! produce (file, line, column, severity, code, message, help). Run with `UPDATE_EXPECT=1`
+//! to rewrite the expectations after a deliberate change, then review the diff.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use teamform_compiler::{Options, compile};
+use teamform_diagnostics::{CODES, Diagnostic, SourceMap};
+use teamform_model::{Date, load_dir};
+
+const TODAY: Date = Date {
+    year: 2026,
+    month: 11,
+    day: 25,
+};
+
+fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
+}
+
+/// Renders diagnostics one per line, with paths relative to the fixture directory.
+fn concise(diags: &[Diagnostic], sources: &SourceMap, root: &Path) -> String {
+    let mut out = String::new();
+    let prefix = root.display().to_string();
+    for d in diags {
+        let place = d
+            .main_span()
+            .and_then(|s| sources.locate(s))
+            .map(|(file, lc)| {
+                let file = file
+                    .strip_prefix(&prefix)
+                    .unwrap_or(file)
+                    .trim_start_matches('/');
+                format!("{file}:{}:{}", lc.line, lc.column)
+            })
+            .unwrap_or_else(|| "-".to_string());
+        let _ = writeln!(
+            out,
+            "{place}: {}[{}] {}",
+            d.severity.as_str(),
+            d.code,
+            d.message
+        );
+        if let Some(help) = &d.help {
+            let _ = writeln!(out, "    help: {help}");
+        }
+    }
+    // Paths inside messages are shown as reached from the policy directory: keep the
+    // expectations independent of where the repository is checked out.
+    out.replace(&format!("{prefix}/"), "")
+}
+
+fn check_fixture(dir: &Path) -> Result<String, String> {
+    let load = load_dir(dir);
+    let compiled = compile(&load, Options { today: TODAY });
+    let actual = concise(&compiled.diagnostics, &load.sources, dir);
+    let expected_path = dir.join("expected.txt");
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::write(&expected_path, &actual).map_err(|e| e.to_string())?;
+        return Ok(actual);
+    }
+    let expected = std::fs::read_to_string(&expected_path)
+        .map_err(|e| format!("{}: {e}", expected_path.display()))?;
+    if expected != actual {
+        return Err(format!(
+            "{}: diagnostics differ\n--- expected\n{expected}--- actual\n{actual}",
+            dir.display()
+        ));
+    }
+    Ok(actual)
+}
+
+#[test]
+fn every_code_has_a_fixture_producing_it() {
+    let mut failures = Vec::new();
+    for doc in CODES {
+        let dir = fixtures_dir().join(doc.code);
+        match check_fixture(&dir) {
+            Ok(actual) => {
+                if !actual.contains(&format!("[{}]", doc.code)) {
+                    failures.push(format!(
+                        "{}: the fixture does not produce {}",
+                        dir.display(),
+                        doc.code
+                    ));
+                }
+            }
+            Err(e) => failures.push(e),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn fixtures_without_a_code_are_not_left_behind() {
+    let Ok(entries) = std::fs::read_dir(fixtures_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        assert!(
+            CODES.iter().any(|d| d.code == name),
+            "tests/fixtures/{name} is not named after a diagnostic code"
+        );
+    }
+}
