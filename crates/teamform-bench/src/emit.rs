@@ -3,77 +3,8 @@
 
 use crate::Plan;
 use crate::rng::Rng;
+use crate::words::{DEPARTMENTS, FIRST, JOBS, LAST};
 use teamform_model::{AccountPermission, AssetType, CrmObject, Scope, Seat, Tool, ToolAction};
-
-/// First names, some with accents, so that the text is not plain ASCII.
-const FIRST: &[&str] = &[
-    "Amélie",
-    "José",
-    "Zoë",
-    "Björn",
-    "Ștefan",
-    "Chloé",
-    "Łukasz",
-    "Renée",
-    "Jürgen",
-    "Inès",
-    "Noah",
-    "Emma",
-    "Søren",
-    "Ana",
-    "Mateo",
-    "Siobhán",
-    "François",
-    "Olivia",
-    "Tomáš",
-    "Liam",
-];
-/// Last names, some with accents.
-const LAST: &[&str] = &[
-    "Durand",
-    "Müller",
-    "García",
-    "Ionescu",
-    "Nowak",
-    "Lefèvre",
-    "Çelik",
-    "Núñez",
-    "Novák",
-    "Smith",
-    "Rossi",
-    "Kowalski",
-    "Peña",
-    "Håkansson",
-    "Moreau",
-    "Öztürk",
-    "Schäfer",
-    "Brown",
-];
-/// Words for team names.
-const DEPARTMENTS: &[&str] = &[
-    "Ventes",
-    "Marketing",
-    "Service client",
-    "Développement",
-    "Opérations",
-    "Finanças",
-    "Außendienst",
-    "Logística",
-    "Support",
-    "Partenaires",
-    "Événements",
-    "Recherche",
-];
-/// Words for role names.
-const JOBS: &[&str] = &[
-    "Représentant",
-    "Manager",
-    "Analyst",
-    "Rédacteur",
-    "Coordinator",
-    "Spécialiste",
-    "Agent",
-];
 
 /// A TOML document being written. Strings are always escaped; keys are generated bare keys.
 #[derive(Default)]

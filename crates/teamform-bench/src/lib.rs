@@ -10,6 +10,7 @@
 
 mod emit;
 mod rng;
+mod words;
 
 use rayon::prelude::*;
 use std::io;

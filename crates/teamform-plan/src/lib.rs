@@ -1,0 +1,29 @@
+//! Planning: the compiled policy diffed against the live state into ordered operations (a
+//! petgraph DAG), manual steps for what the provider cannot do, and the access diff (who gains
+//! and loses what). Plans can be saved with the fingerprints of everything they read, and
+//! rendered for people (text, markdown) and machines (json).
+//!
+//! Pure: no I/O. The caller reads the portal and writes files.
+
+mod access;
+mod desired;
+mod diff;
+pub mod import;
+mod live_policy;
+mod matching;
+mod op;
+mod order;
+mod plan;
+pub mod render;
+mod saved;
+
+pub use access::{AccessLine, Side, UserAccessDiff, access_diff};
+pub use desired::{DesiredState, desired, permissions};
+pub use diff::{Diff, diff, permissions_text};
+pub use live_policy::{live_policy, slug};
+pub use matching::{Bindings, bindings};
+pub use op::{Action, FieldChange, Op, parse_placeholder, placeholder};
+pub use order::order;
+pub use plan::{Filter, KINDS, ManualStep, Plan, PlanInput, make_plan, removals};
+pub use saved::{FORMAT_VERSION, SavedPlan, SavedPlanError, policy_hash};
+pub use teamform_portal::Permissions;

@@ -1,0 +1,95 @@
+//! Plan operations: what changes on which object, whether teamform can do it, and the
+//! provider change to perform (with placeholders for objects the plan creates).
+
+use serde::{Deserialize, Serialize};
+use teamform_portal::{Change, Kind};
+
+/// Create, update or delete.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// A new object.
+    Create,
+    /// A change to an existing object.
+    Update,
+    /// A removal.
+    Delete,
+}
+
+impl Action {
+    /// The sign shown in plans: `+`, `~`, `-`.
+    pub fn sign(self) -> char {
+        match self {
+            Action::Create => '+',
+            Action::Update => '~',
+            Action::Delete => '-',
+        }
+    }
+
+    /// The lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::Delete => "delete",
+        }
+    }
+}
+
+/// One field's change, shown to reviewers (names, not ids).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldChange {
+    /// The field (`name`, `parent`, `role`, `permissions`...).
+    pub field: String,
+    /// The value before (absent for creates).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<String>,
+    /// The value after (absent for deletes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+}
+
+/// One operation of a plan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Op {
+    /// Create, update or delete.
+    pub action: Action,
+    /// The kind of object.
+    pub kind: Kind,
+    /// The policy key (for an object only the portal has: its name or email).
+    pub key: String,
+    /// The name shown in the portal.
+    pub name: String,
+    /// The portal id of an existing object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portal_id: Option<String>,
+    /// The field changes.
+    pub changes: Vec<FieldChange>,
+    /// Whether teamform performs it (false: a manual step).
+    pub automatic: bool,
+    /// The provider change; ids of objects created by this plan are placeholders
+    /// (`new:team:KEY`) until they exist.
+    pub change: Change,
+    /// The operations that must run before this one (indexes into the plan's operations).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub depends_on: Vec<usize>,
+}
+
+impl Op {
+    /// `kind:key`, as `--target` names it.
+    pub fn address(&self) -> String {
+        format!("{}:{}", self.kind.as_str(), self.key)
+    }
+}
+
+/// The placeholder for the id of an object created by the plan.
+pub fn placeholder(kind: Kind, key: &str) -> String {
+    format!("new:{}:{key}", kind.as_str())
+}
+
+/// The `(kind, key)` a placeholder stands for.
+pub fn parse_placeholder(id: &str) -> Option<(Kind, &str)> {
+    let rest = id.strip_prefix("new:")?;
+    let (kind, key) = rest.split_once(':')?;
+    Some((Kind::parse(kind)?, key))
+}

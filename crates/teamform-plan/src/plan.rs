@@ -1,0 +1,183 @@
+//! Building a plan: match, diff, order, filter, manual steps and the access diff.
+
+use crate::access::{Side, UserAccessDiff, access_diff};
+use crate::desired::desired;
+use crate::diff::diff;
+use crate::live_policy::live_policy;
+use crate::matching::{Bindings, bindings};
+use crate::op::{Action, Op};
+use crate::order::order;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use teamform_compiler::{Compiled, Options, compile};
+use teamform_model::{LoadResult, Policy};
+use teamform_portal::{Capabilities, Kind, LiveState};
+
+/// A step a person must take in the portal's settings, because the provider cannot.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManualStep {
+    /// The operation it stands for (`kind:key`).
+    pub target: String,
+    /// What to do, exactly.
+    pub instruction: String,
+}
+
+/// A plan: what to change, in order, and what it does to people's access.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plan {
+    /// The live portal planned against (`sandbox:PATH`).
+    pub portal: String,
+    /// The operations, in the order to perform them.
+    pub changes: Vec<Op>,
+    /// Per user, the access gained and lost.
+    pub access: Vec<UserAccessDiff>,
+    /// The operations teamform cannot perform, as instructions.
+    pub manual_steps: Vec<ManualStep>,
+    /// What the portal cannot read back, so cannot be verified.
+    pub unverifiable: Vec<String>,
+    /// The policy keys bound to live ids.
+    pub bindings: Bindings,
+    /// The fingerprint of every live object read, keyed `kind:id`.
+    pub fingerprints: BTreeMap<String, String>,
+    /// The number of live users and teams, for the removal guardrail.
+    pub live_counts: BTreeMap<String, usize>,
+}
+
+impl Plan {
+    /// Whether there is anything to do (verifiable changes or manual steps).
+    pub fn has_changes(&self) -> bool {
+        !self.changes.is_empty()
+    }
+
+    /// Counts of operations per action.
+    pub fn counts(&self) -> BTreeMap<Action, usize> {
+        let mut out = BTreeMap::new();
+        for op in &self.changes {
+            *out.entry(op.action).or_insert(0) += 1;
+        }
+        out
+    }
+}
+
+/// Limits a plan to some objects (`--target KIND:KEY`, `--exclude KIND:KEY`).
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    /// Only these (and what they depend on); empty for all.
+    pub targets: Vec<String>,
+    /// Never these (nor what depends on them).
+    pub excludes: Vec<String>,
+}
+
+/// Everything a plan is made from.
+pub struct PlanInput<'a> {
+    /// The loaded, valid policy.
+    pub load: &'a LoadResult,
+    /// Its compilation.
+    pub compiled: &'a Compiled,
+    /// The live state.
+    pub live: &'a LiveState,
+    /// The provider's capabilities.
+    pub capabilities: Capabilities,
+    /// The provider's description.
+    pub portal: String,
+    /// The compiler options (for the live side's access).
+    pub options: Options,
+    /// `--target` and `--exclude`.
+    pub filter: Filter,
+}
+
+/// Plans the changes that make the live portal equal the policy.
+pub fn make_plan(input: &PlanInput<'_>) -> Plan {
+    let policy: &Policy = &input.load.policy;
+    let want = desired(policy);
+    let bound = bindings(&want, input.live);
+    let d = diff(&want, input.live, &bound, input.capabilities);
+    let ops = filter(order(d.ops, input.live), &input.filter);
+    let live_load = LoadResult {
+        policy: live_policy(input.live, &bound, false),
+        ..LoadResult::default()
+    };
+    let live_compiled = compile(&live_load, input.options);
+    let access = access_diff(
+        &Side {
+            policy: &live_load.policy,
+            compiled: &live_compiled,
+        },
+        &Side {
+            policy,
+            compiled: input.compiled,
+        },
+    );
+    let manual_steps = ops
+        .iter()
+        .filter(|o| !o.automatic)
+        .map(|o| ManualStep {
+            target: o.address(),
+            instruction: crate::render::manual_instruction(o),
+        })
+        .collect();
+    let mut live_counts = BTreeMap::new();
+    live_counts.insert("user".to_string(), input.live.users.len());
+    live_counts.insert("team".to_string(), input.live.teams.len());
+    Plan {
+        portal: input.portal.clone(),
+        changes: ops,
+        access,
+        manual_steps,
+        unverifiable: d.unverifiable,
+        bindings: bound,
+        fingerprints: input.live.fingerprints(),
+        live_counts,
+    }
+}
+
+/// Keeps the targeted operations and their dependencies, then drops the excluded ones and
+/// their dependents; `depends_on` is renumbered.
+fn filter(ops: Vec<Op>, f: &Filter) -> Vec<Op> {
+    if f.targets.is_empty() && f.excludes.is_empty() {
+        return ops;
+    }
+    let n = ops.len();
+    let mut keep = vec![f.targets.is_empty(); n];
+    if !f.targets.is_empty() {
+        // Dependencies come earlier in the order, so one backward pass closes over them.
+        for i in (0..n).rev() {
+            if f.targets.contains(&ops[i].address()) {
+                keep[i] = true;
+            }
+            if keep[i] {
+                for &d in &ops[i].depends_on {
+                    keep[d] = true;
+                }
+            }
+        }
+    }
+    let mut dropped = vec![false; n];
+    for i in 0..n {
+        if f.excludes.contains(&ops[i].address()) || ops[i].depends_on.iter().any(|d| dropped[*d]) {
+            dropped[i] = true;
+        }
+    }
+    let mut position = vec![None; n];
+    let mut out = Vec::new();
+    for (i, mut op) in ops.into_iter().enumerate() {
+        if keep[i] && !dropped[i] {
+            position[i] = Some(out.len());
+            op.depends_on = op.depends_on.iter().filter_map(|d| position[*d]).collect();
+            out.push(op);
+        }
+    }
+    out
+}
+
+/// The kinds in the order plans show them.
+pub const KINDS: [Kind; 4] = [Kind::Team, Kind::Role, Kind::User, Kind::Asset];
+
+/// The users and teams a plan removes, for the removal guardrail.
+pub fn removals(plan: &Plan) -> BTreeSet<String> {
+    plan.changes
+        .iter()
+        .filter(|o| o.action == Action::Delete && matches!(o.kind, Kind::User | Kind::Team))
+        .map(Op::address)
+        .collect()
+}

@@ -1,0 +1,156 @@
+//! The human rendering of a plan: operations grouped by kind with `+ ~ -`, field changes,
+//! line diffs of long values (with `similar`), manual steps and the access diff.
+
+use crate::op::{Action, FieldChange, Op};
+use crate::plan::{KINDS, Plan};
+use similar::{ChangeTag, TextDiff};
+use std::fmt::Write as _;
+
+/// How to draw the text.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct HumanStyle {
+    /// ANSI colours (on a terminal).
+    pub color: bool,
+}
+
+struct Paint(bool);
+
+impl Paint {
+    fn sign(&self, c: char, text: &str) -> String {
+        if !self.0 {
+            return text.to_string();
+        }
+        let code = match c {
+            '+' => "32",
+            '-' => "31",
+            _ => "33",
+        };
+        format!("\x1b[{code}m{text}\x1b[0m")
+    }
+
+    fn bold(&self, text: &str) -> String {
+        if self.0 { format!("\x1b[1m{text}\x1b[0m") } else { text.to_string() }
+    }
+}
+
+fn quote(v: &str) -> String {
+    format!("\"{v}\"")
+}
+
+fn field(out: &mut String, paint: &Paint, c: &FieldChange) {
+    let multiline = c.before.as_deref().is_some_and(|b| b.contains('\n'))
+        || c.after.as_deref().is_some_and(|a| a.contains('\n'));
+    if multiline {
+        let _ = writeln!(out, "      {}:", c.field);
+        let before = c.before.clone().unwrap_or_default();
+        let after = c.after.clone().unwrap_or_default();
+        let diff = TextDiff::from_lines(&before, &after);
+        for change in diff.iter_all_changes() {
+            let line = change.value().trim_end_matches('\n');
+            let text = match change.tag() {
+                ChangeTag::Delete => paint.sign('-', &format!("        - {line}")),
+                ChangeTag::Insert => paint.sign('+', &format!("        + {line}")),
+                ChangeTag::Equal => format!("          {line}"),
+            };
+            let _ = writeln!(out, "{text}");
+        }
+        return;
+    }
+    let line = match (&c.before, &c.after) {
+        (None, Some(a)) => format!("      {}: {}", c.field, quote(a)),
+        (Some(b), None) => format!("      {}: {}", c.field, quote(b)),
+        (Some(b), Some(a)) => format!("      {}: {} → {}", c.field, quote(b), quote(a)),
+        (None, None) => format!("      {}", c.field),
+    };
+    let _ = writeln!(out, "{line}");
+}
+
+fn op_line(out: &mut String, paint: &Paint, op: &Op) {
+    let sign = op.action.sign();
+    let manual = if op.automatic { "" } else { "  (manual step)" };
+    let head = format!("  {sign} {} {}", op.kind.as_str(), op.key);
+    let name = if op.name != op.key { format!(" \"{}\"", op.name) } else { String::new() };
+    let _ = writeln!(out, "{}{name}{manual}", paint.sign(sign, &head));
+    for c in &op.changes {
+        if op.action == Action::Create && c.field == "name" && c.after.as_deref() == Some(op.name.as_str()) {
+            continue;
+        }
+        if op.action == Action::Delete {
+            continue;
+        }
+        field(out, paint, c);
+    }
+}
+
+/// The plan as text for a terminal or a log.
+pub fn human(plan: &Plan, style: HumanStyle) -> String {
+    let paint = Paint(style.color);
+    let mut out = String::new();
+    if !plan.has_changes() {
+        let _ = writeln!(out, "No changes: the portal ({}) matches the policy.", plan.portal);
+        unverifiable(&mut out, plan);
+        return out;
+    }
+    let counts = plan.counts();
+    let n = |a: Action| counts.get(&a).copied().unwrap_or(0);
+    let _ = writeln!(
+        out,
+        "{}",
+        paint.bold(&format!(
+            "Plan for {}: {} to create, {} to update, {} to delete.",
+            plan.portal,
+            n(Action::Create),
+            n(Action::Update),
+            n(Action::Delete)
+        ))
+    );
+    for kind in KINDS {
+        let ops: Vec<&Op> = plan.changes.iter().filter(|o| o.kind == kind).collect();
+        if ops.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n{}", paint.bold(&format!("{}s", capitalised(kind.as_str()))));
+        for op in ops {
+            op_line(&mut out, &paint, op);
+        }
+    }
+    if !plan.manual_steps.is_empty() {
+        let _ = writeln!(out, "\n{}", paint.bold(&format!("Manual steps ({}): teamform cannot do these through the portal's API", plan.manual_steps.len())));
+        for step in &plan.manual_steps {
+            let _ = writeln!(out, "  [ ] {}", step.instruction);
+        }
+    }
+    if !plan.access.is_empty() {
+        let _ = writeln!(out, "\n{}", paint.bold(&format!("Access changes ({} user{}):", plan.access.len(), if plan.access.len() == 1 { "" } else { "s" })));
+        for user in &plan.access {
+            let status = match user.status.as_str() {
+                "new" => " (new user)",
+                "removed" => " (removed)",
+                _ => "",
+            };
+            let _ = writeln!(out, "  {}{status}", user.user);
+            for line in &user.gained {
+                let _ = writeln!(out, "{}", paint.sign('+', &format!("    + {} ({})", line.access, line.via)));
+            }
+            for line in &user.lost {
+                let _ = writeln!(out, "{}", paint.sign('-', &format!("    - {} ({})", line.access, line.via)));
+            }
+        }
+    }
+    unverifiable(&mut out, plan);
+    out
+}
+
+fn unverifiable(out: &mut String, plan: &Plan) {
+    if !plan.unverifiable.is_empty() {
+        let _ = writeln!(out, "\nUnverifiable ({}): the portal cannot read these back; check them by hand:", plan.unverifiable.len());
+        for u in &plan.unverifiable {
+            let _ = writeln!(out, "  ? {u}");
+        }
+    }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map_or_else(String::new, |f| f.to_uppercase().collect::<String>() + c.as_str())
+}

@@ -1,0 +1,40 @@
+//! The live portal as teamform sees it: the [`Provider`] trait (read the live state, perform
+//! changes), the portal-neutral [`LiveState`] and [`Change`] types, the [`Capabilities`] a
+//! provider declares, and the file-backed `sandbox` provider, the embedded default.
+//!
+//! Providers speak in portal ids and names; they know nothing of policy keys.
+
+mod caps;
+mod change;
+mod error;
+pub mod sandbox;
+mod state;
+
+pub use caps::{Capabilities, Kind, KindCaps};
+pub use change::{Change, Outcome};
+pub use error::PortalError;
+pub use state::{
+    CrmPermission, LiveAsset, LiveRole, LiveState, LiveTeam, LiveUser, Permissions, fingerprint,
+};
+
+/// A live portal: read its state, perform changes.
+pub trait Provider {
+    /// A short description for messages (`sandbox .teamform/sandbox.json`).
+    fn describe(&self) -> String;
+
+    /// Where the journal of an apply to this portal is kept (beside the portal's state when
+    /// it is local, under `.teamform/` otherwise).
+    fn journal_path(&self) -> std::path::PathBuf;
+
+    /// What this provider can read and write.
+    fn capabilities(&self) -> Capabilities;
+
+    /// Reads the whole live state.
+    fn read(&mut self) -> Result<LiveState, PortalError>;
+
+    /// Performs a batch of changes in order, stopping at the first failure. The outcome of
+    /// each performed change is returned; a change that the portal already reflects (a create
+    /// of an existing name, a delete of a missing id) succeeds without doing anything, so that
+    /// a batch can be retried after an interruption.
+    fn apply(&mut self, changes: &[Change]) -> (Vec<Outcome>, Option<PortalError>);
+}

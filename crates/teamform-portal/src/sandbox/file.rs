@@ -1,0 +1,108 @@
+//! The sandbox file: a versioned JSON document, read strictly and written atomically.
+
+use crate::{LiveState, PortalError};
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::Path;
+
+/// The `format` field of every sandbox file.
+pub const FORMAT: &str = "teamform-sandbox";
+/// The version of the format this build reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The whole sandbox file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SandboxFile {
+    /// Always [`FORMAT`].
+    pub format: String,
+    /// Always [`FORMAT_VERSION`].
+    pub format_version: u32,
+    /// The next id to assign.
+    pub next_id: u64,
+    /// The portal's contents.
+    #[serde(flatten)]
+    pub state: LiveState,
+}
+
+impl Default for SandboxFile {
+    fn default() -> Self {
+        SandboxFile {
+            format: FORMAT.to_string(),
+            format_version: FORMAT_VERSION,
+            next_id: 1_000_001,
+            state: LiveState::default(),
+        }
+    }
+}
+
+impl SandboxFile {
+    /// Assigns a new id, as a portal would.
+    pub fn new_id(&mut self) -> String {
+        let id = self.next_id;
+        self.next_id += 1;
+        id.to_string()
+    }
+}
+
+/// Reads and checks a sandbox file.
+pub(super) fn load(path: &Path) -> Result<SandboxFile, PortalError> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| PortalError::Io(format!("cannot read `{}`: {e}", path.display())))?;
+    let refuse = |why: String| {
+        PortalError::Corrupt(format!(
+            "`{}` is not a usable sandbox portal file: {why}; it was left untouched (move it away to start afresh)",
+            path.display()
+        ))
+    };
+    let value: serde_json::Value =
+        serde_json::from_slice(&bytes).map_err(|e| refuse(format!("invalid JSON ({e})")))?;
+    if value.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
+        return Err(refuse(format!("its `format` is not `{FORMAT}`")));
+    }
+    match value.get("format_version").and_then(serde_json::Value::as_u64) {
+        Some(v) if v == u64::from(FORMAT_VERSION) => {}
+        Some(v) => {
+            return Err(refuse(format!(
+                "it has format version {v}, and this teamform reads version {FORMAT_VERSION}"
+            )));
+        }
+        None => return Err(refuse("it has no `format_version`".to_string())),
+    }
+    serde_json::from_value(value).map_err(|e| refuse(e.to_string()))
+}
+
+/// Writes a sandbox file atomically: a temporary file in the same directory, flushed to disk,
+/// then renamed over the old one. On any failure the old file is intact.
+pub(super) fn save(path: &Path, data: &SandboxFile) -> Result<(), PortalError> {
+    let io = |what: &str, e: std::io::Error| {
+        PortalError::Io(format!("cannot {what} `{}`: {e}", path.display()))
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir).map_err(|e| io("create the directory of", e))?;
+    let bytes = serde_json::to_vec_pretty(data).map_err(|e| PortalError::Io(e.to_string()))?;
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".tmp.{}", std::process::id()));
+    let tmp = dir.join(name);
+    let written = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(&bytes)?;
+        f.write_all(b"\n")?;
+        f.sync_all()
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(io("write", e));
+    }
+    if let Err(e) = std::fs::rename(&tmp, path) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(io("replace", e));
+    }
+    if let Ok(d) = std::fs::File::open(&dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}

@@ -1,0 +1,143 @@
+//! The `sandbox` provider: a portal kept in a local JSON file (the embedded default,
+//! `.teamform/sandbox.json`). Full capabilities; ids assigned like a real portal's; writes are
+//! atomic (temporary file, fsync, rename) and made under an exclusive lock, so two applies
+//! cannot interleave; a corrupt or unknown-version file is refused and never overwritten.
+
+mod file;
+mod mutate;
+
+pub use file::{FORMAT, FORMAT_VERSION, SandboxFile};
+
+use crate::{Capabilities, Change, LiveState, Outcome, PortalError, Provider};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+/// The default sandbox file.
+pub const DEFAULT_PATH: &str = ".teamform/sandbox.json";
+
+/// A sandbox portal.
+#[derive(Debug)]
+pub struct Sandbox {
+    path: PathBuf,
+    lock: Option<File>,
+}
+
+impl Sandbox {
+    /// A sandbox at `path`, for reading. The file is created empty on first use.
+    pub fn open(path: impl Into<PathBuf>) -> Result<Self, PortalError> {
+        let sandbox = Sandbox {
+            path: path.into(),
+            lock: None,
+        };
+        if !sandbox.path.exists() {
+            sandbox.save(&SandboxFile::default())?;
+        }
+        Ok(sandbox)
+    }
+
+    /// A sandbox at `path`, locked for writing until dropped. A second writer gets
+    /// [`PortalError::Locked`].
+    pub fn open_locked(path: impl Into<PathBuf>) -> Result<Self, PortalError> {
+        let mut sandbox = Sandbox::open(path)?;
+        let lock_path = sandbox.lock_path();
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| io_error(&lock_path, &e))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(PortalError::Locked(format!(
+                    "the sandbox portal `{}` is locked by another teamform process (an apply in progress); try again when it has finished",
+                    sandbox.path.display()
+                )));
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(io_error(&lock_path, &e)),
+        }
+        sandbox.lock = Some(file);
+        Ok(sandbox)
+    }
+
+    /// The sandbox file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn lock_path(&self) -> PathBuf {
+        let mut name = self.path.file_name().unwrap_or_default().to_os_string();
+        name.push(".lock");
+        self.path.with_file_name(name)
+    }
+
+    /// Reads the file.
+    pub fn load(&self) -> Result<SandboxFile, PortalError> {
+        file::load(&self.path)
+    }
+
+    /// Writes the file atomically.
+    pub fn save(&self, data: &SandboxFile) -> Result<(), PortalError> {
+        file::save(&self.path, data)
+    }
+}
+
+fn io_error(path: &Path, e: &std::io::Error) -> PortalError {
+    PortalError::Io(format!("cannot access `{}`: {e}", path.display()))
+}
+
+impl Provider for Sandbox {
+    fn describe(&self) -> String {
+        format!("sandbox:{}", self.path.display())
+    }
+
+    fn journal_path(&self) -> PathBuf {
+        let mut name = self.path.file_name().unwrap_or_default().to_os_string();
+        name.push(".journal");
+        self.path.with_file_name(name)
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::FULL
+    }
+
+    fn read(&mut self) -> Result<LiveState, PortalError> {
+        Ok(self.load()?.state)
+    }
+
+    fn apply(&mut self, changes: &[Change]) -> (Vec<Outcome>, Option<PortalError>) {
+        if self.lock.is_none() {
+            return (
+                Vec::new(),
+                Some(PortalError::Locked(
+                    "the sandbox was opened for reading only".to_string(),
+                )),
+            );
+        }
+        let mut data = match self.load() {
+            Ok(d) => d,
+            Err(e) => return (Vec::new(), Some(e)),
+        };
+        let mut outcomes = Vec::with_capacity(changes.len());
+        let mut error = None;
+        for change in changes {
+            match mutate::apply(&mut data, change) {
+                Ok(o) => outcomes.push(o),
+                Err(e) => {
+                    error = Some(e);
+                    break;
+                }
+            }
+        }
+        if outcomes.is_empty() {
+            return (outcomes, error);
+        }
+        match self.save(&data) {
+            Ok(()) => (outcomes, error),
+            Err(e) => (Vec::new(), Some(e)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

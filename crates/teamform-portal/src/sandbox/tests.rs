@@ -1,0 +1,83 @@
+//! Tests of the sandbox provider: ids, portal rules, atomic writes, the lock and refusals.
+
+use super::*;
+use crate::Change;
+
+fn temp() -> Option<tempfile::TempDir> {
+    tempfile::tempdir().ok()
+}
+
+fn team(name: &str, parent: Option<&str>) -> Change {
+    Change::CreateTeam {
+        name: name.to_string(),
+        parent_id: parent.map(str::to_string),
+    }
+}
+
+#[test]
+fn created_empty_on_first_use_and_ids_assigned_like_a_portal() {
+    let Some(dir) = temp() else { return };
+    let path = dir.path().join("nested/sandbox.json");
+    let mut s = match Sandbox::open_locked(&path) {
+        Ok(s) => s,
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(s.read(), Ok(LiveState::default()));
+    let (out, err) = s.apply(&[team("Sales", None)]);
+    assert_eq!(err, None);
+    let sales = out[0].created_id.clone().unwrap_or_default();
+    assert_eq!(sales, "1000001");
+    let (out, err) = s.apply(&[team("Sales France", Some(&sales)), team("Sales", None)]);
+    assert_eq!(err, None);
+    assert_eq!(out[0].created_id.as_deref(), Some("1000002"));
+    // Creating an existing name is idempotent: the existing id comes back.
+    assert_eq!(out[1].created_id.as_deref(), Some("1000001"));
+    let state = s.read().unwrap_or_default();
+    assert_eq!(state.teams.len(), 2);
+    assert_eq!(state.teams[1].parent_id.as_deref(), Some("1000001"));
+}
+
+#[test]
+fn portal_rules_reject_bad_references_and_deleting_a_parent() {
+    let Some(dir) = temp() else { return };
+    let Ok(mut s) = Sandbox::open_locked(dir.path().join("s.json")) else { return };
+    let (_, err) = s.apply(&[team("Orphan", Some("999"))]);
+    assert_eq!(err, Some(PortalError::Rejected("no team has id `999`".to_string())));
+    let (out, _) = s.apply(&[team("A", None)]);
+    let a = out[0].created_id.clone().unwrap_or_default();
+    let (_, err) = s.apply(&[team("B", Some(&a)), Change::DeleteTeam { id: a.clone() }]);
+    assert!(matches!(err, Some(PortalError::Rejected(m)) if m.contains("has child teams")));
+    // The failing batch still saved the change that succeeded before it.
+    assert_eq!(s.read().map(|st| st.teams.len()), Ok(2));
+}
+
+#[test]
+fn a_second_writer_is_refused_while_the_first_holds_the_lock() {
+    let Some(dir) = temp() else { return };
+    let path = dir.path().join("s.json");
+    let first = Sandbox::open_locked(&path);
+    assert!(first.is_ok());
+    let second = Sandbox::open_locked(&path);
+    assert!(matches!(second, Err(PortalError::Locked(m)) if m.contains("locked by another teamform process")));
+    drop(first);
+    assert!(Sandbox::open_locked(&path).is_ok());
+}
+
+#[test]
+fn corrupt_and_unknown_version_files_are_refused_and_left_untouched() {
+    let Some(dir) = temp() else { return };
+    for (name, text, why) in [
+        ("bad.json", "{not json", "invalid JSON"),
+        ("v9.json", "{\"format\":\"teamform-sandbox\",\"format_version\":9,\"next_id\":1}", "format version 9"),
+        ("other.json", "{\"hello\":1}", "is not `teamform-sandbox`"),
+    ] {
+        let path = dir.path().join(name);
+        assert!(std::fs::write(&path, text).is_ok());
+        let Ok(mut s) = Sandbox::open_locked(&path) else { panic!("opening") };
+        let err = s.read();
+        assert!(matches!(&err, Err(PortalError::Corrupt(m)) if m.contains(why)), "{err:?}");
+        let (_, err) = s.apply(&[team("X", None)]);
+        assert!(matches!(err, Some(PortalError::Corrupt(_))));
+        assert_eq!(std::fs::read_to_string(&path).unwrap_or_default(), text);
+    }
+}
