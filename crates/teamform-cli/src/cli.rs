@@ -37,6 +37,26 @@ pub enum DiagnosticFormat {
     Github,
 }
 
+/// The live portal to work on.
+#[derive(Debug, clap::Args)]
+pub struct PortalArgs {
+    /// The live portal: `sandbox:PATH` (default `sandbox:.teamform/sandbox.json`, created
+    /// empty on first use). Overrides `provider` in `[portal]`.
+    #[arg(long, value_name = "SPEC")]
+    pub portal: Option<String>,
+}
+
+/// The output formats of plans.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum PlanFormat {
+    /// Text with `+ ~ -`, for terminals and logs.
+    Human,
+    /// A versioned JSON document.
+    Json,
+    /// Markdown for a pull-request comment.
+    Markdown,
+}
+
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -51,6 +71,65 @@ pub enum Command {
         /// Fail on warnings too.
         #[arg(long)]
         deny_warnings: bool,
+    },
+    /// Show what applying the policy would change in the live portal, and who gains and loses
+    /// which access.
+    Plan {
+        /// The policy.
+        #[command(flatten)]
+        policy: PolicyArgs,
+        /// The portal.
+        #[command(flatten)]
+        portal: PortalArgs,
+        /// How to print the plan.
+        #[arg(long, value_enum, default_value = "human")]
+        format: PlanFormat,
+        /// Exit 0 when there are no changes, 2 when there are, 1 on an invalid policy.
+        #[arg(long)]
+        detailed_exitcode: bool,
+        /// Only this object and what it depends on (`KIND:KEY`, such as `team:sales-fr`;
+        /// repeatable).
+        #[arg(long, value_name = "KIND:KEY")]
+        target: Vec<String>,
+        /// Leave this object and what depends on it out (repeatable).
+        #[arg(long, value_name = "KIND:KEY")]
+        exclude: Vec<String>,
+        /// Save the plan to this file, for `teamform apply FILE`.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Apply a saved plan, or plan and apply the policy.
+    Apply {
+        /// A plan saved by `teamform plan -o FILE`.
+        plan: Option<PathBuf>,
+        /// The policy.
+        #[command(flatten)]
+        policy: PolicyArgs,
+        /// The portal.
+        #[command(flatten)]
+        portal: PortalArgs,
+        /// Apply without asking.
+        #[arg(long)]
+        auto_approve: bool,
+        /// Acknowledge removals beyond `max_removal_ratio`: the number of users and teams the
+        /// plan removes.
+        #[arg(long, value_name = "N")]
+        allow_removals: Option<usize>,
+        /// Exit 3 while manual steps remain.
+        #[arg(long)]
+        fail_on_manual: bool,
+    },
+    /// Write the live portal as policy files.
+    Import {
+        /// The portal.
+        #[command(flatten)]
+        portal: PortalArgs,
+        /// The directory to write the policy files to.
+        #[arg(long, short = 'o', value_name = "DIR")]
+        out: PathBuf,
+        /// The portal name to write in `[portal]`.
+        #[arg(long, default_value = "imported")]
+        name: String,
     },
     /// Print the documentation of a diagnostic code (`TF0102` or `unknown-team`); without a
     /// code, list them all.

@@ -4,3 +4,9 @@
 pub const SUCCESS: i32 = 0;
 /// An invalid policy or a usage error.
 pub const INVALID: i32 = 1;
+/// Changes pending (`plan --detailed-exitcode`).
+pub const CHANGES: i32 = 2;
+/// Refused: a stale or edited plan, a guardrail, manual steps outstanding.
+pub const REFUSED: i32 = 3;
+/// The portal could not be read or written, or does not match the policy after apply.
+pub const PORTAL: i32 = 4;

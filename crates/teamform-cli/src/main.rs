@@ -4,7 +4,10 @@
 mod cli;
 mod commands;
 mod exit;
+mod files;
 mod policy;
+mod portal;
+mod provenance;
 mod today;
 
 use clap::Parser;

@@ -15,12 +15,18 @@ pub struct Loaded {
     pub compiled: Compiled,
 }
 
-/// Loads and compiles the policy; a bad `--today` is a usage error.
-pub fn load(args: &PolicyArgs) -> Result<Loaded, String> {
+/// The compiler options from the arguments; a bad `--today` is a usage error.
+pub fn options(args: &PolicyArgs) -> Result<Options, String> {
     let today = match &args.today {
         Some(t) => today::parse(t)?,
         None => today::system(),
     };
+    Ok(Options { today })
+}
+
+/// Loads and compiles the policy; a bad `--today` is a usage error.
+pub fn load(args: &PolicyArgs) -> Result<Loaded, String> {
+    let Options { today } = options(args)?;
     let load = load_dir(&args.policies);
     let compiled = compile(&load, Options { today });
     Ok(Loaded { load, compiled })

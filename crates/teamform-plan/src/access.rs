@@ -43,7 +43,10 @@ fn lines(side: &Side<'_>, user: UserId) -> BTreeMap<String, String> {
     let access = c.access.user(user);
     let mut out = BTreeMap::new();
     if access.super_admin {
-        out.insert("super admin: every record, tool, setting and asset".to_string(), "super admin".to_string());
+        out.insert(
+            "super admin: every record, tool, setting and asset".to_string(),
+            "super admin".to_string(),
+        );
         return out;
     }
     let Some(role_id) = c.index.user_role[user.index()] else {
@@ -52,14 +55,21 @@ fn lines(side: &Side<'_>, user: UserId) -> BTreeMap<String, String> {
     let role = &p.roles[role_id.index()];
     let via_role = format!("via role {}", role.key.value);
     let team_name = |t: teamform_compiler::TeamId| {
-        p.teams[t.index()].name.as_ref().map_or_else(|| p.teams[t.index()].key.value.clone(), |n| n.value.clone())
+        p.teams[t.index()]
+            .name
+            .as_ref()
+            .map_or_else(|| p.teams[t.index()].key.value.clone(), |n| n.value.clone())
     };
     // The direct team through which each covered team is reached.
     let mut reached: HashMap<teamform_compiler::TeamId, String> = HashMap::new();
-    let direct = c.index.user_team[user.index()].into_iter().chain(c.index.user_teams[user.index()].iter().copied());
+    let direct = c.index.user_team[user.index()]
+        .into_iter()
+        .chain(c.index.user_teams[user.index()].iter().copied());
     for d in direct {
         for t in c.graph.descendants(d) {
-            reached.entry(t).or_insert_with(|| p.teams[d.index()].key.value.clone());
+            reached
+                .entry(t)
+                .or_insert_with(|| p.teams[d.index()].key.value.clone());
         }
     }
     for object in CrmObject::ALL {
@@ -74,8 +84,13 @@ fn lines(side: &Side<'_>, user: UserId) -> BTreeMap<String, String> {
                 }
                 Scope::Team => {
                     for t in access.teams.iter() {
-                        let via = reached.get(t).map_or_else(String::new, |d| format!("via team {d} ← "));
-                        out.insert(format!("{action} {object} of team {}", team_name(*t)), format!("{via}role {}", role.key.value));
+                        let via = reached
+                            .get(t)
+                            .map_or_else(String::new, |d| format!("via team {d} ← "));
+                        out.insert(
+                            format!("{action} {object} of team {}", team_name(*t)),
+                            format!("{via}role {}", role.key.value),
+                        );
                     }
                 }
             }
@@ -93,26 +108,41 @@ fn lines(side: &Side<'_>, user: UserId) -> BTreeMap<String, String> {
     }
     for asset in c.access.visible_assets(&c.graph, &c.index, user) {
         let a = &p.assets[asset.index()];
-        let name = a.name.as_ref().map_or_else(|| a.key.value.clone(), |n| n.value.clone());
+        let name = a
+            .name
+            .as_ref()
+            .map_or_else(|| a.key.value.clone(), |n| n.value.clone());
         let via = c.index.asset_teams[asset.index()]
             .iter()
             .find_map(|t| reached.get(t))
-            .map_or_else(|| "unassigned: every team sees it".to_string(), |d| format!("via team {d}"));
+            .map_or_else(
+                || "unassigned: every team sees it".to_string(),
+                |d| format!("via team {d}"),
+            );
         out.insert(format!("see {} {name}", a.kind), via);
     }
     out
 }
 
 /// A cheap summary of what determines a user's access, to skip unchanged users.
-fn signature(side: &Side<'_>, user: UserId) -> (bool, Option<crate::Permissions>, BTreeSet<String>) {
+fn signature(
+    side: &Side<'_>,
+    user: UserId,
+) -> (bool, Option<crate::Permissions>, BTreeSet<String>) {
     let p = side.policy;
     let c = side.compiled;
     let access = c.access.user(user);
-    let role = c.index.user_role[user.index()].map(|r| crate::desired::permissions(&p.roles[r.index()]));
+    let role =
+        c.index.user_role[user.index()].map(|r| crate::desired::permissions(&p.roles[r.index()]));
     let teams = access
         .teams
         .iter()
-        .map(|t| p.teams[t.index()].name.as_ref().map_or_else(String::new, |n| n.value.clone()))
+        .map(|t| {
+            p.teams[t.index()]
+                .name
+                .as_ref()
+                .map_or_else(String::new, |n| n.value.clone())
+        })
         .collect();
     (access.super_admin, role, teams)
 }
@@ -126,9 +156,22 @@ fn asset_view(side: &Side<'_>) -> BTreeMap<(String, String), BTreeSet<String>> {
         .map(|(i, a)| {
             let teams = side.compiled.index.asset_teams[i]
                 .iter()
-                .map(|t| p.teams[t.index()].name.as_ref().map_or_else(String::new, |n| n.value.clone()))
+                .map(|t| {
+                    p.teams[t.index()]
+                        .name
+                        .as_ref()
+                        .map_or_else(String::new, |n| n.value.clone())
+                })
                 .collect();
-            ((a.kind.to_string(), a.name.as_ref().map_or_else(String::new, |n| n.value.clone())), teams)
+            (
+                (
+                    a.kind.to_string(),
+                    a.name
+                        .as_ref()
+                        .map_or_else(String::new, |n| n.value.clone()),
+                ),
+                teams,
+            )
         })
         .collect()
 }
@@ -160,26 +203,50 @@ pub fn access_diff(live: &Side<'_>, desired: &Side<'_>) -> Vec<UserAccessDiff> {
         };
         let after = lines(desired, d);
         let status = if before.is_some() { "changed" } else { "new" };
-        push(&mut out, &u.key.value, status, before.unwrap_or_default(), after);
+        push(
+            &mut out,
+            &u.key.value,
+            status,
+            before.unwrap_or_default(),
+            after,
+        );
     }
     for (i, u) in live.policy.users.iter().enumerate() {
         if !seen.contains(&u.key.value.to_lowercase()) {
-            push(&mut out, &u.key.value, "removed", lines(live, UserId(i as u32)), BTreeMap::new());
+            push(
+                &mut out,
+                &u.key.value,
+                "removed",
+                lines(live, UserId(i as u32)),
+                BTreeMap::new(),
+            );
         }
     }
     out
 }
 
-fn push(out: &mut Vec<UserAccessDiff>, user: &str, status: &str, before: BTreeMap<String, String>, after: BTreeMap<String, String>) {
+fn push(
+    out: &mut Vec<UserAccessDiff>,
+    user: &str,
+    status: &str,
+    before: BTreeMap<String, String>,
+    after: BTreeMap<String, String>,
+) {
     let gained: Vec<AccessLine> = after
         .iter()
         .filter(|(k, _)| !before.contains_key(*k))
-        .map(|(k, v)| AccessLine { access: k.clone(), via: v.clone() })
+        .map(|(k, v)| AccessLine {
+            access: k.clone(),
+            via: v.clone(),
+        })
         .collect();
     let lost: Vec<AccessLine> = before
         .iter()
         .filter(|(k, _)| !after.contains_key(*k))
-        .map(|(k, v)| AccessLine { access: k.clone(), via: v.clone() })
+        .map(|(k, v)| AccessLine {
+            access: k.clone(),
+            via: v.clone(),
+        })
         .collect();
     if gained.is_empty() && lost.is_empty() && status == "changed" {
         return;

@@ -94,16 +94,37 @@ fn list(names: &[String]) -> String {
 }
 
 /// Computes the operations that make `live` equal `desired`.
-pub fn diff(desired: &DesiredState, live: &LiveState, bindings: &Bindings, caps: Capabilities) -> Diff {
+pub fn diff(
+    desired: &DesiredState,
+    live: &LiveState,
+    bindings: &Bindings,
+    caps: Capabilities,
+) -> Diff {
     let cx = Cx {
         desired,
         live,
         bindings,
         caps,
-        live_team_names: live.teams.iter().map(|t| (t.id.as_str(), t.name.as_str())).collect(),
-        live_role_names: live.roles.iter().map(|r| (r.id.as_str(), r.name.as_str())).collect(),
-        team_names: desired.teams.iter().map(|t| (t.key.as_str(), t.name.as_str())).collect(),
-        role_names: desired.roles.iter().map(|r| (r.key.as_str(), r.name.as_str())).collect(),
+        live_team_names: live
+            .teams
+            .iter()
+            .map(|t| (t.id.as_str(), t.name.as_str()))
+            .collect(),
+        live_role_names: live
+            .roles
+            .iter()
+            .map(|r| (r.id.as_str(), r.name.as_str()))
+            .collect(),
+        team_names: desired
+            .teams
+            .iter()
+            .map(|t| (t.key.as_str(), t.name.as_str()))
+            .collect(),
+        role_names: desired
+            .roles
+            .iter()
+            .map(|r| (r.key.as_str(), r.name.as_str()))
+            .collect(),
     };
     let mut out = Diff::default();
     teams(&cx, &mut out);
@@ -113,7 +134,16 @@ pub fn diff(desired: &DesiredState, live: &LiveState, bindings: &Bindings, caps:
     out
 }
 
-fn op(kind: Kind, action: Action, key: &str, name: &str, id: Option<&str>, changes: Vec<FieldChange>, change: Change, automatic: bool) -> Op {
+fn op(
+    kind: Kind,
+    action: Action,
+    key: &str,
+    name: &str,
+    id: Option<&str>,
+    changes: Vec<FieldChange>,
+    change: Change,
+    automatic: bool,
+) -> Op {
     Op {
         action,
         kind,
@@ -129,18 +159,35 @@ fn op(kind: Kind, action: Action, key: &str, name: &str, id: Option<&str>, chang
 
 fn teams(cx: &Cx<'_>, out: &mut Diff) {
     let caps = cx.caps.teams;
-    let live: HashMap<&str, &teamform_portal::LiveTeam> = cx.live.teams.iter().map(|t| (t.id.as_str(), t)).collect();
+    let live: HashMap<&str, &teamform_portal::LiveTeam> =
+        cx.live.teams.iter().map(|t| (t.id.as_str(), t)).collect();
     for t in &cx.desired.teams {
         let parent_name = t.parent.as_deref().map(|p| cx.team_name_of_key(p));
-        match cx.bindings.teams.get(&t.key).and_then(|id| live.get(id.as_str())) {
+        match cx
+            .bindings
+            .teams
+            .get(&t.key)
+            .and_then(|id| live.get(id.as_str()))
+        {
             None => {
                 let mut changes = vec![change("name", None, Some(t.name.clone()))];
                 if let Some(p) = &parent_name {
                     changes.push(change("parent", None, Some(p.clone())));
                 }
                 let parent_id = t.parent.as_deref().map(|p| cx.team_ref(p));
-                out.ops.push(op(Kind::Team, Action::Create, &t.key, &t.name, None, changes,
-                    Change::CreateTeam { name: t.name.clone(), parent_id }, caps.create));
+                out.ops.push(op(
+                    Kind::Team,
+                    Action::Create,
+                    &t.key,
+                    &t.name,
+                    None,
+                    changes,
+                    Change::CreateTeam {
+                        name: t.name.clone(),
+                        parent_id,
+                    },
+                    caps.create,
+                ));
             }
             Some(l) => {
                 let mut changes = Vec::new();
@@ -158,29 +205,71 @@ fn teams(cx: &Cx<'_>, out: &mut Diff) {
                     ));
                 }
                 if !changes.is_empty() {
-                    out.ops.push(op(Kind::Team, Action::Update, &t.key, &t.name, Some(&l.id), changes,
-                        Change::UpdateTeam { id: l.id.clone(), name, parent_id: parent }, caps.update));
+                    out.ops.push(op(
+                        Kind::Team,
+                        Action::Update,
+                        &t.key,
+                        &t.name,
+                        Some(&l.id),
+                        changes,
+                        Change::UpdateTeam {
+                            id: l.id.clone(),
+                            name,
+                            parent_id: parent,
+                        },
+                        caps.update,
+                    ));
                 }
             }
         }
     }
     let bound: HashSet<&str> = cx.bindings.teams.values().map(String::as_str).collect();
-    for l in cx.live.teams.iter().filter(|l| !bound.contains(l.id.as_str())) {
-        out.ops.push(op(Kind::Team, Action::Delete, &l.name, &l.name, Some(&l.id),
+    for l in cx
+        .live
+        .teams
+        .iter()
+        .filter(|l| !bound.contains(l.id.as_str()))
+    {
+        out.ops.push(op(
+            Kind::Team,
+            Action::Delete,
+            &l.name,
+            &l.name,
+            Some(&l.id),
             vec![change("name", Some(l.name.clone()), None)],
-            Change::DeleteTeam { id: l.id.clone() }, caps.delete));
+            Change::DeleteTeam { id: l.id.clone() },
+            caps.delete,
+        ));
     }
 }
 
 fn roles(cx: &Cx<'_>, out: &mut Diff) {
     let caps = cx.caps.roles;
-    let live: HashMap<&str, &teamform_portal::LiveRole> = cx.live.roles.iter().map(|r| (r.id.as_str(), r)).collect();
+    let live: HashMap<&str, &teamform_portal::LiveRole> =
+        cx.live.roles.iter().map(|r| (r.id.as_str(), r)).collect();
     for r in &cx.desired.roles {
-        match cx.bindings.roles.get(&r.key).and_then(|id| live.get(id.as_str())) {
-            None => out.ops.push(op(Kind::Role, Action::Create, &r.key, &r.name, None,
-                vec![change("name", None, Some(r.name.clone())),
-                     change("permissions", None, Some(permissions_text(&r.permissions)))],
-                Change::CreateRole { name: r.name.clone(), permissions: r.permissions.clone() }, caps.create)),
+        match cx
+            .bindings
+            .roles
+            .get(&r.key)
+            .and_then(|id| live.get(id.as_str()))
+        {
+            None => out.ops.push(op(
+                Kind::Role,
+                Action::Create,
+                &r.key,
+                &r.name,
+                None,
+                vec![
+                    change("name", None, Some(r.name.clone())),
+                    change("permissions", None, Some(permissions_text(&r.permissions))),
+                ],
+                Change::CreateRole {
+                    name: r.name.clone(),
+                    permissions: r.permissions.clone(),
+                },
+                caps.create,
+            )),
             Some(l) => {
                 let mut changes = Vec::new();
                 let name = (l.name != r.name).then(|| r.name.clone());
@@ -189,7 +278,11 @@ fn roles(cx: &Cx<'_>, out: &mut Diff) {
                 }
                 let permissions = match &l.permissions {
                     Some(p) if *p != r.permissions => {
-                        changes.push(change("permissions", Some(permissions_text(p)), Some(permissions_text(&r.permissions))));
+                        changes.push(change(
+                            "permissions",
+                            Some(permissions_text(p)),
+                            Some(permissions_text(&r.permissions)),
+                        ));
                         Some(r.permissions.clone())
                     }
                     Some(_) => None,
@@ -199,17 +292,41 @@ fn roles(cx: &Cx<'_>, out: &mut Diff) {
                     }
                 };
                 if !changes.is_empty() {
-                    out.ops.push(op(Kind::Role, Action::Update, &r.key, &r.name, Some(&l.id), changes,
-                        Change::UpdateRole { id: l.id.clone(), name, permissions }, caps.update));
+                    out.ops.push(op(
+                        Kind::Role,
+                        Action::Update,
+                        &r.key,
+                        &r.name,
+                        Some(&l.id),
+                        changes,
+                        Change::UpdateRole {
+                            id: l.id.clone(),
+                            name,
+                            permissions,
+                        },
+                        caps.update,
+                    ));
                 }
             }
         }
     }
     let bound: HashSet<&str> = cx.bindings.roles.values().map(String::as_str).collect();
-    for l in cx.live.roles.iter().filter(|l| !bound.contains(l.id.as_str())) {
-        out.ops.push(op(Kind::Role, Action::Delete, &l.name, &l.name, Some(&l.id),
+    for l in cx
+        .live
+        .roles
+        .iter()
+        .filter(|l| !bound.contains(l.id.as_str()))
+    {
+        out.ops.push(op(
+            Kind::Role,
+            Action::Delete,
+            &l.name,
+            &l.name,
+            Some(&l.id),
             vec![change("name", Some(l.name.clone()), None)],
-            Change::DeleteRole { id: l.id.clone() }, caps.delete));
+            Change::DeleteRole { id: l.id.clone() },
+            caps.delete,
+        ));
     }
 }
 
@@ -227,17 +344,36 @@ fn user_fields(cx: &Cx<'_>, u: &DesiredUser) -> (Option<String>, Option<String>,
 
 fn users(cx: &Cx<'_>, out: &mut Diff) {
     let caps = cx.caps.users;
-    let live: HashMap<&str, &teamform_portal::LiveUser> = cx.live.users.iter().map(|u| (u.id.as_str(), u)).collect();
-    let role_name = |key: &Option<String>| key.as_deref().map(|k| cx.role_names.get(k).map_or(k, |n| n).to_string());
-    let live_role_name = |id: &Option<String>| id.as_deref().map(|i| cx.live_role_names.get(i).map_or_else(|| format!("#{i}"), |n| (*n).to_string()));
+    let live: HashMap<&str, &teamform_portal::LiveUser> =
+        cx.live.users.iter().map(|u| (u.id.as_str(), u)).collect();
+    let role_name = |key: &Option<String>| {
+        key.as_deref()
+            .map(|k| cx.role_names.get(k).map_or(k, |n| n).to_string())
+    };
+    let live_role_name = |id: &Option<String>| {
+        id.as_deref().map(|i| {
+            cx.live_role_names
+                .get(i)
+                .map_or_else(|| format!("#{i}"), |n| (*n).to_string())
+        })
+    };
     for u in &cx.desired.users {
         let (role_id, team_id, team_ids) = user_fields(cx, u);
         let extra_names: Vec<String> = u.teams.iter().map(|t| cx.team_name_of_key(t)).collect();
-        match cx.bindings.users.get(&u.email).and_then(|id| live.get(id.as_str())) {
+        match cx
+            .bindings
+            .users
+            .get(&u.email)
+            .and_then(|id| live.get(id.as_str()))
+        {
             None => {
                 let mut changes = vec![change("name", None, Some(u.name.clone()))];
                 changes.extend(role_name(&u.role).map(|r| change("role", None, Some(r))));
-                changes.extend(u.team.as_deref().map(|t| change("team", None, Some(cx.team_name_of_key(t)))));
+                changes.extend(
+                    u.team
+                        .as_deref()
+                        .map(|t| change("team", None, Some(cx.team_name_of_key(t)))),
+                );
                 if !u.teams.is_empty() {
                     changes.push(change("teams", None, Some(list(&extra_names))));
                 }
@@ -247,10 +383,26 @@ fn users(cx: &Cx<'_>, out: &mut Diff) {
                 if !u.seats.is_empty() {
                     changes.push(change("seats", None, Some(list(&u.seats))));
                 }
-                out.ops.push(op(Kind::User, Action::Create, &u.email, &u.name, None, changes,
-                    Change::CreateUser { email: u.email.clone(), name: u.name.clone(), role_id, primary_team_id: team_id,
-                        additional_team_ids: team_ids, super_admin: u.super_admin, seats: u.seats.clone() },
-                    caps.create && (!u.super_admin || cx.caps.super_admin) && (u.seats.is_empty() || cx.caps.seats)));
+                out.ops.push(op(
+                    Kind::User,
+                    Action::Create,
+                    &u.email,
+                    &u.name,
+                    None,
+                    changes,
+                    Change::CreateUser {
+                        email: u.email.clone(),
+                        name: u.name.clone(),
+                        role_id,
+                        primary_team_id: team_id,
+                        additional_team_ids: team_ids,
+                        super_admin: u.super_admin,
+                        seats: u.seats.clone(),
+                    },
+                    caps.create
+                        && (!u.super_admin || cx.caps.super_admin)
+                        && (u.seats.is_empty() || cx.caps.seats),
+                ));
             }
             Some(l) => {
                 let mut changes = Vec::new();
@@ -261,68 +413,150 @@ fn users(cx: &Cx<'_>, out: &mut Diff) {
                 }
                 let role = (role_id != l.role_id).then(|| role_id.clone());
                 if role.is_some() {
-                    changes.push(change("role", live_role_name(&l.role_id), role_name(&u.role)));
+                    changes.push(change(
+                        "role",
+                        live_role_name(&l.role_id),
+                        role_name(&u.role),
+                    ));
                 }
                 let team = (team_id != l.primary_team_id).then(|| team_id.clone());
                 if team.is_some() {
-                    changes.push(change("team", l.primary_team_id.as_deref().map(|i| cx.team_name_of_id(i)),
-                        u.team.as_deref().map(|t| cx.team_name_of_key(t))));
+                    changes.push(change(
+                        "team",
+                        l.primary_team_id.as_deref().map(|i| cx.team_name_of_id(i)),
+                        u.team.as_deref().map(|t| cx.team_name_of_key(t)),
+                    ));
                 }
                 let mut live_extra = l.additional_team_ids.clone();
                 live_extra.sort();
                 let teams = (team_ids != live_extra).then(|| team_ids.clone());
                 if teams.is_some() {
-                    let before: Vec<String> = live_extra.iter().map(|i| cx.team_name_of_id(i)).collect();
-                    changes.push(change("teams", Some(list(&before)), Some(list(&extra_names))));
+                    let before: Vec<String> =
+                        live_extra.iter().map(|i| cx.team_name_of_id(i)).collect();
+                    changes.push(change(
+                        "teams",
+                        Some(list(&before)),
+                        Some(list(&extra_names)),
+                    ));
                 }
                 let super_admin = (l.super_admin != u.super_admin).then_some(u.super_admin);
                 if super_admin.is_some() {
-                    let c = change("super_admin", Some(l.super_admin.to_string()), Some(u.super_admin.to_string()));
-                    if cx.caps.super_admin { changes.push(c) } else { manual.push(c) }
+                    let c = change(
+                        "super_admin",
+                        Some(l.super_admin.to_string()),
+                        Some(u.super_admin.to_string()),
+                    );
+                    if cx.caps.super_admin {
+                        changes.push(c)
+                    } else {
+                        manual.push(c)
+                    }
                 }
                 let mut live_seats = l.seats.clone();
                 live_seats.sort();
                 let seats = (live_seats != u.seats).then(|| u.seats.clone());
                 if seats.is_some() {
                     let c = change("seats", Some(list(&live_seats)), Some(list(&u.seats)));
-                    if cx.caps.seats { changes.push(c) } else { manual.push(c) }
+                    if cx.caps.seats {
+                        changes.push(c)
+                    } else {
+                        manual.push(c)
+                    }
                 }
                 if !changes.is_empty() {
-                    out.ops.push(op(Kind::User, Action::Update, &u.email, &u.name, Some(&l.id), changes,
-                        Change::UpdateUser { id: l.id.clone(), name, role_id: role, primary_team_id: team,
+                    out.ops.push(op(
+                        Kind::User,
+                        Action::Update,
+                        &u.email,
+                        &u.name,
+                        Some(&l.id),
+                        changes,
+                        Change::UpdateUser {
+                            id: l.id.clone(),
+                            name,
+                            role_id: role,
+                            primary_team_id: team,
                             additional_team_ids: teams,
                             super_admin: super_admin.filter(|_| cx.caps.super_admin),
-                            seats: seats.clone().filter(|_| cx.caps.seats) },
-                        caps.update));
+                            seats: seats.clone().filter(|_| cx.caps.seats),
+                        },
+                        caps.update,
+                    ));
                 }
                 if !manual.is_empty() {
-                    out.ops.push(op(Kind::User, Action::Update, &u.email, &u.name, Some(&l.id), manual,
-                        Change::UpdateUser { id: l.id.clone(), name: None, role_id: None, primary_team_id: None,
-                            additional_team_ids: None, super_admin, seats },
-                        false));
+                    out.ops.push(op(
+                        Kind::User,
+                        Action::Update,
+                        &u.email,
+                        &u.name,
+                        Some(&l.id),
+                        manual,
+                        Change::UpdateUser {
+                            id: l.id.clone(),
+                            name: None,
+                            role_id: None,
+                            primary_team_id: None,
+                            additional_team_ids: None,
+                            super_admin,
+                            seats,
+                        },
+                        false,
+                    ));
                 }
             }
         }
     }
     let bound: HashSet<&str> = cx.bindings.users.values().map(String::as_str).collect();
-    for l in cx.live.users.iter().filter(|l| !bound.contains(l.id.as_str())) {
-        out.ops.push(op(Kind::User, Action::Delete, &l.email, &l.name, Some(&l.id),
+    for l in cx
+        .live
+        .users
+        .iter()
+        .filter(|l| !bound.contains(l.id.as_str()))
+    {
+        out.ops.push(op(
+            Kind::User,
+            Action::Delete,
+            &l.email,
+            &l.name,
+            Some(&l.id),
             vec![change("email", Some(l.email.clone()), None)],
-            Change::DeleteUser { id: l.id.clone() }, caps.delete));
+            Change::DeleteUser { id: l.id.clone() },
+            caps.delete,
+        ));
     }
 }
 
 fn assets(cx: &Cx<'_>, out: &mut Diff) {
     let caps = cx.caps.assets;
-    let live: HashMap<&str, &teamform_portal::LiveAsset> = cx.live.assets.iter().map(|a| (a.id.as_str(), a)).collect();
+    let live: HashMap<&str, &teamform_portal::LiveAsset> =
+        cx.live.assets.iter().map(|a| (a.id.as_str(), a)).collect();
     for a in &cx.desired.assets {
         let mut team_ids: Vec<String> = a.teams.iter().map(|t| cx.team_ref(t)).collect();
         team_ids.sort();
         let names: Vec<String> = a.teams.iter().map(|t| cx.team_name_of_key(t)).collect();
-        match cx.bindings.assets.get(&a.reference).and_then(|id| live.get(id.as_str())) {
-            None => out.ops.push(op(Kind::Asset, Action::Create, &a.reference, &a.name, None,
-                vec![change("name", None, Some(a.name.clone())), change("teams", None, Some(list(&names)))],
-                Change::CreateAsset { kind: a.kind.clone(), name: a.name.clone(), team_ids }, caps.create)),
+        match cx
+            .bindings
+            .assets
+            .get(&a.reference)
+            .and_then(|id| live.get(id.as_str()))
+        {
+            None => out.ops.push(op(
+                Kind::Asset,
+                Action::Create,
+                &a.reference,
+                &a.name,
+                None,
+                vec![
+                    change("name", None, Some(a.name.clone())),
+                    change("teams", None, Some(list(&names))),
+                ],
+                Change::CreateAsset {
+                    kind: a.kind.clone(),
+                    name: a.name.clone(),
+                    team_ids,
+                },
+                caps.create,
+            )),
             Some(l) => {
                 let mut changes = Vec::new();
                 let name = (l.name != a.name).then(|| a.name.clone());
@@ -331,22 +565,36 @@ fn assets(cx: &Cx<'_>, out: &mut Diff) {
                 }
                 let teams = match &l.team_ids {
                     None => {
-                        out.unverifiable.push(format!("asset:{} teams", a.reference));
+                        out.unverifiable
+                            .push(format!("asset:{} teams", a.reference));
                         None
                     }
                     Some(ids) => {
                         let mut ids = ids.clone();
                         ids.sort();
                         (ids != team_ids).then(|| {
-                            let before: Vec<String> = ids.iter().map(|i| cx.team_name_of_id(i)).collect();
+                            let before: Vec<String> =
+                                ids.iter().map(|i| cx.team_name_of_id(i)).collect();
                             changes.push(change("teams", Some(list(&before)), Some(list(&names))));
                             team_ids.clone()
                         })
                     }
                 };
                 if !changes.is_empty() {
-                    out.ops.push(op(Kind::Asset, Action::Update, &a.reference, &a.name, Some(&l.id), changes,
-                        Change::UpdateAsset { id: l.id.clone(), name, team_ids: teams }, caps.update));
+                    out.ops.push(op(
+                        Kind::Asset,
+                        Action::Update,
+                        &a.reference,
+                        &a.name,
+                        Some(&l.id),
+                        changes,
+                        Change::UpdateAsset {
+                            id: l.id.clone(),
+                            name,
+                            team_ids: teams,
+                        },
+                        caps.update,
+                    ));
                 }
             }
         }

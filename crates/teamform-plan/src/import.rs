@@ -25,7 +25,10 @@ fn q(s: &str) -> String {
 }
 
 fn key(k: &str) -> String {
-    if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+    if !k.is_empty()
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
         k.to_string()
     } else {
         q(k)
@@ -40,7 +43,9 @@ fn list(items: impl Iterator<Item = String>) -> String {
 pub fn import(live: &LiveState, portal_name: &str) -> Vec<(String, String)> {
     let p: Policy = live_policy(live, &Bindings::default(), true);
     let mut files = Vec::new();
-    let mut portal = String::from("# Imported by `teamform import`. Set the tiers to the portal's subscriptions.\n");
+    let mut portal = String::from(
+        "# Imported by `teamform import`. Set the tiers to the portal's subscriptions.\n",
+    );
     let _ = writeln!(portal, "[portal]\nname = {}", q(portal_name));
     portal.push_str("tiers = { marketing = \"enterprise\", sales = \"enterprise\", service = \"enterprise\", cms = \"enterprise\", operations = \"enterprise\" }\n");
     files.push(("portal.toml".to_string(), portal));
@@ -50,7 +55,11 @@ pub fn import(live: &LiveState, portal_name: &str) -> Vec<(String, String)> {
     let mut text = String::new();
     for t in &teams {
         let _ = writeln!(text, "[team.{}]", key(&t.key.value));
-        let _ = writeln!(text, "name = {}", q(t.name.as_ref().map_or("", |n| &n.value)));
+        let _ = writeln!(
+            text,
+            "name = {}",
+            q(t.name.as_ref().map_or("", |n| &n.value))
+        );
         if let Some(parent) = &t.parent {
             let _ = writeln!(text, "parent = {}", q(&parent.value));
         }
@@ -66,12 +75,19 @@ pub fn import(live: &LiveState, portal_name: &str) -> Vec<(String, String)> {
     let mut text = String::new();
     for r in &roles {
         let _ = writeln!(text, "[role.{}]", key(&r.key.value));
-        let _ = writeln!(text, "name = {}", q(r.name.as_ref().map_or("", |n| &n.value)));
+        let _ = writeln!(
+            text,
+            "name = {}",
+            q(r.name.as_ref().map_or("", |n| &n.value))
+        );
         if let Some(id) = &r.id {
             let _ = writeln!(text, "id = {}", q(&id.value));
         }
         for g in &r.crm {
-            let scope = |s: &Option<teamform_model::Sp<teamform_model::Scope>>| s.as_ref().map_or("none".to_string(), |s| s.value.to_string());
+            let scope = |s: &Option<teamform_model::Sp<teamform_model::Scope>>| {
+                s.as_ref()
+                    .map_or("none".to_string(), |s| s.value.to_string())
+            };
             let _ = writeln!(
                 text,
                 "crm.{} = {{ view = {}, edit = {}, delete = {} }}",
@@ -82,10 +98,19 @@ pub fn import(live: &LiveState, portal_name: &str) -> Vec<(String, String)> {
             );
         }
         for t in &r.tools {
-            let _ = writeln!(text, "tools.{} = {}", t.tool, list(t.actions.iter().map(|a| a.value.to_string())));
+            let _ = writeln!(
+                text,
+                "tools.{} = {}",
+                t.tool,
+                list(t.actions.iter().map(|a| a.value.to_string()))
+            );
         }
         if !r.account.is_empty() {
-            let flags: Vec<String> = r.account.iter().map(|(f, v)| format!("{f} = {}", v.value)).collect();
+            let flags: Vec<String> = r
+                .account
+                .iter()
+                .map(|(f, v)| format!("{f} = {}", v.value))
+                .collect();
             let _ = writeln!(text, "account = {{ {} }}", flags.join(", "));
         }
         text.push('\n');
@@ -97,7 +122,11 @@ pub fn import(live: &LiveState, portal_name: &str) -> Vec<(String, String)> {
     let mut text = String::new();
     for u in &users {
         let _ = writeln!(text, "[user.{}]", q(&u.key.value));
-        let _ = writeln!(text, "name = {}", q(u.name.as_ref().map_or("", |n| &n.value)));
+        let _ = writeln!(
+            text,
+            "name = {}",
+            q(u.name.as_ref().map_or("", |n| &n.value))
+        );
         if let Some(r) = &u.role {
             let _ = writeln!(text, "role = {}", q(&r.value));
         }
@@ -105,13 +134,21 @@ pub fn import(live: &LiveState, portal_name: &str) -> Vec<(String, String)> {
             let _ = writeln!(text, "team = {}", q(&t.value));
         }
         if !u.teams.is_empty() {
-            let _ = writeln!(text, "teams = {}", list(u.teams.iter().map(|t| t.value.clone())));
+            let _ = writeln!(
+                text,
+                "teams = {}",
+                list(u.teams.iter().map(|t| t.value.clone()))
+            );
         }
         if u.is_super_admin() {
             let _ = writeln!(text, "super_admin = true");
         }
         if !u.seats.is_empty() {
-            let _ = writeln!(text, "seats = {}", list(u.seats.iter().map(|s| s.value.to_string())));
+            let _ = writeln!(
+                text,
+                "seats = {}",
+                list(u.seats.iter().map(|s| s.value.to_string()))
+            );
         }
         if let Some(id) = &u.id {
             let _ = writeln!(text, "id = {}", q(&id.value));
@@ -125,8 +162,16 @@ pub fn import(live: &LiveState, portal_name: &str) -> Vec<(String, String)> {
     let mut text = String::new();
     for a in &assets {
         let _ = writeln!(text, "[asset.{}.{}]", a.kind, key(&a.key.value));
-        let _ = writeln!(text, "name = {}", q(a.name.as_ref().map_or("", |n| &n.value)));
-        let _ = writeln!(text, "teams = {}", list(a.teams.iter().map(|t| t.value.clone())));
+        let _ = writeln!(
+            text,
+            "name = {}",
+            q(a.name.as_ref().map_or("", |n| &n.value))
+        );
+        let _ = writeln!(
+            text,
+            "teams = {}",
+            list(a.teams.iter().map(|t| t.value.clone()))
+        );
         if let Some(id) = &a.id {
             let _ = writeln!(text, "id = {}", q(&id.value));
         }

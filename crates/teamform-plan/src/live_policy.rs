@@ -23,7 +23,11 @@ pub fn slug(name: &str) -> String {
         }
     }
     let trimmed = out.trim_end_matches('-');
-    if trimmed.is_empty() { "x".to_string() } else { trimmed.to_string() }
+    if trimmed.is_empty() {
+        "x".to_string()
+    } else {
+        trimmed.to_string()
+    }
 }
 
 /// Folds common accented letters to ASCII for keys.
@@ -47,8 +51,14 @@ fn fold(c: char) -> Vec<char> {
 }
 
 /// Gives every live object of one kind a key: its bound policy key, else a unique slug.
-fn keys<'a>(items: impl Iterator<Item = (&'a str, &'a str)>, bound: &BTreeMap<String, String>) -> HashMap<String, String> {
-    let by_id: HashMap<&str, &str> = bound.iter().map(|(k, id)| (id.as_str(), k.as_str())).collect();
+fn keys<'a>(
+    items: impl Iterator<Item = (&'a str, &'a str)>,
+    bound: &BTreeMap<String, String>,
+) -> HashMap<String, String> {
+    let by_id: HashMap<&str, &str> = bound
+        .iter()
+        .map(|(k, id)| (id.as_str(), k.as_str()))
+        .collect();
     let mut used: HashSet<String> = bound.keys().cloned().collect();
     let mut out = HashMap::new();
     for (id, name) in items {
@@ -72,7 +82,13 @@ fn keys<'a>(items: impl Iterator<Item = (&'a str, &'a str)>, bound: &BTreeMap<St
 }
 
 /// The crm, tools and account grants of a role from its portal contents.
-pub fn role_grants(p: &Permissions) -> (Vec<CrmGrant>, Vec<ToolGrant>, Vec<(AccountPermission, Sp<bool>)>) {
+pub fn role_grants(
+    p: &Permissions,
+) -> (
+    Vec<CrmGrant>,
+    Vec<ToolGrant>,
+    Vec<(AccountPermission, Sp<bool>)>,
+) {
     let crm = p
         .crm
         .iter()
@@ -93,7 +109,11 @@ pub fn role_grants(p: &Permissions) -> (Vec<CrmGrant>, Vec<ToolGrant>, Vec<(Acco
             Some(ToolGrant {
                 tool: Tool::parse(tool)?,
                 span: Span::default(),
-                actions: actions.iter().filter_map(|a| ToolAction::parse(a)).map(sp).collect(),
+                actions: actions
+                    .iter()
+                    .filter_map(|a| ToolAction::parse(a))
+                    .map(sp)
+                    .collect(),
             })
         })
         .collect();
@@ -109,9 +129,20 @@ pub fn role_grants(p: &Permissions) -> (Vec<CrmGrant>, Vec<ToolGrant>, Vec<(Acco
 /// The live state as a policy. Assets only the portal has are left out: teamform does not
 /// manage them. With `pin`, portal ids are written into `id` fields (for `import`).
 pub fn live_policy(live: &LiveState, bindings: &Bindings, pin: bool) -> Policy {
-    let team_keys = keys(live.teams.iter().map(|t| (t.id.as_str(), t.name.as_str())), &bindings.teams);
-    let role_keys = keys(live.roles.iter().map(|r| (r.id.as_str(), r.name.as_str())), &bindings.roles);
-    let team_key = |id: &str| team_keys.get(id).cloned().unwrap_or_else(|| format!("#{id}"));
+    let team_keys = keys(
+        live.teams.iter().map(|t| (t.id.as_str(), t.name.as_str())),
+        &bindings.teams,
+    );
+    let role_keys = keys(
+        live.roles.iter().map(|r| (r.id.as_str(), r.name.as_str())),
+        &bindings.roles,
+    );
+    let team_key = |id: &str| {
+        team_keys
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| format!("#{id}"))
+    };
     let pinned = |id: &str| pin.then(|| sp(id.to_string()));
     let teams = live
         .teams
@@ -132,7 +163,10 @@ pub fn live_policy(live: &LiveState, bindings: &Bindings, pin: bool) -> Policy {
         .map(|r| {
             let (crm, tools, account) = r.permissions.as_ref().map(role_grants).unwrap_or_default();
             Role {
-                key: sp(role_keys.get(&r.id).cloned().unwrap_or_else(|| slug(&r.name))),
+                key: sp(role_keys
+                    .get(&r.id)
+                    .cloned()
+                    .unwrap_or_else(|| slug(&r.name))),
                 span: Span::default(),
                 name: Some(sp(r.name.clone())),
                 description: None,
@@ -151,16 +185,33 @@ pub fn live_policy(live: &LiveState, bindings: &Bindings, pin: bool) -> Policy {
             key: sp(u.email.clone()),
             span: Span::default(),
             name: Some(sp(u.name.clone())),
-            role: u.role_id.as_deref().and_then(|r| role_keys.get(r)).map(|k| sp(k.clone())),
+            role: u
+                .role_id
+                .as_deref()
+                .and_then(|r| role_keys.get(r))
+                .map(|k| sp(k.clone())),
             team: u.primary_team_id.as_deref().map(|t| sp(team_key(t))),
-            teams: u.additional_team_ids.iter().map(|t| sp(team_key(t))).collect(),
+            teams: u
+                .additional_team_ids
+                .iter()
+                .map(|t| sp(team_key(t)))
+                .collect(),
             super_admin: u.super_admin.then(|| sp(true)),
-            seats: u.seats.iter().filter_map(|s| Seat::parse(s)).map(sp).collect(),
+            seats: u
+                .seats
+                .iter()
+                .filter_map(|s| Seat::parse(s))
+                .map(sp)
+                .collect(),
             expires: None,
             id: pinned(&u.id),
         })
         .collect();
-    let asset_refs: HashMap<&str, &str> = bindings.assets.iter().map(|(r, id)| (id.as_str(), r.as_str())).collect();
+    let asset_refs: HashMap<&str, &str> = bindings
+        .assets
+        .iter()
+        .map(|(r, id)| (id.as_str(), r.as_str()))
+        .collect();
     let mut used_refs: HashSet<String> = HashSet::new();
     let assets = live
         .assets
@@ -187,7 +238,12 @@ pub fn live_policy(live: &LiveState, bindings: &Bindings, pin: bool) -> Policy {
                 key: sp(key),
                 span: Span::default(),
                 name: Some(sp(a.name.clone())),
-                teams: a.team_ids.iter().flatten().map(|t| sp(team_key(t))).collect(),
+                teams: a
+                    .team_ids
+                    .iter()
+                    .flatten()
+                    .map(|t| sp(team_key(t)))
+                    .collect(),
                 id: pinned(&a.id),
             })
         })

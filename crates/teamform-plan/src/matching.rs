@@ -58,17 +58,25 @@ fn bind<'a>(
 /// Matches `desired` with `live`.
 pub fn bindings(desired: &DesiredState, live: &LiveState) -> Bindings {
     let teams = bind(
-        desired
-            .teams
-            .iter()
-            .map(|t| (t.key.as_str(), t.id.as_deref(), t.name.as_str(), t.previously.as_deref())),
+        desired.teams.iter().map(|t| {
+            (
+                t.key.as_str(),
+                t.id.as_deref(),
+                t.name.as_str(),
+                t.previously.as_deref(),
+            )
+        }),
         live.teams.iter().map(|t| (t.id.as_str(), t.name.as_str())),
     );
     let roles = bind(
-        desired
-            .roles
-            .iter()
-            .map(|r| (r.key.as_str(), r.id.as_deref(), r.name.as_str(), r.previously.as_deref())),
+        desired.roles.iter().map(|r| {
+            (
+                r.key.as_str(),
+                r.id.as_deref(),
+                r.name.as_str(),
+                r.previously.as_deref(),
+            )
+        }),
         live.roles.iter().map(|r| (r.id.as_str(), r.name.as_str())),
     );
     let live_users: HashMap<String, &str> = live
@@ -93,7 +101,13 @@ pub fn bindings(desired: &DesiredState, live: &LiveState) -> Bindings {
     let wanted_names: Vec<(String, &str, Option<&str>)> = desired
         .assets
         .iter()
-        .map(|a| (format!("{}\u{0}{}", a.kind, a.name), a.reference.as_str(), a.id.as_deref()))
+        .map(|a| {
+            (
+                format!("{}\u{0}{}", a.kind, a.name),
+                a.reference.as_str(),
+                a.id.as_deref(),
+            )
+        })
         .collect();
     let assets = bind(
         wanted_names

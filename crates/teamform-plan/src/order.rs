@@ -31,19 +31,33 @@ fn references(change: &Change) -> Vec<&str> {
     let mut out: Vec<&str> = Vec::new();
     match change {
         Change::CreateTeam { parent_id, .. } => out.extend(parent_id.as_deref()),
-        Change::UpdateTeam { parent_id, .. } => out.extend(parent_id.iter().flatten().map(String::as_str)),
-        Change::CreateUser { role_id, primary_team_id, additional_team_ids, .. } => {
+        Change::UpdateTeam { parent_id, .. } => {
+            out.extend(parent_id.iter().flatten().map(String::as_str))
+        }
+        Change::CreateUser {
+            role_id,
+            primary_team_id,
+            additional_team_ids,
+            ..
+        } => {
             out.extend(role_id.as_deref());
             out.extend(primary_team_id.as_deref());
             out.extend(additional_team_ids.iter().map(String::as_str));
         }
-        Change::UpdateUser { role_id, primary_team_id, additional_team_ids, .. } => {
+        Change::UpdateUser {
+            role_id,
+            primary_team_id,
+            additional_team_ids,
+            ..
+        } => {
             out.extend(role_id.iter().flatten().map(String::as_str));
             out.extend(primary_team_id.iter().flatten().map(String::as_str));
             out.extend(additional_team_ids.iter().flatten().map(String::as_str));
         }
         Change::CreateAsset { team_ids, .. } => out.extend(team_ids.iter().map(String::as_str)),
-        Change::UpdateAsset { team_ids, .. } => out.extend(team_ids.iter().flatten().map(String::as_str)),
+        Change::UpdateAsset { team_ids, .. } => {
+            out.extend(team_ids.iter().flatten().map(String::as_str))
+        }
         _ => {}
     }
     out
@@ -84,7 +98,9 @@ pub fn order(ops: Vec<Op>, live: &LiveState) -> Vec<Op> {
         if o.action != Action::Delete {
             continue;
         }
-        let Some(id) = o.portal_id.as_deref() else { continue };
+        let Some(id) = o.portal_id.as_deref() else {
+            continue;
+        };
         let mut before = |kind: Kind, other: &str| {
             for &j in by_id.get(&(kind, other)).into_iter().flatten() {
                 edge(j, i);
@@ -93,11 +109,17 @@ pub fn order(ops: Vec<Op>, live: &LiveState) -> Vec<Op> {
         match o.kind {
             Kind::Team => {
                 for u in &live.users {
-                    if u.primary_team_id.as_deref() == Some(id) || u.additional_team_ids.iter().any(|t| t == id) {
+                    if u.primary_team_id.as_deref() == Some(id)
+                        || u.additional_team_ids.iter().any(|t| t == id)
+                    {
                         before(Kind::User, &u.id);
                     }
                 }
-                for t in live.teams.iter().filter(|t| t.parent_id.as_deref() == Some(id)) {
+                for t in live
+                    .teams
+                    .iter()
+                    .filter(|t| t.parent_id.as_deref() == Some(id))
+                {
                     before(Kind::Team, &t.id);
                 }
                 for a in &live.assets {
@@ -107,7 +129,11 @@ pub fn order(ops: Vec<Op>, live: &LiveState) -> Vec<Op> {
                 }
             }
             Kind::Role => {
-                for u in live.users.iter().filter(|u| u.role_id.as_deref() == Some(id)) {
+                for u in live
+                    .users
+                    .iter()
+                    .filter(|u| u.role_id.as_deref() == Some(id))
+                {
                     before(Kind::User, &u.id);
                 }
             }
@@ -117,7 +143,11 @@ pub fn order(ops: Vec<Op>, live: &LiveState) -> Vec<Op> {
     // Kahn's algorithm, taking the ready operation with the lowest (phase, policy order).
     let mut indegree: Vec<usize> = nodes
         .iter()
-        .map(|n| graph.neighbors_directed(*n, petgraph::Direction::Incoming).count())
+        .map(|n| {
+            graph
+                .neighbors_directed(*n, petgraph::Direction::Incoming)
+                .count()
+        })
         .collect();
     let mut ready: BinaryHeap<Reverse<(u8, usize)>> = (0..ops.len())
         .filter(|i| indegree[*i] == 0)

@@ -54,7 +54,10 @@ impl std::fmt::Display for SavedPlanError {
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The content hash of a policy: every file's path (relative to `root`) and text.
@@ -62,7 +65,11 @@ pub fn policy_hash(sources: &SourceMap, root: &str) -> String {
     let mut files: Vec<(&str, &str)> = sources
         .iter()
         .map(|(_, f)| {
-            let rel = f.path.strip_prefix(root).unwrap_or(&f.path).trim_start_matches(['/', '\\']);
+            let rel = f
+                .path
+                .strip_prefix(root)
+                .unwrap_or(&f.path)
+                .trim_start_matches(['/', '\\']);
             (rel, &*f.text)
         })
         .collect();
@@ -74,12 +81,21 @@ pub fn policy_hash(sources: &SourceMap, root: &str) -> String {
         hasher.update(text.as_bytes());
         hasher.update([0]);
     }
-    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 impl SavedPlan {
     /// Wraps a plan, computing its checksum.
-    pub fn new(plan: Plan, policy_hash: String, git_commit: Option<String>, git_dirty: Option<bool>) -> Self {
+    pub fn new(
+        plan: Plan,
+        policy_hash: String,
+        git_commit: Option<String>,
+        git_dirty: Option<bool>,
+    ) -> Self {
         let mut saved = SavedPlan {
             format: "teamform-plan".to_string(),
             format_version: FORMAT_VERSION,
@@ -112,16 +128,21 @@ impl SavedPlan {
         let value: serde_json::Value = serde_json::from_str(text)
             .map_err(|e| SavedPlanError::Unreadable(format!("not a plan file: {e}")))?;
         if value.get("format").and_then(|f| f.as_str()) != Some("teamform-plan") {
-            return Err(SavedPlanError::Unreadable("not a plan file (no `\"format\": \"teamform-plan\"`)".to_string()));
+            return Err(SavedPlanError::Unreadable(
+                "not a plan file (no `\"format\": \"teamform-plan\"`)".to_string(),
+            ));
         }
-        let version = value.get("format_version").and_then(serde_json::Value::as_u64);
+        let version = value
+            .get("format_version")
+            .and_then(serde_json::Value::as_u64);
         if version != Some(u64::from(FORMAT_VERSION)) {
             return Err(SavedPlanError::Unreadable(format!(
                 "the plan has format version {}, and this teamform reads version {FORMAT_VERSION}",
                 version.map_or_else(|| "?".to_string(), |v| v.to_string())
             )));
         }
-        let saved: SavedPlan = serde_json::from_value(value).map_err(|_| SavedPlanError::Tampered)?;
+        let saved: SavedPlan =
+            serde_json::from_value(value).map_err(|_| SavedPlanError::Tampered)?;
         if saved.compute_checksum() != saved.checksum {
             return Err(SavedPlanError::Tampered);
         }

@@ -30,7 +30,6 @@ pub struct CrmPermission {
     pub delete: bool,
 }
 
-
 /// A team in the portal.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LiveTeam {

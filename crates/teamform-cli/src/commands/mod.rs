@@ -1,6 +1,9 @@
 //! One module per command; each returns the process's exit code.
 
+mod apply;
 mod explain;
+mod import;
+mod plan;
 mod query;
 mod validate;
 
@@ -14,6 +17,39 @@ pub fn run(cli: Cli) -> i32 {
             format,
             deny_warnings,
         } => validate::run(&policy, format, deny_warnings),
+        Command::Plan {
+            policy,
+            portal,
+            format,
+            detailed_exitcode,
+            target,
+            exclude,
+            out,
+        } => plan::run(
+            &policy,
+            &portal,
+            format,
+            detailed_exitcode,
+            target,
+            exclude,
+            out.as_deref(),
+        ),
+        Command::Apply {
+            plan,
+            policy,
+            portal,
+            auto_approve,
+            allow_removals,
+            fail_on_manual,
+        } => apply::run(&apply::ApplyArgs {
+            plan: plan.as_deref(),
+            policy: &policy,
+            portal: &portal,
+            auto_approve,
+            allow_removals,
+            fail_on_manual,
+        }),
+        Command::Import { portal, out, name } => import::run(&portal, &out, &name),
         Command::Explain { code } => explain::run(code.as_deref()),
         Command::Why {
             user,

@@ -29,7 +29,11 @@ impl Paint {
     }
 
     fn bold(&self, text: &str) -> String {
-        if self.0 { format!("\x1b[1m{text}\x1b[0m") } else { text.to_string() }
+        if self.0 {
+            format!("\x1b[1m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
     }
 }
 
@@ -69,10 +73,17 @@ fn op_line(out: &mut String, paint: &Paint, op: &Op) {
     let sign = op.action.sign();
     let manual = if op.automatic { "" } else { "  (manual step)" };
     let head = format!("  {sign} {} {}", op.kind.as_str(), op.key);
-    let name = if op.name != op.key { format!(" \"{}\"", op.name) } else { String::new() };
+    let name = if op.name != op.key {
+        format!(" \"{}\"", op.name)
+    } else {
+        String::new()
+    };
     let _ = writeln!(out, "{}{name}{manual}", paint.sign(sign, &head));
     for c in &op.changes {
-        if op.action == Action::Create && c.field == "name" && c.after.as_deref() == Some(op.name.as_str()) {
+        if op.action == Action::Create
+            && c.field == "name"
+            && c.after.as_deref() == Some(op.name.as_str())
+        {
             continue;
         }
         if op.action == Action::Delete {
@@ -87,7 +98,11 @@ pub fn human(plan: &Plan, style: HumanStyle) -> String {
     let paint = Paint(style.color);
     let mut out = String::new();
     if !plan.has_changes() {
-        let _ = writeln!(out, "No changes: the portal ({}) matches the policy.", plan.portal);
+        let _ = writeln!(
+            out,
+            "No changes: the portal ({}) matches the policy.",
+            plan.portal
+        );
         unverifiable(&mut out, plan);
         return out;
     }
@@ -109,19 +124,38 @@ pub fn human(plan: &Plan, style: HumanStyle) -> String {
         if ops.is_empty() {
             continue;
         }
-        let _ = writeln!(out, "\n{}", paint.bold(&format!("{}s", capitalised(kind.as_str()))));
+        let _ = writeln!(
+            out,
+            "\n{}",
+            paint.bold(&format!("{}s", capitalised(kind.as_str())))
+        );
         for op in ops {
             op_line(&mut out, &paint, op);
         }
     }
     if !plan.manual_steps.is_empty() {
-        let _ = writeln!(out, "\n{}", paint.bold(&format!("Manual steps ({}): teamform cannot do these through the portal's API", plan.manual_steps.len())));
+        let _ = writeln!(
+            out,
+            "\n{}",
+            paint.bold(&format!(
+                "Manual steps ({}): teamform cannot do these through the portal's API",
+                plan.manual_steps.len()
+            ))
+        );
         for step in &plan.manual_steps {
             let _ = writeln!(out, "  [ ] {}", step.instruction);
         }
     }
     if !plan.access.is_empty() {
-        let _ = writeln!(out, "\n{}", paint.bold(&format!("Access changes ({} user{}):", plan.access.len(), if plan.access.len() == 1 { "" } else { "s" })));
+        let _ = writeln!(
+            out,
+            "\n{}",
+            paint.bold(&format!(
+                "Access changes ({} user{}):",
+                plan.access.len(),
+                if plan.access.len() == 1 { "" } else { "s" }
+            ))
+        );
         for user in &plan.access {
             let status = match user.status.as_str() {
                 "new" => " (new user)",
@@ -130,10 +164,18 @@ pub fn human(plan: &Plan, style: HumanStyle) -> String {
             };
             let _ = writeln!(out, "  {}{status}", user.user);
             for line in &user.gained {
-                let _ = writeln!(out, "{}", paint.sign('+', &format!("    + {} ({})", line.access, line.via)));
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    paint.sign('+', &format!("    + {} ({})", line.access, line.via))
+                );
             }
             for line in &user.lost {
-                let _ = writeln!(out, "{}", paint.sign('-', &format!("    - {} ({})", line.access, line.via)));
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    paint.sign('-', &format!("    - {} ({})", line.access, line.via))
+                );
             }
         }
     }
@@ -143,7 +185,11 @@ pub fn human(plan: &Plan, style: HumanStyle) -> String {
 
 fn unverifiable(out: &mut String, plan: &Plan) {
     if !plan.unverifiable.is_empty() {
-        let _ = writeln!(out, "\nUnverifiable ({}): the portal cannot read these back; check them by hand:", plan.unverifiable.len());
+        let _ = writeln!(
+            out,
+            "\nUnverifiable ({}): the portal cannot read these back; check them by hand:",
+            plan.unverifiable.len()
+        );
         for u in &plan.unverifiable {
             let _ = writeln!(out, "  ? {u}");
         }
@@ -152,5 +198,7 @@ fn unverifiable(out: &mut String, plan: &Plan) {
 
 fn capitalised(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map_or_else(String::new, |f| f.to_uppercase().collect::<String>() + c.as_str())
+    c.next().map_or_else(String::new, |f| {
+        f.to_uppercase().collect::<String>() + c.as_str()
+    })
 }

@@ -60,7 +60,10 @@ pub(super) fn load(path: &Path) -> Result<SandboxFile, PortalError> {
     if value.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
         return Err(refuse(format!("its `format` is not `{FORMAT}`")));
     }
-    match value.get("format_version").and_then(serde_json::Value::as_u64) {
+    match value
+        .get("format_version")
+        .and_then(serde_json::Value::as_u64)
+    {
         Some(v) if v == u64::from(FORMAT_VERSION) => {}
         Some(v) => {
             return Err(refuse(format!(

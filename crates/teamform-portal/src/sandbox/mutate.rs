@@ -17,7 +17,9 @@ fn role_exists(data: &SandboxFile, id: &str) -> Result<(), PortalError> {
     if data.state.roles.iter().any(|r| r.id == id) {
         Ok(())
     } else {
-        Err(PortalError::Rejected(format!("no permission set has id `{id}`")))
+        Err(PortalError::Rejected(format!(
+            "no permission set has id `{id}`"
+        )))
     }
 }
 
@@ -51,11 +53,17 @@ pub(super) fn apply(data: &mut SandboxFile, change: &Change) -> Result<Outcome, 
             });
             Ok(created(id))
         }
-        Change::UpdateTeam { id, name, parent_id } => {
+        Change::UpdateTeam {
+            id,
+            name,
+            parent_id,
+        } => {
             if let Some(Some(p)) = parent_id {
                 team_exists(data, p)?;
                 if p == id {
-                    return Err(PortalError::Rejected(format!("team `{id}` cannot be its own parent")));
+                    return Err(PortalError::Rejected(format!(
+                        "team `{id}` cannot be its own parent"
+                    )));
                 }
             }
             let team = data
@@ -76,13 +84,22 @@ pub(super) fn apply(data: &mut SandboxFile, change: &Change) -> Result<Outcome, 
             if !data.state.teams.iter().any(|t| &t.id == id) {
                 return Ok(Outcome::default());
             }
-            if data.state.teams.iter().any(|t| t.parent_id.as_ref() == Some(id)) {
-                return Err(PortalError::Rejected(format!("team `{id}` has child teams and cannot be deleted")));
+            if data
+                .state
+                .teams
+                .iter()
+                .any(|t| t.parent_id.as_ref() == Some(id))
+            {
+                return Err(PortalError::Rejected(format!(
+                    "team `{id}` has child teams and cannot be deleted"
+                )));
             }
             if data.state.users.iter().any(|u| {
                 u.primary_team_id.as_ref() == Some(id) || u.additional_team_ids.contains(id)
             }) {
-                return Err(PortalError::Rejected(format!("team `{id}` has members and cannot be deleted")));
+                return Err(PortalError::Rejected(format!(
+                    "team `{id}` has members and cannot be deleted"
+                )));
             }
             data.state.teams.retain(|t| &t.id != id);
             for a in &mut data.state.assets {
@@ -104,7 +121,11 @@ pub(super) fn apply(data: &mut SandboxFile, change: &Change) -> Result<Outcome, 
             });
             Ok(created(id))
         }
-        Change::UpdateRole { id, name, permissions } => {
+        Change::UpdateRole {
+            id,
+            name,
+            permissions,
+        } => {
             let role = data
                 .state
                 .roles
@@ -120,8 +141,15 @@ pub(super) fn apply(data: &mut SandboxFile, change: &Change) -> Result<Outcome, 
             Ok(Outcome::default())
         }
         Change::DeleteRole { id } => {
-            if data.state.users.iter().any(|u| u.role_id.as_ref() == Some(id)) {
-                return Err(PortalError::Rejected(format!("permission set `{id}` is assigned to users and cannot be deleted")));
+            if data
+                .state
+                .users
+                .iter()
+                .any(|u| u.role_id.as_ref() == Some(id))
+            {
+                return Err(PortalError::Rejected(format!(
+                    "permission set `{id}` is assigned to users and cannot be deleted"
+                )));
             }
             data.state.roles.retain(|r| &r.id != id);
             Ok(Outcome::default())
@@ -135,7 +163,12 @@ pub(super) fn apply(data: &mut SandboxFile, change: &Change) -> Result<Outcome, 
             super_admin,
             seats,
         } => {
-            if let Some(u) = data.state.users.iter().find(|u| u.email.eq_ignore_ascii_case(email)) {
+            if let Some(u) = data
+                .state
+                .users
+                .iter()
+                .find(|u| u.email.eq_ignore_ascii_case(email))
+            {
                 return Ok(created(u.id.clone()));
             }
             if let Some(r) = role_id {
@@ -169,7 +202,10 @@ pub(super) fn apply(data: &mut SandboxFile, change: &Change) -> Result<Outcome, 
             if let Some(Some(r)) = role_id {
                 role_exists(data, r)?;
             }
-            let teams = primary_team_id.iter().flatten().chain(additional_team_ids.iter().flatten());
+            let teams = primary_team_id
+                .iter()
+                .flatten()
+                .chain(additional_team_ids.iter().flatten());
             for t in teams {
                 team_exists(data, t)?;
             }
@@ -203,8 +239,17 @@ pub(super) fn apply(data: &mut SandboxFile, change: &Change) -> Result<Outcome, 
             data.state.users.retain(|u| &u.id != id);
             Ok(Outcome::default())
         }
-        Change::CreateAsset { kind, name, team_ids } => {
-            if let Some(a) = data.state.assets.iter().find(|a| &a.kind == kind && &a.name == name) {
+        Change::CreateAsset {
+            kind,
+            name,
+            team_ids,
+        } => {
+            if let Some(a) = data
+                .state
+                .assets
+                .iter()
+                .find(|a| &a.kind == kind && &a.name == name)
+            {
                 return Ok(created(a.id.clone()));
             }
             for t in team_ids {

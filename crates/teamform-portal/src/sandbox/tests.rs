@@ -40,9 +40,14 @@ fn created_empty_on_first_use_and_ids_assigned_like_a_portal() {
 #[test]
 fn portal_rules_reject_bad_references_and_deleting_a_parent() {
     let Some(dir) = temp() else { return };
-    let Ok(mut s) = Sandbox::open_locked(dir.path().join("s.json")) else { return };
+    let Ok(mut s) = Sandbox::open_locked(dir.path().join("s.json")) else {
+        return;
+    };
     let (_, err) = s.apply(&[team("Orphan", Some("999"))]);
-    assert_eq!(err, Some(PortalError::Rejected("no team has id `999`".to_string())));
+    assert_eq!(
+        err,
+        Some(PortalError::Rejected("no team has id `999`".to_string()))
+    );
     let (out, _) = s.apply(&[team("A", None)]);
     let a = out[0].created_id.clone().unwrap_or_default();
     let (_, err) = s.apply(&[team("B", Some(&a)), Change::DeleteTeam { id: a.clone() }]);
@@ -58,7 +63,9 @@ fn a_second_writer_is_refused_while_the_first_holds_the_lock() {
     let first = Sandbox::open_locked(&path);
     assert!(first.is_ok());
     let second = Sandbox::open_locked(&path);
-    assert!(matches!(second, Err(PortalError::Locked(m)) if m.contains("locked by another teamform process")));
+    assert!(
+        matches!(second, Err(PortalError::Locked(m)) if m.contains("locked by another teamform process"))
+    );
     drop(first);
     assert!(Sandbox::open_locked(&path).is_ok());
 }
@@ -68,14 +75,23 @@ fn corrupt_and_unknown_version_files_are_refused_and_left_untouched() {
     let Some(dir) = temp() else { return };
     for (name, text, why) in [
         ("bad.json", "{not json", "invalid JSON"),
-        ("v9.json", "{\"format\":\"teamform-sandbox\",\"format_version\":9,\"next_id\":1}", "format version 9"),
+        (
+            "v9.json",
+            "{\"format\":\"teamform-sandbox\",\"format_version\":9,\"next_id\":1}",
+            "format version 9",
+        ),
         ("other.json", "{\"hello\":1}", "is not `teamform-sandbox`"),
     ] {
         let path = dir.path().join(name);
         assert!(std::fs::write(&path, text).is_ok());
-        let Ok(mut s) = Sandbox::open_locked(&path) else { panic!("opening") };
+        let Ok(mut s) = Sandbox::open_locked(&path) else {
+            panic!("opening")
+        };
         let err = s.read();
-        assert!(matches!(&err, Err(PortalError::Corrupt(m)) if m.contains(why)), "{err:?}");
+        assert!(
+            matches!(&err, Err(PortalError::Corrupt(m)) if m.contains(why)),
+            "{err:?}"
+        );
         let (_, err) = s.apply(&[team("X", None)]);
         assert!(matches!(err, Some(PortalError::Corrupt(_))));
         assert_eq!(std::fs::read_to_string(&path).unwrap_or_default(), text);

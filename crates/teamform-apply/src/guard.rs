@@ -1,0 +1,102 @@
+//! The guardrails enforced at apply: removals beyond the allowed share need an explicit
+//! acknowledgement, super admins never drop below the minimum, protected users are never
+//! removed.
+
+use std::collections::BTreeSet;
+use teamform_plan::{Action, Plan};
+use teamform_portal::{Change, Kind, LiveState};
+
+/// The guardrails of the policy, as apply needs them.
+#[derive(Clone, Debug, Default)]
+pub struct Guardrails {
+    /// The share of live users (or teams) that may be removed without acknowledgement.
+    pub max_removal_ratio: Option<f64>,
+    /// The fewest super admins the portal may be left with.
+    pub min_super_admins: Option<u32>,
+    /// Users never removed.
+    pub protected_users: Vec<String>,
+}
+
+/// Checks the plan against the guardrails; `allow_removals` is `--allow-removals N`. Returns
+/// every reason to refuse.
+pub fn check_guardrails(
+    plan: &Plan,
+    live: &LiveState,
+    g: &Guardrails,
+    allow_removals: Option<usize>,
+) -> Vec<String> {
+    let mut refusals = Vec::new();
+    let deletes = |kind: Kind| {
+        plan.changes
+            .iter()
+            .filter(|o| o.kind == kind && o.action == Action::Delete)
+            .count()
+    };
+    let (users, teams) = (deletes(Kind::User), deletes(Kind::Team));
+    let total = users + teams;
+    if let Some(ratio) = g.max_removal_ratio {
+        let over = |n: usize, of: usize| of > 0 && (n as f64) / (of as f64) > ratio;
+        if (over(users, live.users.len()) || over(teams, live.teams.len()))
+            && allow_removals != Some(total)
+        {
+            refusals.push(format!(
+                "the plan removes {users} of {} users and {teams} of {} teams, more than `max_removal_ratio = {ratio}` allows; if this is intended, run again with `--allow-removals {total}`",
+                live.users.len(),
+                live.teams.len()
+            ));
+        }
+    }
+    let protected: BTreeSet<String> = g.protected_users.iter().map(|u| u.to_lowercase()).collect();
+    for op in &plan.changes {
+        if op.kind == Kind::User
+            && op.action == Action::Delete
+            && protected.contains(&op.key.to_lowercase())
+        {
+            refusals.push(format!("the plan removes protected user `{}`", op.key));
+        }
+    }
+    if let Some(min) = g.min_super_admins {
+        let mut admins: BTreeSet<String> = live
+            .users
+            .iter()
+            .filter(|u| u.super_admin)
+            .map(|u| u.id.clone())
+            .collect();
+        for op in &plan.changes {
+            match &op.change {
+                Change::DeleteUser { id } => {
+                    admins.remove(id);
+                }
+                Change::UpdateUser {
+                    id,
+                    super_admin: Some(false),
+                    ..
+                } => {
+                    admins.remove(id);
+                }
+                Change::UpdateUser {
+                    id,
+                    super_admin: Some(true),
+                    ..
+                } => {
+                    admins.insert(id.clone());
+                }
+                Change::CreateUser {
+                    email,
+                    super_admin: true,
+                    ..
+                } => {
+                    admins.insert(format!("new:{email}"));
+                }
+                _ => {}
+            }
+        }
+        if (admins.len() as u64) < u64::from(min) {
+            refusals.push(format!(
+                "the plan would leave {} super admin(s), fewer than `min_super_admins = {min}`",
+                admins.len()
+            ));
+        }
+    }
+    refusals
+}

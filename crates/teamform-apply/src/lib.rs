@@ -1,0 +1,14 @@
+//! Applying a plan: the guardrails and staleness checks that may refuse it, and the execution
+//! of its operations through a provider, in order, in batches, with a journal so that an
+//! apply killed at any point and run again finishes the work without repeating or losing any
+//! step.
+
+mod guard;
+mod journal;
+mod run;
+mod stale;
+
+pub use guard::{Guardrails, check_guardrails};
+pub use journal::Journal;
+pub use run::{ApplyError, Progress, Report, execute};
+pub use stale::stale_objects;

@@ -1,0 +1,214 @@
+//! `teamform apply [PLAN]`: apply a saved plan (refusing a stale or edited one), or plan and
+//! apply; journaled, guarded, verified by planning again at the end.
+
+use super::plan::{plan_with, saved, valid};
+use crate::cli::{PolicyArgs, PortalArgs};
+use crate::{exit, portal};
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::Path;
+use teamform_apply::{ApplyError, Guardrails, Journal, check_guardrails, execute, stale_objects};
+use teamform_plan::render::{HumanStyle, human};
+use teamform_plan::{Filter, Plan, SavedPlan, policy_hash};
+use teamform_portal::Provider;
+
+/// The options of `apply`.
+pub struct ApplyArgs<'a> {
+    pub plan: Option<&'a Path>,
+    pub policy: &'a PolicyArgs,
+    pub portal: &'a PortalArgs,
+    pub auto_approve: bool,
+    pub allow_removals: Option<usize>,
+    pub fail_on_manual: bool,
+}
+
+fn refuse(reasons: &[String]) -> i32 {
+    eprintln!("error: apply refused; nothing was changed:");
+    for r in reasons {
+        eprintln!("  - {r}");
+    }
+    exit::REFUSED
+}
+
+fn portal_error(e: impl std::fmt::Display) -> i32 {
+    eprintln!("error: {e}");
+    exit::PORTAL
+}
+
+fn confirm(plan: &Plan) -> bool {
+    eprint!(
+        "{}",
+        human(
+            plan,
+            HumanStyle {
+                color: std::io::stderr().is_terminal()
+            }
+        )
+    );
+    eprint!(
+        "\nApply these changes to {}? Only `yes` is accepted: ",
+        plan.portal
+    );
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer).is_ok() && answer.trim() == "yes"
+}
+
+pub fn run(a: &ApplyArgs<'_>) -> i32 {
+    let go = || -> Result<i32, i32> {
+        let (loaded, options) = valid(a.policy)?;
+        let spec = portal::choose(a.portal.portal.as_deref(), Some(&loaded.load.policy))
+            .map_err(|e| super::usage_error(&e))?;
+        let mut provider = portal::open_locked(&spec).map_err(portal_error)?;
+        let (plan, plan_id) = match a.plan {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    super::usage_error(&format!("cannot read the plan `{}`: {e}", path.display()))
+                })?;
+                let saved = SavedPlan::from_json(&text).map_err(|e| refuse(&[e.to_string()]))?;
+                let root = a.policy.policies.display().to_string();
+                if saved.policy_hash != policy_hash(&loaded.load.sources, &root) {
+                    return Err(refuse(&[
+                        "the policy changed since the plan was made; make a new plan".to_string(),
+                    ]));
+                }
+                if saved.plan.portal != provider.describe() {
+                    return Err(refuse(&[format!(
+                        "the plan was made for {}, not {}",
+                        saved.plan.portal,
+                        provider.describe()
+                    )]));
+                }
+                let id = saved.checksum.clone();
+                (saved.plan, id)
+            }
+            None => {
+                let plan = plan_with(&loaded, options, &mut provider, Filter::default())?;
+                if !plan.has_changes() {
+                    println!(
+                        "No changes: the portal ({}) matches the policy.",
+                        plan.portal
+                    );
+                    return Ok(exit::SUCCESS);
+                }
+                if !a.auto_approve {
+                    if !std::io::stdin().is_terminal() {
+                        return Err(super::usage_error(
+                            "not on a terminal: review `teamform plan`, then run `teamform apply --auto-approve` or apply a saved plan",
+                        ));
+                    }
+                    if !confirm(&plan) {
+                        eprintln!("Apply cancelled; nothing was changed.");
+                        return Ok(exit::REFUSED);
+                    }
+                }
+                let id = saved(plan.clone(), &loaded, a.policy).checksum;
+                (plan, id)
+            }
+        };
+        let mut journal = Journal::open(&provider.journal_path(), &plan_id)
+            .map_err(|e| portal_error(format!("cannot open the apply journal: {e}")))?;
+        let live = provider.read().map_err(portal_error)?;
+        let stale = stale_objects(&plan, &live, &journal.done_ops());
+        if !stale.is_empty() {
+            return Err(refuse(&stale));
+        }
+        if !journal.resumed {
+            let g = &loaded.load.policy.guardrails;
+            let guard = Guardrails {
+                max_removal_ratio: g.max_removal_ratio.as_ref().map(|r| r.value),
+                min_super_admins: g.min_super_admins.as_ref().map(|m| m.value),
+                protected_users: g.protected_users.iter().map(|u| u.value.clone()).collect(),
+            };
+            let refusals = check_guardrails(&plan, &live, &guard, a.allow_removals);
+            if !refusals.is_empty() {
+                let _ = journal.finish();
+                return Err(refuse(&refusals));
+            }
+        } else {
+            eprintln!(
+                "Resuming an interrupted apply of this plan ({} operations already done).",
+                journal.done.len()
+            );
+        }
+        let bar = progress_bar(plan.changes.len());
+        let mut progress = |done: usize, total: usize| {
+            if let Some(b) = &bar {
+                b.set_length(total as u64);
+                b.set_position(done as u64);
+            }
+        };
+        let result = execute(&mut provider, &plan, &mut journal, &mut progress);
+        if let Some(b) = &bar {
+            b.finish_and_clear();
+        }
+        let report = match result {
+            Ok(r) => r,
+            Err(ApplyError::Portal(e, r)) => {
+                eprintln!(
+                    "error: the portal refused an operation after {} were applied: {e}",
+                    r.performed
+                );
+                eprintln!("The journal keeps what was done; run the same command again to resume.");
+                return Err(exit::PORTAL);
+            }
+            Err(ApplyError::Journal(e, _)) => {
+                return Err(portal_error(format!("cannot write the apply journal: {e}")));
+            }
+        };
+        drop(provider);
+        println!(
+            "Applied {} operation(s) to {}{}.",
+            report.performed,
+            plan.portal,
+            if report.resumed > 0 {
+                format!(" ({} done by an earlier, interrupted run)", report.resumed)
+            } else {
+                String::new()
+            }
+        );
+        if !plan.manual_steps.is_empty() {
+            println!("\nManual steps ({}):", plan.manual_steps.len());
+            for s in &plan.manual_steps {
+                println!("  [ ] {}", s.instruction);
+            }
+        }
+        for b in &report.blocked {
+            println!("  waiting for a manual step: {b}");
+        }
+        // Verify: the portal must now equal the policy.
+        let mut check = portal::open(&spec).map_err(portal_error)?;
+        let after = plan_with(&loaded, options, &mut check, Filter::default())?;
+        let left: Vec<_> = after.changes.iter().filter(|o| o.automatic).collect();
+        if !left.is_empty() && report.blocked.is_empty() {
+            eprintln!("error: after apply, the portal still differs from the policy:");
+            for op in left {
+                eprintln!("  {} {}", op.action.sign(), op.address());
+            }
+            return Err(exit::PORTAL);
+        }
+        journal
+            .finish()
+            .map_err(|e| portal_error(format!("cannot remove the apply journal: {e}")))?;
+        if a.fail_on_manual && (!after.manual_steps.is_empty() || !report.blocked.is_empty()) {
+            eprintln!(
+                "error: {} manual step(s) remain",
+                after.manual_steps.len() + report.blocked.len()
+            );
+            return Ok(exit::REFUSED);
+        }
+        println!("The portal matches the policy.");
+        Ok(exit::SUCCESS)
+    };
+    go().unwrap_or_else(|c| c)
+}
+
+fn progress_bar(total: usize) -> Option<indicatif::ProgressBar> {
+    if !std::io::stderr().is_terminal() || total < 2 {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(total as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} operations") {
+        bar.set_style(style);
+    }
+    Some(bar)
+}

@@ -1,0 +1,132 @@
+//! `teamform plan`: the changes that would make the live portal equal the policy.
+
+use crate::cli::{PlanFormat, PolicyArgs, PortalArgs};
+use crate::policy::{self, Loaded};
+use crate::{exit, portal, provenance};
+use std::io::IsTerminal;
+use teamform_compiler::Options;
+use teamform_plan::render::{HumanStyle, human, json, markdown};
+use teamform_plan::{Filter, Plan, PlanInput, SavedPlan, make_plan, policy_hash};
+use teamform_portal::Provider;
+
+/// Loads a valid policy, or prints its errors and returns the exit code.
+pub fn valid(args: &PolicyArgs) -> Result<(Loaded, Options), i32> {
+    let loaded = policy::load(args).map_err(|e| super::usage_error(&e))?;
+    if loaded.compiled.has_errors() {
+        policy::report_errors(&loaded);
+        return Err(exit::INVALID);
+    }
+    let options = policy::options(args).map_err(|e| super::usage_error(&e))?;
+    Ok((loaded, options))
+}
+
+/// Plans against an opened provider.
+pub fn plan_with(
+    loaded: &Loaded,
+    options: Options,
+    provider: &mut dyn Provider,
+    filter: Filter,
+) -> Result<Plan, i32> {
+    let live = provider.read().map_err(|e| {
+        eprintln!("error: cannot read the portal: {e}");
+        exit::PORTAL
+    })?;
+    Ok(make_plan(&PlanInput {
+        load: &loaded.load,
+        compiled: &loaded.compiled,
+        live: &live,
+        capabilities: provider.capabilities(),
+        portal: provider.describe(),
+        options,
+        filter,
+    }))
+}
+
+/// Saves a plan with its provenance.
+pub fn saved(plan: Plan, loaded: &Loaded, args: &PolicyArgs) -> SavedPlan {
+    let root = args.policies.display().to_string();
+    let git = provenance::git(&args.policies);
+    SavedPlan::new(
+        plan,
+        policy_hash(&loaded.load.sources, &root),
+        git.as_ref().map(|(c, _)| c.clone()),
+        git.map(|(_, d)| d),
+    )
+}
+
+fn check_addresses(list: &[String]) -> Result<(), i32> {
+    for a in list {
+        let ok = a
+            .split_once(':')
+            .is_some_and(|(k, key)| teamform_portal::Kind::parse(k).is_some() && !key.is_empty());
+        if !ok {
+            return Err(super::usage_error(&format!(
+                "`{a}` is not `KIND:KEY` (KIND is team, role, user or asset)"
+            )));
+        }
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn run(
+    args: &PolicyArgs,
+    portal_args: &PortalArgs,
+    format: PlanFormat,
+    detailed: bool,
+    target: Vec<String>,
+    exclude: Vec<String>,
+    out: Option<&std::path::Path>,
+) -> i32 {
+    let go = || -> Result<i32, i32> {
+        check_addresses(&target)?;
+        check_addresses(&exclude)?;
+        let (loaded, options) = valid(args)?;
+        let spec = portal::choose(portal_args.portal.as_deref(), Some(&loaded.load.policy))
+            .map_err(|e| super::usage_error(&e))?;
+        let mut provider = portal::open(&spec).map_err(|e| {
+            eprintln!("error: {e}");
+            exit::PORTAL
+        })?;
+        let plan = plan_with(
+            &loaded,
+            options,
+            &mut provider,
+            Filter {
+                targets: target,
+                excludes: exclude,
+            },
+        )?;
+        let text = match format {
+            PlanFormat::Human => human(
+                &plan,
+                HumanStyle {
+                    color: std::io::stdout().is_terminal()
+                        && std::env::var_os("NO_COLOR").is_none(),
+                },
+            ),
+            PlanFormat::Json => json(&plan),
+            PlanFormat::Markdown => markdown(&plan),
+        };
+        print!("{text}");
+        let changes = plan.has_changes();
+        if let Some(path) = out {
+            let saved = saved(plan, &loaded, args);
+            crate::files::write_private(path, saved.to_json().as_bytes()).map_err(|e| {
+                eprintln!("error: cannot write the plan to `{}`: {e}", path.display());
+                exit::INVALID
+            })?;
+            eprintln!(
+                "Saved the plan to {}; apply it with `teamform apply {}`.",
+                path.display(),
+                path.display()
+            );
+        }
+        Ok(if detailed && changes {
+            exit::CHANGES
+        } else {
+            exit::SUCCESS
+        })
+    };
+    go().unwrap_or_else(|c| c)
+}
