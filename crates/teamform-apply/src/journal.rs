@@ -13,6 +13,11 @@ struct Header {
 }
 
 #[derive(Serialize, Deserialize)]
+struct Intent {
+    intent: Vec<usize>,
+}
+
+#[derive(Serialize, Deserialize)]
 struct Entry {
     op: usize,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -26,6 +31,9 @@ pub struct Journal {
     plan: String,
     /// The operations done, with the ids they created.
     pub done: BTreeMap<usize, Option<String>>,
+    /// Operations sent to the portal by an interrupted run without confirmation: they may or
+    /// may not have happened (every operation is idempotent, so they are simply redone).
+    pub uncertain: BTreeSet<usize>,
     /// Whether an interrupted apply of this plan was found.
     pub resumed: bool,
 }
@@ -39,6 +47,7 @@ impl Journal {
             path: path.to_path_buf(),
             plan: plan_id.to_string(),
             done: BTreeMap::new(),
+            uncertain: BTreeSet::new(),
             resumed: false,
         };
         if let Ok(text) = std::fs::read_to_string(path) {
@@ -52,8 +61,12 @@ impl Journal {
                     // A line cut short by a kill is ignored: its batch is redone, harmlessly.
                     if let Ok(e) = serde_json::from_str::<Entry>(line) {
                         journal.done.insert(e.op, e.created_id);
+                    } else if let Ok(i) = serde_json::from_str::<Intent>(line) {
+                        journal.uncertain.extend(i.intent);
                     }
                 }
+                let done = journal.done_ops();
+                journal.uncertain.retain(|op| !done.contains(op));
                 journal.resumed = true;
                 return Ok(journal);
             }
@@ -80,6 +93,17 @@ impl Journal {
     /// The operations done.
     pub fn done_ops(&self) -> BTreeSet<usize> {
         self.done.keys().copied().collect()
+    }
+
+    /// Records, durably, that operations are about to be sent to the portal.
+    pub fn intend(&mut self, ops: &[usize]) -> std::io::Result<()> {
+        let mut f = std::fs::File::options().append(true).open(&self.path)?;
+        let line = serde_json::to_string(&Intent {
+            intent: ops.to_vec(),
+        })
+        .unwrap_or_default();
+        f.write_all(format!("{line}\n").as_bytes())?;
+        f.sync_all()
     }
 
     /// Records completed operations durably.

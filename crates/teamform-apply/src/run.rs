@@ -133,6 +133,10 @@ pub fn execute(
         };
         if needs_flush && !batch.is_empty() {
             let changes: Vec<Change> = batch.iter().map(|(_, c)| c.clone()).collect();
+            let indexes: Vec<usize> = batch.iter().map(|(i, _)| *i).collect();
+            if let Err(e) = journal.intend(&indexes) {
+                return Err(ApplyError::Journal(e, report));
+            }
             let (outcomes, error) = provider.apply(&changes);
             let entries: Vec<(usize, Option<String>)> = batch
                 .iter()

@@ -5,12 +5,13 @@ use teamform_plan::{Action, Plan};
 use teamform_portal::{Change, Kind, LiveState};
 
 /// Each object the plan touches that changed since the plan was made, with what changed.
-/// Operations already done (`done`, from the journal of an interrupted apply) are skipped.
-pub fn stale_objects(plan: &Plan, now: &LiveState, done: &BTreeSet<usize>) -> Vec<String> {
+/// Operations already done or possibly done (`skip`, from the journal of an interrupted
+/// apply) are not checked: the apply changed them itself.
+pub fn stale_objects(plan: &Plan, now: &LiveState, skip: &BTreeSet<usize>) -> Vec<String> {
     let current: BTreeMap<String, String> = now.fingerprints();
     let mut out = Vec::new();
     for (i, op) in plan.changes.iter().enumerate() {
-        if done.contains(&i) {
+        if skip.contains(&i) {
             continue;
         }
         match (&op.portal_id, op.action) {

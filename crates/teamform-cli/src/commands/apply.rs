@@ -108,7 +108,9 @@ pub fn run(a: &ApplyArgs<'_>) -> i32 {
         let mut journal = Journal::open(&provider.journal_path(), &plan_id)
             .map_err(|e| portal_error(format!("cannot open the apply journal: {e}")))?;
         let live = provider.read().map_err(portal_error)?;
-        let stale = stale_objects(&plan, &live, &journal.done_ops());
+        let mut skip = journal.done_ops();
+        skip.extend(journal.uncertain.iter().copied());
+        let stale = stale_objects(&plan, &live, &skip);
         if !stale.is_empty() {
             return Err(refuse(&stale));
         }

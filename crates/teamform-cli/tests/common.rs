@@ -1,0 +1,79 @@
+//! Helpers shared by the CLI tests: running the binary, temporary policy copies.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// What a run printed and returned.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `teamform` with `args` in `dir`.
+pub fn teamform_in(dir: &Path, args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_teamform"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output();
+    match output {
+        Ok(o) => Run {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        },
+        Err(e) => Run {
+            code: -1,
+            stdout: String::new(),
+            stderr: e.to_string(),
+        },
+    }
+}
+
+/// Copies a directory tree.
+pub fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+/// A temporary workspace holding a copy of the demo policy in `policies/`.
+pub fn demo_workspace() -> std::io::Result<tempfile::TempDir> {
+    let dir = tempfile::tempdir()?;
+    copy_dir(&root().join("policies"), &dir.path().join("policies"))?;
+    Ok(dir)
+}
+
+/// Replaces `from` by `to` in a file, failing if `from` is absent.
+pub fn edit(path: &Path, from: &str, to: &str) -> std::io::Result<()> {
+    let text = std::fs::read_to_string(path)?;
+    if !text.contains(from) {
+        return Err(std::io::Error::other(format!(
+            "`{from}` not in {}",
+            path.display()
+        )));
+    }
+    std::fs::write(path, text.replacen(from, to, 1))
+}
+
+/// The sandbox file's JSON.
+pub fn sandbox(dir: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(dir.join(".teamform/sandbox.json")).unwrap_or_default();
+    serde_json::from_str(&text).unwrap_or_default()
+}
