@@ -135,8 +135,7 @@ pub fn diff(
 }
 
 fn op(
-    kind: Kind,
-    action: Action,
+    (kind, action): (Kind, Action),
     key: &str,
     name: &str,
     id: Option<&str>,
@@ -175,9 +174,7 @@ fn teams(cx: &Cx<'_>, out: &mut Diff) {
                     changes.push(change("parent", None, Some(p.clone())));
                 }
                 let parent_id = t.parent.as_deref().map(|p| cx.team_ref(p));
-                out.ops.push(op(
-                    Kind::Team,
-                    Action::Create,
+                out.ops.push(op((Kind::Team, Action::Create),
                     &t.key,
                     &t.name,
                     None,
@@ -205,9 +202,7 @@ fn teams(cx: &Cx<'_>, out: &mut Diff) {
                     ));
                 }
                 if !changes.is_empty() {
-                    out.ops.push(op(
-                        Kind::Team,
-                        Action::Update,
+                    out.ops.push(op((Kind::Team, Action::Update),
                         &t.key,
                         &t.name,
                         Some(&l.id),
@@ -230,9 +225,7 @@ fn teams(cx: &Cx<'_>, out: &mut Diff) {
         .iter()
         .filter(|l| !bound.contains(l.id.as_str()))
     {
-        out.ops.push(op(
-            Kind::Team,
-            Action::Delete,
+        out.ops.push(op((Kind::Team, Action::Delete),
             &l.name,
             &l.name,
             Some(&l.id),
@@ -254,9 +247,7 @@ fn roles(cx: &Cx<'_>, out: &mut Diff) {
             .get(&r.key)
             .and_then(|id| live.get(id.as_str()))
         {
-            None => out.ops.push(op(
-                Kind::Role,
-                Action::Create,
+            None => out.ops.push(op((Kind::Role, Action::Create),
                 &r.key,
                 &r.name,
                 None,
@@ -292,9 +283,7 @@ fn roles(cx: &Cx<'_>, out: &mut Diff) {
                     }
                 };
                 if !changes.is_empty() {
-                    out.ops.push(op(
-                        Kind::Role,
-                        Action::Update,
+                    out.ops.push(op((Kind::Role, Action::Update),
                         &r.key,
                         &r.name,
                         Some(&l.id),
@@ -317,9 +306,7 @@ fn roles(cx: &Cx<'_>, out: &mut Diff) {
         .iter()
         .filter(|l| !bound.contains(l.id.as_str()))
     {
-        out.ops.push(op(
-            Kind::Role,
-            Action::Delete,
+        out.ops.push(op((Kind::Role, Action::Delete),
             &l.name,
             &l.name,
             Some(&l.id),
@@ -383,9 +370,7 @@ fn users(cx: &Cx<'_>, out: &mut Diff) {
                 if !u.seats.is_empty() {
                     changes.push(change("seats", None, Some(list(&u.seats))));
                 }
-                out.ops.push(op(
-                    Kind::User,
-                    Action::Create,
+                out.ops.push(op((Kind::User, Action::Create),
                     &u.email,
                     &u.name,
                     None,
@@ -464,9 +449,7 @@ fn users(cx: &Cx<'_>, out: &mut Diff) {
                     }
                 }
                 if !changes.is_empty() {
-                    out.ops.push(op(
-                        Kind::User,
-                        Action::Update,
+                    out.ops.push(op((Kind::User, Action::Update),
                         &u.email,
                         &u.name,
                         Some(&l.id),
@@ -484,9 +467,7 @@ fn users(cx: &Cx<'_>, out: &mut Diff) {
                     ));
                 }
                 if !manual.is_empty() {
-                    out.ops.push(op(
-                        Kind::User,
-                        Action::Update,
+                    out.ops.push(op((Kind::User, Action::Update),
                         &u.email,
                         &u.name,
                         Some(&l.id),
@@ -513,9 +494,7 @@ fn users(cx: &Cx<'_>, out: &mut Diff) {
         .iter()
         .filter(|l| !bound.contains(l.id.as_str()))
     {
-        out.ops.push(op(
-            Kind::User,
-            Action::Delete,
+        out.ops.push(op((Kind::User, Action::Delete),
             &l.email,
             &l.name,
             Some(&l.id),
@@ -540,9 +519,7 @@ fn assets(cx: &Cx<'_>, out: &mut Diff) {
             .get(&a.reference)
             .and_then(|id| live.get(id.as_str()))
         {
-            None => out.ops.push(op(
-                Kind::Asset,
-                Action::Create,
+            None => out.ops.push(op((Kind::Asset, Action::Create),
                 &a.reference,
                 &a.name,
                 None,
@@ -581,9 +558,7 @@ fn assets(cx: &Cx<'_>, out: &mut Diff) {
                     }
                 };
                 if !changes.is_empty() {
-                    out.ops.push(op(
-                        Kind::Asset,
-                        Action::Update,
+                    out.ops.push(op((Kind::Asset, Action::Update),
                         &a.reference,
                         &a.name,
                         Some(&l.id),

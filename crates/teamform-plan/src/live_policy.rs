@@ -81,14 +81,11 @@ fn keys<'a>(
     out
 }
 
+/// The grants of a role: CRM objects, tools and account permissions.
+pub type Grants = (Vec<CrmGrant>, Vec<ToolGrant>, Vec<(AccountPermission, Sp<bool>)>);
+
 /// The crm, tools and account grants of a role from its portal contents.
-pub fn role_grants(
-    p: &Permissions,
-) -> (
-    Vec<CrmGrant>,
-    Vec<ToolGrant>,
-    Vec<(AccountPermission, Sp<bool>)>,
-) {
+pub fn role_grants(p: &Permissions) -> Grants {
     let crm = p
         .crm
         .iter()

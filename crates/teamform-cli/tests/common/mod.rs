@@ -12,8 +12,11 @@ pub fn root() -> PathBuf {
 
 /// What a run printed and returned.
 pub struct Run {
+    /// The exit code.
     pub code: i32,
+    /// Standard output.
     pub stdout: String,
+    /// Standard error.
     pub stderr: String,
 }
 
