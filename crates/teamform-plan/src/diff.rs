@@ -174,7 +174,8 @@ fn teams(cx: &Cx<'_>, out: &mut Diff) {
                     changes.push(change("parent", None, Some(p.clone())));
                 }
                 let parent_id = t.parent.as_deref().map(|p| cx.team_ref(p));
-                out.ops.push(op((Kind::Team, Action::Create),
+                out.ops.push(op(
+                    (Kind::Team, Action::Create),
                     &t.key,
                     &t.name,
                     None,
@@ -202,7 +203,8 @@ fn teams(cx: &Cx<'_>, out: &mut Diff) {
                     ));
                 }
                 if !changes.is_empty() {
-                    out.ops.push(op((Kind::Team, Action::Update),
+                    out.ops.push(op(
+                        (Kind::Team, Action::Update),
                         &t.key,
                         &t.name,
                         Some(&l.id),
@@ -225,7 +227,8 @@ fn teams(cx: &Cx<'_>, out: &mut Diff) {
         .iter()
         .filter(|l| !bound.contains(l.id.as_str()))
     {
-        out.ops.push(op((Kind::Team, Action::Delete),
+        out.ops.push(op(
+            (Kind::Team, Action::Delete),
             &l.name,
             &l.name,
             Some(&l.id),
@@ -247,7 +250,8 @@ fn roles(cx: &Cx<'_>, out: &mut Diff) {
             .get(&r.key)
             .and_then(|id| live.get(id.as_str()))
         {
-            None => out.ops.push(op((Kind::Role, Action::Create),
+            None => out.ops.push(op(
+                (Kind::Role, Action::Create),
                 &r.key,
                 &r.name,
                 None,
@@ -283,7 +287,8 @@ fn roles(cx: &Cx<'_>, out: &mut Diff) {
                     }
                 };
                 if !changes.is_empty() {
-                    out.ops.push(op((Kind::Role, Action::Update),
+                    out.ops.push(op(
+                        (Kind::Role, Action::Update),
                         &r.key,
                         &r.name,
                         Some(&l.id),
@@ -306,7 +311,8 @@ fn roles(cx: &Cx<'_>, out: &mut Diff) {
         .iter()
         .filter(|l| !bound.contains(l.id.as_str()))
     {
-        out.ops.push(op((Kind::Role, Action::Delete),
+        out.ops.push(op(
+            (Kind::Role, Action::Delete),
             &l.name,
             &l.name,
             Some(&l.id),
@@ -370,7 +376,8 @@ fn users(cx: &Cx<'_>, out: &mut Diff) {
                 if !u.seats.is_empty() {
                     changes.push(change("seats", None, Some(list(&u.seats))));
                 }
-                out.ops.push(op((Kind::User, Action::Create),
+                out.ops.push(op(
+                    (Kind::User, Action::Create),
                     &u.email,
                     &u.name,
                     None,
@@ -449,7 +456,8 @@ fn users(cx: &Cx<'_>, out: &mut Diff) {
                     }
                 }
                 if !changes.is_empty() {
-                    out.ops.push(op((Kind::User, Action::Update),
+                    out.ops.push(op(
+                        (Kind::User, Action::Update),
                         &u.email,
                         &u.name,
                         Some(&l.id),
@@ -467,7 +475,8 @@ fn users(cx: &Cx<'_>, out: &mut Diff) {
                     ));
                 }
                 if !manual.is_empty() {
-                    out.ops.push(op((Kind::User, Action::Update),
+                    out.ops.push(op(
+                        (Kind::User, Action::Update),
                         &u.email,
                         &u.name,
                         Some(&l.id),
@@ -494,7 +503,8 @@ fn users(cx: &Cx<'_>, out: &mut Diff) {
         .iter()
         .filter(|l| !bound.contains(l.id.as_str()))
     {
-        out.ops.push(op((Kind::User, Action::Delete),
+        out.ops.push(op(
+            (Kind::User, Action::Delete),
             &l.email,
             &l.name,
             Some(&l.id),
@@ -519,7 +529,8 @@ fn assets(cx: &Cx<'_>, out: &mut Diff) {
             .get(&a.reference)
             .and_then(|id| live.get(id.as_str()))
         {
-            None => out.ops.push(op((Kind::Asset, Action::Create),
+            None => out.ops.push(op(
+                (Kind::Asset, Action::Create),
                 &a.reference,
                 &a.name,
                 None,
@@ -558,7 +569,8 @@ fn assets(cx: &Cx<'_>, out: &mut Diff) {
                     }
                 };
                 if !changes.is_empty() {
-                    out.ops.push(op((Kind::Asset, Action::Update),
+                    out.ops.push(op(
+                        (Kind::Asset, Action::Update),
                         &a.reference,
                         &a.name,
                         Some(&l.id),

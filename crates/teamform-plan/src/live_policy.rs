@@ -82,7 +82,11 @@ fn keys<'a>(
 }
 
 /// The grants of a role: CRM objects, tools and account permissions.
-pub type Grants = (Vec<CrmGrant>, Vec<ToolGrant>, Vec<(AccountPermission, Sp<bool>)>);
+pub type Grants = (
+    Vec<CrmGrant>,
+    Vec<ToolGrant>,
+    Vec<(AccountPermission, Sp<bool>)>,
+);
 
 /// The crm, tools and account grants of a role from its portal contents.
 pub fn role_grants(p: &Permissions) -> Grants {
