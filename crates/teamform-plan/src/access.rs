@@ -36,8 +36,9 @@ pub struct Side<'a> {
     pub compiled: &'a Compiled,
 }
 
-/// The effective access of `user` as lines, keyed by the access.
-fn lines(side: &Side<'_>, user: UserId) -> BTreeMap<String, String> {
+/// The effective access of `user` as lines, keyed by the access; asset visibility only with
+/// `assets` (when the portal can read partitions back).
+fn lines(side: &Side<'_>, user: UserId, assets: bool) -> BTreeMap<String, String> {
     let p = side.policy;
     let c = side.compiled;
     let access = c.access.user(user);
@@ -106,7 +107,12 @@ fn lines(side: &Side<'_>, user: UserId) -> BTreeMap<String, String> {
             out.insert(format!("account: {flag}"), via_role.clone());
         }
     }
-    for asset in c.access.visible_assets(&c.graph, &c.index, user) {
+    let visible = if assets {
+        c.access.visible_assets(&c.graph, &c.index, user)
+    } else {
+        Vec::new()
+    };
+    for asset in visible {
         let a = &p.assets[asset.index()];
         let name = a
             .name
@@ -176,9 +182,10 @@ fn asset_view(side: &Side<'_>) -> BTreeMap<(String, String), BTreeSet<String>> {
         .collect()
 }
 
-/// Compares the access of every user between the live side and the desired side.
-pub fn access_diff(live: &Side<'_>, desired: &Side<'_>) -> Vec<UserAccessDiff> {
-    let assets_moved = asset_view(live) != asset_view(desired);
+/// Compares the access of every user between the live side and the desired side; asset
+/// visibility is compared only with `assets` (when the portal can read partitions back).
+pub fn access_diff(live: &Side<'_>, desired: &Side<'_>, assets: bool) -> Vec<UserAccessDiff> {
+    let assets_moved = assets && asset_view(live) != asset_view(desired);
     let live_users: HashMap<String, UserId> = live
         .policy
         .users
@@ -197,11 +204,11 @@ pub fn access_diff(live: &Side<'_>, desired: &Side<'_>) -> Vec<UserAccessDiff> {
                 if !assets_moved && signature(live, *l) == signature(desired, d) {
                     continue;
                 }
-                Some(lines(live, *l))
+                Some(lines(live, *l, assets))
             }
             None => None,
         };
-        let after = lines(desired, d);
+        let after = lines(desired, d, assets);
         let status = if before.is_some() { "changed" } else { "new" };
         push(
             &mut out,
@@ -217,7 +224,7 @@ pub fn access_diff(live: &Side<'_>, desired: &Side<'_>) -> Vec<UserAccessDiff> {
                 &mut out,
                 &u.key.value,
                 "removed",
-                lines(live, UserId(i as u32)),
+                lines(live, UserId(i as u32), assets),
                 BTreeMap::new(),
             );
         }

@@ -13,6 +13,8 @@ pub struct Diff {
     pub ops: Vec<Op>,
     /// What the portal cannot read back, so cannot be verified (`role:KEY permissions`).
     pub unverifiable: Vec<String>,
+    /// Steps to do by hand that the portal cannot confirm (not operations of the plan).
+    pub checklist: Vec<Op>,
 }
 
 struct Cx<'a> {
@@ -517,6 +519,29 @@ fn users(cx: &Cx<'_>, out: &mut Diff) {
 
 fn assets(cx: &Cx<'_>, out: &mut Diff) {
     let caps = cx.caps.assets;
+    if !caps.read {
+        // Partitions the portal cannot read back: a checklist to do by hand, never a pending
+        // change that could not be seen done.
+        for a in &cx.desired.assets {
+            let names: Vec<String> = a.teams.iter().map(|t| cx.team_name_of_key(t)).collect();
+            out.unverifiable
+                .push(format!("asset:{} teams", a.reference));
+            out.checklist.push(op(
+                (Kind::Asset, Action::Update),
+                &a.reference,
+                &a.name,
+                None,
+                vec![change("teams", None, Some(list(&names)))],
+                Change::UpdateAsset {
+                    id: String::new(),
+                    name: None,
+                    team_ids: None,
+                },
+                false,
+            ));
+        }
+        return;
+    }
     let live: HashMap<&str, &teamform_portal::LiveAsset> =
         cx.live.assets.iter().map(|a| (a.id.as_str(), a)).collect();
     for a in &cx.desired.assets {

@@ -91,8 +91,8 @@ pub fn make_plan(input: &PlanInput<'_>) -> Plan {
     let policy: &Policy = &input.load.policy;
     let want = desired(policy);
     let bound = bindings(&want, input.live);
-    let d = diff(&want, input.live, &bound, input.capabilities);
-    let ops = filter(order(d.ops, input.live), &input.filter);
+    let mut d = diff(&want, input.live, &bound, input.capabilities);
+    let ops = filter(order(std::mem::take(&mut d.ops), input.live), &input.filter);
     let live_load = LoadResult {
         policy: live_policy(input.live, &bound, false),
         ..LoadResult::default()
@@ -107,10 +107,12 @@ pub fn make_plan(input: &PlanInput<'_>) -> Plan {
             policy,
             compiled: input.compiled,
         },
+        input.capabilities.assets.read,
     );
     let manual_steps = ops
         .iter()
         .filter(|o| !o.automatic)
+        .chain(d.checklist.iter())
         .map(|o| ManualStep {
             target: o.address(),
             instruction: crate::render::manual_instruction(o),
