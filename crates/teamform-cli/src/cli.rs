@@ -131,6 +131,21 @@ pub enum Command {
         #[arg(long, default_value = "imported")]
         name: String,
     },
+    /// Recompile on every save and print the diagnostics, then the plan against a snapshot of
+    /// the live portal read at start (type `r` and Enter to re-read it, `q` to quit).
+    Watch {
+        /// The policy.
+        #[command(flatten)]
+        policy: PolicyArgs,
+        /// The portal.
+        #[command(flatten)]
+        portal: PortalArgs,
+        /// Re-read the portal every this many seconds.
+        #[arg(long, value_name = "SECONDS")]
+        refresh: Option<u64>,
+    },
+    /// Print the JSON Schema of policy files (for Taplo / Even Better TOML).
+    Schema,
     /// Print the documentation of a diagnostic code (`TF0102` or `unknown-team`); without a
     /// code, list them all.
     Explain {

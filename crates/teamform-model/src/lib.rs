@@ -9,9 +9,11 @@
 mod load;
 mod merge;
 mod read;
+mod schema;
 mod types;
 mod vocab;
 
 pub use load::{LoadResult, discover, load_dir, load_sources};
+pub use schema::json_schema;
 pub use types::*;
 pub use vocab::*;

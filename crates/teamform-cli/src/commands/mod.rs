@@ -6,6 +6,7 @@ mod import;
 mod plan;
 mod query;
 mod validate;
+mod watch;
 
 use crate::cli::{Cli, Command};
 
@@ -50,6 +51,18 @@ pub fn run(cli: Cli) -> i32 {
             fail_on_manual,
         }),
         Command::Import { portal, out, name } => import::run(&portal, &out, &name),
+        Command::Watch {
+            policy,
+            portal,
+            refresh,
+        } => watch::run(&policy, &portal, refresh),
+        Command::Schema => {
+            let mut text =
+                serde_json::to_string_pretty(&teamform_model::json_schema()).unwrap_or_default();
+            text.push('\n');
+            print!("{text}");
+            crate::exit::SUCCESS
+        }
         Command::Explain { code } => explain::run(code.as_deref()),
         Command::Why {
             user,

@@ -6,10 +6,10 @@ use crate::types::*;
 use crate::vocab::*;
 use toml::de::DeTable;
 
-const TOP: &[&str] = &["portal", "team", "role", "user", "asset", "guardrails"];
-const PORTAL: &[&str] = &["name", "tiers", "seats", "provider"];
-const TEAM: &[&str] = &["name", "parent", "description", "id", "previously"];
-const USER: &[&str] = &[
+pub(crate) const TOP: &[&str] = &["portal", "team", "role", "user", "asset", "guardrails"];
+pub(crate) const PORTAL: &[&str] = &["name", "tiers", "seats", "provider"];
+pub(crate) const TEAM: &[&str] = &["name", "parent", "description", "id", "previously"];
+pub(crate) const USER: &[&str] = &[
     "name",
     "role",
     "team",
@@ -19,8 +19,8 @@ const USER: &[&str] = &[
     "expires",
     "id",
 ];
-const ASSET: &[&str] = &["name", "teams", "id"];
-const GUARDRAILS: &[&str] = &[
+pub(crate) const ASSET: &[&str] = &["name", "teams", "id"];
+pub(crate) const GUARDRAILS: &[&str] = &[
     "min_super_admins",
     "max_super_admins",
     "max_removal_ratio",
@@ -29,7 +29,7 @@ const GUARDRAILS: &[&str] = &[
     "public_assets",
     "deny",
 ];
-const DENY: &[&str] = &[
+pub(crate) const DENY: &[&str] = &[
     "message",
     "permission",
     "scope",

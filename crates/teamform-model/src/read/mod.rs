@@ -5,6 +5,10 @@ mod entities;
 mod role;
 
 pub(crate) use entities::read_document;
+#[cfg(test)]
+pub(crate) use entities::{ASSET, DENY, GUARDRAILS, PORTAL, TEAM, TOP, USER};
+#[cfg(test)]
+pub(crate) use role::{CRM_FIELDS, ROLE};
 
 use crate::types::{Date, Sp};
 use std::ops::Range;

@@ -4,7 +4,7 @@ use super::{Reader, Value};
 use crate::types::*;
 use crate::vocab::*;
 
-const ROLE: &[&str] = &[
+pub(crate) const ROLE: &[&str] = &[
     "name",
     "description",
     "id",
@@ -13,7 +13,7 @@ const ROLE: &[&str] = &[
     "tools",
     "account",
 ];
-const CRM_FIELDS: &[&str] = &["view", "edit", "delete"];
+pub(crate) const CRM_FIELDS: &[&str] = &["view", "edit", "delete"];
 
 pub(super) fn read_role(r: &mut Reader<'_>, key: Sp<String>, value: &Value<'_>) -> Option<Role> {
     let context = format!("role `{}`", key.value);

@@ -1,0 +1,69 @@
+//! `teamform watch`: wires the file watcher, the keyboard and the portal snapshot.
+
+use crate::cli::{PolicyArgs, PortalArgs};
+use crate::{exit, policy, portal};
+use std::io::{BufRead, IsTerminal};
+use std::sync::mpsc;
+use std::time::Duration;
+use teamform_portal::Provider;
+use teamform_watch::{Event, Options, Snapshot, watch_dir};
+
+pub fn run_watch(
+    args: &PolicyArgs,
+    portal_args: &PortalArgs,
+    refresh: Option<u64>,
+) -> Result<i32, i32> {
+    let compiler = policy::options(args).map_err(|e| super::usage_error(&e))?;
+    let spec = {
+        let load = teamform_model::load_dir(&args.policies);
+        portal::choose(portal_args.portal.as_deref(), Some(&load.policy))
+            .map_err(|e| super::usage_error(&e))?
+    };
+    let (tx, rx) = mpsc::channel();
+    let _watcher =
+        watch_dir(&args.policies, Duration::from_millis(50), tx.clone()).map_err(|e| {
+            eprintln!("error: {e}");
+            exit::INVALID
+        })?;
+    std::thread::spawn(move || {
+        for line in std::io::stdin().lock().lines() {
+            let Ok(line) = line else { break };
+            let event = match line.trim() {
+                "r" => Event::Refresh,
+                "q" => Event::Quit,
+                _ => continue,
+            };
+            if tx.send(event).is_err() {
+                break;
+            }
+        }
+    });
+    let terminal = std::io::stdout().is_terminal();
+    let options = Options {
+        policies: args.policies.clone(),
+        today: compiler.today,
+        debounce: Duration::from_millis(50),
+        refresh: refresh.map(Duration::from_secs),
+        clear: terminal,
+        color: terminal && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let mut read_live = || -> Result<Snapshot, String> {
+        let mut provider = portal::open(&spec)?;
+        Ok(Snapshot {
+            live: provider.read().map_err(|e| e.to_string())?,
+            capabilities: provider.capabilities(),
+            portal: provider.describe(),
+        })
+    };
+    teamform_watch::run(&options, &rx, &mut read_live, &mut std::io::stdout().lock()).map_err(
+        |e| {
+            eprintln!("error: {e}");
+            exit::INVALID
+        },
+    )?;
+    Ok(exit::SUCCESS)
+}
+
+pub fn run(args: &PolicyArgs, portal_args: &PortalArgs, refresh: Option<u64>) -> i32 {
+    run_watch(args, portal_args, refresh).unwrap_or_else(|c| c)
+}

@@ -1,0 +1,265 @@
+//! The JSON Schema of the policy format, generated with schemars from the model's vocabulary
+//! types and the serde shapes of its tables below, for editors (Taplo, Even Better TOML) to
+//! complete and validate policy files with no teamform installed.
+//!
+//! The table shapes mirror what the reader accepts; a test checks that both list the same
+//! fields, so the schema cannot drift from the language.
+
+#![allow(
+    dead_code,
+    reason = "the shapes exist only to be described by schemars"
+)]
+
+use crate::vocab::*;
+use schemars::{JsonSchema, Schema, SchemaGenerator, generate::SchemaSettings, json_schema};
+use serde_json::{Map, Value};
+
+/// The portal this policy describes (exactly one `[portal]` table in the whole policy).
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct PortalTable {
+    /// The portal's name.
+    name: String,
+    /// The subscription tier of each hub; a hub left out is `free`.
+    #[schemars(schema_with = "tiers", default)]
+    tiers: Option<()>,
+    /// The capacity of each paid seat type.
+    #[schemars(schema_with = "seats", default)]
+    seats: Option<()>,
+    /// The live portal to plan against: `sandbox:PATH` or `hubspot`.
+    provider: Option<String>,
+}
+
+/// A team: a node of the org chart.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct TeamTable {
+    /// The team's name in the portal (unique among teams).
+    name: String,
+    /// The key of the parent team.
+    parent: Option<String>,
+    /// Free text.
+    description: Option<String>,
+    /// The portal id, pinned by `teamform import`.
+    id: Option<String>,
+    /// The team's former name, so that a rename is a rename.
+    previously: Option<String>,
+}
+
+/// Access to the records of one CRM object.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct CrmTable {
+    /// Which records can be viewed.
+    view: Option<Scope>,
+    /// Which records can be edited (never wider than `view`).
+    edit: Option<Scope>,
+    /// Whether records within the edit scope can be deleted.
+    delete: Option<bool>,
+}
+
+/// A permission set.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct RoleTable {
+    /// The permission set's name in the portal (unique among roles).
+    name: String,
+    /// Free text.
+    description: Option<String>,
+    /// The portal id, pinned by `teamform import`.
+    id: Option<String>,
+    /// The former name, so that a rename is a rename.
+    previously: Option<String>,
+    /// Access to CRM records, per object.
+    #[schemars(schema_with = "crm", default)]
+    crm: Option<()>,
+    /// Actions granted in each tool.
+    #[schemars(schema_with = "tools", default)]
+    tools: Option<()>,
+    /// Account-wide permissions.
+    #[schemars(schema_with = "account", default)]
+    account: Option<()>,
+}
+
+/// A user, keyed by their login email.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct UserTable {
+    /// The person's name.
+    name: String,
+    /// The key of their permission set (required unless `super_admin`).
+    role: Option<String>,
+    /// The key of their primary team.
+    team: String,
+    /// The keys of their additional teams.
+    teams: Option<Vec<String>>,
+    /// Whether they see and manage everything.
+    super_admin: Option<bool>,
+    /// Paid seats assigned.
+    seats: Option<Vec<Seat>>,
+    /// The date after which the access must be gone (`2027-03-31`).
+    #[schemars(schema_with = "date", default)]
+    expires: Option<()>,
+    /// The portal's user id, pinned by `teamform import`.
+    id: Option<String>,
+}
+
+/// A partitioned asset.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct AssetTable {
+    /// The asset's name in the portal.
+    name: String,
+    /// The keys of the teams it is partitioned to; none means every team sees it.
+    teams: Option<Vec<String>>,
+    /// The portal id.
+    id: Option<String>,
+}
+
+/// A custom rule forbidding a permission, with its own message.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct DenyTable {
+    /// The message shown when the rule is broken.
+    message: String,
+    /// `account.FLAG`, `crm.OBJECT.view|edit|delete` or `tools.TOOL.view|edit|publish`.
+    #[schemars(regex(
+        pattern = r"^(account\.[a-z_]+|crm\.[a-z_]+\.(view|edit|delete)|tools\.[a-z_]+\.(view|edit|publish))$"
+    ))]
+    permission: String,
+    /// For CRM permissions: the narrowest forbidden scope.
+    scope: Option<Scope>,
+    /// Only users in this team or its child teams.
+    members_of: Option<String>,
+    /// Roles exempt from the rule.
+    unless_roles: Option<Vec<String>>,
+}
+
+/// Limits that validation and apply enforce.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct GuardrailsTable {
+    /// At least this many super admins.
+    min_super_admins: Option<u32>,
+    /// At most this many super admins.
+    max_super_admins: Option<u32>,
+    /// The share of users or teams apply may remove without `--allow-removals`.
+    #[schemars(range(min = 0.0, max = 1.0))]
+    max_removal_ratio: Option<f64>,
+    /// Users that apply never removes.
+    protected_users: Option<Vec<String>>,
+    /// Whether unassigned assets are errors rather than warnings.
+    require_partition: Option<bool>,
+    /// Assets left unassigned on purpose, as `TYPE.KEY`.
+    public_assets: Option<Vec<String>>,
+    /// Custom deny rules.
+    deny: Option<Vec<DenyTable>>,
+}
+
+/// An object whose keys are exactly `keys`, each holding `value`.
+fn closed(keys: impl Iterator<Item = &'static str>, value: &Value, description: &str) -> Schema {
+    let properties: Map<String, Value> = keys.map(|k| (k.to_string(), value.clone())).collect();
+    json_schema!({
+        "type": "object",
+        "description": description,
+        "properties": properties,
+        "additionalProperties": false,
+    })
+}
+
+fn tiers(g: &mut SchemaGenerator) -> Schema {
+    closed(
+        Hub::names(),
+        &g.subschema_for::<Tier>().to_value(),
+        "The subscription tier per hub.",
+    )
+}
+
+fn seats(_: &mut SchemaGenerator) -> Schema {
+    closed(
+        Seat::names(),
+        &serde_json::json!({ "type": "integer", "minimum": 0 }),
+        "The capacity per seat type.",
+    )
+}
+
+fn crm(g: &mut SchemaGenerator) -> Schema {
+    closed(
+        CrmObject::names(),
+        &g.subschema_for::<CrmTable>().to_value(),
+        "Access per CRM object.",
+    )
+}
+
+fn tools(g: &mut SchemaGenerator) -> Schema {
+    let actions = serde_json::json!({ "type": "array", "items": g.subschema_for::<ToolAction>().to_value(), "uniqueItems": true });
+    closed(Tool::names(), &actions, "Actions per tool.")
+}
+
+fn account(_: &mut SchemaGenerator) -> Schema {
+    closed(
+        AccountPermission::names(),
+        &serde_json::json!({ "type": "boolean" }),
+        "Account-wide permissions.",
+    )
+}
+
+fn date(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": "string", "format": "date", "description": "A TOML local date such as 2027-03-31." })
+}
+
+/// The JSON Schema of a policy file.
+pub fn json_schema() -> Value {
+    let mut g = SchemaSettings::draft07().into_generator();
+    let map = |v: Value| serde_json::json!({ "type": "object", "additionalProperties": v });
+    let team = map(g.subschema_for::<TeamTable>().to_value());
+    let role = map(g.subschema_for::<RoleTable>().to_value());
+    let mut user = map(g.subschema_for::<UserTable>().to_value());
+    user["propertyNames"] = serde_json::json!({ "pattern": "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$" });
+    let per_type = map(g.subschema_for::<AssetTable>().to_value());
+    let asset = closed(
+        AssetType::names(),
+        &per_type,
+        "Partitioned assets, per type.",
+    )
+    .to_value();
+    let portal = g.subschema_for::<PortalTable>().to_value();
+    let guardrails = g.subschema_for::<GuardrailsTable>().to_value();
+    let mut root = serde_json::json!({
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$id": "https://github.com/teamform/teamform/schema/teamform.schema.json",
+        "title": "teamform policy file",
+        "description": "One file of a teamform policy: teams, permission sets (roles), users, asset partitions and guardrails. See docs/policy-language.md.",
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+            "portal": portal,
+            "team": team,
+            "role": role,
+            "user": user,
+            "asset": asset,
+            "guardrails": guardrails,
+        },
+    });
+    let definitions: Map<String, Value> = g.definitions().clone().into_iter().collect();
+    root["definitions"] = Value::Object(definitions);
+    strip_null_defaults(&mut root);
+    root
+}
+
+/// Removes the `"default": null` that optional fields described with `schema_with` carry.
+fn strip_null_defaults(v: &mut Value) {
+    match v {
+        Value::Object(o) => {
+            if o.get("default") == Some(&Value::Null) {
+                o.remove("default");
+            }
+            o.values_mut().for_each(strip_null_defaults);
+        }
+        Value::Array(a) => a.iter_mut().for_each(strip_null_defaults),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,68 @@
+//! One frame of watch mode: the diagnostics, then, for a valid policy, the plan and access
+//! diff against the snapshot.
+
+use crate::Snapshot;
+use std::path::Path;
+use teamform_compiler::{Options, compile};
+use teamform_diagnostics::render::{Format, HumanOptions, render};
+use teamform_model::{Date, load_dir};
+use teamform_plan::render::{HumanStyle, human};
+use teamform_plan::{Filter, PlanInput, make_plan};
+
+/// What a frame is made from.
+pub struct Frame<'a> {
+    /// The policy directory.
+    pub policies: &'a Path,
+    /// Today.
+    pub today: Date,
+    /// The live snapshot, if it could be read.
+    pub snapshot: Option<&'a Snapshot>,
+    /// Why it could not be read.
+    pub snapshot_error: Option<&'a str>,
+    /// Colours.
+    pub color: bool,
+}
+
+/// Loads, compiles and plans, and returns the text to show.
+pub fn render_frame(f: &Frame<'_>) -> String {
+    let load = load_dir(f.policies);
+    let options = Options { today: f.today };
+    let compiled = compile(&load, options);
+    let mut out = Vec::new();
+    let human_options = HumanOptions {
+        color: f.color,
+        width: 100,
+    };
+    let _ = render(
+        Format::Human,
+        &compiled.diagnostics,
+        &load.sources,
+        &human_options,
+        &mut out,
+    );
+    let mut text = String::from_utf8_lossy(&out).into_owned();
+    if compiled.has_errors() {
+        text.push_str("\nThe policy is invalid: fix the errors above to see the plan.\n");
+        return text;
+    }
+    match (f.snapshot, f.snapshot_error) {
+        (Some(s), _) => {
+            let plan = make_plan(&PlanInput {
+                load: &load,
+                compiled: &compiled,
+                live: &s.live,
+                capabilities: s.capabilities,
+                portal: s.portal.clone(),
+                options,
+                filter: Filter::default(),
+            });
+            text.push('\n');
+            text.push_str(&human(&plan, HumanStyle { color: f.color }));
+        }
+        (None, Some(e)) => text.push_str(&format!(
+            "\nThe portal could not be read ({e}); press r to try again.\n"
+        )),
+        (None, None) => {}
+    }
+    text
+}
