@@ -98,6 +98,23 @@ pub enum Command {
         #[arg(long, short = 'o', value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Show what a change to the policy does, between two git revisions (no portal needed):
+    /// the config changes per entity and who gains and loses which access.
+    Diff {
+        /// The base revision (default: the merge base of HEAD with the default branch).
+        base: Option<String>,
+        /// The head revision (default: the work tree).
+        head: Option<String>,
+        /// The policy.
+        #[command(flatten)]
+        policy: PolicyArgs,
+        /// How to print the change.
+        #[arg(long, value_enum, default_value = "human")]
+        format: PlanFormat,
+        /// Exit 0 when nothing changes, 2 when something does.
+        #[arg(long)]
+        detailed_exitcode: bool,
+    },
     /// Apply a saved plan, or plan and apply the policy.
     Apply {
         /// A plan saved by `teamform plan -o FILE`.

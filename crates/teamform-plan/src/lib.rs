@@ -6,6 +6,7 @@
 //! Pure: no I/O. The caller reads the portal and writes files.
 
 mod access;
+mod compare;
 mod desired;
 mod diff;
 pub mod import;
@@ -18,6 +19,7 @@ pub mod render;
 mod saved;
 
 pub use access::{AccessLine, Side, UserAccessDiff, access_diff};
+pub use compare::{compare, state_of};
 pub use desired::{DesiredState, desired, permissions};
 pub use diff::{Diff, diff, permissions_text};
 pub use live_policy::{live_policy, slug};

@@ -1,6 +1,7 @@
 //! One module per command; each returns the process's exit code.
 
 mod apply;
+mod diff;
 mod explain;
 mod import;
 mod plan;
@@ -34,6 +35,19 @@ pub fn run(cli: Cli) -> i32 {
             target,
             exclude,
             out.as_deref(),
+        ),
+        Command::Diff {
+            base,
+            head,
+            policy,
+            format,
+            detailed_exitcode,
+        } => diff::run(
+            base.as_deref(),
+            head.as_deref(),
+            &policy,
+            format,
+            detailed_exitcode,
         ),
         Command::Apply {
             plan,

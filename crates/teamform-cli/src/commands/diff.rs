@@ -1,0 +1,111 @@
+//! `teamform diff [BASE [HEAD]]`: the change between two revisions of the policy, read
+//! straight from git objects, as config changes and access diff.
+
+use crate::cli::{PlanFormat, PolicyArgs};
+use crate::{exit, policy};
+use std::io::IsTerminal;
+use teamform_compiler::compile;
+use teamform_diagnostics::render::{Format, HumanOptions, render};
+use teamform_git::PolicyRepo;
+use teamform_model::{LoadResult, load_dir, load_sources};
+use teamform_plan::render::{HumanStyle, human, json, markdown};
+
+/// Loads one side: a revision from git objects, or the work tree.
+fn side(
+    repo: &PolicyRepo,
+    rev: Option<&str>,
+    args: &PolicyArgs,
+) -> Result<(LoadResult, String), i32> {
+    match rev {
+        Some(r) => {
+            let (_, short) = repo
+                .resolve(r)
+                .map_err(|e| super::usage_error(&e.to_string()))?;
+            let sources = repo
+                .sources_at(r, &short)
+                .map_err(|e| super::usage_error(&e.to_string()))?;
+            Ok((load_sources(sources), short))
+        }
+        None => Ok((load_dir(&args.policies), "work tree".to_string())),
+    }
+}
+
+pub fn run(
+    base: Option<&str>,
+    head: Option<&str>,
+    args: &PolicyArgs,
+    format: PlanFormat,
+    detailed: bool,
+) -> i32 {
+    let go = || -> Result<i32, i32> {
+        let options = policy::options(args).map_err(|e| super::usage_error(&e))?;
+        let repo =
+            PolicyRepo::discover(&args.policies).map_err(|e| super::usage_error(&e.to_string()))?;
+        let base_rev = match base {
+            Some(b) => b.to_string(),
+            None => repo
+                .merge_base_with_default()
+                .map_err(|e| super::usage_error(&e.to_string()))?,
+        };
+        let (base_load, base_label) = side(&repo, Some(&base_rev), args)?;
+        let (head_load, head_label) = side(&repo, head, args)?;
+        let base_compiled = compile(&base_load, options);
+        let head_compiled = compile(&head_load, options);
+        let mut invalid = false;
+        for (label, load, compiled) in [
+            (&base_label, &base_load, &base_compiled),
+            (&head_label, &head_load, &head_compiled),
+        ] {
+            if compiled.has_errors() {
+                invalid = true;
+                let errors: Vec<_> = compiled
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.is_error())
+                    .cloned()
+                    .collect();
+                eprintln!("error: the policy at {label} is invalid:");
+                let _ = render(
+                    Format::Human,
+                    &errors,
+                    &load.sources,
+                    &HumanOptions::default(),
+                    &mut std::io::stderr().lock(),
+                );
+            }
+        }
+        if invalid {
+            return Err(exit::INVALID);
+        }
+        let label = format!("{base_label}..{head_label}");
+        let plan = teamform_plan::compare(
+            (&base_load, &base_compiled),
+            (&head_load, &head_compiled),
+            options,
+            &label,
+        );
+        let text = match format {
+            PlanFormat::Human if !plan.has_changes() && plan.access.is_empty() => {
+                format!("No changes between {base_label} and {head_label}.\n")
+            }
+            PlanFormat::Human => human(
+                &plan,
+                HumanStyle {
+                    color: std::io::stdout().is_terminal()
+                        && std::env::var_os("NO_COLOR").is_none(),
+                },
+            ),
+            PlanFormat::Json => json(&plan),
+            PlanFormat::Markdown => markdown(&plan),
+        };
+        print!("{text}");
+        Ok(
+            if detailed && (plan.has_changes() || !plan.access.is_empty()) {
+                exit::CHANGES
+            } else {
+                exit::SUCCESS
+            },
+        )
+    };
+    go().unwrap_or_else(|c| c)
+}

@@ -1,0 +1,103 @@
+//! `teamform diff` on a real git repository: revisions read from objects, the work tree as
+//! the default head, errors reported with their revision.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+use std::process::Command;
+
+const TODAY: &str = "--today=2026-11-25";
+
+fn git(dir: &Path, args: &[&str]) -> bool {
+    Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "Ana Admin")
+        .env("GIT_AUTHOR_EMAIL", "ana@acme.example")
+        .env("GIT_COMMITTER_NAME", "Ana Admin")
+        .env("GIT_COMMITTER_EMAIL", "ana@acme.example")
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[test]
+fn diff_between_revisions_and_against_the_work_tree() -> std::io::Result<()> {
+    let ws = demo_workspace()?;
+    let dir = ws.path();
+    assert!(git(dir, &["init", "-q", "-b", "main"]));
+    assert!(git(dir, &["add", "."]));
+    assert!(git(dir, &["commit", "-q", "-m", "Demo org"]));
+    assert!(git(dir, &["checkout", "-q", "-b", "promote-theo"]));
+    let users = dir.join("policies/users/sales.toml");
+    edit(
+        &users,
+        "name = \"Théo Girard\"\nrole = \"sales-rep\"",
+        "name = \"Théo Girard\"\nrole = \"sales-manager\"",
+    )?;
+    assert!(git(dir, &["commit", "-q", "-am", "Promote Théo"]));
+
+    let run = teamform_in(
+        dir,
+        &["diff", "HEAD~1", "HEAD", TODAY, "--detailed-exitcode"],
+    );
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("~ user theo.girard@acme.example \"Théo Girard\"\n      role: \"Sales Rep\" → \"Sales Manager\""), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("+ edit deals of team Sales France (via team sales-fr ← role sales-manager)"),
+        "{}",
+        run.stdout
+    );
+
+    let json = teamform_in(dir, &["diff", "HEAD~1", "HEAD", TODAY, "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap_or_default();
+    assert_eq!(doc["changes"].as_array().map(Vec::len), Some(1));
+    assert_eq!(doc["changes"][0]["kind"], "user");
+    assert_eq!(doc["access"][0]["user"], "theo.girard@acme.example");
+
+    // Default: the merge base with main against the work tree, which has an extra edit.
+    edit(
+        &users,
+        "name = \"Léa Fontaine\"",
+        "name = \"Léa Fontaine-Roux\"",
+    )?;
+    let work = teamform_in(dir, &["diff", TODAY]);
+    assert_eq!(work.code, 0, "{}", work.stderr);
+    assert!(work.stdout.contains("Plan for "), "{}", work.stdout);
+    assert!(
+        work.stdout.contains("Théo Girard")
+            && work
+                .stdout
+                .contains("\"Léa Fontaine\" → \"Léa Fontaine-Roux\""),
+        "{}",
+        work.stdout
+    );
+    // The work tree was not touched by reading revisions.
+    assert!(std::fs::read_to_string(&users)?.contains("Léa Fontaine-Roux"));
+
+    let same = teamform_in(dir, &["diff", "HEAD", "HEAD", TODAY]);
+    assert!(
+        same.stdout.starts_with("No changes between"),
+        "{}",
+        same.stdout
+    );
+
+    // An invalid policy at a revision is reported with the revision.
+    edit(&users, "team = \"sales-fr\"", "team = \"sales-fra\"")?;
+    assert!(git(dir, &["commit", "-q", "-am", "Typo"]));
+    let bad = teamform_in(dir, &["diff", "HEAD~1", "HEAD", TODAY]);
+    assert_eq!(bad.code, 1);
+    assert!(bad.stderr.contains("the policy at "), "{}", bad.stderr);
+    assert!(
+        bad.stderr.contains(":policies/users/sales.toml"),
+        "{}",
+        bad.stderr
+    );
+    assert!(
+        bad.stderr.contains("unknown team `sales-fra`"),
+        "{}",
+        bad.stderr
+    );
+    Ok(())
+}
