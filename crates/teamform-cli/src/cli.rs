@@ -115,6 +115,18 @@ pub enum Command {
         #[arg(long)]
         detailed_exitcode: bool,
     },
+    /// For each access a user holds, the commit that granted it (author, date, message), found
+    /// by walking the policy's git history.
+    Blame {
+        /// The user's email.
+        user: String,
+        /// The policy.
+        #[command(flatten)]
+        policy: PolicyArgs,
+        /// How many commits to walk back at most.
+        #[arg(long, default_value = "500")]
+        limit: usize,
+    },
     /// Apply a saved plan, or plan and apply the policy.
     Apply {
         /// A plan saved by `teamform plan -o FILE`.
@@ -135,6 +147,9 @@ pub enum Command {
         /// Exit 3 while manual steps remain.
         #[arg(long)]
         fail_on_manual: bool,
+        /// Apply a saved plan made from a work tree with uncommitted changes.
+        #[arg(long)]
+        allow_dirty: bool,
     },
     /// Write the live portal as policy files.
     Import {

@@ -101,3 +101,52 @@ fn diff_between_revisions_and_against_the_work_tree() -> std::io::Result<()> {
     );
     Ok(())
 }
+
+#[test]
+fn blame_names_the_commit_that_granted_each_access() -> std::io::Result<()> {
+    let ws = demo_workspace()?;
+    let dir = ws.path();
+    assert!(git(dir, &["init", "-q", "-b", "main"]));
+    assert!(git(dir, &["add", "."]));
+    assert!(git(dir, &["commit", "-q", "-m", "Demo org"]));
+    let users = dir.join("policies/users/sales.toml");
+    edit(
+        &users,
+        "name = \"Théo Girard\"\nrole = \"sales-rep\"",
+        "name = \"Théo Girard\"\nrole = \"sales-manager\"",
+    )?;
+    assert!(git(dir, &["commit", "-q", "-am", "Promote Théo"]));
+    edit(
+        &users,
+        "name = \"Léa Fontaine\"",
+        "name = \"Léa Fontaine-Roux\"",
+    )?;
+    assert!(git(dir, &["commit", "-q", "-am", "Unrelated rename"]));
+
+    let run = teamform_in(dir, &["blame", "theo.girard@acme.example", TODAY]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let deals = run
+        .stdout
+        .lines()
+        .find(|l| l.contains("edit deals of team Sales France"))
+        .unwrap_or_default();
+    assert!(
+        deals.contains("\"Promote Théo\"") && deals.contains("Ana Admin"),
+        "{}",
+        run.stdout
+    );
+    let own_view = run
+        .stdout
+        .lines()
+        .find(|l| l.contains("view companies of team Sales France"))
+        .unwrap_or_default();
+    assert!(!own_view.is_empty(), "{}", run.stdout);
+    // Access held since the first commit is attributed to it.
+    let forms = run
+        .stdout
+        .lines()
+        .find(|l| l.contains(" see "))
+        .unwrap_or_default();
+    assert!(forms.contains("\"Demo org\""), "{}", run.stdout);
+    Ok(())
+}

@@ -130,6 +130,32 @@ fn lines(side: &Side<'_>, user: UserId, assets: bool) -> BTreeMap<String, String
     out
 }
 
+/// The effective access of `user` as lines (access to reason), as plans show them.
+pub fn user_access_lines(side: &Side<'_>, user: UserId) -> BTreeMap<String, String> {
+    lines(side, user, true)
+}
+
+/// For history: given the access lines of one user at each commit, newest first (`None`
+/// where the user does not exist), the index of the commit that granted each line held at the
+/// newest commit: the oldest commit of the unbroken run of commits holding it.
+pub fn granted_at(history: &[Option<BTreeMap<String, String>>]) -> BTreeMap<String, usize> {
+    let mut out = BTreeMap::new();
+    let Some(Some(now)) = history.first() else {
+        return out;
+    };
+    for line in now.keys() {
+        let mut at = 0;
+        for (i, lines) in history.iter().enumerate() {
+            match lines {
+                Some(l) if l.contains_key(line) => at = i,
+                _ => break,
+            }
+        }
+        out.insert(line.clone(), at);
+    }
+    out
+}
+
 /// A cheap summary of what determines a user's access, to skip unchanged users.
 fn signature(
     side: &Side<'_>,

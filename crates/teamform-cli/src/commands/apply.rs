@@ -19,6 +19,7 @@ pub struct ApplyArgs<'a> {
     pub auto_approve: bool,
     pub allow_removals: Option<usize>,
     pub fail_on_manual: bool,
+    pub allow_dirty: bool,
 }
 
 fn refuse(reasons: &[String]) -> i32 {
@@ -77,6 +78,20 @@ pub fn run(a: &ApplyArgs<'_>) -> i32 {
                         saved.plan.portal,
                         provider.describe()
                     )]));
+                }
+                if saved.git_dirty == Some(true) && !a.allow_dirty {
+                    return Err(refuse(&["the plan was made from a work tree with uncommitted changes; commit them and plan again, or pass `--allow-dirty`".to_string()]));
+                }
+                if let (Some(planned), Some((head, _))) = (
+                    &saved.git_commit,
+                    crate::provenance::git(&a.policy.policies),
+                ) && planned != &head
+                {
+                    eprintln!(
+                        "warning: the plan was made at commit {}, and the branch head is now {}",
+                        short(planned),
+                        short(&head)
+                    );
                 }
                 let id = saved.checksum.clone();
                 (saved.plan, id)
@@ -213,4 +228,8 @@ fn progress_bar(total: usize) -> Option<indicatif::ProgressBar> {
         bar.set_style(style);
     }
     Some(bar)
+}
+
+fn short(id: &str) -> &str {
+    id.get(..8).unwrap_or(id)
 }

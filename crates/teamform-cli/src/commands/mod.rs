@@ -1,6 +1,7 @@
 //! One module per command; each returns the process's exit code.
 
 mod apply;
+mod blame;
 mod diff;
 mod explain;
 mod import;
@@ -49,6 +50,11 @@ pub fn run(cli: Cli) -> i32 {
             format,
             detailed_exitcode,
         ),
+        Command::Blame {
+            user,
+            policy,
+            limit,
+        } => blame::run(&user, &policy, limit),
         Command::Apply {
             plan,
             policy,
@@ -56,6 +62,7 @@ pub fn run(cli: Cli) -> i32 {
             auto_approve,
             allow_removals,
             fail_on_manual,
+            allow_dirty,
         } => apply::run(&apply::ApplyArgs {
             plan: plan.as_deref(),
             policy: &policy,
@@ -63,6 +70,7 @@ pub fn run(cli: Cli) -> i32 {
             auto_approve,
             allow_removals,
             fail_on_manual,
+            allow_dirty,
         }),
         Command::Import { portal, out, name } => import::run(&portal, &out, &name),
         Command::Watch {
