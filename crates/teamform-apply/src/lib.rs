@@ -3,11 +3,13 @@
 //! apply killed at any point and run again finishes the work without repeating or losing any
 //! step.
 
+mod flow;
 mod guard;
 mod journal;
 mod run;
 mod stale;
 
+pub use flow::{Applied, FlowError, apply_plan};
 pub use guard::{Guardrails, check_guardrails};
 pub use journal::Journal;
 pub use run::{ApplyError, Progress, Report, execute};

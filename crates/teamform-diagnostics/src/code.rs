@@ -62,7 +62,7 @@ codes! {
     UnknownTeam = "TF0102", "unknown-team", Error, "a reference to a team that is not defined";
     UnknownRole = "TF0103", "unknown-role", Error, "a reference to a role that is not defined";
     UnknownUser = "TF0104", "unknown-user", Error, "a reference to a user that is not defined";
-    DuplicateName = "TF0105", "duplicate-name", Error, "two teams or two roles with the same portal name";
+    DuplicateName = "TF0105", "duplicate-name", Error, "two teams, two roles or two assets of one type with the same portal name";
     TeamCycle = "TF0106", "team-cycle", Error, "the team tree has a cycle";
     MissingPrimaryTeam = "TF0107", "missing-primary-team", Error, "a user without a primary team";
     PrimaryTeamRepeated = "TF0108", "primary-team-repeated", Error, "a primary team also listed as an additional team";

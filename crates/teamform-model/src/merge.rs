@@ -42,7 +42,9 @@ pub(crate) fn merge(fragments: Vec<(Policy, Vec<Diagnostic>)>) -> (Policy, Vec<D
             }
         }
         for user in fragment.users {
-            if unique(&mut seen_users, &mut diags, "user", &user.key, user.span) {
+            // Emails are compared without case, as portals do.
+            let folded = Sp::new(user.key.value.to_lowercase(), user.key.span);
+            if unique(&mut seen_users, &mut diags, "user", &folded, user.span) {
                 policy.users.push(user);
             }
         }

@@ -53,6 +53,8 @@ impl std::fmt::Display for SavedPlanError {
     }
 }
 
+impl std::error::Error for SavedPlanError {}
+
 fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()

@@ -1,7 +1,17 @@
 //! A change to perform on a portal, in portal terms (ids resolved), and its outcome.
 
 use crate::state::Permissions;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// Reads a field that distinguishes "absent" (leave as is: `None`) from `null` (clear it:
+/// `Some(None)`); written back with the absent case skipped, so saved plans keep the meaning.
+fn double<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
 
 /// One change to the live portal.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,6 +31,11 @@ pub enum Change {
         /// A new name.
         name: Option<String>,
         /// A new parent (`Some(None)`: make it a root team).
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "double"
+        )]
         parent_id: Option<Option<String>>,
     },
     /// Delete a team.
@@ -73,8 +88,18 @@ pub enum Change {
         /// A new name.
         name: Option<String>,
         /// A new permission set (`Some(None)`: none).
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "double"
+        )]
         role_id: Option<Option<String>>,
         /// A new primary team (`Some(None)`: none).
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "double"
+        )]
         primary_team_id: Option<Option<String>>,
         /// New additional teams.
         additional_team_ids: Option<Vec<String>>,

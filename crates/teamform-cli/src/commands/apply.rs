@@ -6,7 +6,7 @@ use crate::cli::{PolicyArgs, PortalArgs};
 use crate::{exit, portal};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
-use teamform_apply::{ApplyError, Guardrails, Journal, check_guardrails, execute, stale_objects};
+use teamform_apply::{Applied, FlowError, Guardrails, apply_plan};
 use teamform_plan::render::{HumanStyle, human};
 use teamform_plan::{Filter, Plan, SavedPlan, policy_hash};
 use teamform_portal::Provider;
@@ -120,33 +120,12 @@ pub fn run(a: &ApplyArgs<'_>) -> i32 {
                 (plan, id)
             }
         };
-        let mut journal = Journal::open(&provider.journal_path(), &plan_id)
-            .map_err(|e| portal_error(format!("cannot open the apply journal: {e}")))?;
-        let live = provider.read().map_err(portal_error)?;
-        let mut skip = journal.done_ops();
-        skip.extend(journal.uncertain.iter().copied());
-        let stale = stale_objects(&plan, &live, &skip);
-        if !stale.is_empty() {
-            return Err(refuse(&stale));
-        }
-        if !journal.resumed {
-            let g = &loaded.load.policy.guardrails;
-            let guard = Guardrails {
-                max_removal_ratio: g.max_removal_ratio.as_ref().map(|r| r.value),
-                min_super_admins: g.min_super_admins.as_ref().map(|m| m.value),
-                protected_users: g.protected_users.iter().map(|u| u.value.clone()).collect(),
-            };
-            let refusals = check_guardrails(&plan, &live, &guard, a.allow_removals);
-            if !refusals.is_empty() {
-                let _ = journal.finish();
-                return Err(refuse(&refusals));
-            }
-        } else {
-            eprintln!(
-                "Resuming an interrupted apply of this plan ({} operations already done).",
-                journal.done.len()
-            );
-        }
+        let g = &loaded.load.policy.guardrails;
+        let guard = Guardrails {
+            max_removal_ratio: g.max_removal_ratio.as_ref().map(|r| r.value),
+            min_super_admins: g.min_super_admins.as_ref().map(|m| m.value),
+            protected_users: g.protected_users.iter().map(|u| u.value.clone()).collect(),
+        };
         let bar = progress_bar(plan.changes.len());
         let mut progress = |done: usize, total: usize| {
             if let Some(b) = &bar {
@@ -154,24 +133,32 @@ pub fn run(a: &ApplyArgs<'_>) -> i32 {
                 b.set_position(done as u64);
             }
         };
-        let result = execute(&mut provider, &plan, &mut journal, &mut progress);
+        let result = apply_plan(
+            &mut provider,
+            &plan,
+            &plan_id,
+            &guard,
+            a.allow_removals,
+            &mut progress,
+        );
         if let Some(b) = &bar {
             b.finish_and_clear();
         }
-        let report = match result {
-            Ok(r) => r,
-            Err(ApplyError::Portal(e, r)) => {
-                eprintln!(
-                    "error: the portal refused an operation after {} were applied: {e}",
-                    r.performed
-                );
-                eprintln!("The journal keeps what was done; run the same command again to resume.");
-                return Err(exit::PORTAL);
-            }
-            Err(ApplyError::Journal(e, _)) => {
-                return Err(portal_error(format!("cannot write the apply journal: {e}")));
-            }
+        let Applied {
+            report,
+            resumed,
+            journal,
+        } = match result {
+            Ok(applied) => applied,
+            Err(FlowError::Refused(reasons)) => return Err(refuse(&reasons)),
+            Err(FlowError::Portal(m)) => return Err(portal_error(m)),
         };
+        if resumed {
+            eprintln!(
+                "Resumed an interrupted apply of this plan ({} operations were already done).",
+                report.resumed
+            );
+        }
         drop(provider);
         println!(
             "Applied {} operation(s) to {}{}.",

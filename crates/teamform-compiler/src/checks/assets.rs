@@ -7,7 +7,31 @@ use teamform_model::partition_requirement;
 pub(super) fn check(cx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) {
     let g = &cx.policy.guardrails;
     let strict = g.require_partition.as_ref().is_some_and(|r| r.value);
+    let mut names = std::collections::HashMap::new();
     for asset in &cx.policy.assets {
+        if let Some(name) = &asset.name {
+            let kind = format!("{} asset", asset.kind);
+            let key: &str = &asset.key.value;
+            match names.get(&(asset.kind, name.value.as_str())) {
+                Some((first, first_key)) => diags.push(
+                    Diagnostic::new(
+                        Code::DuplicateName,
+                        format!(
+                            "{kind}s `{first_key}` and `{key}` have the same name `{}`",
+                            name.value
+                        ),
+                    )
+                    .primary(name.span, "same name again")
+                    .secondary(*first, "first used here")
+                    .help(format!(
+                        "the portal tells {kind}s apart by name: give each its own"
+                    )),
+                ),
+                None => {
+                    names.insert((asset.kind, name.value.as_str()), (name.span, key));
+                }
+            }
+        }
         let reference = asset.reference();
         if let Some(portal) = &cx.policy.portal {
             let needs = partition_requirement(asset.kind);

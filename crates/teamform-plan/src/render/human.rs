@@ -62,7 +62,7 @@ fn field(out: &mut String, paint: &Paint, c: &FieldChange) {
     }
     let line = match (&c.before, &c.after) {
         (None, Some(a)) => format!("      {}: {}", c.field, quote(a)),
-        (Some(b), None) => format!("      {}: {}", c.field, quote(b)),
+        (Some(b), None) => format!("      {}: {} → (none)", c.field, quote(b)),
         (Some(b), Some(a)) => format!("      {}: {} → {}", c.field, quote(b), quote(a)),
         (None, None) => format!("      {}", c.field),
     };

@@ -1,0 +1,127 @@
+//! A HubSpot-API-compatible portal simulator: an HTTP server on loopback that serves a sandbox
+//! portal file (see `teamform_portal::sandbox`) over the shapes of HubSpot's public API, as
+//! specified in `hubspot-openapi/`: users (`/settings/v3/users`, `/settings/users/2026-09-beta`
+//! and the other dated paths), their roles, teams and seats, teams with members
+//! (`/settings/teams/2026-09-beta`) and owners (`/crm/v3/owners`, `/crm/owners/2026-09`).
+//!
+//! It behaves like HubSpot where a client can tell: bearer-token authentication, paging with
+//! `limit` and `after`, HubSpot's error bodies and status codes, its rolling ten-second rate
+//! limit with the `X-HubSpot-RateLimit-*` headers and its 429 body. It can also misbehave on
+//! purpose: a fraction of requests answered with a 5xx, a 429 or a dropped connection (seedable,
+//! so a test sees the same faults every run), and added latency. Writes persist to the sandbox
+//! file atomically, through the sandbox's own file API, while the simulator holds its lock.
+//!
+//! [`run`] is the blocking entry point of `teamform sim`; [`Simulator`] and [`serve`] serve on a
+//! listener the caller bound, for tests in the same process.
+
+mod clock;
+mod errors;
+mod faults;
+mod gate;
+mod members;
+mod owners;
+mod paging;
+mod ratelimit;
+mod reqlog;
+mod roles;
+mod routes;
+mod server;
+mod state;
+mod teams;
+mod users;
+
+pub use server::{Simulator, run, serve};
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// The default number of requests allowed per rolling ten seconds, as HubSpot allows a
+/// private app on most tiers.
+pub const DEFAULT_RATE_LIMIT: u32 = 100;
+
+/// How the simulator is run: `teamform sim`'s options.
+#[derive(Clone)]
+pub struct SimConfig {
+    /// Where to listen (`127.0.0.1:0` picks a free port).
+    pub listen: SocketAddr,
+    /// The sandbox portal file served; created empty when missing.
+    pub state: PathBuf,
+    /// The bearer token clients must present. It is never printed nor logged.
+    pub token: String,
+    /// Requests allowed per rolling ten seconds; 0 disables the limit.
+    pub rate_limit: u32,
+    /// The fraction of requests (0.0 to 1.0) answered with a fault: a 500, 502 or 503, a 429,
+    /// or a dropped connection.
+    pub fail_rate: f64,
+    /// Delay added before answering each request, in milliseconds.
+    pub latency_ms: u64,
+    /// The seed of the fault injection's random choices; `None` seeds from the clock.
+    pub seed: Option<u64>,
+    /// A file to which one JSON line per request is appended.
+    pub log: Option<PathBuf>,
+}
+
+impl SimConfig {
+    /// A configuration with the defaults: loopback on a free port, HubSpot's default rate
+    /// limit, no faults, no latency, no log.
+    pub fn new(state: impl Into<PathBuf>, token: impl Into<String>) -> Self {
+        SimConfig {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            state: state.into(),
+            token: token.into(),
+            rate_limit: DEFAULT_RATE_LIMIT,
+            fail_rate: 0.0,
+            latency_ms: 0,
+            seed: None,
+            log: None,
+        }
+    }
+}
+
+impl fmt::Debug for SimConfig {
+    /// Shows every option but the token, which is secret.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SimConfig")
+            .field("listen", &self.listen)
+            .field("state", &self.state)
+            .field("token", &"<redacted>")
+            .field("rate_limit", &self.rate_limit)
+            .field("fail_rate", &self.fail_rate)
+            .field("latency_ms", &self.latency_ms)
+            .field("seed", &self.seed)
+            .field("log", &self.log)
+            .finish()
+    }
+}
+
+/// Why the simulator could not start or stopped.
+#[derive(Debug)]
+pub enum SimError {
+    /// The sandbox file could not be opened, read or locked.
+    State(teamform_portal::PortalError),
+    /// The address could not be bound.
+    Bind(SocketAddr, std::io::Error),
+    /// The request log could not be opened.
+    Log(PathBuf, std::io::Error),
+    /// An option is out of range.
+    Config(String),
+    /// Serving failed.
+    Io(std::io::Error),
+}
+
+impl fmt::Display for SimError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SimError::State(e) => write!(f, "{e}"),
+            SimError::Bind(addr, e) => write!(f, "cannot listen on {addr}: {e}"),
+            SimError::Log(path, e) => {
+                write!(f, "cannot open the request log `{}`: {e}", path.display())
+            }
+            SimError::Config(m) => f.write_str(m),
+            SimError::Io(e) => write!(f, "the simulator stopped: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for SimError {}
