@@ -176,6 +176,34 @@ pub enum Command {
         #[arg(long, value_name = "SECONDS")]
         refresh: Option<u64>,
     },
+    /// Serve a sandbox portal over HubSpot's public API (users, teams, roles, seats, owners),
+    /// for tests, demos and benchmarks. The first line printed is `listening on http://ADDR`.
+    Sim {
+        /// The address to listen on (port 0 picks a free port).
+        #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR")]
+        listen: std::net::SocketAddr,
+        /// The sandbox portal file to serve (created empty when missing).
+        #[arg(long, value_name = "FILE")]
+        state: PathBuf,
+        /// The bearer token clients must present (or `TEAMFORM_SIM_TOKEN`).
+        #[arg(long, env = "TEAMFORM_SIM_TOKEN", hide_env_values = true)]
+        token: String,
+        /// Requests allowed per rolling 10 seconds (0: no limit).
+        #[arg(long, default_value = "100", value_name = "N")]
+        rate_limit: u32,
+        /// The fraction of requests answered with a 5xx, a 429 or a dropped connection.
+        #[arg(long, default_value = "0", value_name = "F")]
+        fail_rate: f64,
+        /// Delay added to every answer.
+        #[arg(long, default_value = "0", value_name = "N")]
+        latency_ms: u64,
+        /// The seed of the injected faults.
+        #[arg(long, value_name = "N")]
+        seed: Option<u64>,
+        /// Append one JSON line per request to this file.
+        #[arg(long, value_name = "FILE")]
+        log: Option<PathBuf>,
+    },
     /// Print the JSON Schema of policy files (for Taplo / Even Better TOML).
     Schema,
     /// Print the documentation of a diagnostic code (`TF0102` or `unknown-team`); without a

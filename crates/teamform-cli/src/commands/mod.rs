@@ -78,6 +78,31 @@ pub fn run(cli: Cli) -> i32 {
             portal,
             refresh,
         } => watch::run(&policy, &portal, refresh),
+        Command::Sim {
+            listen,
+            state,
+            token,
+            rate_limit,
+            fail_rate,
+            latency_ms,
+            seed,
+            log,
+        } => {
+            let mut config = teamform_sim::SimConfig::new(state, token);
+            config.listen = listen;
+            config.rate_limit = rate_limit;
+            config.fail_rate = fail_rate;
+            config.latency_ms = latency_ms;
+            config.seed = seed;
+            config.log = log;
+            match teamform_sim::run(config) {
+                Ok(()) => crate::exit::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    crate::exit::PORTAL
+                }
+            }
+        }
         Command::Schema => {
             let mut text =
                 serde_json::to_string_pretty(&teamform_model::json_schema()).unwrap_or_default();
