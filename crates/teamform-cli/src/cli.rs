@@ -204,6 +204,9 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         log: Option<PathBuf>,
     },
+    /// Run the language server over stdio (diagnostics as you type, hover, go to definition,
+    /// references, completion, quick fixes).
+    Lsp,
     /// Print the JSON Schema of policy files (for Taplo / Even Better TOML).
     Schema,
     /// Print the documentation of a diagnostic code (`TF0102` or `unknown-team`); without a

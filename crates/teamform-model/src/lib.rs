@@ -8,12 +8,12 @@
 
 mod load;
 mod merge;
-mod read;
+pub mod read;
 mod schema;
 mod types;
 mod vocab;
 
-pub use load::{LoadResult, discover, load_dir, load_sources};
+pub use load::{LoadResult, ParsedFile, discover, load_dir, load_parsed, load_sources, parse_one};
 pub use schema::json_schema;
 pub use types::*;
 pub use vocab::*;

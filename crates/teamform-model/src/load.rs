@@ -162,6 +162,40 @@ fn load_sources_skipping(sources: SourceMap, skip: &[FileId]) -> LoadResult {
     }
 }
 
+/// One file parsed on its own: its fragment of the policy and its own diagnostics. Editors
+/// keep these per file and parse again only the file that changed.
+#[derive(Clone, Debug, Default)]
+pub struct ParsedFile {
+    /// What the file defines.
+    pub fragment: Policy,
+    /// The problems found in it alone.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses one file, whose spans will carry `file`.
+pub fn parse_one(file: FileId, text: &str) -> ParsedFile {
+    let (fragment, diagnostics) = parse_file(file, text);
+    ParsedFile {
+        fragment,
+        diagnostics,
+    }
+}
+
+/// Loads a policy from files already parsed (for example, kept in an editor's cache), in
+/// `sources` order: the same result as [`load_sources`] on the same texts.
+pub fn load_parsed(sources: SourceMap, parsed: &[&ParsedFile]) -> LoadResult {
+    let fragments = parsed
+        .iter()
+        .map(|p| (p.fragment.clone(), p.diagnostics.clone()))
+        .collect();
+    let (policy, diagnostics) = merge(fragments);
+    LoadResult {
+        policy,
+        sources,
+        diagnostics,
+    }
+}
+
 /// Parses one file into a policy fragment. A file with syntax errors still contributes what
 /// could be recovered (so that other files' references to it resolve), but only its syntax
 /// errors are reported, since the rest would mostly be echoes of them.

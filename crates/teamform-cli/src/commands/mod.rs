@@ -103,6 +103,13 @@ pub fn run(cli: Cli) -> i32 {
                 }
             }
         }
+        Command::Lsp => match teamform_lsp::run_stdio() {
+            Ok(()) => crate::exit::SUCCESS,
+            Err(e) => {
+                eprintln!("error: the language server stopped: {e}");
+                crate::exit::INVALID
+            }
+        },
         Command::Schema => {
             let mut text =
                 serde_json::to_string_pretty(&teamform_model::json_schema()).unwrap_or_default();

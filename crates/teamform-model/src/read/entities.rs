@@ -6,10 +6,14 @@ use crate::types::*;
 use crate::vocab::*;
 use toml::de::DeTable;
 
-pub(crate) const TOP: &[&str] = &["portal", "team", "role", "user", "asset", "guardrails"];
-pub(crate) const PORTAL: &[&str] = &["name", "tiers", "seats", "provider"];
-pub(crate) const TEAM: &[&str] = &["name", "parent", "description", "id", "previously"];
-pub(crate) const USER: &[&str] = &[
+/// The fields of the table, as the reader accepts them.
+pub const TOP: &[&str] = &["portal", "team", "role", "user", "asset", "guardrails"];
+/// The fields of the table, as the reader accepts them.
+pub const PORTAL: &[&str] = &["name", "tiers", "seats", "provider"];
+/// The fields of the table, as the reader accepts them.
+pub const TEAM: &[&str] = &["name", "parent", "description", "id", "previously"];
+/// The fields of the table, as the reader accepts them.
+pub const USER: &[&str] = &[
     "name",
     "role",
     "team",
@@ -19,8 +23,10 @@ pub(crate) const USER: &[&str] = &[
     "expires",
     "id",
 ];
-pub(crate) const ASSET: &[&str] = &["name", "teams", "id"];
-pub(crate) const GUARDRAILS: &[&str] = &[
+/// The fields of the table, as the reader accepts them.
+pub const ASSET: &[&str] = &["name", "teams", "id"];
+/// The fields of the table, as the reader accepts them.
+pub const GUARDRAILS: &[&str] = &[
     "min_super_admins",
     "max_super_admins",
     "max_removal_ratio",
@@ -29,7 +35,8 @@ pub(crate) const GUARDRAILS: &[&str] = &[
     "public_assets",
     "deny",
 ];
-pub(crate) const DENY: &[&str] = &[
+/// The fields of the table, as the reader accepts them.
+pub const DENY: &[&str] = &[
     "message",
     "permission",
     "scope",

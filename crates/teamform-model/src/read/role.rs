@@ -4,7 +4,8 @@ use super::{Reader, Value};
 use crate::types::*;
 use crate::vocab::*;
 
-pub(crate) const ROLE: &[&str] = &[
+/// The fields of the table, as the reader accepts them.
+pub const ROLE: &[&str] = &[
     "name",
     "description",
     "id",
@@ -13,7 +14,8 @@ pub(crate) const ROLE: &[&str] = &[
     "tools",
     "account",
 ];
-pub(crate) const CRM_FIELDS: &[&str] = &["view", "edit", "delete"];
+/// The fields of the table, as the reader accepts them.
+pub const CRM_FIELDS: &[&str] = &["view", "edit", "delete"];
 
 pub(super) fn read_role(r: &mut Reader<'_>, key: Sp<String>, value: &Value<'_>) -> Option<Role> {
     let context = format!("role `{}`", key.value);

@@ -1,0 +1,242 @@
+//! One policy as the editor sees it: every `*.toml` file under its directory, with the unsaved
+//! text of the buffers open in the editor in place of what is on disk, and its latest
+//! compilation.
+//!
+//! Edits only mark the project dirty; it is compiled again when the server asks, so that a
+//! burst of edits costs one compilation.
+
+use crate::workspace::is_policy_file;
+use lsp_types::TextDocumentContentChangeEvent;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use teamform_compiler::{Compiled, Options, compile};
+use teamform_diagnostics::{FileId, SourceFile, SourceMap};
+use teamform_model::{Date, LoadResult, ParsedFile, discover, load_parsed, parse_one};
+
+/// One file of the project.
+#[derive(Debug)]
+struct Doc {
+    /// The text with its line index, as the compiler will see it.
+    source: SourceFile,
+    /// The editor's version of the buffer while it is open; `None` for a file read from disk.
+    version: Option<i32>,
+}
+
+/// A compilation of the project, with what is needed to map its file ids back to paths.
+#[derive(Debug)]
+pub struct Snapshot {
+    /// The loaded policy and its sources, addressed by `FileId`.
+    pub load: LoadResult,
+    /// The compiled policy.
+    pub compiled: Compiled,
+    /// The path of each file, by `FileId`.
+    pub paths: Vec<PathBuf>,
+    /// The editor's version of each file, by `FileId` (`None` when not open).
+    pub versions: Vec<Option<i32>>,
+}
+
+impl Snapshot {
+    /// The id of the file at `path`.
+    pub fn file_id(&self, path: &Path) -> Option<FileId> {
+        let index = self.paths.iter().position(|p| p == path)?;
+        u32::try_from(index).ok().map(FileId)
+    }
+
+    /// The file with id `id`.
+    pub fn file(&self, id: FileId) -> Option<&SourceFile> {
+        self.load.sources.get(id)
+    }
+
+    /// The path of the file with id `id`.
+    pub fn path(&self, id: FileId) -> Option<&Path> {
+        self.paths.get(id.0 as usize).map(PathBuf::as_path)
+    }
+}
+
+/// The files of one policy directory and their latest compilation.
+#[derive(Debug)]
+pub struct Project {
+    /// The policy directory.
+    pub dir: PathBuf,
+    docs: BTreeMap<PathBuf, Doc>,
+    dirty: bool,
+    snapshot: Option<Snapshot>,
+    /// Each file as last parsed, with the id its spans carry: only changed files are parsed
+    /// again.
+    cache: HashMap<PathBuf, (FileId, std::sync::Arc<str>, ParsedFile)>,
+    /// Whether the latest compilation's diagnostics still have to be published.
+    pub unpublished: bool,
+}
+
+impl Project {
+    /// The project of the policy directory `dir`, with every policy file read from disk.
+    /// Files that cannot be read are left out; a file that is not UTF-8 is read lossily.
+    pub fn open(dir: PathBuf) -> Project {
+        let mut docs = BTreeMap::new();
+        for path in discover(&dir).unwrap_or_default() {
+            if let Some(text) = read(&path) {
+                let source = SourceFile::new(shown(&dir, &path), text);
+                docs.insert(
+                    path,
+                    Doc {
+                        source,
+                        version: None,
+                    },
+                );
+            }
+        }
+        Project {
+            dir,
+            docs,
+            dirty: true,
+            snapshot: None,
+            cache: HashMap::new(),
+            unpublished: false,
+        }
+    }
+
+    /// Whether the file at `path` belongs to this policy.
+    pub fn contains(&self, path: &Path) -> bool {
+        path.starts_with(&self.dir) && is_policy_file(path)
+    }
+
+    /// Sets the text of the buffer at `path`, as the editor has it.
+    pub fn set_text(&mut self, path: &Path, text: String, version: Option<i32>) {
+        // Opening a buffer whose text is the file's on disk changes no diagnostic.
+        if let Some(doc) = self.docs.get_mut(path)
+            && *doc.source.text == *text
+        {
+            doc.version = version;
+            return;
+        }
+        let source = SourceFile::new(shown(&self.dir, path), text);
+        self.docs
+            .insert(path.to_path_buf(), Doc { source, version });
+        self.dirty = true;
+    }
+
+    /// Applies the editor's changes to the buffer at `path`, in order. A change without a
+    /// range replaces the whole text; ranges are in UTF-16 positions of the text as changed
+    /// by the previous changes. Returns false when the buffer is unknown.
+    pub fn edit(
+        &mut self,
+        path: &Path,
+        changes: Vec<TextDocumentContentChangeEvent>,
+        version: i32,
+    ) -> bool {
+        let Some(doc) = self.docs.get(path) else {
+            return false;
+        };
+        let mut source = doc.source.clone();
+        for change in changes {
+            let text = match change.range {
+                None => change.text,
+                Some(range) => {
+                    let start = crate::position::offset(&source, range.start) as usize;
+                    let end = crate::position::offset(&source, range.end) as usize;
+                    let old = &*source.text;
+                    let (start, end) = (start.min(old.len()), end.clamp(start, old.len()));
+                    let mut text = String::with_capacity(old.len() + change.text.len());
+                    text.push_str(&old[..start]);
+                    text.push_str(&change.text);
+                    text.push_str(&old[end..]);
+                    text
+                }
+            };
+            source = SourceFile::new(source.path.clone(), text);
+        }
+        self.docs.insert(
+            path.to_path_buf(),
+            Doc {
+                source,
+                version: Some(version),
+            },
+        );
+        self.dirty = true;
+        true
+    }
+
+    /// Forgets the editor's buffer at `path` (closed, or changed on disk): the file is read
+    /// from disk again, or dropped when it is gone.
+    pub fn reload(&mut self, path: &Path) {
+        match read(path) {
+            Some(text) => self.set_text(path, text, None),
+            None => {
+                self.docs.remove(path);
+                self.dirty = true;
+            }
+        }
+    }
+
+    /// Whether the buffer at `path` is open in the editor.
+    pub fn is_open(&self, path: &Path) -> bool {
+        self.docs.get(path).is_some_and(|d| d.version.is_some())
+    }
+
+    /// Compiles the project again if it changed since the last compilation.
+    pub fn compile_if_dirty(&mut self, today: Date) {
+        if !self.dirty {
+            return;
+        }
+        // Only files whose text (or position, hence file id) changed are parsed again; the
+        // others come from the cache.
+        let mut sources = SourceMap::new();
+        let mut paths = Vec::with_capacity(self.docs.len());
+        let mut versions = Vec::with_capacity(self.docs.len());
+        for (path, doc) in &self.docs {
+            let id = sources.add(doc.source.clone());
+            let fresh = match self.cache.get(path) {
+                Some((cached_id, text, _)) => *cached_id != id || **text != *doc.source.text,
+                None => true,
+            };
+            if fresh {
+                let parsed = parse_one(id, &doc.source.text);
+                self.cache
+                    .insert(path.clone(), (id, doc.source.text.clone(), parsed));
+            }
+            paths.push(path.clone());
+            versions.push(doc.version);
+        }
+        self.cache.retain(|p, _| self.docs.contains_key(p));
+        let parsed: Vec<&ParsedFile> = paths
+            .iter()
+            .filter_map(|p| self.cache.get(p).map(|(_, _, parsed)| parsed))
+            .collect();
+        let load = load_parsed(sources, &parsed);
+        let compiled = compile(&load, Options { today });
+        let stale = self.snapshot.replace(Snapshot {
+            load,
+            compiled,
+            paths,
+            versions,
+        });
+        // Freeing a large policy takes milliseconds: it is done off the path to publication.
+        if let Some(stale) = stale {
+            std::thread::spawn(move || drop(stale));
+        }
+        self.dirty = false;
+        self.unpublished = true;
+    }
+
+    /// The latest compilation (compile first for an up-to-date one).
+    pub fn snapshot(&self) -> Option<&Snapshot> {
+        self.snapshot.as_ref()
+    }
+}
+
+/// The text of a file on disk, lossily decoded, without a UTF-8 byte order mark.
+fn read(path: &Path) -> Option<String> {
+    let bytes = std::fs::read(path).ok()?;
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&bytes);
+    Some(String::from_utf8_lossy(bytes).into_owned())
+}
+
+/// The path shown in messages: relative to the policy directory's parent, as the CLI shows
+/// `policies/teams.toml`.
+fn shown(dir: &Path, path: &Path) -> String {
+    let base = dir.parent().unwrap_or(dir);
+    path.strip_prefix(base)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
