@@ -57,6 +57,15 @@ pub enum PlanFormat {
     Markdown,
 }
 
+/// What `reconcile` does with changes.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ReconcileMode {
+    /// Apply them, reverting drift made by hand.
+    Apply,
+    /// Only report them.
+    Report,
+}
+
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -203,6 +212,37 @@ pub enum Command {
         /// Append one JSON line per request to this file.
         #[arg(long, value_name = "FILE")]
         log: Option<PathBuf>,
+    },
+    /// Keep a portal equal to a branch of a policy repository: fetch, compile, plan and apply
+    /// (or report) every interval, logging one JSON line per cycle.
+    Reconcile {
+        /// The repository: a path or a URL (`file://`, `https://`).
+        #[arg(long, value_name = "URL_OR_PATH")]
+        repo: String,
+        /// The branch to follow.
+        #[arg(long, default_value = "main")]
+        branch: String,
+        /// The policy directory inside the repository.
+        #[arg(long, default_value = "policies", value_name = "DIR")]
+        path: PathBuf,
+        /// The portal.
+        #[command(flatten)]
+        portal: PortalArgs,
+        /// The time between cycles (`60s`, `5m`, `500ms`).
+        #[arg(long, default_value = "60s")]
+        interval: String,
+        /// `apply` changes and revert drift, or only `report` them.
+        #[arg(long, value_enum, default_value = "report")]
+        mode: ReconcileMode,
+        /// Run one cycle and exit.
+        #[arg(long)]
+        once: bool,
+        /// Where to keep the mirror of the repository.
+        #[arg(long, value_name = "DIR", default_value = ".teamform/reconcile")]
+        cache: PathBuf,
+        /// The date to check `expires` against (default: today, UTC).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        today: Option<String>,
     },
     /// Run the language server over stdio (diagnostics as you type, hover, go to definition,
     /// references, completion, quick fixes).

@@ -75,6 +75,41 @@ impl PolicyRepo {
         })
     }
 
+    /// A bare mirror of the repository at `url` (a path or a `file://`, `https://` URL) kept
+    /// in `cache`, created on first use; call [`PolicyRepo::fetch`] to update it.
+    pub fn mirror(url: &str, cache: &Path, subdir: &Path) -> Result<Self, GitError> {
+        let repo = match git2::Repository::open_bare(cache) {
+            Ok(r) => r,
+            Err(_) => {
+                std::fs::create_dir_all(cache)
+                    .map_err(|e| GitError(format!("cannot create `{}`: {e}", cache.display())))?;
+                let r = git2::Repository::init_bare(cache)
+                    .map_err(|e| err("cannot create the mirror", &e))?;
+                r.remote("origin", url)
+                    .map_err(|e| err("cannot add the remote", &e))?;
+                r
+            }
+        };
+        Ok(PolicyRepo {
+            repo,
+            subdir: subdir.to_path_buf(),
+        })
+    }
+
+    /// Fetches `branch` from `origin` and returns the commit it points at.
+    pub fn fetch(&self, branch: &str) -> Result<String, GitError> {
+        let mut remote = self
+            .repo
+            .find_remote("origin")
+            .map_err(|e| err("no remote `origin`", &e))?;
+        let refspec = format!("+refs/heads/{branch}:refs/remotes/origin/{branch}");
+        remote
+            .fetch(&[refspec.as_str()], None, None)
+            .map_err(|e| err(&format!("cannot fetch `{branch}`"), &e))?;
+        self.resolve(&format!("refs/remotes/origin/{branch}"))
+            .map(|(id, _)| id)
+    }
+
     /// The policy directory inside the repository.
     pub fn subdir(&self) -> &Path {
         &self.subdir

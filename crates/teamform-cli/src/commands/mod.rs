@@ -7,6 +7,7 @@ mod explain;
 mod import;
 mod plan;
 mod query;
+mod reconcile;
 mod validate;
 mod watch;
 
@@ -103,6 +104,27 @@ pub fn run(cli: Cli) -> i32 {
                 }
             }
         }
+        Command::Reconcile {
+            repo,
+            branch,
+            path,
+            portal,
+            interval,
+            mode,
+            once,
+            cache,
+            today,
+        } => reconcile::run(&reconcile::Args {
+            repo,
+            branch,
+            path,
+            portal,
+            interval,
+            mode,
+            once,
+            cache,
+            today,
+        }),
         Command::Lsp => match teamform_lsp::run_stdio() {
             Ok(()) => crate::exit::SUCCESS,
             Err(e) => {
