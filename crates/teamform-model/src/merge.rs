@@ -2,19 +2,19 @@
 //! or in two, is reported with both places.
 
 use crate::types::*;
-use crate::vocab::AssetType;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use teamform_diagnostics::{Code, Diagnostic, Span};
 
-/// Merges per-file fragments, in file order.
+/// Merges per-file fragments, in file order. Duplicates are found on borrowed keys (no copy
+/// of a key is made unless an email must be lowercased), users on one thread and the other
+/// kinds on another.
 pub(crate) fn merge(fragments: Vec<(Policy, Vec<Diagnostic>)>) -> (Policy, Vec<Diagnostic>) {
     let mut policy = Policy::default();
     let mut diags = Vec::new();
-    let mut seen_teams: HashMap<String, Span> = HashMap::new();
-    let mut seen_roles: HashMap<String, Span> = HashMap::new();
-    let mut seen_users: HashMap<String, Span> = HashMap::new();
-    let mut seen_assets: HashMap<(AssetType, String), Span> = HashMap::new();
     let mut guard_fields: HashMap<&'static str, Span> = HashMap::new();
+    let (mut teams, mut roles, mut users, mut assets) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (fragment, mut fragment_diags) in fragments {
         diags.append(&mut fragment_diags);
         if let Some(portal) = fragment.portal {
@@ -31,36 +31,10 @@ pub(crate) fn merge(fragments: Vec<(Policy, Vec<Diagnostic>)>) -> (Policy, Vec<D
                 ),
             }
         }
-        for team in fragment.teams {
-            if unique(&mut seen_teams, &mut diags, "team", &team.key, team.span) {
-                policy.teams.push(team);
-            }
-        }
-        for role in fragment.roles {
-            if unique(&mut seen_roles, &mut diags, "role", &role.key, role.span) {
-                policy.roles.push(role);
-            }
-        }
-        for user in fragment.users {
-            // Emails are compared without case, as portals do.
-            let folded = Sp::new(user.key.value.to_lowercase(), user.key.span);
-            if unique(&mut seen_users, &mut diags, "user", &folded, user.span) {
-                policy.users.push(user);
-            }
-        }
-        for asset in fragment.assets {
-            let key = (asset.kind, asset.key.value.clone());
-            if let Some(first) = seen_assets.get(&key) {
-                diags.push(duplicate(
-                    &format!("asset `{}`", asset.reference()),
-                    asset.span,
-                    *first,
-                ));
-            } else {
-                seen_assets.insert(key, asset.span);
-                policy.assets.push(asset);
-            }
-        }
+        teams.push(fragment.teams);
+        roles.push(fragment.roles);
+        users.push(fragment.users);
+        assets.push(fragment.assets);
         merge_guardrails(
             &mut policy.guardrails,
             fragment.guardrails,
@@ -68,7 +42,105 @@ pub(crate) fn merge(fragments: Vec<(Policy, Vec<Diagnostic>)>) -> (Policy, Vec<D
             &mut diags,
         );
     }
+    let ((u, mut du), ((t, mut dt), ((r, mut dr), (a, mut da)))) = rayon::join(
+        || {
+            dedupe(
+                users,
+                |u: &User| (0, folded(&u.key.value)),
+                |u| u.span,
+                |u| format!("user `{}`", u.key.value),
+            )
+        },
+        || {
+            rayon::join(
+                || {
+                    dedupe(
+                        teams,
+                        |t: &Team| (0, Cow::Borrowed(t.key.value.as_str())),
+                        |t| t.span,
+                        |t| format!("team `{}`", t.key.value),
+                    )
+                },
+                || {
+                    rayon::join(
+                        || {
+                            dedupe(
+                                roles,
+                                |r: &Role| (0, Cow::Borrowed(r.key.value.as_str())),
+                                |r| r.span,
+                                |r| format!("role `{}`", r.key.value),
+                            )
+                        },
+                        || {
+                            dedupe(
+                                assets,
+                                |a: &Asset| (a.kind as u8, Cow::Borrowed(a.key.value.as_str())),
+                                |a| a.span,
+                                |a| format!("asset `{}`", a.reference()),
+                            )
+                        },
+                    )
+                },
+            )
+        },
+    );
+    policy.users = u;
+    policy.teams = t;
+    policy.roles = r;
+    policy.assets = a;
+    for d in [&mut dt, &mut dr, &mut du, &mut da] {
+        diags.append(d);
+    }
     (policy, diags)
+}
+
+/// An email compared without case, as portals do; a copy only when it has capitals.
+fn folded(email: &str) -> Cow<'_, str> {
+    if email.chars().any(char::is_uppercase) {
+        Cow::Owned(email.to_lowercase())
+    } else {
+        Cow::Borrowed(email)
+    }
+}
+
+/// Keeps the first of each key, in order, reporting the others with both places.
+fn dedupe<T>(
+    parts: Vec<Vec<T>>,
+    key: fn(&T) -> (u8, Cow<'_, str>),
+    span: fn(&T) -> Span,
+    what: fn(&T) -> String,
+) -> (Vec<T>, Vec<Diagnostic>) {
+    let total = parts.iter().map(Vec::len).sum();
+    let mut diags = Vec::new();
+    let keep: Vec<Vec<bool>> = {
+        let mut seen: HashMap<(u8, Cow<'_, str>), Span> = HashMap::with_capacity(total);
+        parts
+            .iter()
+            .map(|part| {
+                part.iter()
+                    .map(|item| match seen.entry(key(item)) {
+                        std::collections::hash_map::Entry::Occupied(first) => {
+                            diags.push(duplicate(&what(item), span(item), *first.get()));
+                            false
+                        }
+                        std::collections::hash_map::Entry::Vacant(slot) => {
+                            slot.insert(span(item));
+                            true
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    let mut out = Vec::with_capacity(total);
+    for (part, keep) in parts.into_iter().zip(keep) {
+        out.extend(
+            part.into_iter()
+                .zip(keep)
+                .filter_map(|(item, k)| k.then_some(item)),
+        );
+    }
+    (out, diags)
 }
 
 fn duplicate(what: &str, again: Span, first: Span) -> Diagnostic {
@@ -79,22 +151,6 @@ fn duplicate(what: &str, again: Span, first: Span) -> Diagnostic {
     .primary(again, "defined again here")
     .secondary(first, "first defined here")
     .help("remove one of the definitions, or give one of them another key")
-}
-
-fn unique(
-    seen: &mut HashMap<String, Span>,
-    diags: &mut Vec<Diagnostic>,
-    kind: &str,
-    key: &Sp<String>,
-    span: Span,
-) -> bool {
-    if let Some(first) = seen.get(&key.value) {
-        diags.push(duplicate(&format!("{kind} `{}`", key.value), span, *first));
-        false
-    } else {
-        seen.insert(key.value.clone(), span);
-        true
-    }
 }
 
 fn merge_guardrails(
