@@ -41,9 +41,13 @@ pub enum DiagnosticFormat {
 #[derive(Debug, clap::Args)]
 pub struct PortalArgs {
     /// The live portal: `sandbox:PATH` (default `sandbox:.teamform/sandbox.json`, created
-    /// empty on first use). Overrides `provider` in `[portal]`.
+    /// empty on first use) or `hubspot`. Overrides `provider` in `[portal]`.
     #[arg(long, value_name = "SPEC")]
     pub portal: Option<String>,
+    /// The HubSpot API's base URL (default `https://api.hubapi.com`; HTTPS required except to
+    /// loopback, such as a `teamform sim`). The token comes from `HUBSPOT_TOKEN` only.
+    #[arg(long, value_name = "URL")]
+    pub api_base: Option<String>,
 }
 
 /// The output formats of plans.

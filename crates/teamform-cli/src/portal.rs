@@ -1,7 +1,9 @@
 //! Choosing and opening the live portal from `--portal SPEC` or `[portal] provider`.
 
 use std::path::PathBuf;
+use teamform_hubspot::HubSpot;
 use teamform_model::Policy;
+use teamform_portal::Provider;
 use teamform_portal::sandbox::{DEFAULT_PATH, Sandbox};
 
 /// A parsed portal spec.
@@ -9,46 +11,66 @@ use teamform_portal::sandbox::{DEFAULT_PATH, Sandbox};
 pub enum Spec {
     /// `sandbox:PATH`.
     Sandbox(PathBuf),
+    /// `hubspot`, with `--api-base`.
+    HubSpot(Option<String>),
 }
 
-/// Parses `sandbox`, `sandbox:PATH`.
-pub fn parse(text: &str) -> Result<Spec, String> {
+/// Parses `sandbox`, `sandbox:PATH`, `hubspot`.
+pub fn parse(text: &str, api_base: Option<&str>) -> Result<Spec, String> {
     match text.split_once(':') {
         Some(("sandbox", path)) if !path.is_empty() => Ok(Spec::Sandbox(PathBuf::from(path))),
         None if text == "sandbox" => Ok(Spec::Sandbox(PathBuf::from(DEFAULT_PATH))),
-        _ if text == "hubspot" => Err(
-            "the `hubspot` provider is not part of this build yet; use `sandbox:PATH`".to_string(),
-        ),
+        None if text == "hubspot" => Ok(Spec::HubSpot(api_base.map(str::to_string))),
         _ => Err(format!(
-            "`{text}` is not a portal; write `sandbox:PATH` (such as `sandbox:{DEFAULT_PATH}`)"
+            "`{text}` is not a portal; write `sandbox:PATH` (such as `sandbox:{DEFAULT_PATH}`) or `hubspot`"
         )),
     }
 }
 
 /// The spec to use: the flag, else the policy's `provider`, else the default sandbox.
-pub fn choose(flag: Option<&str>, policy: Option<&Policy>) -> Result<Spec, String> {
+pub fn choose(
+    flag: Option<&str>,
+    api_base: Option<&str>,
+    policy: Option<&Policy>,
+) -> Result<Spec, String> {
     if let Some(f) = flag {
-        return parse(f);
+        return parse(f, api_base);
     }
     if let Some(p) = policy
         .and_then(|p| p.portal.as_ref())
         .and_then(|p| p.provider.as_ref())
     {
-        return parse(&p.value);
+        return parse(&p.value, api_base);
+    }
+    if api_base.is_some() {
+        return Ok(Spec::HubSpot(api_base.map(str::to_string)));
     }
     Ok(Spec::Sandbox(PathBuf::from(DEFAULT_PATH)))
 }
 
+fn hubspot(api_base: Option<&str>) -> Result<Box<dyn Provider>, String> {
+    HubSpot::from_env(api_base)
+        .map(|h| Box::new(h) as Box<dyn Provider>)
+        .map_err(|e| e.to_string())
+}
+
 /// Opens the portal for reading.
-pub fn open(spec: &Spec) -> Result<Sandbox, String> {
+pub fn open(spec: &Spec) -> Result<Box<dyn Provider>, String> {
     match spec {
-        Spec::Sandbox(path) => Sandbox::open(path).map_err(|e| e.to_string()),
+        Spec::Sandbox(path) => Sandbox::open(path)
+            .map(|s| Box::new(s) as Box<dyn Provider>)
+            .map_err(|e| e.to_string()),
+        Spec::HubSpot(base) => hubspot(base.as_deref()),
     }
 }
 
-/// Opens the portal for writing, locked.
-pub fn open_locked(spec: &Spec) -> Result<Sandbox, String> {
+/// Opens the portal for writing (the sandbox locked; HubSpot detects concurrent changes
+/// through the plan's fingerprints).
+pub fn open_locked(spec: &Spec) -> Result<Box<dyn Provider>, String> {
     match spec {
-        Spec::Sandbox(path) => Sandbox::open_locked(path).map_err(|e| e.to_string()),
+        Spec::Sandbox(path) => Sandbox::open_locked(path)
+            .map(|s| Box::new(s) as Box<dyn Provider>)
+            .map_err(|e| e.to_string()),
+        Spec::HubSpot(base) => hubspot(base.as_deref()),
     }
 }

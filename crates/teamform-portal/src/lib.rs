@@ -38,3 +38,26 @@ pub trait Provider {
     /// a batch can be retried after an interruption.
     fn apply(&mut self, changes: &[Change]) -> (Vec<Outcome>, Option<PortalError>);
 }
+
+/// A boxed provider is a provider, so that callers can choose one at run time.
+impl<P: Provider + ?Sized> Provider for Box<P> {
+    fn describe(&self) -> String {
+        (**self).describe()
+    }
+
+    fn journal_path(&self) -> std::path::PathBuf {
+        (**self).journal_path()
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        (**self).capabilities()
+    }
+
+    fn read(&mut self) -> Result<LiveState, PortalError> {
+        (**self).read()
+    }
+
+    fn apply(&mut self, changes: &[Change]) -> (Vec<Outcome>, Option<PortalError>) {
+        (**self).apply(changes)
+    }
+}

@@ -57,8 +57,12 @@ fn confirm(plan: &Plan) -> bool {
 pub fn run(a: &ApplyArgs<'_>) -> i32 {
     let go = || -> Result<i32, i32> {
         let (loaded, options) = valid(a.policy)?;
-        let spec = portal::choose(a.portal.portal.as_deref(), Some(&loaded.load.policy))
-            .map_err(|e| super::usage_error(&e))?;
+        let spec = portal::choose(
+            a.portal.portal.as_deref(),
+            a.portal.api_base.as_deref(),
+            Some(&loaded.load.policy),
+        )
+        .map_err(|e| super::usage_error(&e))?;
         let mut provider = portal::open_locked(&spec).map_err(portal_error)?;
         let (plan, plan_id) = match a.plan {
             Some(path) => {

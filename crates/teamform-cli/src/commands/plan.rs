@@ -82,8 +82,12 @@ pub fn run(
         check_addresses(&target)?;
         check_addresses(&exclude)?;
         let (loaded, options) = valid(args)?;
-        let spec = portal::choose(portal_args.portal.as_deref(), Some(&loaded.load.policy))
-            .map_err(|e| super::usage_error(&e))?;
+        let spec = portal::choose(
+            portal_args.portal.as_deref(),
+            portal_args.api_base.as_deref(),
+            Some(&loaded.load.policy),
+        )
+        .map_err(|e| super::usage_error(&e))?;
         let mut provider = portal::open(&spec).map_err(|e| {
             eprintln!("error: {e}");
             exit::PORTAL

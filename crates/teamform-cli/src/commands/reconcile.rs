@@ -45,8 +45,12 @@ pub fn run(a: &Args) -> i32 {
             Some(t) => today::parse(t).map_err(|e| super::usage_error(&e))?,
             None => today::system(),
         };
-        let spec =
-            portal::choose(a.portal.portal.as_deref(), None).map_err(|e| super::usage_error(&e))?;
+        let spec = portal::choose(
+            a.portal.portal.as_deref(),
+            a.portal.api_base.as_deref(),
+            None,
+        )
+        .map_err(|e| super::usage_error(&e))?;
         let url = if std::path::Path::new(&a.repo).exists() {
             std::fs::canonicalize(&a.repo)
                 .map(|p| p.display().to_string())
@@ -66,9 +70,7 @@ pub fn run(a: &Args) -> i32 {
                 exit::INVALID
             })?;
         }
-        let mut open = || -> Result<Box<dyn Provider>, String> {
-            portal::open_locked(&spec).map(|p| Box::new(p) as Box<dyn Provider>)
-        };
+        let mut open = || -> Result<Box<dyn Provider>, String> { portal::open_locked(&spec) };
         let mode = match a.mode {
             ReconcileMode::Apply => Mode::Apply,
             ReconcileMode::Report => Mode::Report,

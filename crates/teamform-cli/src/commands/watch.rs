@@ -16,8 +16,12 @@ pub fn run_watch(
     let compiler = policy::options(args).map_err(|e| super::usage_error(&e))?;
     let spec = {
         let load = teamform_model::load_dir(&args.policies);
-        portal::choose(portal_args.portal.as_deref(), Some(&load.policy))
-            .map_err(|e| super::usage_error(&e))?
+        portal::choose(
+            portal_args.portal.as_deref(),
+            portal_args.api_base.as_deref(),
+            Some(&load.policy),
+        )
+        .map_err(|e| super::usage_error(&e))?
     };
     let (tx, rx) = mpsc::channel();
     let _watcher =

@@ -1,0 +1,182 @@
+//! `--portal hubspot` end to end against the simulator over loopback HTTP: the permission
+//! sets and super admins a person sets up by hand, then `apply` creates every team and user
+//! through the API, prints the checklist of what the API cannot do, and `plan` shows no pending
+//! change; `--fail-on-manual` exits 3 while the checklist remains. The token appears nowhere.
+
+mod common;
+
+use common::*;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+const TODAY: &str = "--today=2026-11-25";
+const TOKEN: &str = "pat-na1-TEAMFORM-TEST-TOKEN-7f3c9e";
+
+fn seed_policy(dir: &std::path::Path) -> std::io::Result<()> {
+    let seed = dir.join("seed");
+    std::fs::create_dir_all(&seed)?;
+    std::fs::copy(root().join("policies/roles.toml"), seed.join("roles.toml"))?;
+    std::fs::write(
+        seed.join("seed.toml"),
+        "[portal]\nname = \"seed\"\n\
+         [team.revops]\nname = \"Revenue Operations\"\n\
+         [user.\"ioana.ionescu@acme.example\"]\nname = \"Ioana Ionescu\"\nrole = \"revops-admin\"\nteam = \"revops\"\nsuper_admin = true\nseats = [\"core\"]\n\
+         [user.\"marc-antoine.chevalier@acme.example\"]\nname = \"Marc-Antoine Chevalier\"\nrole = \"revops-admin\"\nteam = \"revops\"\nsuper_admin = true\nseats = [\"core\"]\n",
+    )
+}
+
+fn run(dir: &std::path::Path, args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_teamform"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("HUBSPOT_TOKEN", TOKEN)
+        .output();
+    match output {
+        Ok(o) => Run {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        },
+        Err(e) => Run {
+            code: -1,
+            stdout: String::new(),
+            stderr: e.to_string(),
+        },
+    }
+}
+
+#[test]
+fn apply_through_the_hubspot_api_then_plan_shows_no_pending_change() -> std::io::Result<()> {
+    let ws = demo_workspace()?;
+    let dir = ws.path();
+    seed_policy(dir)?;
+    let state = dir.join("portal.json");
+    let seeded = teamform_in(
+        dir,
+        &[
+            "apply",
+            TODAY,
+            "--auto-approve",
+            "-p",
+            "seed",
+            "--portal",
+            &format!("sandbox:{}", state.display()),
+        ],
+    );
+    assert_eq!(seeded.code, 0, "{}{}", seeded.stdout, seeded.stderr);
+
+    let log = dir.join("sim.log");
+    let mut sim = Command::new(env!("CARGO_BIN_EXE_teamform"))
+        .args([
+            "sim",
+            "--listen",
+            "127.0.0.1:0",
+            "--token",
+            TOKEN,
+            "--rate-limit",
+            "0",
+        ])
+        .arg("--state")
+        .arg(&state)
+        .arg("--log")
+        .arg(&log)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let Some(stdout) = sim.stdout.take() else {
+        return Err(std::io::Error::other("no stdout"));
+    };
+    let mut first = String::new();
+    BufReader::new(stdout).read_line(&mut first)?;
+    let base = first
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_default()
+        .to_string();
+
+    let hub = ["--portal", "hubspot", "--api-base", base.as_str()];
+    let plan = run(
+        dir,
+        &[&["plan", TODAY, "-o", "plan.json"][..], &hub[..]].concat(),
+    );
+    assert_eq!(plan.code, 0, "{}{}", plan.stdout, plan.stderr);
+    assert!(
+        plan.stdout.contains("Plan for hubspot:127.0.0.1:"),
+        "{}",
+        plan.stdout
+    );
+    assert!(plan.stdout.contains("Manual steps"), "{}", plan.stdout);
+    assert!(
+        plan.stdout.contains("assign form `Contact us (FR)`"),
+        "{}",
+        plan.stdout
+    );
+
+    let apply = run(
+        dir,
+        &[&["apply", TODAY, "plan.json"][..], &hub[..]].concat(),
+    );
+    assert_eq!(apply.code, 0, "{}{}", apply.stdout, apply.stderr);
+    assert!(
+        apply.stdout.contains("The portal matches the policy."),
+        "{}",
+        apply.stdout
+    );
+    assert!(
+        apply.stdout.contains("[ ] assign"),
+        "the checklist is printed: {}",
+        apply.stdout
+    );
+
+    let again = run(
+        dir,
+        &[&["plan", TODAY, "--detailed-exitcode"][..], &hub[..]].concat(),
+    );
+    assert_eq!(
+        again.code, 0,
+        "unverifiable items are not pending changes: {}",
+        again.stdout
+    );
+    assert!(again.stdout.contains("Unverifiable"), "{}", again.stdout);
+
+    let strict = run(
+        dir,
+        &[
+            &["apply", TODAY, "--auto-approve", "--fail-on-manual"][..],
+            &hub[..],
+        ]
+        .concat(),
+    );
+    assert_eq!(
+        strict.code, 0,
+        "no automatic change left, nothing to apply: {}{}",
+        strict.stdout, strict.stderr
+    );
+
+    let _ = sim.kill();
+    let _ = sim.wait();
+    // The portal holds every user, with their teams, written through the API.
+    let portal = std::fs::read_to_string(&state)?;
+    let doc: serde_json::Value = serde_json::from_str(&portal).unwrap_or_default();
+    assert_eq!(doc["users"].as_array().map(Vec::len), Some(40));
+    assert_eq!(doc["teams"].as_array().map(Vec::len), Some(15));
+
+    // The token is nowhere: not in output, the plan file, the sim's log or the portal file.
+    for text in [
+        &plan.stdout,
+        &plan.stderr,
+        &apply.stdout,
+        &apply.stderr,
+        &again.stdout,
+        &strict.stderr,
+    ] {
+        assert!(!text.contains(TOKEN));
+    }
+    for file in ["plan.json", "sim.log", "portal.json"] {
+        let text = std::fs::read_to_string(dir.join(file)).unwrap_or_default();
+        assert!(!text.is_empty(), "{file} exists");
+        assert!(!text.contains(TOKEN), "the token leaked into {file}");
+    }
+    Ok(())
+}
