@@ -149,9 +149,14 @@ fn apply_through_the_hubspot_api_then_plan_shows_no_pending_change() -> std::io:
         .concat(),
     );
     assert_eq!(
-        strict.code, 0,
-        "no automatic change left, nothing to apply: {}{}",
+        strict.code, 3,
+        "the checklist remains: {}{}",
         strict.stdout, strict.stderr
+    );
+    assert!(
+        strict.stderr.contains("manual step(s) remain"),
+        "{}",
+        strict.stderr
     );
 
     let _ = sim.kill();

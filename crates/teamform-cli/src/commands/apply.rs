@@ -107,6 +107,16 @@ pub fn run(a: &ApplyArgs<'_>) -> i32 {
                         "No changes: the portal ({}) matches the policy.",
                         plan.portal
                     );
+                    if !plan.manual_steps.is_empty() {
+                        println!("\nManual steps ({}):", plan.manual_steps.len());
+                        for s in &plan.manual_steps {
+                            println!("  [ ] {}", s.instruction);
+                        }
+                        if a.fail_on_manual {
+                            eprintln!("error: {} manual step(s) remain", plan.manual_steps.len());
+                            return Ok(exit::REFUSED);
+                        }
+                    }
                     return Ok(exit::SUCCESS);
                 }
                 if !a.auto_approve {
