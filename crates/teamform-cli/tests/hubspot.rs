@@ -185,3 +185,105 @@ fn apply_through_the_hubspot_api_then_plan_shows_no_pending_change() -> std::io:
     }
     Ok(())
 }
+
+fn git(dir: &std::path::Path, args: &[&str]) -> bool {
+    Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "Ana Admin")
+        .env("GIT_AUTHOR_EMAIL", "ana@acme.example")
+        .env("GIT_COMMITTER_NAME", "Ana Admin")
+        .env("GIT_COMMITTER_EMAIL", "ana@acme.example")
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[test]
+fn reconcile_keeps_a_hubspot_portal_equal_to_the_branch() -> std::io::Result<()> {
+    let ws = demo_workspace()?;
+    let dir = ws.path();
+    seed_policy(dir)?;
+    let state = dir.join("portal.json");
+    let seeded = teamform_in(
+        dir,
+        &[
+            "apply",
+            TODAY,
+            "--auto-approve",
+            "-p",
+            "seed",
+            "--portal",
+            &format!("sandbox:{}", state.display()),
+        ],
+    );
+    assert_eq!(seeded.code, 0, "{}", seeded.stderr);
+    std::fs::remove_dir_all(dir.join("seed"))?;
+    assert!(git(dir, &["init", "-q", "-b", "main"]));
+    assert!(git(dir, &["add", "policies"]));
+    assert!(git(dir, &["commit", "-q", "-m", "Demo org"]));
+
+    let mut sim = Command::new(env!("CARGO_BIN_EXE_teamform"))
+        .args([
+            "sim",
+            "--listen",
+            "127.0.0.1:0",
+            "--token",
+            TOKEN,
+            "--fail-rate",
+            "0.05",
+            "--seed",
+            "7",
+            "--rate-limit",
+            "0",
+        ])
+        .arg("--state")
+        .arg(&state)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let Some(stdout) = sim.stdout.take() else {
+        return Err(std::io::Error::other("no stdout"));
+    };
+    let mut first = String::new();
+    BufReader::new(stdout).read_line(&mut first)?;
+    let base = first
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_default()
+        .to_string();
+    let repo = dir.display().to_string();
+    let args = [
+        "reconcile",
+        TODAY,
+        "--once",
+        "--mode",
+        "apply",
+        "--repo",
+        &repo,
+        "--portal",
+        "hubspot",
+        "--api-base",
+        &base,
+    ];
+    let mut applied = None;
+    // Injected faults may stop a cycle; the next cycle finishes the work.
+    for _ in 0..5 {
+        let cycle = run(dir, &args);
+        let v: serde_json::Value = serde_json::from_str(cycle.stdout.trim()).unwrap_or_default();
+        assert!(!cycle.stdout.contains(TOKEN) && !cycle.stderr.contains(TOKEN));
+        if v["status"] == "ok" && v["changes"] == 0 {
+            applied = Some(v);
+            break;
+        }
+    }
+    let _ = sim.kill();
+    let _ = sim.wait();
+    assert!(
+        applied.is_some(),
+        "reconcile converged on the HubSpot portal"
+    );
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&state)?).unwrap_or_default();
+    assert_eq!(doc["users"].as_array().map(Vec::len), Some(40));
+    Ok(())
+}
