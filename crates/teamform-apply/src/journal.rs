@@ -51,6 +51,9 @@ impl Journal {
             resumed: false,
         };
         if let Ok(text) = std::fs::read_to_string(path) {
+            // A journal left readable by others (by an older version, a copy or a restore)
+            // is made owner-only before it is used: `mode` applies only to new files.
+            make_owner_only(path)?;
             let mut lines = text.lines();
             let same = lines
                 .next()
@@ -81,6 +84,7 @@ impl Journal {
                 .truncate(true),
         )
         .open(path)?;
+        make_owner_only(path)?;
         let header = serde_json::to_string(&Header {
             plan: plan_id.to_string(),
         })
@@ -133,6 +137,17 @@ impl Journal {
             _ => Ok(()),
         }
     }
+}
+
+#[cfg(unix)]
+fn make_owner_only(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+}
+
+#[cfg(not(unix))]
+fn make_owner_only(_path: &Path) -> std::io::Result<()> {
+    Ok(())
 }
 
 #[cfg(unix)]

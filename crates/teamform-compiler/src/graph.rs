@@ -3,7 +3,6 @@
 //! are reported here and broken, so that everything downstream walks a forest.
 
 use crate::resolve::{AssetId, Index, RoleId, TeamId, UserId};
-use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use teamform_diagnostics::{Code, Diagnostic};
 use teamform_model::Policy;
@@ -165,39 +164,15 @@ pub(crate) fn build(policy: &Policy, index: &Index, diags: &mut Vec<Diagnostic>)
     g
 }
 
-/// Finds the strongly connected components of the parent-of edges: each one larger than a
-/// team, or a team that is its own parent, is a cycle. It is reported once, whole, and broken
-/// by dropping the parents of its teams.
+/// Finds the cycles of the team tree, reports each once, whole, and breaks it by dropping the
+/// parents of its teams. Every team has at most one parent, so the cycles are found by
+/// following parents from each team in turn: linear time, and no recursion, so that a tree
+/// thousands deep cannot overflow the stack (petgraph's `tarjan_scc` recurses).
 fn break_cycles(policy: &Policy, g: &mut OrgGraph, diags: &mut Vec<Diagnostic>) {
-    let team_graph = g.graph.filter_map(
-        |_, n| matches!(n, Node::Team(_)).then_some(*n),
-        |_, e| (*e == Edge::ParentOf).then_some(()),
-    );
-    for component in tarjan_scc(&team_graph) {
-        let ids: Vec<TeamId> = component
-            .iter()
-            .filter_map(|n| match team_graph[*n] {
-                Node::Team(t) => Some(t),
-                _ => None,
-            })
-            .collect();
-        let self_loop = ids.len() == 1 && g.parent[ids[0].index()] == Some(ids[0]);
-        if ids.len() < 2 && !self_loop {
-            continue;
-        }
-        // Walk the cycle from its first team in file order, following parents.
-        let Some(&start) = ids.iter().min() else {
+    for order in find_cycles(&g.parent) {
+        let Some(&start) = order.first() else {
             continue;
         };
-        let mut order = vec![start];
-        let mut current = start;
-        while let Some(p) = g.parent[current.index()] {
-            if p == start || order.contains(&p) {
-                break;
-            }
-            order.push(p);
-            current = p;
-        }
         let names: Vec<String> = order
             .iter()
             .chain(std::iter::once(&start))
@@ -223,9 +198,88 @@ fn break_cycles(policy: &Policy, g: &mut OrgGraph, diags: &mut Vec<Diagnostic>) 
             d = d.primary(first.span, "");
         }
         diags.push(d.help("a team cannot be its own ancestor: remove one `parent` of the cycle"));
-        for t in &ids {
+        for t in &order {
             g.parent[t.index()] = None;
             g.in_cycle[t.index()] = true;
         }
+    }
+}
+
+/// The cycles of the forest given by `parent`, each listed from its first team in file order
+/// and following parents; the cycles come in the order of their first team.
+fn find_cycles(parent: &[Option<TeamId>]) -> Vec<Vec<TeamId>> {
+    const UNSEEN: usize = usize::MAX;
+    // The walk that first reached each team, named by the team it started from.
+    let mut walk = vec![UNSEEN; parent.len()];
+    let mut cycles = Vec::new();
+    for start in 0..parent.len() {
+        if walk[start] != UNSEEN {
+            continue;
+        }
+        let mut path = Vec::new();
+        let mut current = start;
+        loop {
+            if walk[current] == UNSEEN {
+                walk[current] = start;
+                path.push(current);
+                match parent[current] {
+                    Some(p) => current = p.index(),
+                    None => break,
+                }
+            } else {
+                // Back on this walk's own path: the path from that team on is a cycle. A team
+                // reached by an earlier walk leads to a root or to a cycle already found.
+                if walk[current] == start
+                    && let Some(at) = path.iter().position(|&t| t == current)
+                {
+                    let mut cycle: Vec<TeamId> =
+                        path[at..].iter().map(|&t| TeamId(t as u32)).collect();
+                    if let Some(first) = (0..cycle.len()).min_by_key(|&i| cycle[i]) {
+                        cycle.rotate_left(first);
+                    }
+                    cycles.push(cycle);
+                }
+                break;
+            }
+        }
+    }
+    cycles.sort();
+    cycles
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parents(list: &[Option<u32>]) -> Vec<Option<TeamId>> {
+        list.iter().map(|p| p.map(TeamId)).collect()
+    }
+
+    #[test]
+    fn find_cycles_finds_self_loops_long_cycles_and_ignores_their_tails() {
+        // 0 is its own parent; 1 → 2 → 3 → 1 with 4 hanging below 2; 5 is a root.
+        let p = parents(&[Some(0), Some(2), Some(3), Some(1), Some(2), None]);
+        assert_eq!(
+            find_cycles(&p),
+            vec![vec![TeamId(0)], vec![TeamId(1), TeamId(2), TeamId(3)]]
+        );
+    }
+
+    #[test]
+    fn find_cycles_starts_each_cycle_at_its_first_team() {
+        // 3 → 1 → 2 → 3: listed from 1, following parents.
+        let p = parents(&[None, Some(2), Some(3), Some(1)]);
+        assert_eq!(find_cycles(&p), vec![vec![TeamId(1), TeamId(2), TeamId(3)]]);
+    }
+
+    #[test]
+    fn find_cycles_on_a_chain_thousands_deep_does_not_recurse() {
+        let n = 100_000u32;
+        let mut list: Vec<Option<u32>> = (0..n).map(|i| i.checked_sub(1)).collect();
+        assert!(find_cycles(&parents(&list)).is_empty());
+        list[0] = Some(n - 1);
+        let cycles = find_cycles(&parents(&list));
+        assert_eq!(cycles.len(), 1);
+        assert_eq!(cycles[0].len(), n as usize);
     }
 }

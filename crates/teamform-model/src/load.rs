@@ -1,6 +1,7 @@
 //! Finding, reading and parsing the policy files. Only [`load_dir`] and [`discover`] touch the
 //! file system; [`load_sources`] works on text already in memory.
 
+use crate::file::read_policy_file;
 use crate::merge::merge;
 use crate::read::{Reader, read_document};
 use crate::types::Policy;
@@ -21,7 +22,9 @@ pub struct LoadResult {
 
 /// Lists the `*.toml` files under `dir`, recursively, in a stable (sorted) order. Hidden
 /// entries (starting with `.`) are skipped, and symbolic links to directories are not
-/// followed, so that a link cannot lead outside the policy or into a loop.
+/// followed, so that a link cannot lead outside the policy or into a loop. Symbolic links to
+/// files are listed; [`load_dir`] refuses those that lead outside `dir` (see
+/// [`read_policy_file`](crate::read_policy_file)).
 pub fn discover(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -54,9 +57,15 @@ pub fn discover(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 pub fn load_dir(dir: &Path) -> LoadResult {
     let mut sources = SourceMap::new();
     let mut early = Vec::new();
+    // The canonical root, against which the targets of symbolic links are checked. If it
+    // cannot be resolved, `discover` fails below and reports why.
+    let root = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
     match discover(dir) {
         Ok(paths) => {
-            let read: Vec<_> = paths.par_iter().map(|p| (p, std::fs::read(p))).collect();
+            let read: Vec<_> = paths
+                .par_iter()
+                .map(|p| (p, read_policy_file(&root, p)))
+                .collect();
             for (path, bytes) in read {
                 let shown = path.display().to_string();
                 match bytes {
@@ -76,12 +85,12 @@ pub fn load_dir(dir: &Path) -> LoadResult {
                             );
                         }
                     },
-                    Err(e) => early.push(
+                    Err(refusal) => early.push(
                         Diagnostic::new(
                             Code::UnreadableFile,
-                            format!("cannot read `{shown}`: {}", io_reason(&e)),
+                            format!("cannot read `{shown}`: {refusal}"),
                         )
-                        .help("check the file's permissions"),
+                        .help(refusal.help()),
                     ),
                 }
             }

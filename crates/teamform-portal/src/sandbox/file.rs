@@ -45,20 +45,29 @@ impl SandboxFile {
     }
 }
 
+/// The largest `next_id` accepted: 2^53, so that every id stays exact for JavaScript clients
+/// of the simulator and assigning new ids can never overflow.
+pub const MAX_NEXT_ID: u64 = 1 << 53;
+
 /// Reads and checks a sandbox file.
 pub(super) fn load(path: &Path) -> Result<SandboxFile, PortalError> {
     let bytes = std::fs::read(path)
         .map_err(|e| PortalError::Io(format!("cannot read `{}`: {e}", path.display())))?;
-    let refuse = |why: String| {
+    parse(&bytes).map_err(|why| {
         PortalError::Corrupt(format!(
             "`{}` is not a usable sandbox portal file: {why}; it was left untouched (move it away to start afresh)",
             path.display()
         ))
-    };
+    })
+}
+
+/// Parses and checks the bytes of a sandbox file; the error says why they are not usable.
+/// Pure, so that it can be fuzzed.
+pub fn parse(bytes: &[u8]) -> Result<SandboxFile, String> {
     let value: serde_json::Value =
-        serde_json::from_slice(&bytes).map_err(|e| refuse(format!("invalid JSON ({e})")))?;
+        serde_json::from_slice(bytes).map_err(|e| format!("invalid JSON ({e})"))?;
     if value.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
-        return Err(refuse(format!("its `format` is not `{FORMAT}`")));
+        return Err(format!("its `format` is not `{FORMAT}`"));
     }
     match value
         .get("format_version")
@@ -66,13 +75,20 @@ pub(super) fn load(path: &Path) -> Result<SandboxFile, PortalError> {
     {
         Some(v) if v == u64::from(FORMAT_VERSION) => {}
         Some(v) => {
-            return Err(refuse(format!(
+            return Err(format!(
                 "it has format version {v}, and this teamform reads version {FORMAT_VERSION}"
-            )));
+            ));
         }
-        None => return Err(refuse("it has no `format_version`".to_string())),
+        None => return Err("it has no `format_version`".to_string()),
     }
-    serde_json::from_value(value).map_err(|e| refuse(e.to_string()))
+    let file: SandboxFile = serde_json::from_value(value).map_err(|e| e.to_string())?;
+    if file.next_id > MAX_NEXT_ID {
+        return Err(format!(
+            "its `next_id` ({}) is over the limit of {MAX_NEXT_ID}",
+            file.next_id
+        ));
+    }
+    Ok(file)
 }
 
 /// Writes a sandbox file atomically: a temporary file in the same directory, flushed to disk,

@@ -6,7 +6,7 @@
 mod file;
 mod mutate;
 
-pub use file::{FORMAT, FORMAT_VERSION, SandboxFile};
+pub use file::{FORMAT, FORMAT_VERSION, MAX_NEXT_ID, SandboxFile, parse};
 
 use crate::{Capabilities, Change, LiveState, Outcome, PortalError, Provider};
 use std::fs::File;

@@ -1,0 +1,26 @@
+//! Plan-file bytes → `SavedPlan::from_json`, then, past the checksum (which a fuzzer cannot
+//! forge, but an attacker with write access to the file could recompute), the plan itself
+//! through every renderer and a save/read round trip. Nothing may panic.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use teamform_plan::SavedPlan;
+use teamform_plan::render::{HumanStyle, human, json, markdown};
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let _ = SavedPlan::from_json(text);
+    let Ok(saved) = serde_json::from_str::<SavedPlan>(text) else {
+        return;
+    };
+    let plan = saved.plan;
+    let _ = human(&plan, HumanStyle { color: false });
+    let _ = json(&plan);
+    let _ = markdown(&plan);
+    // A plan written by this build reads back, checksum and all.
+    let again = SavedPlan::new(plan, saved.policy_hash, saved.git_commit, saved.git_dirty);
+    assert_eq!(SavedPlan::from_json(&again.to_json()).as_ref(), Ok(&again));
+});
