@@ -1,9 +1,9 @@
 //! Writing the generated entities as policy TOML, one function per kind of file. Every
 //! function draws from its own random stream, so that files are independent of each other.
 
-use crate::Plan;
 use crate::rng::Rng;
 use crate::words::{DEPARTMENTS, FIRST, JOBS, LAST};
+use crate::{Edit, Plan};
 use teamform_model::{AccountPermission, AssetType, CrmObject, Scope, Seat, Tool, ToolAction};
 
 /// A TOML document being written. Strings are always escaped; keys are generated bare keys.
@@ -197,52 +197,116 @@ pub(crate) fn roles(plan: &Plan) -> String {
     t.out
 }
 
-/// `users/users-NNN.toml`: the users of file `file`. The first users hold every role and
-/// every team once, so that no role is unused and no team is empty.
+/// A generated user, before it is written.
+struct GenUser {
+    n: usize,
+    name: String,
+    role: usize,
+    super_admin: bool,
+    team: usize,
+    teams: Vec<usize>,
+    seats: Vec<usize>,
+    expires: Option<(usize, usize)>,
+    id: bool,
+}
+
+/// Draws user `n` from `rng`. The draws are the same whatever [`crate::Changes`] are made,
+/// so that a change to one user leaves every other user as it was.
+fn draw_user(plan: &Plan, rng: &mut Rng, n: usize) -> GenUser {
+    let name = format!("{} {}", rng.pick(FIRST), rng.pick(LAST));
+    let role = if n < plan.roles {
+        n
+    } else {
+        rng.below(plan.roles)
+    };
+    let mut user = GenUser {
+        n,
+        name,
+        role,
+        super_admin: plan.is_super_admin(n),
+        team: 0,
+        teams: Vec::new(),
+        seats: Vec::new(),
+        expires: None,
+        id: false,
+    };
+    if user.super_admin {
+        return user;
+    }
+    user.team = if n < plan.teams {
+        n
+    } else {
+        1 + rng.below(plan.teams - 1)
+    };
+    let extra = rng.below(3);
+    if extra > 0 {
+        user.teams = distinct(rng, 1, plan.teams, &[user.team], extra);
+    }
+    let count = rng.below(3);
+    user.seats = distinct(rng, 0, Seat::ALL.len(), &[], count);
+    if rng.chance(10) {
+        user.expires = Some((1 + rng.below(12), 1 + rng.below(28)));
+    }
+    user.id = rng.chance(50);
+    user
+}
+
+/// Applies the change planned for the user, if any; `false` if the user is removed.
+fn change_user(plan: &Plan, user: &mut GenUser) -> bool {
+    match plan.edits.get(&user.n) {
+        None => true,
+        Some(Edit::Remove) => false,
+        Some(Edit::Role) => {
+            user.role = (user.role + 1) % plan.roles;
+            true
+        }
+        Some(Edit::Team) => {
+            // The next team (team 0 is the super admins'), dropped from the additional
+            // teams if it was one.
+            user.team = 1 + user.team % (plan.teams - 1);
+            user.teams.retain(|t| *t != user.team);
+            true
+        }
+    }
+}
+
+fn write_user(t: &mut Toml, plan: &Plan, user: &GenUser) {
+    t.header(&format!("user.\"{}\"", plan.email(user.n)));
+    t.string("name", &user.name);
+    t.string("role", &role_key(user.role));
+    if user.super_admin {
+        t.string("team", &team_key(0));
+        t.raw("super_admin", "true");
+        return;
+    }
+    t.string("team", &team_key(user.team));
+    if !user.teams.is_empty() {
+        let keys: Vec<String> = user.teams.iter().map(|t| team_key(*t)).collect();
+        t.strings("teams", &keys);
+    }
+    if !user.seats.is_empty() {
+        let names: Vec<&str> = user.seats.iter().map(|s| Seat::ALL[*s].as_str()).collect();
+        t.strings("seats", &names);
+    }
+    if let Some((month, day)) = user.expires {
+        t.raw("expires", &format!("2027-{month:02}-{day:02}"));
+    }
+    if user.id {
+        t.string("id", &format!("{}", 2_000_000 + user.n));
+    }
+}
+
+/// `users/users-NNN.toml`: the users of file `file`, changed as the plan says (the added
+/// users come after the last one). The first users hold every role and every team once, so
+/// that no role is unused and no team is empty.
 pub(crate) fn users(plan: &Plan, file: usize) -> String {
     let mut rng = Rng::new(plan.seed, 1000 + file as u64);
     let mut t = Toml::default();
     let start = file * plan.per_file;
-    for n in start..(start + plan.per_file).min(plan.users) {
-        t.header(&format!("user.\"{}\"", plan.email(n)));
-        t.string("name", &format!("{} {}", rng.pick(FIRST), rng.pick(LAST)));
-        let role = if n < plan.roles {
-            n
-        } else {
-            rng.below(plan.roles)
-        };
-        t.string("role", &role_key(role));
-        if plan.is_super_admin(n) {
-            t.string("team", &team_key(0));
-            t.raw("super_admin", "true");
-            continue;
-        }
-        let team = if n < plan.teams {
-            n
-        } else {
-            1 + rng.below(plan.teams - 1)
-        };
-        t.string("team", &team_key(team));
-        let extra = rng.below(3);
-        if extra > 0 {
-            let more = distinct(&mut rng, 1, plan.teams, &[team], extra);
-            let keys: Vec<String> = more.into_iter().map(team_key).collect();
-            if !keys.is_empty() {
-                t.strings("teams", &keys);
-            }
-        }
-        let count = rng.below(3);
-        let seats = distinct(&mut rng, 0, Seat::ALL.len(), &[], count);
-        if !seats.is_empty() {
-            let names: Vec<&str> = seats.iter().map(|s| Seat::ALL[*s].as_str()).collect();
-            t.strings("seats", &names);
-        }
-        if rng.chance(10) {
-            let (month, day) = (1 + rng.below(12), 1 + rng.below(28));
-            t.raw("expires", &format!("2027-{month:02}-{day:02}"));
-        }
-        if rng.chance(50) {
-            t.string("id", &format!("{}", 2_000_000 + n));
+    for n in start..(start + plan.per_file).min(plan.users + plan.added) {
+        let mut user = draw_user(plan, &mut rng, n);
+        if change_user(plan, &mut user) {
+            write_user(&mut t, plan, &user);
         }
     }
     t.out
