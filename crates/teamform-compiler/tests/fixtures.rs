@@ -48,7 +48,7 @@ fn concise(diags: &[Diagnostic], sources: &SourceMap, root: &Path) -> String {
     }
     // Paths inside messages are shown as reached from the policy directory: keep the
     // expectations independent of where the repository is checked out.
-    out.replace(&format!("{prefix}/"), "")
+    out.replace(&format!("{prefix}/"), "").replace(&prefix, ".")
 }
 
 fn check_fixture(dir: &Path) -> Result<String, String> {
