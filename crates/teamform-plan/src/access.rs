@@ -2,8 +2,9 @@
 //! live portal grants today with the access the policy grants, each line with its reason.
 
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use teamform_compiler::{Compiled, UserId};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use teamform_compiler::{AssetId, Compiled, UserId};
 use teamform_model::{CrmAction, CrmObject, Policy, Scope};
 
 /// One access a user gains or loses, and why they hold it.
@@ -36,6 +37,27 @@ pub struct Side<'a> {
     pub compiled: &'a Compiled,
 }
 
+/// The assets a user can see, found through the compiler's team to assets index instead of
+/// testing every asset: what `Access::visible_assets` gives, in the same order.
+fn visible_assets(side: &Side<'_>, user: UserId) -> Vec<AssetId> {
+    let c = side.compiled;
+    let access = c.access.user(user);
+    if access.super_admin {
+        return (0..c.index.asset_teams.len())
+            .map(|a| AssetId(a as u32))
+            .collect();
+    }
+    let mut out = c.graph.unassigned.clone();
+    for t in access.teams.iter() {
+        if let Some(assets) = c.graph.team_assets.get(t.index()) {
+            out.extend_from_slice(assets);
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 /// The effective access of `user` as lines, keyed by the access; asset visibility only with
 /// `assets` (when the portal can read partitions back).
 fn lines(side: &Side<'_>, user: UserId, assets: bool) -> BTreeMap<String, String> {
@@ -56,13 +78,14 @@ fn lines(side: &Side<'_>, user: UserId, assets: bool) -> BTreeMap<String, String
     let role = &p.roles[role_id.index()];
     let via_role = format!("via role {}", role.key.value);
     let team_name = |t: teamform_compiler::TeamId| {
-        p.teams[t.index()]
-            .name
+        let team = &p.teams[t.index()];
+        team.name
             .as_ref()
-            .map_or_else(|| p.teams[t.index()].key.value.clone(), |n| n.value.clone())
+            .map_or(&team.key.value, |n| &n.value)
+            .as_str()
     };
     // The direct team through which each covered team is reached.
-    let mut reached: HashMap<teamform_compiler::TeamId, String> = HashMap::new();
+    let mut reached: HashMap<teamform_compiler::TeamId, &str> = HashMap::new();
     let direct = c.index.user_team[user.index()]
         .into_iter()
         .chain(c.index.user_teams[user.index()].iter().copied());
@@ -70,9 +93,11 @@ fn lines(side: &Side<'_>, user: UserId, assets: bool) -> BTreeMap<String, String
         for t in c.graph.descendants(d) {
             reached
                 .entry(t)
-                .or_insert_with(|| p.teams[d.index()].key.value.clone());
+                .or_insert_with(|| p.teams[d.index()].key.value.as_str());
         }
     }
+    // Per covered team, its name and the reason, the same for every object and action.
+    let mut team_lines: Option<Vec<(&str, String)>> = None;
     for object in CrmObject::ALL {
         for action in CrmAction::ALL {
             match access.scope(*object, *action) {
@@ -84,14 +109,20 @@ fn lines(side: &Side<'_>, user: UserId, assets: bool) -> BTreeMap<String, String
                     out.insert(format!("{action} own {object}"), via_role.clone());
                 }
                 Scope::Team => {
-                    for t in access.teams.iter() {
-                        let via = reached
-                            .get(t)
-                            .map_or_else(String::new, |d| format!("via team {d} ← "));
-                        out.insert(
-                            format!("{action} {object} of team {}", team_name(*t)),
-                            format!("{via}role {}", role.key.value),
-                        );
+                    let teams = team_lines.get_or_insert_with(|| {
+                        access
+                            .teams
+                            .iter()
+                            .map(|t| {
+                                let via = reached
+                                    .get(t)
+                                    .map_or_else(String::new, |d| format!("via team {d} ← "));
+                                (team_name(*t), format!("{via}role {}", role.key.value))
+                            })
+                            .collect()
+                    });
+                    for (name, via) in teams.iter() {
+                        out.insert(format!("{action} {object} of team {name}"), via.clone());
                     }
                 }
             }
@@ -108,23 +139,25 @@ fn lines(side: &Side<'_>, user: UserId, assets: bool) -> BTreeMap<String, String
         }
     }
     let visible = if assets {
-        c.access.visible_assets(&c.graph, &c.index, user)
+        visible_assets(side, user)
     } else {
         Vec::new()
     };
+    // The reason per direct team, made once.
+    let mut via_team: HashMap<&str, String> = HashMap::new();
     for asset in visible {
         let a = &p.assets[asset.index()];
-        let name = a
-            .name
-            .as_ref()
-            .map_or_else(|| a.key.value.clone(), |n| n.value.clone());
-        let via = c.index.asset_teams[asset.index()]
+        let name = a.name.as_ref().map_or(&a.key.value, |n| &n.value);
+        let via = match c.index.asset_teams[asset.index()]
             .iter()
             .find_map(|t| reached.get(t))
-            .map_or_else(
-                || "unassigned: every team sees it".to_string(),
-                |d| format!("via team {d}"),
-            );
+        {
+            Some(d) => via_team
+                .entry(d)
+                .or_insert_with(|| format!("via team {d}"))
+                .clone(),
+            None => "unassigned: every team sees it".to_string(),
+        };
         out.insert(format!("see {} {name}", a.kind), via);
     }
     out
@@ -156,138 +189,279 @@ pub fn granted_at(history: &[Option<BTreeMap<String, String>>]) -> BTreeMap<Stri
     out
 }
 
-/// A cheap summary of what determines a user's access, to skip unchanged users.
+/// Role contents and team names interned for both sides, so that the summaries of a user's
+/// access on the two sides compare as small integers.
+#[derive(Default)]
+struct Interned<'a> {
+    roles: HashMap<crate::Permissions, u32>,
+    names: HashMap<&'a str, u32>,
+    /// Sets of team names (sorted, distinct).
+    sets: HashMap<Vec<u32>, u32>,
+}
+
+/// One side's roles and teams as interned numbers.
+struct Classes {
+    roles: Vec<u32>,
+    teams: Vec<u32>,
+}
+
+/// Per side, the class of each distinct set of covered teams (the compiler shares one
+/// `Arc<[TeamId]>` between the users with the same teams), keyed by its address and length.
+#[derive(Default)]
+struct TeamSets {
+    by_arc: HashMap<(usize, usize), u32>,
+}
+
+impl<'a> Interned<'a> {
+    fn side(&mut self, side: &Side<'a>) -> Classes {
+        let roles = side
+            .policy
+            .roles
+            .iter()
+            .map(|r| {
+                let next = self.roles.len() as u32;
+                *self
+                    .roles
+                    .entry(crate::desired::permissions(r))
+                    .or_insert(next)
+            })
+            .collect();
+        let teams = side
+            .policy
+            .teams
+            .iter()
+            .map(|t| {
+                let next = self.names.len() as u32;
+                *self
+                    .names
+                    .entry(t.name.as_ref().map_or("", |n| n.value.as_str()))
+                    .or_insert(next)
+            })
+            .collect();
+        Classes { roles, teams }
+    }
+
+    /// The class of the set of the names of `teams` (the same on both sides for the same
+    /// set of names).
+    fn team_set(
+        &mut self,
+        classes: &Classes,
+        sets: &mut TeamSets,
+        teams: &std::sync::Arc<[teamform_compiler::TeamId]>,
+    ) -> u32 {
+        let key = (
+            std::sync::Arc::as_ptr(teams) as *const teamform_compiler::TeamId as usize,
+            teams.len(),
+        );
+        if let Some(&c) = sets.by_arc.get(&key) {
+            return c;
+        }
+        let mut names: Vec<u32> = teams.iter().map(|t| classes.teams[t.index()]).collect();
+        names.sort_unstable();
+        names.dedup();
+        let next = self.sets.len() as u32;
+        let class = *self.sets.entry(names).or_insert(next);
+        sets.by_arc.insert(key, class);
+        class
+    }
+}
+
+/// A cheap summary of what determines a user's access, to skip unchanged users: super admin,
+/// the role's contents and the set of the covered teams' names, as interned numbers.
 fn signature(
     side: &Side<'_>,
+    interned: &mut Interned<'_>,
+    classes: &Classes,
+    sets: &mut TeamSets,
     user: UserId,
-) -> (bool, Option<crate::Permissions>, BTreeSet<String>) {
-    let p = side.policy;
+) -> (bool, Option<u32>, u32) {
     let c = side.compiled;
     let access = c.access.user(user);
-    let role =
-        c.index.user_role[user.index()].map(|r| crate::desired::permissions(&p.roles[r.index()]));
-    let teams = access
-        .teams
-        .iter()
-        .map(|t| {
-            p.teams[t.index()]
-                .name
-                .as_ref()
-                .map_or_else(String::new, |n| n.value.clone())
-        })
-        .collect();
+    let role = c.index.user_role[user.index()].map(|r| classes.roles[r.index()]);
+    let teams = interned.team_set(classes, sets, &access.teams);
     (access.super_admin, role, teams)
 }
 
-/// The managed assets as (type, name) to partition team names, to tell whether any moved.
-fn asset_view(side: &Side<'_>) -> BTreeMap<(String, String), BTreeSet<String>> {
+/// The managed assets as (type, name) to the set of their partition teams' names, to tell
+/// whether any moved.
+fn asset_view<'p>(
+    side: &Side<'p>,
+    classes: &Classes,
+) -> BTreeMap<(teamform_model::AssetType, &'p str), Vec<u32>> {
     let p = side.policy;
     p.assets
         .iter()
         .enumerate()
         .map(|(i, a)| {
-            let teams = side.compiled.index.asset_teams[i]
+            let mut teams: Vec<u32> = side.compiled.index.asset_teams[i]
                 .iter()
-                .map(|t| {
-                    p.teams[t.index()]
-                        .name
-                        .as_ref()
-                        .map_or_else(String::new, |n| n.value.clone())
-                })
+                .map(|t| classes.teams[t.index()])
                 .collect();
+            teams.sort_unstable();
+            teams.dedup();
             (
-                (
-                    a.kind.to_string(),
-                    a.name
-                        .as_ref()
-                        .map_or_else(String::new, |n| n.value.clone()),
-                ),
+                (a.kind, a.name.as_ref().map_or("", |n| n.value.as_str())),
                 teams,
             )
         })
         .collect()
 }
 
+/// An email lowercased, without allocating when it already is.
+fn lower(email: &str) -> Cow<'_, str> {
+    if email
+        .bytes()
+        .any(|b| !b.is_ascii() || b.is_ascii_uppercase())
+    {
+        Cow::Owned(email.to_lowercase())
+    } else {
+        Cow::Borrowed(email)
+    }
+}
+
 /// Compares the access of every user between the live side and the desired side; asset
 /// visibility is compared only with `assets` (when the portal can read partitions back).
 pub fn access_diff(live: &Side<'_>, desired: &Side<'_>, assets: bool) -> Vec<UserAccessDiff> {
-    let assets_moved = assets && asset_view(live) != asset_view(desired);
-    let live_users: HashMap<String, UserId> = live
+    let mut interned = Interned::default();
+    let live_classes = interned.side(live);
+    let desired_classes = interned.side(desired);
+    let assets_moved =
+        assets && asset_view(live, &live_classes) != asset_view(desired, &desired_classes);
+    // Lowercased email to the live user (the last one with it), and whether a desired user
+    // has that email.
+    let mut live_users: HashMap<Cow<'_, str>, (UserId, bool)> = live
         .policy
         .users
         .iter()
         .enumerate()
-        .map(|(i, u)| (u.key.value.to_lowercase(), UserId(i as u32)))
+        .map(|(i, u)| (lower(&u.key.value), (UserId(i as u32), false)))
         .collect();
-    let mut out = Vec::new();
-    let mut seen = BTreeSet::new();
+    // First which users to compare (cheap), then their access lines (the costly part, on
+    // several threads), in the same order.
+    let mut jobs = Vec::new();
+    let (mut live_sets, mut desired_sets) = (TeamSets::default(), TeamSets::default());
     for (i, u) in desired.policy.users.iter().enumerate() {
         let d = UserId(i as u32);
-        let email = u.key.value.to_lowercase();
-        seen.insert(email.clone());
-        let before = match live_users.get(&email) {
-            Some(l) => {
-                if !assets_moved && signature(live, *l) == signature(desired, d) {
+        let before = match live_users.get_mut(&lower(&u.key.value)) {
+            Some((l, seen)) => {
+                *seen = true;
+                if !assets_moved
+                    && signature(live, &mut interned, &live_classes, &mut live_sets, *l)
+                        == signature(
+                            desired,
+                            &mut interned,
+                            &desired_classes,
+                            &mut desired_sets,
+                            d,
+                        )
+                {
                     continue;
                 }
-                Some(lines(live, *l, assets))
+                Some(*l)
             }
             None => None,
         };
-        let after = lines(desired, d, assets);
-        let status = if before.is_some() { "changed" } else { "new" };
-        push(
-            &mut out,
-            &u.key.value,
-            status,
-            before.unwrap_or_default(),
-            after,
-        );
+        jobs.push(Job {
+            user: &u.key.value,
+            before,
+            after: Some(d),
+        });
     }
     for (i, u) in live.policy.users.iter().enumerate() {
-        if !seen.contains(&u.key.value.to_lowercase()) {
-            push(
-                &mut out,
-                &u.key.value,
-                "removed",
-                lines(live, UserId(i as u32), assets),
-                BTreeMap::new(),
-            );
+        let seen = live_users
+            .get(&lower(&u.key.value))
+            .is_some_and(|(_, seen)| *seen);
+        if !seen {
+            jobs.push(Job {
+                user: &u.key.value,
+                before: Some(UserId(i as u32)),
+                after: None,
+            });
         }
     }
-    out
+    in_parallel(&jobs, |job| {
+        let before = job.before.map(|l| lines(live, l, assets));
+        let status = match (&before, job.after) {
+            (_, None) => "removed",
+            (Some(_), Some(_)) => "changed",
+            (None, Some(_)) => "new",
+        };
+        let after = job.after.map(|d| lines(desired, d, assets));
+        entry(
+            job.user,
+            status,
+            before.unwrap_or_default(),
+            after.unwrap_or_default(),
+        )
+    })
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
-fn push(
-    out: &mut Vec<UserAccessDiff>,
+/// A user whose access lines are compared: a desired user (`after`) with the live user of
+/// the same email (`before`), or a live user no longer in the policy (no `after`).
+struct Job<'a> {
+    user: &'a str,
+    before: Option<UserId>,
+    after: Option<UserId>,
+}
+
+/// `f` of each item, in order, computed on up to as many threads as the machine has.
+fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let chunk = items.len().div_ceil(threads * 4).max(16);
+    if threads == 1 || items.len() <= chunk {
+        return items.iter().map(f).collect();
+    }
+    let f = &f;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|c| s.spawn(move || c.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
+/// What changes for one user: the lines only after (gained) and only before (lost), each
+/// in order; nothing for a changed user whose lines are the same.
+fn entry(
     user: &str,
     status: &str,
     before: BTreeMap<String, String>,
     after: BTreeMap<String, String>,
-) {
-    let gained: Vec<AccessLine> = after
-        .iter()
-        .filter(|(k, _)| !before.contains_key(*k))
-        .map(|(k, v)| AccessLine {
-            access: k.clone(),
-            via: v.clone(),
-        })
-        .collect();
-    let lost: Vec<AccessLine> = before
-        .iter()
-        .filter(|(k, _)| !after.contains_key(*k))
-        .map(|(k, v)| AccessLine {
-            access: k.clone(),
-            via: v.clone(),
-        })
-        .collect();
-    if gained.is_empty() && lost.is_empty() && status == "changed" {
-        return;
+) -> Option<UserAccessDiff> {
+    let line = |(access, via): (String, String)| AccessLine { access, via };
+    let (mut gained, mut lost) = (Vec::new(), Vec::new());
+    let mut b = before.into_iter().peekable();
+    let mut a = after.into_iter().peekable();
+    loop {
+        let order = match (b.peek(), a.peek()) {
+            (None, None) => break,
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (Some((kb, _)), Some((ka, _))) => kb.cmp(ka),
+        };
+        match order {
+            std::cmp::Ordering::Less => lost.extend(b.next().map(line)),
+            std::cmp::Ordering::Greater => gained.extend(a.next().map(line)),
+            std::cmp::Ordering::Equal => {
+                b.next();
+                a.next();
+            }
+        }
     }
-    out.push(UserAccessDiff {
+    if gained.is_empty() && lost.is_empty() && status == "changed" {
+        return None;
+    }
+    Some(UserAccessDiff {
         user: user.to_string(),
         status: status.to_string(),
         gained,
         lost,
-    });
+    })
 }

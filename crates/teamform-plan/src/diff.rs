@@ -1,8 +1,9 @@
 //! Diffing the desired state against the live state into operations (not yet ordered).
 
-use crate::desired::{DesiredState, DesiredUser};
+use crate::desired::{DesiredAsset, DesiredState, DesiredUser};
 use crate::matching::Bindings;
 use crate::op::{Action, FieldChange, Op, placeholder};
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use teamform_portal::{Capabilities, Change, Kind, LiveState, Permissions};
 
@@ -43,6 +44,22 @@ impl Cx<'_> {
             .get(key)
             .cloned()
             .unwrap_or_else(|| placeholder(Kind::Role, key))
+    }
+
+    /// [`Cx::team_ref`], allocating only for a placeholder.
+    fn team_ref_str(&self, key: &str) -> Cow<'_, str> {
+        self.bindings.teams.get(key).map_or_else(
+            || Cow::Owned(placeholder(Kind::Team, key)),
+            |id| Cow::Borrowed(id.as_str()),
+        )
+    }
+
+    /// [`Cx::role_ref`], allocating only for a placeholder.
+    fn role_ref_str(&self, key: &str) -> Cow<'_, str> {
+        self.bindings.roles.get(key).map_or_else(
+            || Cow::Owned(placeholder(Kind::Role, key)),
+            |id| Cow::Borrowed(id.as_str()),
+        )
     }
 
     fn team_name_of_key(&self, key: &str) -> String {
@@ -337,6 +354,46 @@ fn user_fields(cx: &Cx<'_>, u: &DesiredUser) -> (Option<String>, Option<String>,
     )
 }
 
+/// A list sorted, borrowed when it already is.
+fn sorted_list(v: &[String]) -> Cow<'_, [String]> {
+    if v.is_sorted() {
+        Cow::Borrowed(v)
+    } else {
+        let mut v = v.to_vec();
+        v.sort();
+        Cow::Owned(v)
+    }
+}
+
+/// Whether the live user already is as desired, so that the diff has nothing for them:
+/// the comparisons of [`users`], made on borrowed strings.
+fn user_unchanged(cx: &Cx<'_>, u: &DesiredUser, l: &teamform_portal::LiveUser) -> bool {
+    if l.name != u.name || l.super_admin != u.super_admin {
+        return false;
+    }
+    if u.role.as_deref().map(|r| cx.role_ref_str(r)).as_deref() != l.role_id.as_deref() {
+        return false;
+    }
+    if u.team.as_deref().map(|t| cx.team_ref_str(t)).as_deref() != l.primary_team_id.as_deref() {
+        return false;
+    }
+    if *sorted_list(&l.seats) != *u.seats {
+        return false;
+    }
+    if u.teams.len() != l.additional_team_ids.len() {
+        return false;
+    }
+    if u.teams.is_empty() {
+        return true;
+    }
+    let mut want: Vec<Cow<'_, str>> = u.teams.iter().map(|t| cx.team_ref_str(t)).collect();
+    want.sort();
+    let live = sorted_list(&l.additional_team_ids);
+    want.iter()
+        .map(|w| w.as_ref())
+        .eq(live.iter().map(String::as_str))
+}
+
 fn users(cx: &Cx<'_>, out: &mut Diff) {
     let caps = cx.caps.users;
     let live: HashMap<&str, &teamform_portal::LiveUser> =
@@ -353,14 +410,17 @@ fn users(cx: &Cx<'_>, out: &mut Diff) {
         })
     };
     for u in &cx.desired.users {
-        let (role_id, team_id, team_ids) = user_fields(cx, u);
-        let extra_names: Vec<String> = u.teams.iter().map(|t| cx.team_name_of_key(t)).collect();
-        match cx
+        let bound = cx
             .bindings
             .users
             .get(&u.email)
-            .and_then(|id| live.get(id.as_str()))
-        {
+            .and_then(|id| live.get(id.as_str()));
+        if bound.is_some_and(|l| user_unchanged(cx, u, l)) {
+            continue;
+        }
+        let (role_id, team_id, team_ids) = user_fields(cx, u);
+        let extra_names: Vec<String> = u.teams.iter().map(|t| cx.team_name_of_key(t)).collect();
+        match bound {
             None => {
                 let mut changes = vec![change("name", None, Some(u.name.clone()))];
                 changes.extend(role_name(&u.role).map(|r| change("role", None, Some(r))));
@@ -517,6 +577,23 @@ fn users(cx: &Cx<'_>, out: &mut Diff) {
     }
 }
 
+/// Whether the live asset already is as desired (and its teams can be read), so that the
+/// diff has nothing for it: the comparisons of [`assets`], made on borrowed strings.
+fn asset_unchanged(cx: &Cx<'_>, a: &DesiredAsset, l: &teamform_portal::LiveAsset) -> bool {
+    let Some(ids) = &l.team_ids else {
+        return false;
+    };
+    if l.name != a.name || ids.len() != a.teams.len() {
+        return false;
+    }
+    let mut want: Vec<Cow<'_, str>> = a.teams.iter().map(|t| cx.team_ref_str(t)).collect();
+    want.sort();
+    let live = sorted_list(ids);
+    want.iter()
+        .map(|w| w.as_ref())
+        .eq(live.iter().map(String::as_str))
+}
+
 fn assets(cx: &Cx<'_>, out: &mut Diff) {
     let caps = cx.caps.assets;
     if !caps.read {
@@ -545,15 +622,18 @@ fn assets(cx: &Cx<'_>, out: &mut Diff) {
     let live: HashMap<&str, &teamform_portal::LiveAsset> =
         cx.live.assets.iter().map(|a| (a.id.as_str(), a)).collect();
     for a in &cx.desired.assets {
-        let mut team_ids: Vec<String> = a.teams.iter().map(|t| cx.team_ref(t)).collect();
-        team_ids.sort();
-        let names: Vec<String> = a.teams.iter().map(|t| cx.team_name_of_key(t)).collect();
-        match cx
+        let bound = cx
             .bindings
             .assets
             .get(&a.reference)
-            .and_then(|id| live.get(id.as_str()))
-        {
+            .and_then(|id| live.get(id.as_str()));
+        if bound.is_some_and(|l| asset_unchanged(cx, a, l)) {
+            continue;
+        }
+        let mut team_ids: Vec<String> = a.teams.iter().map(|t| cx.team_ref(t)).collect();
+        team_ids.sort();
+        let names: Vec<String> = a.teams.iter().map(|t| cx.team_name_of_key(t)).collect();
+        match bound {
             None => out.ops.push(op(
                 (Kind::Asset, Action::Create),
                 &a.reference,

@@ -3,6 +3,7 @@
 //! type and name.
 
 use crate::desired::DesiredState;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use teamform_portal::LiveState;
 
@@ -30,11 +31,11 @@ fn bind<'a>(
     for (id, name) in &live {
         by_name.entry(name).or_insert(id);
     }
-    let mut taken: HashSet<String> = HashSet::new();
+    let mut taken: HashSet<&str> = HashSet::new();
     let mut out = BTreeMap::new();
     for (key, pinned, _, _) in wanted.clone() {
         if let Some(id) = pinned.filter(|id| ids.contains(id)) {
-            taken.insert(id.to_string());
+            taken.insert(id);
             out.insert(key.to_string(), id.to_string());
         }
     }
@@ -47,12 +48,24 @@ fn bind<'a>(
             if let Some(id) = look.and_then(|n| by_name.get(n))
                 && !taken.contains(*id)
             {
-                taken.insert(id.to_string());
+                taken.insert(id);
                 out.insert(key.to_string(), id.to_string());
             }
         }
     }
     out
+}
+
+/// An email lowercased, without allocating when it already is.
+fn lower(email: &str) -> Cow<'_, str> {
+    if email
+        .bytes()
+        .any(|b| !b.is_ascii() || b.is_ascii_uppercase())
+    {
+        Cow::Owned(email.to_lowercase())
+    } else {
+        Cow::Borrowed(email)
+    }
 }
 
 /// Matches `desired` with `live`.
@@ -79,20 +92,41 @@ pub fn bindings(desired: &DesiredState, live: &LiveState) -> Bindings {
         }),
         live.roles.iter().map(|r| (r.id.as_str(), r.name.as_str())),
     );
-    let live_users: HashMap<String, &str> = live
+    // Users are the most numerous: matched on a thread of their own.
+    std::thread::scope(|s| {
+        let users = s.spawn(|| user_bindings(desired, live));
+        let assets = asset_bindings(desired, live);
+        Bindings {
+            teams,
+            roles,
+            users: users
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            assets,
+        }
+    })
+}
+
+/// Users by email, whatever the case.
+fn user_bindings(desired: &DesiredState, live: &LiveState) -> BTreeMap<String, String> {
+    let live_users: HashMap<Cow<'_, str>, &str> = live
         .users
         .iter()
-        .map(|u| (u.email.to_lowercase(), u.id.as_str()))
+        .map(|u| (lower(&u.email), u.id.as_str()))
         .collect();
-    let users = desired
+    desired
         .users
         .iter()
         .filter_map(|u| {
             live_users
-                .get(&u.email.to_lowercase())
+                .get(&lower(&u.email))
                 .map(|id| (u.email.clone(), id.to_string()))
         })
-        .collect();
+        .collect()
+}
+
+/// Assets by pinned id, else by type and name.
+fn asset_bindings(desired: &DesiredState, live: &LiveState) -> BTreeMap<String, String> {
     let asset_names: Vec<(String, &str)> = live
         .assets
         .iter()
@@ -109,16 +143,10 @@ pub fn bindings(desired: &DesiredState, live: &LiveState) -> Bindings {
             )
         })
         .collect();
-    let assets = bind(
+    bind(
         wanted_names
             .iter()
             .map(|(n, r, id)| (*r, *id, n.as_str(), None)),
         asset_names.iter().map(|(n, id)| (*id, n.as_str())),
-    );
-    Bindings {
-        teams,
-        roles,
-        users,
-        assets,
-    }
+    )
 }

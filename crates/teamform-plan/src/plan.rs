@@ -87,28 +87,63 @@ pub struct PlanInput<'a> {
 }
 
 /// Plans the changes that make the live portal equal the policy.
+///
+/// The pieces that do not depend on each other run on threads of their own: the fingerprints
+/// of everything read (for saved plans and apply's staleness check), and, once the objects are
+/// matched, the diff alongside the live side's access. Each piece is a function of its input,
+/// so the plan is the same as when they run one after the other.
 pub fn make_plan(input: &PlanInput<'_>) -> Plan {
     let policy: &Policy = &input.load.policy;
-    let want = desired(policy);
-    let bound = bindings(&want, input.live);
-    let mut d = diff(&want, input.live, &bound, input.capabilities);
-    let ops = filter(order(std::mem::take(&mut d.ops), input.live), &input.filter);
+    std::thread::scope(|s| {
+        let fingerprints = s.spawn(|| input.live.fingerprints());
+        let want = desired(policy);
+        let bound = bindings(&want, input.live);
+        let (d, ops, access) = std::thread::scope(|s| {
+            let access = s.spawn(|| live_access(input, &bound));
+            let mut d = diff(&want, input.live, &bound, input.capabilities);
+            let ops = filter(order(std::mem::take(&mut d.ops), input.live), &input.filter);
+            (d, ops, joined(access.join()))
+        });
+        drop(want);
+        let mut plan = assemble(input, d, ops, access, bound);
+        plan.fingerprints = joined(fingerprints.join());
+        plan
+    })
+}
+
+/// The value of a joined thread, or its panic passed on.
+fn joined<T>(r: std::thread::Result<T>) -> T {
+    r.unwrap_or_else(|e| std::panic::resume_unwind(e))
+}
+
+/// The access diff: the live state seen as a policy and compiled, against the policy.
+fn live_access(input: &PlanInput<'_>, bound: &Bindings) -> Vec<UserAccessDiff> {
     let live_load = LoadResult {
-        policy: live_policy(input.live, &bound, false),
+        policy: live_policy(input.live, bound, false),
         ..LoadResult::default()
     };
     let live_compiled = compile(&live_load, input.options);
-    let access = access_diff(
+    access_diff(
         &Side {
             policy: &live_load.policy,
             compiled: &live_compiled,
         },
         &Side {
-            policy,
+            policy: &input.load.policy,
             compiled: input.compiled,
         },
         input.capabilities.assets.read,
-    );
+    )
+}
+
+/// The plan from its pieces, but for [`Plan::fingerprints`], left empty.
+fn assemble(
+    input: &PlanInput<'_>,
+    d: crate::diff::Diff,
+    ops: Vec<Op>,
+    access: Vec<UserAccessDiff>,
+    bound: Bindings,
+) -> Plan {
     let manual_steps = ops
         .iter()
         .filter(|o| !o.automatic)
@@ -128,7 +163,7 @@ pub fn make_plan(input: &PlanInput<'_>) -> Plan {
         manual_steps,
         unverifiable: d.unverifiable,
         bindings: bound,
-        fingerprints: input.live.fingerprints(),
+        fingerprints: BTreeMap::new(),
         live_counts,
     }
 }

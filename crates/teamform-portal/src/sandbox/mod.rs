@@ -11,15 +11,28 @@ pub use file::{FORMAT, FORMAT_VERSION, MAX_NEXT_ID, SandboxFile, parse};
 use crate::{Capabilities, Change, LiveState, Outcome, PortalError, Provider};
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// The default sandbox file.
 pub const DEFAULT_PATH: &str = ".teamform/sandbox.json";
 
 /// A sandbox portal.
-#[derive(Debug)]
 pub struct Sandbox {
     path: PathBuf,
     lock: Option<File>,
+    /// While locked: the data as last saved by [`Provider::apply`], with its index, so that
+    /// the next batch does not read and parse the whole file again (nobody else can write it
+    /// while the lock is held). Any other [`Sandbox::save`] drops it.
+    cache: Mutex<Option<(SandboxFile, mutate::Index)>>,
+}
+
+impl std::fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sandbox")
+            .field("path", &self.path)
+            .field("lock", &self.lock)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Sandbox {
@@ -28,6 +41,7 @@ impl Sandbox {
         let sandbox = Sandbox {
             path: path.into(),
             lock: None,
+            cache: Mutex::new(None),
         };
         if !sandbox.path.exists() {
             sandbox.save(&SandboxFile::default())?;
@@ -78,7 +92,18 @@ impl Sandbox {
 
     /// Writes the file atomically.
     pub fn save(&self, data: &SandboxFile) -> Result<(), PortalError> {
+        self.cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
         file::save(&self.path, data)
+    }
+
+    /// What [`Provider::apply`] last saved, while locked.
+    fn cached(&mut self) -> &mut Option<(SandboxFile, mutate::Index)> {
+        self.cache
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -102,6 +127,9 @@ impl Provider for Sandbox {
     }
 
     fn read(&mut self) -> Result<LiveState, PortalError> {
+        if let Some((data, _)) = self.cached() {
+            return Ok(data.state.clone());
+        }
         Ok(self.load()?.state)
     }
 
@@ -114,14 +142,21 @@ impl Provider for Sandbox {
                 )),
             );
         }
-        let mut data = match self.load() {
-            Ok(d) => d,
-            Err(e) => return (Vec::new(), Some(e)),
+        // Whatever happens below, the cache is put back only once the data is saved.
+        let (mut data, mut index) = match self.cached().take() {
+            Some(cached) => cached,
+            None => match self.load() {
+                Ok(d) => {
+                    let index = mutate::Index::new(&d);
+                    (d, index)
+                }
+                Err(e) => return (Vec::new(), Some(e)),
+            },
         };
         let mut outcomes = Vec::with_capacity(changes.len());
         let mut error = None;
         for change in changes {
-            match mutate::apply(&mut data, change) {
+            match mutate::apply(&mut data, &mut index, change) {
                 Ok(o) => outcomes.push(o),
                 Err(e) => {
                     error = Some(e);
@@ -130,10 +165,14 @@ impl Provider for Sandbox {
             }
         }
         if outcomes.is_empty() {
+            // Not saved (a failed change may have left something behind): read afresh next time.
             return (outcomes, error);
         }
         match self.save(&data) {
-            Ok(()) => (outcomes, error),
+            Ok(()) => {
+                *self.cached() = Some((data, index));
+                (outcomes, error)
+            }
             Err(e) => (Vec::new(), Some(e)),
         }
     }

@@ -97,3 +97,43 @@ fn corrupt_and_unknown_version_files_are_refused_and_left_untouched() {
         assert_eq!(std::fs::read_to_string(&path).unwrap_or_default(), text);
     }
 }
+
+#[test]
+fn the_one_pass_reader_reads_what_the_checked_reader_reads() {
+    let text = r#"{"format":"teamform-sandbox","format_version":1,"next_id":1000005,
+        "teams":[{"id":"1","name":"Sales"},{"id":"2","name":"Sales FR","parent_id":"1"}],
+        "roles":[{"id":"3","name":"Rep"}],
+        "users":[{"id":"4","email":"A@x.io","role_id":"3","primary_team_id":"2",
+                  "additional_team_ids":["1"],"super_admin":false,"seats":["sales"]}],
+        "assets":[{"id":"5","kind":"form","name":"F","team_ids":["1"]}]}"#;
+    let slow = serde_json::from_str::<serde_json::Value>(text)
+        .and_then(serde_json::from_value::<SandboxFile>);
+    assert!(slow.is_ok(), "{slow:?}");
+    assert_eq!(parse(text.as_bytes()).ok(), slow.ok());
+    // Anything the one pass does not take goes the checked way, with its message.
+    let unknown = text.replacen("\"next_id\"", "\"extra\":1,\"next_id\"", 1);
+    assert!(matches!(parse(unknown.as_bytes()), Err(m) if m.contains("unknown field")));
+    let over = text.replace("1000005", &(MAX_NEXT_ID + 1).to_string());
+    assert!(matches!(parse(over.as_bytes()), Err(m) if m.contains("over the limit")));
+}
+
+#[test]
+fn a_locked_sandbox_keeps_what_it_saved_and_the_file_holds_it_too() {
+    let Some(dir) = temp() else { return };
+    let path = dir.path().join("s.json");
+    let Ok(mut s) = Sandbox::open_locked(&path) else {
+        return;
+    };
+    for batch in 0..3 {
+        let (out, err) = s.apply(&[team(&format!("T{batch}"), None)]);
+        assert_eq!((out.len(), err), (1, None));
+        let on_disk = Sandbox::open(&path).and_then(|mut r| r.read());
+        assert_eq!(s.read(), on_disk);
+        assert_eq!(s.read().map(|st| st.teams.len()), Ok(batch + 1));
+    }
+    // A save other than apply's drops what was kept: the file is read again.
+    assert_eq!(s.save(&SandboxFile::default()), Ok(()));
+    assert_eq!(s.read(), Ok(LiveState::default()));
+    let (out, _) = s.apply(&[team("T0", None)]);
+    assert_eq!(out[0].created_id.as_deref(), Some("1000001"));
+}
