@@ -139,6 +139,14 @@ fn apply_through_the_hubspot_api_then_plan_shows_no_pending_change() -> std::io:
         again.stdout
     );
     assert!(again.stdout.contains("Unverifiable"), "{}", again.stdout);
+    // Permission-set contents cannot be read back: they are assumed as the policy says, so a
+    // converged portal shows nobody gaining or losing access.
+    let json = run(
+        dir,
+        &[&["plan", TODAY, "--format", "json"][..], &hub[..]].concat(),
+    );
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap_or_default();
+    assert_eq!(doc["summary"]["users_affected"], 0, "{}", json.stdout);
 
     let strict = run(
         dir,

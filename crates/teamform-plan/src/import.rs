@@ -41,7 +41,7 @@ fn list(items: impl Iterator<Item = String>) -> String {
 
 /// The files of an imported policy: `(relative path, text)`.
 pub fn import(live: &LiveState, portal_name: &str) -> Vec<(String, String)> {
-    let p: Policy = live_policy(live, &Bindings::default(), true);
+    let p: Policy = live_policy(live, &Bindings::default(), true, &|_| None);
     let mut files = Vec::new();
     let mut portal = String::from(
         "# Imported by `teamform import`. Set the tiers to the portal's subscriptions.\n",

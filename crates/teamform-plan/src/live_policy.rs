@@ -128,8 +128,15 @@ pub fn role_grants(p: &Permissions) -> Grants {
 }
 
 /// The live state as a policy. Assets only the portal has are left out: teamform does not
-/// manage them. With `pin`, portal ids are written into `id` fields (for `import`).
-pub fn live_policy(live: &LiveState, bindings: &Bindings, pin: bool) -> Policy {
+/// manage them. With `pin`, portal ids are written into `id` fields (for `import`). A role
+/// whose contents the portal cannot read back takes what `unreadable` gives for its id (the
+/// policy's grants of the role it matches: unverifiable, so assumed equal).
+pub fn live_policy(
+    live: &LiveState,
+    bindings: &Bindings,
+    pin: bool,
+    unreadable: &dyn Fn(&str) -> Option<Grants>,
+) -> Policy {
     let team_keys = keys(
         live.teams.iter().map(|t| (t.id.as_str(), t.name.as_str())),
         &bindings.teams,
@@ -162,7 +169,10 @@ pub fn live_policy(live: &LiveState, bindings: &Bindings, pin: bool) -> Policy {
         .roles
         .iter()
         .map(|r| {
-            let (crm, tools, account) = r.permissions.as_ref().map(role_grants).unwrap_or_default();
+            let (crm, tools, account) = match &r.permissions {
+                Some(p) => role_grants(p),
+                None => unreadable(&r.id).unwrap_or_default(),
+            };
             Role {
                 key: sp(role_keys
                     .get(&r.id)

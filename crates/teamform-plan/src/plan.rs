@@ -118,8 +118,19 @@ fn joined<T>(r: std::thread::Result<T>) -> T {
 
 /// The access diff: the live state seen as a policy and compiled, against the policy.
 fn live_access(input: &PlanInput<'_>, bound: &Bindings) -> Vec<UserAccessDiff> {
+    let policy = &input.load.policy;
+    let keys: std::collections::HashMap<&str, &str> = bound
+        .roles
+        .iter()
+        .map(|(key, id)| (id.as_str(), key.as_str()))
+        .collect();
+    let assumed = |id: &str| {
+        let key = keys.get(id)?;
+        let role = policy.roles.iter().find(|r| r.key.value == *key)?;
+        Some((role.crm.clone(), role.tools.clone(), role.account.clone()))
+    };
     let live_load = LoadResult {
-        policy: live_policy(input.live, bound, false),
+        policy: live_policy(input.live, bound, false, &assumed),
         ..LoadResult::default()
     };
     let live_compiled = compile(&live_load, input.options);
