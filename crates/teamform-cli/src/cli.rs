@@ -8,6 +8,10 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(name = "teamform", version, about, long_about = None)]
 pub struct Cli {
+    /// Trace what talks to the portal (requests, statuses, timings) to standard error. Tokens
+    /// never appear in it.
+    #[arg(long, global = true)]
+    pub debug: bool,
     /// The command.
     #[command(subcommand)]
     pub command: Command,

@@ -14,6 +14,7 @@ use clap::Parser;
 
 fn main() {
     let args = cli::Cli::parse();
+    portal::set_debug(args.debug);
     let code = commands::run(args);
     std::process::exit(code);
 }

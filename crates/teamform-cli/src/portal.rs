@@ -48,8 +48,25 @@ pub fn choose(
     Ok(Spec::Sandbox(PathBuf::from(DEFAULT_PATH)))
 }
 
+static DEBUG: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Turns the `--debug` trace on for the providers opened afterwards.
+pub fn set_debug(on: bool) {
+    DEBUG.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
 fn hubspot(api_base: Option<&str>) -> Result<Box<dyn Provider>, String> {
-    HubSpot::from_env(api_base)
+    let options = teamform_hubspot::Options {
+        debug: DEBUG.load(std::sync::atomic::Ordering::Relaxed),
+        ..teamform_hubspot::Options::default()
+    };
+    if options.debug {
+        eprintln!(
+            "debug: portal hubspot at {}",
+            api_base.unwrap_or(teamform_hubspot::DEFAULT_API_BASE)
+        );
+    }
+    HubSpot::from_env_with(api_base, options)
         .map(|h| Box::new(h) as Box<dyn Provider>)
         .map_err(|e| e.to_string())
 }

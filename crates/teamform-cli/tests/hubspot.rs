@@ -148,6 +148,20 @@ fn apply_through_the_hubspot_api_then_plan_shows_no_pending_change() -> std::io:
     let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap_or_default();
     assert_eq!(doc["summary"]["users_affected"], 0, "{}", json.stdout);
 
+    let traced = run(dir, &[&["plan", TODAY, "--debug"][..], &hub[..]].concat());
+    assert_eq!(traced.code, 0, "{}", traced.stderr);
+    assert!(
+        traced
+            .stderr
+            .contains("debug: http GET /settings/users/2026-09-beta -> 200"),
+        "{}",
+        traced.stderr
+    );
+    assert!(
+        !traced.stderr.contains(TOKEN) && !traced.stdout.contains(TOKEN),
+        "the token is not in --debug traces"
+    );
+
     let strict = run(
         dir,
         &[

@@ -93,6 +93,9 @@ pub struct Settings {
     pub retry: RetryPolicy,
     /// The most requests in flight at once.
     pub concurrency: usize,
+    /// Trace every request (method, path, status, time) to standard error; never headers or
+    /// bodies, so never the token.
+    pub debug: bool,
 }
 
 /// A client of one HubSpot API base.
@@ -105,6 +108,7 @@ pub struct Client {
     retry: RetryPolicy,
     limit: Semaphore,
     sent: AtomicU64,
+    debug: bool,
 }
 
 /// Percent-encodes one path segment (an id, or an email with `idProperty=EMAIL`).
@@ -139,6 +143,7 @@ impl Client {
             retry: settings.retry,
             limit: Semaphore::new(settings.concurrency.max(1)),
             sent: AtomicU64::new(0),
+            debug: settings.debug,
         })
     }
 
@@ -235,15 +240,35 @@ impl Client {
                 .body(b.to_vec());
         }
         self.sent.fetch_add(1, Ordering::Relaxed);
+        let started = Instant::now();
         let response = match request.send().await {
             Ok(r) => r,
             Err(e) => {
+                if self.debug {
+                    eprintln!(
+                        "debug: http {method} {} -> failed: {} ({} ms)",
+                        url.path(),
+                        transport_text(&e),
+                        started.elapsed().as_millis()
+                    );
+                }
                 return Try::Failed(retry::classify_transport(&e), None, transport_text(&e));
             }
         };
         let headers = response.headers().clone();
         self.pacer.observe(&headers);
         let status = response.status().as_u16();
+        if self.debug {
+            let remaining = headers
+                .get("x-hubspot-ratelimit-remaining")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("?");
+            eprintln!(
+                "debug: http {method} {} -> {status} ({} ms, rate limit remaining {remaining})",
+                url.path(),
+                started.elapsed().as_millis()
+            );
+        }
         let bytes = match response.bytes().await {
             Ok(b) => b.to_vec(),
             // The answer was lost on the way: the request may have been performed.

@@ -15,6 +15,7 @@
 //! and blocks on it, so it must not be called from inside another tokio runtime.
 
 mod client;
+pub mod decode;
 mod join;
 mod model;
 mod pacing;
@@ -59,6 +60,8 @@ pub struct Options {
     /// users API accepts on create and update (on by default). Off, seats are read only and a
     /// seat change is a manual step.
     pub write_seats: bool,
+    /// Trace every request to standard error (`--debug`).
+    pub debug: bool,
 }
 
 impl Default for Options {
@@ -69,6 +72,7 @@ impl Default for Options {
             concurrency: 4,
             send_welcome_email: false,
             write_seats: true,
+            debug: false,
         }
     }
 }
@@ -132,6 +136,15 @@ impl HubSpot {
         HubSpot::new(api_base.unwrap_or(DEFAULT_API_BASE), Token::from_env()?)
     }
 
+    /// Like [`HubSpot::from_env`], with options.
+    pub fn from_env_with(api_base: Option<&str>, options: Options) -> Result<Self, PortalError> {
+        HubSpot::with_options(
+            api_base.unwrap_or(DEFAULT_API_BASE),
+            Token::from_env()?,
+            options,
+        )
+    }
+
     /// A HubSpot portal with explicit options.
     pub fn with_options(
         api_base: &str,
@@ -152,6 +165,7 @@ impl HubSpot {
             timeout: options.timeout,
             retry: options.retry,
             concurrency: options.concurrency,
+            debug: options.debug,
         };
         Ok(HubSpot {
             runtime,

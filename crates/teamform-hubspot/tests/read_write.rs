@@ -251,7 +251,10 @@ fn describes_itself_and_checks_the_api_base() {
     let caps = h.capabilities();
     assert!(caps.teams.create && caps.users.update && caps.roles.read);
     assert!(!caps.roles.read_contents && !caps.roles.create && !caps.assets.read);
-    assert!(!caps.super_admin && !caps.seats);
+    assert!(
+        !caps.super_admin && caps.seats,
+        "seats are written through `seatNames` by default"
+    );
     let h = HubSpot::new("https://api.hubapi.com", token()).expect("https");
     assert_eq!(h.describe(), "hubspot:api.hubapi.com");
     assert!(HubSpot::new("http://[::1]:8080/", token()).is_ok());
