@@ -252,7 +252,7 @@ fn measure_plan(
     let (ops, t) = timed(|| order(d.ops, &live));
     rows.keep("order", t);
     let (live_load, t) = timed(|| LoadResult {
-        policy: live_policy(&live, &bound, false),
+        policy: live_policy(&live, &bound, false, &|_| None),
         ..LoadResult::default()
     });
     rows.keep("live_policy", t);
