@@ -129,6 +129,18 @@ fn apply_through_the_hubspot_api_then_plan_shows_no_pending_change() -> std::io:
         apply.stdout
     );
 
+    // A second apply of the same plan, as a concurrent run would, sees a stale plan.
+    let second = run(
+        dir,
+        &[&["apply", TODAY, "plan.json"][..], &hub[..]].concat(),
+    );
+    assert_eq!(second.code, 3, "{}{}", second.stdout, second.stderr);
+    assert!(
+        second.stderr.contains("since the plan"),
+        "{}",
+        second.stderr
+    );
+
     let again = run(
         dir,
         &[&["plan", TODAY, "--detailed-exitcode"][..], &hub[..]].concat(),
