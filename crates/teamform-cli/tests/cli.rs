@@ -1,38 +1,9 @@
 //! End-to-end tests of the `teamform` binary: exit codes, stdout and stderr of each command on
 //! the shipped policies and examples.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn teamform(args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_teamform"))
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .output();
-    match output {
-        Ok(o) => Run {
-            code: o.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-        },
-        Err(e) => Run {
-            code: -1,
-            stdout: String::new(),
-            stderr: e.to_string(),
-        },
-    }
-}
+use common::*;
 
 const TODAY: &str = "--today=2026-11-25";
 

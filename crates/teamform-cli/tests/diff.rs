@@ -4,22 +4,8 @@
 mod common;
 
 use common::*;
-use std::path::Path;
-use std::process::Command;
 
 const TODAY: &str = "--today=2026-11-25";
-
-fn git(dir: &Path, args: &[&str]) -> bool {
-    Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "Ana Admin")
-        .env("GIT_AUTHOR_EMAIL", "ana@acme.example")
-        .env("GIT_COMMITTER_NAME", "Ana Admin")
-        .env("GIT_COMMITTER_EMAIL", "ana@acme.example")
-        .status()
-        .is_ok_and(|s| s.success())
-}
 
 #[test]
 fn diff_between_revisions_and_against_the_work_tree() -> std::io::Result<()> {

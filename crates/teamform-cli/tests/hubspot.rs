@@ -220,18 +220,6 @@ fn apply_through_the_hubspot_api_then_plan_shows_no_pending_change() -> std::io:
     Ok(())
 }
 
-fn git(dir: &std::path::Path, args: &[&str]) -> bool {
-    Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "Ana Admin")
-        .env("GIT_AUTHOR_EMAIL", "ana@acme.example")
-        .env("GIT_COMMITTER_NAME", "Ana Admin")
-        .env("GIT_COMMITTER_EMAIL", "ana@acme.example")
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
 #[test]
 fn reconcile_keeps_a_hubspot_portal_equal_to_the_branch() -> std::io::Result<()> {
     let ws = demo_workspace()?;

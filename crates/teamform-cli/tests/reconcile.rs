@@ -6,22 +6,9 @@ mod common;
 
 use common::*;
 use std::io::{BufRead, BufReader};
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
-
-fn git(dir: &Path, args: &[&str]) -> bool {
-    Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "Ana Admin")
-        .env("GIT_AUTHOR_EMAIL", "ana@acme.example")
-        .env("GIT_COMMITTER_NAME", "Ana Admin")
-        .env("GIT_COMMITTER_EMAIL", "ana@acme.example")
-        .status()
-        .is_ok_and(|s| s.success())
-}
 
 fn lines(stdout: std::process::ChildStdout) -> mpsc::Receiver<serde_json::Value> {
     let (tx, rx) = mpsc::channel();

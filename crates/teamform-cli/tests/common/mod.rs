@@ -80,3 +80,21 @@ pub fn sandbox(dir: &Path) -> serde_json::Value {
     let text = std::fs::read_to_string(dir.join(".teamform/sandbox.json")).unwrap_or_default();
     serde_json::from_str(&text).unwrap_or_default()
 }
+
+/// Runs `git` in `dir` as a fixed author; whether it succeeded.
+pub fn git(dir: &Path, args: &[&str]) -> bool {
+    Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "Ana Admin")
+        .env("GIT_AUTHOR_EMAIL", "ana@acme.example")
+        .env("GIT_COMMITTER_NAME", "Ana Admin")
+        .env("GIT_COMMITTER_EMAIL", "ana@acme.example")
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Runs `teamform` with `args` at the workspace root.
+pub fn teamform(args: &[&str]) -> Run {
+    teamform_in(&root(), args)
+}
