@@ -17,6 +17,17 @@ pub struct Guardrails {
     pub protected_users: Vec<String>,
 }
 
+impl From<&teamform_model::Guardrails> for Guardrails {
+    /// The guardrails a policy sets, as apply enforces them.
+    fn from(g: &teamform_model::Guardrails) -> Self {
+        Guardrails {
+            max_removal_ratio: g.max_removal_ratio.as_ref().map(|r| r.value),
+            min_super_admins: g.min_super_admins.as_ref().map(|m| m.value),
+            protected_users: g.protected_users.iter().map(|u| u.value.clone()).collect(),
+        }
+    }
+}
+
 /// Checks the plan against the guardrails; `allow_removals` is `--allow-removals N`. Returns
 /// every reason to refuse.
 pub fn check_guardrails(

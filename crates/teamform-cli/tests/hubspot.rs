@@ -26,24 +26,7 @@ fn seed_policy(dir: &std::path::Path) -> std::io::Result<()> {
 }
 
 fn run(dir: &std::path::Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_teamform"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("HUBSPOT_TOKEN", TOKEN)
-        .output();
-    match output {
-        Ok(o) => Run {
-            code: o.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-        },
-        Err(e) => Run {
-            code: -1,
-            stdout: String::new(),
-            stderr: e.to_string(),
-        },
-    }
+    teamform_env(dir, args, &[("HUBSPOT_TOKEN", TOKEN)])
 }
 
 #[test]

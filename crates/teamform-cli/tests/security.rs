@@ -15,25 +15,11 @@ const TOKEN: &str = "pat-na1-SECURITY-CANARY-d3adb33f-5ec2e7";
 const FRAGMENT: &str = "d3adb33f";
 
 fn run_with_token(dir: &Path, token: &str, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_teamform"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("RUST_BACKTRACE", "1")
-        .env("HUBSPOT_TOKEN", token)
-        .output();
-    match output {
-        Ok(o) => Run {
-            code: o.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-        },
-        Err(e) => Run {
-            code: -1,
-            stdout: String::new(),
-            stderr: e.to_string(),
-        },
-    }
+    teamform_env(
+        dir,
+        args,
+        &[("RUST_BACKTRACE", "1"), ("HUBSPOT_TOKEN", token)],
+    )
 }
 
 /// Starts `teamform sim` on `state` with extra arguments; returns it and its base URL.

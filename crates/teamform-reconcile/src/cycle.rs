@@ -177,12 +177,7 @@ impl<'a> Cycle<'a> {
             }
             return;
         }
-        let g = &good.load.policy.guardrails;
-        let guard = Guardrails {
-            max_removal_ratio: g.max_removal_ratio.as_ref().map(|r| r.value),
-            min_super_admins: g.min_super_admins.as_ref().map(|m| m.value),
-            protected_users: g.protected_users.iter().map(|u| u.value.clone()).collect(),
-        };
+        let guard = Guardrails::from(&good.load.policy.guardrails);
         let id = SavedPlan::new(
             plan.clone(),
             good.commit.clone(),

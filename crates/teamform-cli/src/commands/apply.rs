@@ -134,12 +134,7 @@ pub fn run(a: &ApplyArgs<'_>) -> i32 {
                 (plan, id)
             }
         };
-        let g = &loaded.load.policy.guardrails;
-        let guard = Guardrails {
-            max_removal_ratio: g.max_removal_ratio.as_ref().map(|r| r.value),
-            min_super_admins: g.min_super_admins.as_ref().map(|m| m.value),
-            protected_users: g.protected_users.iter().map(|u| u.value.clone()).collect(),
-        };
+        let guard = Guardrails::from(&loaded.load.policy.guardrails);
         let bar = progress_bar(plan.changes.len());
         let mut progress = |done: usize, total: usize| {
             if let Some(b) = &bar {

@@ -22,10 +22,16 @@ pub struct Run {
 
 /// Runs `teamform` with `args` in `dir`.
 pub fn teamform_in(dir: &Path, args: &[&str]) -> Run {
+    teamform_env(dir, args, &[])
+}
+
+/// Runs `teamform` with `args` in `dir`, with extra environment variables.
+pub fn teamform_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let output = Command::new(env!("CARGO_BIN_EXE_teamform"))
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
         .output();
     match output {
         Ok(o) => Run {
