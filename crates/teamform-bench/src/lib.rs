@@ -323,8 +323,8 @@ mod tests {
             live,
             capabilities: Capabilities::FULL,
             portal: "sandbox:test".to_string(),
-            options: today(),
             filter: Filter::default(),
+            fingerprints: false,
         })
     }
 

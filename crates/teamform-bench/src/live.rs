@@ -37,10 +37,10 @@ impl Ids {
 
 /// Looks up the ids of policy keys; a key the policy does not define (which a valid policy
 /// never has) keeps its key as its id.
-fn ids_of(map: &HashMap<String, String>, keys: &[String]) -> Vec<String> {
+fn ids_of(map: &HashMap<&str, String>, keys: &[&str]) -> Vec<String> {
     let mut ids: Vec<String> = keys
         .iter()
-        .map(|k| map.get(k).cloned().unwrap_or_else(|| k.clone()))
+        .map(|k| map.get(k).cloned().unwrap_or_else(|| k.to_string()))
         .collect();
     ids.sort();
     ids.dedup();
@@ -55,33 +55,37 @@ pub fn sandbox_file(policy: &Policy) -> SandboxFile {
         next: FIRST_ID,
         used: HashSet::new(),
     };
-    let team_ids: HashMap<String, String> = want
-        .teams
-        .iter()
-        .map(|t| (t.key.clone(), ids.give(t.id.as_deref())))
-        .collect();
-    let role_ids: HashMap<String, String> = want
-        .roles
-        .iter()
-        .map(|r| (r.key.clone(), ids.give(r.id.as_deref())))
-        .collect();
-    let team = |key: &String| team_ids.get(key).cloned().unwrap_or_else(|| key.clone());
-    let role = |key: &String| role_ids.get(key).cloned().unwrap_or_else(|| key.clone());
+    let team_ids: HashMap<&str, String> =
+        want.teams.iter().map(|t| (t.key, ids.give(t.id))).collect();
+    let role_ids: HashMap<&str, String> =
+        want.roles.iter().map(|r| (r.key, ids.give(r.id))).collect();
+    let team = |key: &str| {
+        team_ids
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| key.to_string())
+    };
+    let role = |key: &str| {
+        role_ids
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| key.to_string())
+    };
     let teams = want
         .teams
         .iter()
         .map(|t| LiveTeam {
-            id: team(&t.key),
-            name: t.name.clone(),
-            parent_id: t.parent.as_ref().map(team),
+            id: team(t.key),
+            name: t.name.to_string(),
+            parent_id: t.parent.map(team),
         })
         .collect();
     let roles = want
         .roles
         .into_iter()
         .map(|r| LiveRole {
-            id: role(&r.key),
-            name: r.name,
+            id: role(r.key),
+            name: r.name.to_string(),
             permissions: Some(r.permissions),
         })
         .collect();
@@ -94,13 +98,13 @@ pub fn sandbox_file(policy: &Policy) -> SandboxFile {
             let pinned = p.id.as_ref().map(|id| id.value.as_str());
             LiveUser {
                 id: ids.give(pinned),
-                role_id: u.role.as_ref().map(role),
-                primary_team_id: u.team.as_ref().map(team),
+                role_id: u.role.map(role),
+                primary_team_id: u.team.map(team),
                 additional_team_ids: ids_of(&team_ids, &u.teams),
                 super_admin: u.super_admin,
-                seats: u.seats,
-                email: u.email,
-                name: u.name,
+                seats: u.seats.iter().map(|s| (*s).to_string()).collect(),
+                email: u.email.to_string(),
+                name: u.name.to_string(),
             }
         })
         .collect();
@@ -108,10 +112,10 @@ pub fn sandbox_file(policy: &Policy) -> SandboxFile {
         .assets
         .into_iter()
         .map(|a| LiveAsset {
-            id: ids.give(a.id.as_deref()),
+            id: ids.give(a.id),
             team_ids: Some(ids_of(&team_ids, &a.teams)),
-            kind: a.kind,
-            name: a.name,
+            kind: a.kind.to_string(),
+            name: a.name.to_string(),
         })
         .collect();
     SandboxFile {

@@ -78,6 +78,22 @@ fn compile_policy(
     )
 }
 
+/// Resolves names, builds the graph and computes the access, without the checks: for a
+/// policy made by teamform itself (the live portal seen as a policy, for the access diff),
+/// whose diagnostics nobody reads. What resolving and building report is still returned.
+pub fn compile_access(policy: &Policy) -> Compiled {
+    let mut diagnostics = Vec::new();
+    let index = resolve::resolve(policy, &mut diagnostics);
+    let graph = graph::build(policy, &index, &mut diagnostics);
+    let access = access::compute(policy, &index, &graph);
+    Compiled {
+        index,
+        graph,
+        access,
+        diagnostics,
+    }
+}
+
 /// Sorts diagnostics by file, then position, then code; diagnostics without a location first.
 fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by_key(|d| {

@@ -308,7 +308,7 @@ fn asset_view<'p>(
 }
 
 /// An email lowercased, without allocating when it already is.
-fn lower(email: &str) -> Cow<'_, str> {
+pub(crate) fn lower(email: &str) -> Cow<'_, str> {
     if email
         .bytes()
         .any(|b| !b.is_ascii() || b.is_ascii_uppercase())
@@ -322,11 +322,35 @@ fn lower(email: &str) -> Cow<'_, str> {
 /// Compares the access of every user between the live side and the desired side; asset
 /// visibility is compared only with `assets` (when the portal can read partitions back).
 pub fn access_diff(live: &Side<'_>, desired: &Side<'_>, assets: bool) -> Vec<UserAccessDiff> {
+    users_diff(live, desired, assets, None)
+}
+
+/// [`access_diff`] for the users whose lowercased email is in `only`: what a plan needs when
+/// only users change, as every other user then holds the same access on both sides and no
+/// asset changed partition (the caller's promise: the access of the others is not looked at).
+pub fn access_diff_of(
+    live: &Side<'_>,
+    desired: &Side<'_>,
+    assets: bool,
+    only: &std::collections::HashSet<String>,
+) -> Vec<UserAccessDiff> {
+    users_diff(live, desired, assets, Some(only))
+}
+
+/// [`access_diff`], for every user or for those in `only`.
+fn users_diff(
+    live: &Side<'_>,
+    desired: &Side<'_>,
+    assets: bool,
+    only: Option<&std::collections::HashSet<String>>,
+) -> Vec<UserAccessDiff> {
+    let wanted = |email: &str| only.is_none_or(|o| o.contains(lower(email).as_ref()));
     let mut interned = Interned::default();
     let live_classes = interned.side(live);
     let desired_classes = interned.side(desired);
-    let assets_moved =
-        assets && asset_view(live, &live_classes) != asset_view(desired, &desired_classes);
+    let assets_moved = assets
+        && only.is_none()
+        && asset_view(live, &live_classes) != asset_view(desired, &desired_classes);
     // Lowercased email to the live user (the last one with it), and whether a desired user
     // has that email.
     let mut live_users: HashMap<Cow<'_, str>, (UserId, bool)> = live
@@ -341,6 +365,9 @@ pub fn access_diff(live: &Side<'_>, desired: &Side<'_>, assets: bool) -> Vec<Use
     let mut jobs = Vec::new();
     let (mut live_sets, mut desired_sets) = (TeamSets::default(), TeamSets::default());
     for (i, u) in desired.policy.users.iter().enumerate() {
+        if !wanted(&u.key.value) {
+            continue;
+        }
         let d = UserId(i as u32);
         let before = match live_users.get_mut(&lower(&u.key.value)) {
             Some((l, seen)) => {
@@ -371,7 +398,7 @@ pub fn access_diff(live: &Side<'_>, desired: &Side<'_>, assets: bool) -> Vec<Use
         let seen = live_users
             .get(&lower(&u.key.value))
             .is_some_and(|(_, seen)| *seen);
-        if !seen {
+        if !seen && wanted(&u.key.value) {
             jobs.push(Job {
                 user: &u.key.value,
                 before: Some(UserId(i as u32)),
@@ -379,7 +406,7 @@ pub fn access_diff(live: &Side<'_>, desired: &Side<'_>, assets: bool) -> Vec<Use
             });
         }
     }
-    in_parallel(&jobs, |job| {
+    crate::par::map(&jobs, |job| {
         let before = job.before.map(|l| lines(live, l, assets));
         let status = match (&before, job.after) {
             (_, None) => "removed",
@@ -405,26 +432,6 @@ struct Job<'a> {
     user: &'a str,
     before: Option<UserId>,
     after: Option<UserId>,
-}
-
-/// `f` of each item, in order, computed on up to as many threads as the machine has.
-fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    let chunk = items.len().div_ceil(threads * 4).max(16);
-    if threads == 1 || items.len() <= chunk {
-        return items.iter().map(f).collect();
-    }
-    let f = &f;
-    std::thread::scope(|s| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|c| s.spawn(move || c.iter().map(f).collect::<Vec<R>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
 }
 
 /// What changes for one user: the lines only after (gained) and only before (lost), each

@@ -5,35 +5,30 @@
 use crate::access::{Side, access_diff};
 use crate::desired::{DesiredState, desired};
 use crate::plan::{Filter, Plan, PlanInput, make_plan};
-use teamform_compiler::{Compiled, Options};
+use teamform_compiler::Compiled;
 use teamform_model::LoadResult;
 use teamform_portal::{Capabilities, LiveAsset, LiveRole, LiveState, LiveTeam, LiveUser};
 
 /// The state a portal would hold if it matched `desired`, with policy keys as ids.
-pub fn state_of(d: &DesiredState) -> LiveState {
-    let name_of = |key: &str| {
-        d.teams
-            .iter()
-            .find(|t| t.key == key)
-            .map(|t| t.name.clone())
-    };
-    let team_id = |key: &str| name_of(key).map(|_| key.to_string());
+pub fn state_of(d: &DesiredState<'_>) -> LiveState {
+    let teams: std::collections::HashSet<&str> = d.teams.iter().map(|t| t.key).collect();
+    let team_id = |key: &str| teams.contains(key).then(|| key.to_string());
     LiveState {
         teams: d
             .teams
             .iter()
             .map(|t| LiveTeam {
-                id: t.key.clone(),
-                name: t.name.clone(),
-                parent_id: t.parent.as_deref().and_then(team_id),
+                id: t.key.to_string(),
+                name: t.name.to_string(),
+                parent_id: t.parent.and_then(team_id),
             })
             .collect(),
         roles: d
             .roles
             .iter()
             .map(|r| LiveRole {
-                id: r.key.clone(),
-                name: r.name.clone(),
+                id: r.key.to_string(),
+                name: r.name.to_string(),
                 permissions: Some(r.permissions.clone()),
             })
             .collect(),
@@ -41,14 +36,14 @@ pub fn state_of(d: &DesiredState) -> LiveState {
             .users
             .iter()
             .map(|u| LiveUser {
-                id: u.email.clone(),
-                email: u.email.clone(),
-                name: u.name.clone(),
-                role_id: u.role.clone(),
-                primary_team_id: u.team.as_deref().and_then(team_id),
+                id: u.email.to_string(),
+                email: u.email.to_string(),
+                name: u.name.to_string(),
+                role_id: u.role.map(str::to_string),
+                primary_team_id: u.team.and_then(team_id),
                 additional_team_ids: u.teams.iter().filter_map(|t| team_id(t)).collect(),
                 super_admin: u.super_admin,
-                seats: u.seats.clone(),
+                seats: u.seats.iter().map(|s| (*s).to_string()).collect(),
             })
             .collect(),
         assets: d
@@ -56,8 +51,8 @@ pub fn state_of(d: &DesiredState) -> LiveState {
             .iter()
             .map(|a| LiveAsset {
                 id: a.reference.clone(),
-                kind: a.kind.clone(),
-                name: a.name.clone(),
+                kind: a.kind.to_string(),
+                name: a.name.to_string(),
                 team_ids: Some(a.teams.iter().filter_map(|t| team_id(t)).collect()),
             })
             .collect(),
@@ -68,7 +63,6 @@ pub fn state_of(d: &DesiredState) -> LiveState {
 pub fn compare(
     base: (&LoadResult, &Compiled),
     head: (&LoadResult, &Compiled),
-    options: Options,
     label: &str,
 ) -> Plan {
     let live = state_of(&desired(&base.0.policy));
@@ -78,8 +72,8 @@ pub fn compare(
         live: &live,
         capabilities: Capabilities::FULL,
         portal: label.to_string(),
-        options,
         filter: Filter::default(),
+        fingerprints: false,
     });
     plan.access = access_diff(
         &Side {
@@ -92,6 +86,5 @@ pub fn compare(
         },
         true,
     );
-    plan.fingerprints.clear();
     plan
 }

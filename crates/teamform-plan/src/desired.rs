@@ -7,83 +7,83 @@ use teamform_portal::{CrmPermission, Permissions};
 
 /// A team the policy wants.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DesiredTeam {
+pub struct DesiredTeam<'a> {
     /// The policy key.
-    pub key: String,
+    pub key: &'a str,
     /// The name.
-    pub name: String,
+    pub name: &'a str,
     /// The parent's key.
-    pub parent: Option<String>,
+    pub parent: Option<&'a str>,
     /// A pinned portal id.
-    pub id: Option<String>,
+    pub id: Option<&'a str>,
     /// A former name.
-    pub previously: Option<String>,
+    pub previously: Option<&'a str>,
 }
 
 /// A permission set the policy wants.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DesiredRole {
+pub struct DesiredRole<'a> {
     /// The policy key.
-    pub key: String,
+    pub key: &'a str,
     /// The name.
-    pub name: String,
+    pub name: &'a str,
     /// The contents.
     pub permissions: Permissions,
     /// A pinned portal id.
-    pub id: Option<String>,
+    pub id: Option<&'a str>,
     /// A former name.
-    pub previously: Option<String>,
+    pub previously: Option<&'a str>,
 }
 
 /// A user the policy wants.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DesiredUser {
+pub struct DesiredUser<'a> {
     /// The email (the key).
-    pub email: String,
+    pub email: &'a str,
     /// The name.
-    pub name: String,
+    pub name: &'a str,
     /// The role's key.
-    pub role: Option<String>,
+    pub role: Option<&'a str>,
     /// The primary team's key.
-    pub team: Option<String>,
-    /// The additional teams' keys, sorted.
-    pub teams: Vec<String>,
+    pub team: Option<&'a str>,
+    /// The additional teams' keys, sorted, without the primary team.
+    pub teams: Vec<&'a str>,
     /// Super admin.
     pub super_admin: bool,
     /// Seats, sorted.
-    pub seats: Vec<String>,
+    pub seats: Vec<&'static str>,
 }
 
 /// An asset partition the policy wants.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DesiredAsset {
+pub struct DesiredAsset<'a> {
     /// `TYPE.KEY`.
     pub reference: String,
     /// The type.
-    pub kind: String,
+    pub kind: &'static str,
     /// The name.
-    pub name: String,
+    pub name: &'a str,
     /// The teams' keys, sorted.
-    pub teams: Vec<String>,
+    pub teams: Vec<&'a str>,
     /// A pinned portal id.
-    pub id: Option<String>,
+    pub id: Option<&'a str>,
 }
 
-/// Everything the policy wants.
+/// Everything the policy wants, borrowed from the policy.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct DesiredState {
+pub struct DesiredState<'a> {
     /// Teams, in policy order.
-    pub teams: Vec<DesiredTeam>,
+    pub teams: Vec<DesiredTeam<'a>>,
     /// Roles.
-    pub roles: Vec<DesiredRole>,
+    pub roles: Vec<DesiredRole<'a>>,
     /// Users.
-    pub users: Vec<DesiredUser>,
+    pub users: Vec<DesiredUser<'a>>,
     /// Assets.
-    pub assets: Vec<DesiredAsset>,
+    pub assets: Vec<DesiredAsset<'a>>,
 }
 
-fn text(v: &Option<teamform_model::Sp<String>>) -> Option<String> {
-    v.as_ref().map(|s| s.value.clone())
+fn text(v: &Option<teamform_model::Sp<String>>) -> Option<&str> {
+    v.as_ref().map(|s| s.value.as_str())
 }
 
 /// A role's contents in portal terms, normalised (no entry for no access).
@@ -119,19 +119,23 @@ pub fn permissions(role: &Role) -> Permissions {
     p
 }
 
+/// The keys of a list, sorted and distinct.
+fn sorted(v: &[teamform_model::Sp<String>]) -> Vec<&str> {
+    let mut out: Vec<&str> = v.iter().map(|s| s.value.as_str()).collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 /// The desired state of a (valid) policy.
-pub fn desired(policy: &Policy) -> DesiredState {
-    let sorted = |v: &[teamform_model::Sp<String>]| {
-        let set: BTreeSet<String> = v.iter().map(|s| s.value.clone()).collect();
-        set.into_iter().collect::<Vec<_>>()
-    };
+pub fn desired(policy: &Policy) -> DesiredState<'_> {
     DesiredState {
         teams: policy
             .teams
             .iter()
             .map(|t| DesiredTeam {
-                key: t.key.value.clone(),
-                name: text(&t.name).unwrap_or_else(|| t.key.value.clone()),
+                key: &t.key.value,
+                name: text(&t.name).unwrap_or(&t.key.value),
                 parent: text(&t.parent),
                 id: text(&t.id),
                 previously: text(&t.previously),
@@ -141,42 +145,43 @@ pub fn desired(policy: &Policy) -> DesiredState {
             .roles
             .iter()
             .map(|r| DesiredRole {
-                key: r.key.value.clone(),
-                name: text(&r.name).unwrap_or_else(|| r.key.value.clone()),
+                key: &r.key.value,
+                name: text(&r.name).unwrap_or(&r.key.value),
                 permissions: permissions(r),
                 id: text(&r.id),
                 previously: text(&r.previously),
             })
             .collect(),
-        users: policy
-            .users
-            .iter()
-            .map(|u| {
-                let primary = text(&u.team);
-                let mut teams = sorted(&u.teams);
-                teams.retain(|t| Some(t) != primary.as_ref());
-                let seats: BTreeSet<String> = u.seats.iter().map(|s| s.value.to_string()).collect();
-                DesiredUser {
-                    email: u.key.value.clone(),
-                    name: text(&u.name).unwrap_or_default(),
-                    role: text(&u.role),
-                    team: primary,
-                    teams,
-                    super_admin: u.is_super_admin(),
-                    seats: seats.into_iter().collect(),
-                }
-            })
-            .collect(),
+        users: policy.users.iter().map(desired_user).collect(),
         assets: policy
             .assets
             .iter()
             .map(|a| DesiredAsset {
                 reference: a.reference(),
-                kind: a.kind.to_string(),
-                name: text(&a.name).unwrap_or_else(|| a.key.value.clone()),
+                kind: a.kind.as_str(),
+                name: text(&a.name).unwrap_or(&a.key.value),
                 teams: sorted(&a.teams),
                 id: text(&a.id),
             })
             .collect(),
+    }
+}
+
+/// One user as the policy wants them.
+fn desired_user(u: &teamform_model::User) -> DesiredUser<'_> {
+    let primary = text(&u.team);
+    let mut teams = sorted(&u.teams);
+    teams.retain(|t| Some(*t) != primary);
+    let mut seats: Vec<&'static str> = u.seats.iter().map(|s| s.value.as_str()).collect();
+    seats.sort_unstable();
+    seats.dedup();
+    DesiredUser {
+        email: &u.key.value,
+        name: text(&u.name).unwrap_or_default(),
+        role: text(&u.role),
+        team: primary,
+        teams,
+        super_admin: u.is_super_admin(),
+        seats,
     }
 }

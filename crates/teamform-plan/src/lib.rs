@@ -14,18 +14,21 @@ mod live_policy;
 mod matching;
 mod op;
 mod order;
+mod par;
 mod plan;
 pub mod render;
 mod saved;
 
-pub use access::{AccessLine, Side, UserAccessDiff, access_diff, granted_at, user_access_lines};
+pub use access::{
+    AccessLine, Side, UserAccessDiff, access_diff, access_diff_of, granted_at, user_access_lines,
+};
 pub use compare::{compare, state_of};
 pub use desired::{DesiredState, desired, permissions};
 pub use diff::{Diff, diff, permissions_text};
-pub use live_policy::{live_policy, slug};
-pub use matching::{Bindings, bindings};
+pub use live_policy::{live_policy, live_policy_of, slug};
+pub use matching::{Bindings, Matching, bindings, matching};
 pub use op::{Action, FieldChange, Op, parse_placeholder, placeholder};
 pub use order::order;
-pub use plan::{Filter, KINDS, ManualStep, Plan, PlanInput, make_plan, removals};
+pub use plan::{Filter, KINDS, ManualStep, Plan, PlanInput, changed_users, make_plan, removals};
 pub use saved::{FORMAT_VERSION, SavedPlan, SavedPlanError, policy_hash};
 pub use teamform_portal::Permissions;

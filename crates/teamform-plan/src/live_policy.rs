@@ -3,10 +3,10 @@
 //! keys keep those keys; the others get keys made from their names.
 
 use crate::matching::Bindings;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use teamform_diagnostics::Span;
 use teamform_model::*;
-use teamform_portal::{LiveState, Permissions};
+use teamform_portal::{LiveState, LiveUser, Permissions};
 
 fn sp<T>(value: T) -> Sp<T> {
     Sp::new(value, Span::default())
@@ -54,13 +54,13 @@ fn fold(c: char) -> Vec<char> {
 fn keys<'a>(
     items: impl Iterator<Item = (&'a str, &'a str)>,
     bound: &BTreeMap<String, String>,
-) -> HashMap<String, String> {
-    let by_id: HashMap<&str, &str> = bound
+) -> foldhash::HashMap<&'a str, String> {
+    let by_id: foldhash::HashMap<&str, &str> = bound
         .iter()
         .map(|(k, id)| (id.as_str(), k.as_str()))
         .collect();
     let mut used: HashSet<String> = bound.keys().cloned().collect();
-    let mut out = HashMap::new();
+    let mut out = foldhash::HashMap::default();
     for (id, name) in items {
         let key = match by_id.get(id) {
             Some(k) => (*k).to_string(),
@@ -76,7 +76,7 @@ fn keys<'a>(
             }
         };
         used.insert(key.clone());
-        out.insert(id.to_string(), key);
+        out.insert(id, key);
     }
     out
 }
@@ -137,6 +137,17 @@ pub fn live_policy(
     pin: bool,
     unreadable: &dyn Fn(&str) -> Option<Grants>,
 ) -> Policy {
+    live_policy_of(live, bindings, pin, unreadable, &|_| true)
+}
+
+/// [`live_policy`] with only the users `keep` accepts (every team, role and asset).
+pub fn live_policy_of(
+    live: &LiveState,
+    bindings: &Bindings,
+    pin: bool,
+    unreadable: &dyn Fn(&str) -> Option<Grants>,
+    keep: &dyn Fn(&LiveUser) -> bool,
+) -> Policy {
     let team_keys = keys(
         live.teams.iter().map(|t| (t.id.as_str(), t.name.as_str())),
         &bindings.teams,
@@ -175,7 +186,7 @@ pub fn live_policy(
             };
             Role {
                 key: sp(role_keys
-                    .get(&r.id)
+                    .get(r.id.as_str())
                     .cloned()
                     .unwrap_or_else(|| slug(&r.name))),
                 span: Span::default(),
@@ -192,6 +203,7 @@ pub fn live_policy(
     let users = live
         .users
         .iter()
+        .filter(|u| keep(u))
         .map(|u| User {
             key: sp(u.email.clone()),
             span: Span::default(),
@@ -218,7 +230,7 @@ pub fn live_policy(
             id: pinned(&u.id),
         })
         .collect();
-    let asset_refs: HashMap<&str, &str> = bindings
+    let asset_refs: foldhash::HashMap<&str, &str> = bindings
         .assets
         .iter()
         .map(|(r, id)| (id.as_str(), r.as_str()))
@@ -243,7 +255,9 @@ pub fn live_policy(
                 }
                 None => return None,
             };
-            used_refs.insert(format!("{kind}.{key}"));
+            if pin {
+                used_refs.insert(format!("{kind}.{key}"));
+            }
             Some(Asset {
                 kind,
                 key: sp(key),

@@ -2,9 +2,11 @@
 //! pinned portal id, else by name, else by their former name; assets by pinned id, else by
 //! type and name.
 
+use crate::access::lower;
 use crate::desired::DesiredState;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+use std::hash::Hash;
 use teamform_portal::LiveState;
 
 /// Policy keys bound to live portal ids.
@@ -20,18 +22,45 @@ pub struct Bindings {
     pub assets: BTreeMap<String, String>,
 }
 
-/// Binds by pinned id, then exact name, then former name; each live object binds once.
-fn bind<'a>(
-    wanted: impl Iterator<Item = (&'a str, Option<&'a str>, &'a str, Option<&'a str>)> + Clone,
-    live: impl Iterator<Item = (&'a str, &'a str)>,
-) -> BTreeMap<String, String> {
-    let live: Vec<(&str, &str)> = live.collect();
-    let ids: HashSet<&str> = live.iter().map(|(id, _)| *id).collect();
-    let mut by_name: HashMap<&str, &str> = HashMap::new();
-    for (id, name) in &live {
-        by_name.entry(name).or_insert(id);
+/// The matching of the policy's objects with the live ones: the bindings of teams, roles and
+/// assets, and the users (the most numerous) as positions, turned into [`Bindings::users`]
+/// only for the plan ([`Matching::bindings`]).
+#[derive(Clone, Debug, Default)]
+pub struct Matching {
+    /// The bindings, but for `users`, left empty.
+    pub bound: Bindings,
+    /// Per desired user (in policy order), the position of the live user of the same email
+    /// (whatever the case), if any.
+    pub users: Vec<Option<usize>>,
+}
+
+impl Matching {
+    /// The bindings, users included (email to id).
+    pub fn bindings(&self, desired: &DesiredState<'_>, live: &LiveState) -> Bindings {
+        let mut out = self.bound.clone();
+        out.users = desired
+            .users
+            .iter()
+            .zip(&self.users)
+            .filter_map(|(u, l)| Some((u.email.to_string(), live.users[(*l)?].id.clone())))
+            .collect();
+        out
     }
-    let mut taken: HashSet<&str> = HashSet::new();
+}
+
+/// Binds by pinned id, then exact name (`N`: a name, or a type and a name), then former
+/// name; each live object binds once.
+fn bind<'a, N: Hash + Eq + Copy>(
+    wanted: impl Iterator<Item = (&'a str, Option<&'a str>, N, Option<N>)> + Clone,
+    live: impl Iterator<Item = (&'a str, N)>,
+) -> BTreeMap<String, String> {
+    let live: Vec<(&str, N)> = live.collect();
+    let ids: foldhash::HashSet<&str> = live.iter().map(|(id, _)| *id).collect();
+    let mut by_name: foldhash::HashMap<N, &str> = foldhash::HashMap::default();
+    for (id, name) in &live {
+        by_name.entry(*name).or_insert(id);
+    }
+    let mut taken: foldhash::HashSet<&str> = foldhash::HashSet::default();
     let mut out = BTreeMap::new();
     for (key, pinned, _, _) in wanted.clone() {
         if let Some(id) = pinned.filter(|id| ids.contains(id)) {
@@ -45,7 +74,7 @@ fn bind<'a>(
                 continue;
             }
             let look = if pass == 0 { Some(name) } else { previously };
-            if let Some(id) = look.and_then(|n| by_name.get(n))
+            if let Some(id) = look.and_then(|n| by_name.get(&n))
                 && !taken.contains(*id)
             {
                 taken.insert(id);
@@ -56,97 +85,70 @@ fn bind<'a>(
     out
 }
 
-/// An email lowercased, without allocating when it already is.
-fn lower(email: &str) -> Cow<'_, str> {
-    if email
-        .bytes()
-        .any(|b| !b.is_ascii() || b.is_ascii_uppercase())
-    {
-        Cow::Owned(email.to_lowercase())
-    } else {
-        Cow::Borrowed(email)
-    }
-}
-
 /// Matches `desired` with `live`.
-pub fn bindings(desired: &DesiredState, live: &LiveState) -> Bindings {
+pub fn matching(desired: &DesiredState<'_>, live: &LiveState) -> Matching {
     let teams = bind(
-        desired.teams.iter().map(|t| {
-            (
-                t.key.as_str(),
-                t.id.as_deref(),
-                t.name.as_str(),
-                t.previously.as_deref(),
-            )
-        }),
+        desired
+            .teams
+            .iter()
+            .map(|t| (t.key, t.id, t.name, t.previously)),
         live.teams.iter().map(|t| (t.id.as_str(), t.name.as_str())),
     );
     let roles = bind(
-        desired.roles.iter().map(|r| {
-            (
-                r.key.as_str(),
-                r.id.as_deref(),
-                r.name.as_str(),
-                r.previously.as_deref(),
-            )
-        }),
+        desired
+            .roles
+            .iter()
+            .map(|r| (r.key, r.id, r.name, r.previously)),
         live.roles.iter().map(|r| (r.id.as_str(), r.name.as_str())),
     );
     // Users are the most numerous: matched on a thread of their own.
     std::thread::scope(|s| {
-        let users = s.spawn(|| user_bindings(desired, live));
+        let users = s.spawn(|| user_positions(desired, live));
         let assets = asset_bindings(desired, live);
-        Bindings {
-            teams,
-            roles,
+        Matching {
+            bound: Bindings {
+                teams,
+                roles,
+                users: BTreeMap::new(),
+                assets,
+            },
             users: users
                 .join()
                 .unwrap_or_else(|e| std::panic::resume_unwind(e)),
-            assets,
         }
     })
 }
 
-/// Users by email, whatever the case.
-fn user_bindings(desired: &DesiredState, live: &LiveState) -> BTreeMap<String, String> {
-    let live_users: HashMap<Cow<'_, str>, &str> = live
+/// Matches `desired` with `live`, as bindings.
+pub fn bindings(desired: &DesiredState<'_>, live: &LiveState) -> Bindings {
+    matching(desired, live).bindings(desired, live)
+}
+
+/// Users by email, whatever the case: per desired user, the live user's position (the last
+/// live user with that email).
+fn user_positions(desired: &DesiredState<'_>, live: &LiveState) -> Vec<Option<usize>> {
+    let live_users: foldhash::HashMap<Cow<'_, str>, usize> = live
         .users
         .iter()
-        .map(|u| (lower(&u.email), u.id.as_str()))
+        .enumerate()
+        .map(|(i, u)| (lower(&u.email), i))
         .collect();
     desired
         .users
         .iter()
-        .filter_map(|u| {
-            live_users
-                .get(&lower(&u.email))
-                .map(|id| (u.email.clone(), id.to_string()))
-        })
+        .map(|u| live_users.get(&lower(u.email)).copied())
         .collect()
 }
 
 /// Assets by pinned id, else by type and name.
-fn asset_bindings(desired: &DesiredState, live: &LiveState) -> BTreeMap<String, String> {
-    let asset_names: Vec<(String, &str)> = live
-        .assets
-        .iter()
-        .map(|a| (format!("{}\u{0}{}", a.kind, a.name), a.id.as_str()))
-        .collect();
-    let wanted_names: Vec<(String, &str, Option<&str>)> = desired
-        .assets
-        .iter()
-        .map(|a| {
-            (
-                format!("{}\u{0}{}", a.kind, a.name),
-                a.reference.as_str(),
-                a.id.as_deref(),
-            )
-        })
-        .collect();
+fn asset_bindings(desired: &DesiredState<'_>, live: &LiveState) -> BTreeMap<String, String> {
     bind(
-        wanted_names
+        desired
+            .assets
             .iter()
-            .map(|(n, r, id)| (*r, *id, n.as_str(), None)),
-        asset_names.iter().map(|(n, id)| (*id, n.as_str())),
+            .map(|a| (a.reference.as_str(), a.id, (a.kind, a.name), None)),
+        live.assets
+            .iter()
+            .map(|a| (a.id.as_str(), (a.kind.as_str(), a.name.as_str()))),
     )
 }

@@ -1,15 +1,15 @@
 //! Building a plan: match, diff, order, filter, manual steps and the access diff.
 
-use crate::access::{Side, UserAccessDiff, access_diff};
+use crate::access::{Side, UserAccessDiff, access_diff, access_diff_of, lower};
 use crate::desired::desired;
 use crate::diff::diff;
-use crate::live_policy::live_policy;
-use crate::matching::{Bindings, bindings};
+use crate::live_policy::live_policy_of;
+use crate::matching::{Bindings, matching};
 use crate::op::{Action, Op};
 use crate::order::order;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
-use teamform_compiler::{Compiled, Options, compile};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use teamform_compiler::{Compiled, compile_access};
 use teamform_model::{LoadResult, Policy};
 use teamform_portal::{Capabilities, Kind, LiveState};
 
@@ -80,33 +80,40 @@ pub struct PlanInput<'a> {
     pub capabilities: Capabilities,
     /// The provider's description.
     pub portal: String,
-    /// The compiler options (for the live side's access).
-    pub options: Options,
     /// `--target` and `--exclude`.
     pub filter: Filter,
+    /// Whether to record the fingerprint of every live object read ([`Plan::fingerprints`]):
+    /// needed by a plan that is saved or applied, for apply's staleness check.
+    pub fingerprints: bool,
 }
 
 /// Plans the changes that make the live portal equal the policy.
 ///
 /// The pieces that do not depend on each other run on threads of their own: the fingerprints
-/// of everything read (for saved plans and apply's staleness check), and, once the objects are
-/// matched, the diff alongside the live side's access. Each piece is a function of its input,
-/// so the plan is the same as when they run one after the other.
+/// of everything read (when asked for), and, once the diff is known, the ordering alongside
+/// the access diff. Each piece is a function of its input, so the plan is the same as when
+/// they run one after the other.
 pub fn make_plan(input: &PlanInput<'_>) -> Plan {
     let policy: &Policy = &input.load.policy;
     std::thread::scope(|s| {
-        let fingerprints = s.spawn(|| input.live.fingerprints());
+        let fingerprints = input
+            .fingerprints
+            .then(|| s.spawn(|| input.live.fingerprints()));
         let want = desired(policy);
-        let bound = bindings(&want, input.live);
-        let (d, ops, access) = std::thread::scope(|s| {
-            let access = s.spawn(|| live_access(input, &bound));
-            let mut d = diff(&want, input.live, &bound, input.capabilities);
+        let matched = matching(&want, input.live);
+        let mut d = diff(&want, input.live, &matched, input.capabilities);
+        let only = changed_users(&d, input.capabilities);
+        let (bound, ops, access) = std::thread::scope(|s| {
+            let access = s.spawn(|| live_access(input, &matched.bound, only.as_ref()));
             let ops = filter(order(std::mem::take(&mut d.ops), input.live), &input.filter);
-            (d, ops, joined(access.join()))
+            let bound = matched.bindings(&want, input.live);
+            (bound, ops, joined(access.join()))
         });
-        drop(want);
+        s.spawn(move || drop((want, matched)));
         let mut plan = assemble(input, d, ops, access, bound);
-        plan.fingerprints = joined(fingerprints.join());
+        if let Some(f) = fingerprints {
+            plan.fingerprints = joined(f.join());
+        }
         plan
     })
 }
@@ -116,8 +123,28 @@ fn joined<T>(r: std::thread::Result<T>) -> T {
     r.unwrap_or_else(|e| std::panic::resume_unwind(e))
 }
 
-/// The access diff: the live state seen as a policy and compiled, against the policy.
-fn live_access(input: &PlanInput<'_>, bound: &Bindings) -> Vec<UserAccessDiff> {
+/// When only users change, the users whose access may differ between the live portal and
+/// the policy: those of the user operations (lowercased emails). Every other user then has
+/// the same record on both sides, under the same teams, roles and asset partitions, so the
+/// same access. `None` when a team, role or asset changes, or when an asset's partition
+/// cannot be read back, as that may change anyone's access.
+pub fn changed_users(d: &crate::diff::Diff, caps: Capabilities) -> Option<HashSet<String>> {
+    if d.ops.iter().any(|o| o.kind != Kind::User) {
+        return None;
+    }
+    if caps.assets.read && d.unverifiable.iter().any(|u| u.starts_with("asset:")) {
+        return None;
+    }
+    Some(d.ops.iter().map(|o| lower(&o.key).into_owned()).collect())
+}
+
+/// The access diff: the live state seen as a policy and compiled, against the policy; for
+/// the users in `only` when given (see [`changed_users`]), else for everyone.
+fn live_access(
+    input: &PlanInput<'_>,
+    bound: &Bindings,
+    only: Option<&HashSet<String>>,
+) -> Vec<UserAccessDiff> {
     let policy = &input.load.policy;
     let keys: std::collections::HashMap<&str, &str> = bound
         .roles
@@ -129,22 +156,22 @@ fn live_access(input: &PlanInput<'_>, bound: &Bindings) -> Vec<UserAccessDiff> {
         let role = policy.roles.iter().find(|r| r.key.value == *key)?;
         Some((role.crm.clone(), role.tools.clone(), role.account.clone()))
     };
-    let live_load = LoadResult {
-        policy: live_policy(input.live, bound, false, &assumed),
-        ..LoadResult::default()
+    let keep = |u: &teamform_portal::LiveUser| only.is_none_or(|o| o.contains(&*lower(&u.email)));
+    let live_policy = live_policy_of(input.live, bound, false, &assumed, &keep);
+    let live_compiled = compile_access(&live_policy);
+    let live = Side {
+        policy: &live_policy,
+        compiled: &live_compiled,
     };
-    let live_compiled = compile(&live_load, input.options);
-    access_diff(
-        &Side {
-            policy: &live_load.policy,
-            compiled: &live_compiled,
-        },
-        &Side {
-            policy: &input.load.policy,
-            compiled: input.compiled,
-        },
-        input.capabilities.assets.read,
-    )
+    let desired = Side {
+        policy: &input.load.policy,
+        compiled: input.compiled,
+    };
+    let assets = input.capabilities.assets.read;
+    match only {
+        Some(only) => access_diff_of(&live, &desired, assets, only),
+        None => access_diff(&live, &desired, assets),
+    }
 }
 
 /// The plan from its pieces, but for [`Plan::fingerprints`], left empty.

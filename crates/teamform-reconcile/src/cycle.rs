@@ -166,8 +166,8 @@ impl<'a> Cycle<'a> {
             live: &live,
             capabilities: provider.capabilities(),
             portal: provider.describe(),
-            options: self.options,
             filter: Filter::default(),
+            fingerprints: true,
         });
         log.changes = plan.changes.iter().filter(|o| o.automatic).count();
         log.drift = log.changes > 0 && self.applied.as_ref() == Some(&good.commit);

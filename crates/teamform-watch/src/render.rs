@@ -53,8 +53,8 @@ pub fn render_frame(f: &Frame<'_>) -> String {
                 live: &s.live,
                 capabilities: s.capabilities,
                 portal: s.portal.clone(),
-                options,
                 filter: Filter::default(),
+                fingerprints: false,
             });
             text.push('\n');
             text.push_str(&human(&plan, HumanStyle { color: f.color }));

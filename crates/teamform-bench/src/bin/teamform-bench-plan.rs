@@ -10,9 +10,12 @@
 //! - the floor: reading every policy file and parsing it into a `toml::Table` on one thread;
 //! - the whole plan, as `teamform plan` does it: read the sandbox, `load_dir`, `compile`,
 //!   `make_plan`; and each of these steps;
-//! - the pieces of `make_plan`: `desired`, `bindings`, `diff`, `order`, the live side as a
-//!   policy (`live_policy`) and its `compile`, `access_diff`, the live objects' fingerprints,
-//!   and dropping the intermediate state;
+//! - the pieces of `make_plan`: `desired`, `matching`, `diff`, `order`, the changed users'
+//!   live side as a policy (`live_policy_of`) and its `compile_access`, `access_diff_of`, the
+//!   plan's bindings, and dropping the intermediate state; apart from the plan, the live
+//!   objects' fingerprints (which `plan -o` and `apply` add) and the access diff of every
+//!   user (which a plan changing teams, roles or assets computes; it must give the same
+//!   access changes);
 //! - the apply of 10,000 operations (a policy that adds 10,000 users) to a copy of the sandbox
 //!   through `Sandbox`, `execute` and the `Journal`, from locking the sandbox to removing the
 //!   journal (the sandbox is restored before each run, outside the measurement).
@@ -33,12 +36,12 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 use teamform_apply::{Journal, execute};
 use teamform_bench::{Changes, OrgSize, generate, generate_changed, live, write};
-use teamform_compiler::{Compiled, Options, compile};
+use teamform_compiler::{Compiled, Options, compile, compile_access};
 use teamform_model::{Date, LoadResult, discover, load_dir};
 use teamform_plan::render::{HumanStyle, human};
 use teamform_plan::{
-    Action, Filter, Plan, PlanInput, Side, access_diff, bindings, desired, diff, live_policy,
-    make_plan, order,
+    Action, Filter, Plan, PlanInput, Side, access_diff, access_diff_of, changed_users, desired,
+    diff, live_policy_of, make_plan, matching, order,
 };
 use teamform_portal::sandbox::{Sandbox, SandboxFile};
 use teamform_portal::{Capabilities, Change, Kind, LiveState, Outcome, PortalError, Provider};
@@ -173,8 +176,8 @@ fn plan_of(load: &LoadResult, compiled: &Compiled, live: &LiveState, portal: &Sa
         live,
         capabilities: portal.capabilities(),
         portal: portal.describe(),
-        options: OPTIONS,
         filter: Filter::default(),
+        fingerprints: false,
     })
 }
 
@@ -245,24 +248,61 @@ fn measure_plan(
     let policy = &load.policy;
     let (want, t) = timed(|| desired(policy));
     rows.keep("desired", t);
-    let (bound, t) = timed(|| bindings(&want, &live));
-    rows.keep("bindings", t);
-    let (d, t) = timed(|| diff(&want, &live, &bound, Capabilities::FULL));
+    let (matched, t) = timed(|| matching(&want, &live));
+    rows.keep("matching", t);
+    let (d, t) = timed(|| diff(&want, &live, &matched, Capabilities::FULL));
     rows.keep("diff", t);
+    let only = changed_users(&d, Capabilities::FULL)
+        .ok_or("the plan changes more than users, so compares everyone's access")?;
     let (ops, t) = timed(|| order(d.ops, &live));
     rows.keep("order", t);
-    let (live_load, t) = timed(|| LoadResult {
-        policy: live_policy(&live, &bound, false, &|_| None),
-        ..LoadResult::default()
+    let (live_policy, t) = timed(|| {
+        live_policy_of(&live, &matched.bound, false, &|_| None, &|u| {
+            only.contains(&u.email.to_lowercase())
+        })
     });
     rows.keep("live_policy", t);
-    let (live_compiled, t) = timed(|| compile(&live_load, OPTIONS));
+    let (live_compiled, t) = timed(|| compile_access(&live_policy));
     rows.keep("live compile", t);
     let (access, t) = timed(|| {
+        access_diff_of(
+            &Side {
+                policy: &live_policy,
+                compiled: &live_compiled,
+            },
+            &Side {
+                policy,
+                compiled: &compiled,
+            },
+            Capabilities::FULL.assets.read,
+            &only,
+        )
+    });
+    rows.keep("access_diff", t);
+    let (bound, t) = timed(|| matched.bindings(&want, &live));
+    rows.keep("bindings", t);
+    let (fingerprints, t) = timed(|| live.fingerprints());
+    rows.keep("fingerprints", t);
+    eprintln!(
+        "  plan: {}; {} users' access changes ({} compared); {} lines of text; {} fingerprints",
+        describe_ops(&plan),
+        access.len(),
+        only.len(),
+        text.lines().count(),
+        fingerprints.len()
+    );
+    if ops.len() != plan.changes.len() || access != plan.access || bound != plan.bindings {
+        return Err("the pieces of `make_plan` do not give its plan".to_string());
+    }
+    // The full access diff (every user compared, as when teams, roles or assets change) must
+    // give the same access changes.
+    let (full, t) = timed(|| {
+        let everyone = live_policy_of(&live, &matched.bound, false, &|_| None, &|_| true);
+        let compiled_live = compile_access(&everyone);
         access_diff(
             &Side {
-                policy: &live_load.policy,
-                compiled: &live_compiled,
+                policy: &everyone,
+                compiled: &compiled_live,
             },
             &Side {
                 policy,
@@ -271,21 +311,12 @@ fn measure_plan(
             Capabilities::FULL.assets.read,
         )
     });
-    rows.keep("access_diff", t);
-    let (fingerprints, t) = timed(|| live.fingerprints());
-    rows.keep("fingerprints", t);
-    eprintln!(
-        "  plan: {}; {} users' access changes; {} lines of text; {} fingerprints",
-        describe_ops(&plan),
-        access.len(),
-        text.lines().count(),
-        fingerprints.len()
-    );
-    if ops.len() != plan.changes.len() || access != plan.access {
-        return Err("the pieces of `make_plan` do not give its plan".to_string());
+    rows.keep("full access", t);
+    if full != plan.access {
+        return Err("the access diff of every user differs from the plan's".to_string());
     }
     // `make_plan` drops its intermediate state before it returns.
-    let ((), t) = timed(|| drop((want, live_load, live_compiled)));
+    let ((), t) = timed(|| drop((want, matched, live_policy, live_compiled)));
     rows.keep("drop", t);
     // Everything else is dropped here, outside the measurements.
     Ok(plan)
@@ -637,22 +668,36 @@ fn run() -> Result<bool, String> {
             ("compile", "of which `compile`"),
             ("make_plan", "of which **`make_plan`**"),
             ("desired", "`make_plan` piece: `desired`"),
-            ("bindings", "`make_plan` piece: `bindings`"),
+            ("matching", "`make_plan` piece: `matching`"),
             ("diff", "`make_plan` piece: `diff`"),
             ("order", "`make_plan` piece: `order`"),
-            ("live_policy", "`make_plan` piece: `live_policy`"),
+            (
+                "live_policy",
+                "`make_plan` piece: `live_policy_of` the changed users",
+            ),
             (
                 "live compile",
-                "`make_plan` piece: `compile` of the live side",
+                "`make_plan` piece: `compile_access` of the live side",
             ),
-            ("access_diff", "`make_plan` piece: `access_diff`"),
             (
-                "fingerprints",
-                "`make_plan` piece: `LiveState::fingerprints`",
+                "access_diff",
+                "`make_plan` piece: `access_diff_of` the changed users",
+            ),
+            (
+                "bindings",
+                "`make_plan` piece: the plan's `bindings` (keys and emails to ids)",
             ),
             (
                 "drop",
-                "`make_plan` piece: dropping the desired state and the live policy and compilation",
+                "`make_plan` piece: dropping the desired state, the matching and the live side",
+            ),
+            (
+                "fingerprints",
+                "not in the whole plan: `LiveState::fingerprints` (for `plan -o` and `apply`)",
+            ),
+            (
+                "full access",
+                "not in the whole plan: the access diff of every user (live side, compile, diff)",
             ),
             (
                 "render",

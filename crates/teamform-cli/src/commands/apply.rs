@@ -56,7 +56,7 @@ fn confirm(plan: &Plan) -> bool {
 
 pub fn run(a: &ApplyArgs<'_>) -> i32 {
     let go = || -> Result<i32, i32> {
-        let (loaded, options) = valid(a.policy)?;
+        let loaded = valid(a.policy)?;
         let spec = portal::choose(
             a.portal.portal.as_deref(),
             a.portal.api_base.as_deref(),
@@ -101,7 +101,7 @@ pub fn run(a: &ApplyArgs<'_>) -> i32 {
                 (saved.plan, id)
             }
             None => {
-                let plan = plan_with(&loaded, options, &mut provider, Filter::default())?;
+                let plan = plan_with(&loaded, &mut provider, Filter::default(), true)?;
                 if !plan.has_changes() {
                     println!(
                         "No changes: the portal ({}) matches the policy.",
@@ -190,7 +190,7 @@ pub fn run(a: &ApplyArgs<'_>) -> i32 {
         }
         // Verify: the portal must now equal the policy.
         let mut check = portal::open(&spec).map_err(portal_error)?;
-        let after = plan_with(&loaded, options, &mut check, Filter::default())?;
+        let after = plan_with(&loaded, &mut check, Filter::default(), false)?;
         let left: Vec<_> = after.changes.iter().filter(|o| o.automatic).collect();
         if !left.is_empty() && report.blocked.is_empty() {
             eprintln!("error: after apply, the portal still differs from the policy:");

@@ -81,7 +81,6 @@ pub fn run(
         let plan = teamform_plan::compare(
             (&base_load, &base_compiled),
             (&head_load, &head_compiled),
-            options,
             &label,
         );
         let text = match format {

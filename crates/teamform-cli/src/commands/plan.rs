@@ -4,28 +4,27 @@ use crate::cli::{PlanFormat, PolicyArgs, PortalArgs};
 use crate::policy::{self, Loaded};
 use crate::{exit, portal, provenance};
 use std::io::IsTerminal;
-use teamform_compiler::Options;
 use teamform_plan::render::{HumanStyle, human, json, markdown};
 use teamform_plan::{Filter, Plan, PlanInput, SavedPlan, make_plan, policy_hash};
 use teamform_portal::Provider;
 
 /// Loads a valid policy, or prints its errors and returns the exit code.
-pub fn valid(args: &PolicyArgs) -> Result<(Loaded, Options), i32> {
+pub fn valid(args: &PolicyArgs) -> Result<Loaded, i32> {
     let loaded = policy::load(args).map_err(|e| super::usage_error(&e))?;
     if loaded.compiled.has_errors() {
         policy::report_errors(&loaded);
         return Err(exit::INVALID);
     }
-    let options = policy::options(args).map_err(|e| super::usage_error(&e))?;
-    Ok((loaded, options))
+    Ok(loaded)
 }
 
-/// Plans against an opened provider.
+/// Plans against an opened provider; with `fingerprints` when the plan is to be saved or
+/// applied (see [`PlanInput::fingerprints`]).
 pub fn plan_with(
     loaded: &Loaded,
-    options: Options,
     provider: &mut dyn Provider,
     filter: Filter,
+    fingerprints: bool,
 ) -> Result<Plan, i32> {
     let live = provider.read().map_err(|e| {
         eprintln!("error: cannot read the portal: {e}");
@@ -37,8 +36,8 @@ pub fn plan_with(
         live: &live,
         capabilities: provider.capabilities(),
         portal: provider.describe(),
-        options,
         filter,
+        fingerprints,
     }))
 }
 
@@ -81,7 +80,7 @@ pub fn run(
     let go = || -> Result<i32, i32> {
         check_addresses(&target)?;
         check_addresses(&exclude)?;
-        let (loaded, options) = valid(args)?;
+        let loaded = valid(args)?;
         let spec = portal::choose(
             portal_args.portal.as_deref(),
             portal_args.api_base.as_deref(),
@@ -94,12 +93,12 @@ pub fn run(
         })?;
         let plan = plan_with(
             &loaded,
-            options,
             &mut provider,
             Filter {
                 targets: target,
                 excludes: exclude,
             },
+            out.is_some(),
         )?;
         let text = match format {
             PlanFormat::Human => human(

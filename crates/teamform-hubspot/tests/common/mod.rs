@@ -164,8 +164,8 @@ pub fn plan(policy: &Policy, live: &LiveState, capabilities: Capabilities, porta
         live,
         capabilities,
         portal: portal.to_string(),
-        options: OPTIONS,
         filter: Filter::default(),
+        fingerprints: true,
     })
 }
 

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod spec;
+
 use std::error::Error;
 use std::path::Path;
 use teamform_apply::{Journal, Report, execute};
@@ -104,8 +106,8 @@ pub fn plan(policy: &CompiledPolicy, path: &Path) -> TestResult<Plan> {
         live: &live,
         capabilities: sandbox.capabilities(),
         portal: sandbox.describe(),
-        options: OPTIONS,
         filter: Filter::default(),
+        fingerprints: true,
     }))
 }
 
@@ -120,8 +122,8 @@ pub fn apply(policy: &CompiledPolicy, path: &Path) -> TestResult<(Plan, Report)>
         live: &live,
         capabilities: sandbox.capabilities(),
         portal: sandbox.describe(),
-        options: OPTIONS,
         filter: Filter::default(),
+        fingerprints: true,
     });
     let plan_id = teamform_portal::fingerprint(&plan);
     let mut journal = Journal::open(&sandbox.journal_path(), &plan_id)?;
@@ -285,8 +287,8 @@ pub fn plan_against(policy: &CompiledPolicy, live: &LiveState) -> Plan {
         live,
         capabilities: teamform_portal::Capabilities::FULL,
         portal: SCENARIO_PORTAL.to_string(),
-        options: OPTIONS,
         filter: Filter::default(),
+        fingerprints: true,
     })
 }
 

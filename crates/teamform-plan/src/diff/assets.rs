@@ -1,0 +1,129 @@
+//! The diff of asset partitions: new assets, renames and moves between teams. Assets only
+//! the portal has are left alone (teamform does not manage them).
+
+use super::{Cx, Diff, change, list, op, sorted_list};
+use crate::desired::DesiredAsset;
+use crate::op::Action;
+use std::borrow::Cow;
+use teamform_portal::{Change, Kind};
+
+/// Whether the live asset already is as desired (and its teams can be read), so that the
+/// diff has nothing for it: the comparisons of [`assets`], made on borrowed strings.
+fn asset_unchanged(cx: &Cx<'_>, a: &DesiredAsset<'_>, l: &teamform_portal::LiveAsset) -> bool {
+    let Some(ids) = &l.team_ids else {
+        return false;
+    };
+    if l.name != a.name || ids.len() != a.teams.len() {
+        return false;
+    }
+    let mut want: Vec<Cow<'_, str>> = a.teams.iter().map(|t| cx.team_ref_str(t)).collect();
+    want.sort();
+    let live = sorted_list(ids);
+    want.iter()
+        .map(|w| w.as_ref())
+        .eq(live.iter().map(String::as_str))
+}
+
+pub(super) fn assets(cx: &Cx<'_>, out: &mut Diff) {
+    let caps = cx.caps.assets;
+    if !caps.read {
+        // Partitions the portal cannot read back: a checklist to do by hand, never a pending
+        // change that could not be seen done.
+        for a in &cx.desired.assets {
+            let names: Vec<String> = a.teams.iter().map(|t| cx.team_name_of_key(t)).collect();
+            out.unverifiable
+                .push(format!("asset:{} teams", a.reference));
+            out.checklist.push(op(
+                (Kind::Asset, Action::Update),
+                &a.reference,
+                a.name,
+                None,
+                vec![change("teams", None, Some(list(&names)))],
+                Change::UpdateAsset {
+                    id: String::new(),
+                    name: None,
+                    team_ids: None,
+                },
+                false,
+            ));
+        }
+        return;
+    }
+    let live: foldhash::HashMap<&str, &teamform_portal::LiveAsset> =
+        cx.live.assets.iter().map(|a| (a.id.as_str(), a)).collect();
+    for a in &cx.desired.assets {
+        let bound = cx
+            .matching
+            .bound
+            .assets
+            .get(&a.reference)
+            .and_then(|id| live.get(id.as_str()));
+        if bound.is_some_and(|l| asset_unchanged(cx, a, l)) {
+            continue;
+        }
+        let mut team_ids: Vec<String> = a.teams.iter().map(|t| cx.team_ref(t)).collect();
+        team_ids.sort();
+        let names: Vec<String> = a.teams.iter().map(|t| cx.team_name_of_key(t)).collect();
+        match bound {
+            None => out.ops.push(op(
+                (Kind::Asset, Action::Create),
+                &a.reference,
+                a.name,
+                None,
+                vec![
+                    change("name", None, Some(a.name.to_string())),
+                    change("teams", None, Some(list(&names))),
+                ],
+                Change::CreateAsset {
+                    kind: a.kind.to_string(),
+                    name: a.name.to_string(),
+                    team_ids,
+                },
+                caps.create,
+            )),
+            Some(l) => {
+                let mut changes = Vec::new();
+                let name = (l.name != a.name).then(|| a.name.to_string());
+                if name.is_some() {
+                    changes.push(change(
+                        "name",
+                        Some(l.name.clone()),
+                        Some(a.name.to_string()),
+                    ));
+                }
+                let teams = match &l.team_ids {
+                    None => {
+                        out.unverifiable
+                            .push(format!("asset:{} teams", a.reference));
+                        None
+                    }
+                    Some(ids) => {
+                        let mut ids = ids.clone();
+                        ids.sort();
+                        (ids != team_ids).then(|| {
+                            let before: Vec<String> =
+                                ids.iter().map(|i| cx.team_name_of_id(i)).collect();
+                            changes.push(change("teams", Some(list(&before)), Some(list(&names))));
+                            team_ids.clone()
+                        })
+                    }
+                };
+                if !changes.is_empty() {
+                    out.ops.push(op(
+                        (Kind::Asset, Action::Update),
+                        &a.reference,
+                        a.name,
+                        Some(&l.id),
+                        changes,
+                        Change::UpdateAsset {
+                            id: l.id.clone(),
+                            name,
+                            team_ids: teams,
+                        },
+                        caps.update,
+                    ));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+//! Work split over the machine's threads, results kept in input order: the per-user pieces
+//! of a plan (the diff of users, the access lines of the changed users) scale with the org.
+
+/// The number of threads to use.
+fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+}
+
+/// `f` of consecutive chunks of `items` (with the position of each chunk's first item),
+/// concatenated in order; one chunk, on this thread, when there are few items or one thread.
+pub(crate) fn chunks<T: Sync, R: Send>(
+    items: &[T],
+    min_chunk: usize,
+    f: impl Fn(usize, &[T]) -> Vec<R> + Sync,
+) -> Vec<R> {
+    let threads = threads();
+    let chunk = items.len().div_ceil(threads * 4).max(min_chunk);
+    if threads == 1 || items.len() <= chunk {
+        return f(0, items);
+    }
+    let f = &f;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .enumerate()
+            .map(|(n, c)| s.spawn(move || f(n * chunk, c)))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
+/// `f` of each item, in order.
+pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    chunks(items, 16, |_, c| c.iter().map(&f).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_keep_the_order_and_the_positions() {
+        let items: Vec<usize> = (0..10_000).collect();
+        let out = chunks(&items, 7, |at, c| {
+            c.iter().enumerate().map(|(i, v)| (at + i, *v)).collect()
+        });
+        assert_eq!(out.len(), items.len());
+        assert!(out.iter().all(|(at, v)| at == v));
+        assert_eq!(map(&items, |v| v * 2)[9_999], 19_998);
+    }
+}
