@@ -1,11 +1,14 @@
 //! The access diff: per user, the effective access gained and lost, comparing the access the
 //! live portal grants today with the access the policy grants, each line with its reason.
 
+mod lines;
+
+use lines::{Lines, lines};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-use teamform_compiler::{AssetId, Compiled, UserId};
-use teamform_model::{CrmAction, CrmObject, Policy, Scope};
+use teamform_compiler::{Compiled, UserId};
+use teamform_model::Policy;
 
 /// One access a user gains or loses, and why they hold it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,135 +40,12 @@ pub struct Side<'a> {
     pub compiled: &'a Compiled,
 }
 
-/// The assets a user can see, found through the compiler's team to assets index instead of
-/// testing every asset: what `Access::visible_assets` gives, in the same order.
-fn visible_assets(side: &Side<'_>, user: UserId) -> Vec<AssetId> {
-    let c = side.compiled;
-    let access = c.access.user(user);
-    if access.super_admin {
-        return (0..c.index.asset_teams.len())
-            .map(|a| AssetId(a as u32))
-            .collect();
-    }
-    let mut out = c.graph.unassigned.clone();
-    for t in access.teams.iter() {
-        if let Some(assets) = c.graph.team_assets.get(t.index()) {
-            out.extend_from_slice(assets);
-        }
-    }
-    out.sort_unstable();
-    out.dedup();
-    out
-}
-
-/// The effective access of `user` as lines, keyed by the access; asset visibility only with
-/// `assets` (when the portal can read partitions back).
-fn lines(side: &Side<'_>, user: UserId, assets: bool) -> BTreeMap<String, String> {
-    let p = side.policy;
-    let c = side.compiled;
-    let access = c.access.user(user);
-    let mut out = BTreeMap::new();
-    if access.super_admin {
-        out.insert(
-            "super admin: every record, tool, setting and asset".to_string(),
-            "super admin".to_string(),
-        );
-        return out;
-    }
-    let Some(role_id) = c.index.user_role[user.index()] else {
-        return out;
-    };
-    let role = &p.roles[role_id.index()];
-    let via_role = format!("via role {}", role.key.value);
-    let team_name = |t: teamform_compiler::TeamId| {
-        let team = &p.teams[t.index()];
-        team.name
-            .as_ref()
-            .map_or(&team.key.value, |n| &n.value)
-            .as_str()
-    };
-    // The direct team through which each covered team is reached.
-    let mut reached: HashMap<teamform_compiler::TeamId, &str> = HashMap::new();
-    let direct = c.index.user_team[user.index()]
-        .into_iter()
-        .chain(c.index.user_teams[user.index()].iter().copied());
-    for d in direct {
-        for t in c.graph.descendants(d) {
-            reached
-                .entry(t)
-                .or_insert_with(|| p.teams[d.index()].key.value.as_str());
-        }
-    }
-    // Per covered team, its name and the reason, the same for every object and action.
-    let mut team_lines: Option<Vec<(&str, String)>> = None;
-    for object in CrmObject::ALL {
-        for action in CrmAction::ALL {
-            match access.scope(*object, *action) {
-                Scope::None => {}
-                Scope::Everything => {
-                    out.insert(format!("{action} all {object}"), via_role.clone());
-                }
-                Scope::Owned => {
-                    out.insert(format!("{action} own {object}"), via_role.clone());
-                }
-                Scope::Team => {
-                    let teams = team_lines.get_or_insert_with(|| {
-                        access
-                            .teams
-                            .iter()
-                            .map(|t| {
-                                let via = reached
-                                    .get(t)
-                                    .map_or_else(String::new, |d| format!("via team {d} ← "));
-                                (team_name(*t), format!("{via}role {}", role.key.value))
-                            })
-                            .collect()
-                    });
-                    for (name, via) in teams.iter() {
-                        out.insert(format!("{action} {object} of team {name}"), via.clone());
-                    }
-                }
-            }
-        }
-    }
-    for tool in &role.tools {
-        for a in &tool.actions {
-            out.insert(format!("{} in {}", a.value, tool.tool), via_role.clone());
-        }
-    }
-    for (flag, v) in &role.account {
-        if v.value {
-            out.insert(format!("account: {flag}"), via_role.clone());
-        }
-    }
-    let visible = if assets {
-        visible_assets(side, user)
-    } else {
-        Vec::new()
-    };
-    // The reason per direct team, made once.
-    let mut via_team: HashMap<&str, String> = HashMap::new();
-    for asset in visible {
-        let a = &p.assets[asset.index()];
-        let name = a.name.as_ref().map_or(&a.key.value, |n| &n.value);
-        let via = match c.index.asset_teams[asset.index()]
-            .iter()
-            .find_map(|t| reached.get(t))
-        {
-            Some(d) => via_team
-                .entry(d)
-                .or_insert_with(|| format!("via team {d}"))
-                .clone(),
-            None => "unassigned: every team sees it".to_string(),
-        };
-        out.insert(format!("see {} {name}", a.kind), via);
-    }
-    out
-}
-
 /// The effective access of `user` as lines (access to reason), as plans show them.
 pub fn user_access_lines(side: &Side<'_>, user: UserId) -> BTreeMap<String, String> {
     lines(side, user, true)
+        .into_iter()
+        .map(|(line, via)| (line.text(), via.text()))
+        .collect()
 }
 
 /// For history: given the access lines of one user at each commit, newest first (`None`
@@ -435,33 +315,22 @@ struct Job<'a> {
 }
 
 /// What changes for one user: the lines only after (gained) and only before (lost), each
-/// in order; nothing for a changed user whose lines are the same.
-fn entry(
-    user: &str,
-    status: &str,
-    before: BTreeMap<String, String>,
-    after: BTreeMap<String, String>,
-) -> Option<UserAccessDiff> {
-    let line = |(access, via): (String, String)| AccessLine { access, via };
-    let (mut gained, mut lost) = (Vec::new(), Vec::new());
-    let mut b = before.into_iter().peekable();
-    let mut a = after.into_iter().peekable();
-    loop {
-        let order = match (b.peek(), a.peek()) {
-            (None, None) => break,
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (Some((kb, _)), Some((ka, _))) => kb.cmp(ka),
-        };
-        match order {
-            std::cmp::Ordering::Less => lost.extend(b.next().map(line)),
-            std::cmp::Ordering::Greater => gained.extend(a.next().map(line)),
-            std::cmp::Ordering::Equal => {
-                b.next();
-                a.next();
-            }
-        }
-    }
+/// sorted by its text; nothing for a changed user whose lines are the same.
+fn entry(user: &str, status: &str, before: Lines<'_>, after: Lines<'_>) -> Option<UserAccessDiff> {
+    let only = |a: &Lines<'_>, b: &Lines<'_>| {
+        let mut out: Vec<AccessLine> = a
+            .iter()
+            .filter(|(line, _)| !b.contains_key(*line))
+            .map(|(line, via)| AccessLine {
+                access: line.text(),
+                via: via.text(),
+            })
+            .collect();
+        out.sort_unstable_by(|x, y| x.access.cmp(&y.access));
+        out
+    };
+    let gained = only(&after, &before);
+    let lost = only(&before, &after);
     if gained.is_empty() && lost.is_empty() && status == "changed" {
         return None;
     }

@@ -1,0 +1,179 @@
+//! A user's effective access as lines: each line a key that compares across the two sides of
+//! the access diff (names, not positions), with its reason. Lines are turned into text only
+//! when shown, so that comparing two users' access allocates nothing per line.
+
+use super::Side;
+use teamform_compiler::{AssetId, TeamId, UserId};
+use teamform_model::{AccountPermission, AssetType, CrmAction, CrmObject, Scope, Tool, ToolAction};
+
+/// One access a user holds. Different lines always read differently (the text of each kind
+/// has its own shape), and lines naming two objects of the same name are the same line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Line<'a> {
+    /// Everything (a super admin).
+    SuperAdmin,
+    /// `ACTION all OBJECT`.
+    All(CrmAction, CrmObject),
+    /// `ACTION own OBJECT`.
+    Own(CrmAction, CrmObject),
+    /// `ACTION OBJECT of team NAME`.
+    OfTeam(CrmAction, CrmObject, &'a str),
+    /// `ACTION in TOOL`.
+    Tool(ToolAction, Tool),
+    /// `account: FLAG`.
+    Account(AccountPermission),
+    /// `see TYPE NAME`: a visible asset.
+    See(AssetType, &'a str),
+}
+
+impl Line<'_> {
+    /// The line as plans show it.
+    pub(crate) fn text(&self) -> String {
+        match self {
+            Line::SuperAdmin => "super admin: every record, tool, setting and asset".to_string(),
+            Line::All(action, object) => format!("{action} all {object}"),
+            Line::Own(action, object) => format!("{action} own {object}"),
+            Line::OfTeam(action, object, team) => format!("{action} {object} of team {team}"),
+            Line::Tool(action, tool) => format!("{action} in {tool}"),
+            Line::Account(flag) => format!("account: {flag}"),
+            Line::See(kind, name) => format!("see {kind} {name}"),
+        }
+    }
+}
+
+/// Why a user holds a line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Via<'a> {
+    /// `super admin`.
+    SuperAdmin,
+    /// `via role ROLE`.
+    Role(&'a str),
+    /// `via team TEAM ← role ROLE`: a team reached through a direct team.
+    TeamRole(&'a str, &'a str),
+    /// `role ROLE`: a covered team reached through no direct team.
+    BareRole(&'a str),
+    /// `via team TEAM`: an asset of a team reached through a direct team.
+    Team(&'a str),
+    /// `unassigned: every team sees it`.
+    Unassigned,
+}
+
+impl Via<'_> {
+    /// The reason as plans show it.
+    pub(crate) fn text(&self) -> String {
+        match self {
+            Via::SuperAdmin => "super admin".to_string(),
+            Via::Role(role) => format!("via role {role}"),
+            Via::TeamRole(team, role) => format!("via team {team} ← role {role}"),
+            Via::BareRole(role) => format!("role {role}"),
+            Via::Team(team) => format!("via team {team}"),
+            Via::Unassigned => "unassigned: every team sees it".to_string(),
+        }
+    }
+}
+
+/// A user's lines with their reasons; a line found twice keeps the last reason.
+pub(crate) type Lines<'a> = foldhash::HashMap<Line<'a>, Via<'a>>;
+
+/// The assets a user can see, found through the compiler's team to assets index instead of
+/// testing every asset: what `Access::visible_assets` gives, in the same order.
+fn visible_assets(side: &Side<'_>, user: UserId) -> Vec<AssetId> {
+    let c = side.compiled;
+    let access = c.access.user(user);
+    if access.super_admin {
+        return (0..c.index.asset_teams.len())
+            .map(|a| AssetId(a as u32))
+            .collect();
+    }
+    let mut out = c.graph.unassigned.clone();
+    for t in access.teams.iter() {
+        if let Some(assets) = c.graph.team_assets.get(t.index()) {
+            out.extend_from_slice(assets);
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The effective access of `user`; asset visibility only with `assets` (when the portal can
+/// read partitions back).
+pub(crate) fn lines<'p>(side: &Side<'p>, user: UserId, assets: bool) -> Lines<'p> {
+    let p: &'p teamform_model::Policy = side.policy;
+    let c = side.compiled;
+    let access = c.access.user(user);
+    let mut out = Lines::default();
+    if access.super_admin {
+        out.insert(Line::SuperAdmin, Via::SuperAdmin);
+        return out;
+    }
+    let Some(role_id) = c.index.user_role[user.index()] else {
+        return out;
+    };
+    let role = &p.roles[role_id.index()];
+    let role_key = role.key.value.as_str();
+    let team_name = |t: TeamId| {
+        let team = &p.teams[t.index()];
+        team.name
+            .as_ref()
+            .map_or(&team.key.value, |n| &n.value)
+            .as_str()
+    };
+    // The direct team through which each covered team is reached.
+    let mut reached: foldhash::HashMap<TeamId, &'p str> = foldhash::HashMap::default();
+    let direct = c.index.user_team[user.index()]
+        .into_iter()
+        .chain(c.index.user_teams[user.index()].iter().copied());
+    for d in direct {
+        for t in c.graph.descendants(d) {
+            reached
+                .entry(t)
+                .or_insert_with(|| p.teams[d.index()].key.value.as_str());
+        }
+    }
+    let via_team = |t: &TeamId| {
+        reached
+            .get(t)
+            .map_or(Via::BareRole(role_key), |d| Via::TeamRole(d, role_key))
+    };
+    for object in CrmObject::ALL {
+        for action in CrmAction::ALL {
+            match access.scope(*object, *action) {
+                Scope::None => {}
+                Scope::Everything => {
+                    out.insert(Line::All(*action, *object), Via::Role(role_key));
+                }
+                Scope::Owned => {
+                    out.insert(Line::Own(*action, *object), Via::Role(role_key));
+                }
+                Scope::Team => {
+                    for t in access.teams.iter() {
+                        out.insert(Line::OfTeam(*action, *object, team_name(*t)), via_team(t));
+                    }
+                }
+            }
+        }
+    }
+    for tool in &role.tools {
+        for a in &tool.actions {
+            out.insert(Line::Tool(a.value, tool.tool), Via::Role(role_key));
+        }
+    }
+    for (flag, v) in &role.account {
+        if v.value {
+            out.insert(Line::Account(*flag), Via::Role(role_key));
+        }
+    }
+    if assets {
+        for asset in visible_assets(side, user) {
+            let a = &p.assets[asset.index()];
+            let name = a.name.as_ref().map_or(&a.key.value, |n| &n.value);
+            let via = c.index.asset_teams[asset.index()]
+                .iter()
+                .find_map(|t| reached.get(t))
+                .map_or(Via::Unassigned, |d| Via::Team(d));
+            out.insert(Line::See(a.kind, name), via);
+        }
+    }
+    out
+}
