@@ -152,7 +152,7 @@ pub fn desired(policy: &Policy) -> DesiredState<'_> {
                 previously: text(&r.previously),
             })
             .collect(),
-        users: policy.users.iter().map(desired_user).collect(),
+        users: crate::par::map(&policy.users, desired_user),
         assets: policy
             .assets
             .iter()

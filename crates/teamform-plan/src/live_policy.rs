@@ -140,13 +140,13 @@ pub fn live_policy(
     live_policy_of(live, bindings, pin, unreadable, &|_| true)
 }
 
-/// [`live_policy`] with only the users `keep` accepts (every team, role and asset).
-pub fn live_policy_of(
+/// [`live_policy`] with only the users `keep_user` accepts (every team, role and asset).
+pub(crate) fn live_policy_of(
     live: &LiveState,
     bindings: &Bindings,
     pin: bool,
     unreadable: &dyn Fn(&str) -> Option<Grants>,
-    keep: &dyn Fn(&LiveUser) -> bool,
+    keep_user: &dyn Fn(&LiveUser) -> bool,
 ) -> Policy {
     let team_keys = keys(
         live.teams.iter().map(|t| (t.id.as_str(), t.name.as_str())),
@@ -203,7 +203,7 @@ pub fn live_policy_of(
     let users = live
         .users
         .iter()
-        .filter(|u| keep(u))
+        .filter(|u| keep_user(u))
         .map(|u| User {
             key: sp(u.email.clone()),
             span: Span::default(),

@@ -35,21 +35,31 @@ pub struct Matching {
 }
 
 impl Matching {
-    /// The bindings, users included (email to id).
-    pub fn bindings(&self, desired: &DesiredState<'_>, live: &LiveState) -> Bindings {
-        let mut out = self.bound.clone();
-        out.users = desired
+    /// The bindings of users (email to id).
+    pub fn user_bindings(
+        &self,
+        desired: &DesiredState<'_>,
+        live: &LiveState,
+    ) -> BTreeMap<String, String> {
+        desired
             .users
             .iter()
             .zip(&self.users)
             .filter_map(|(u, l)| Some((u.email.to_string(), live.users[(*l)?].id.clone())))
-            .collect();
-        out
+            .collect()
+    }
+
+    /// The bindings, users included.
+    pub fn bindings(&self, desired: &DesiredState<'_>, live: &LiveState) -> Bindings {
+        Bindings {
+            users: self.user_bindings(desired, live),
+            ..self.bound.clone()
+        }
     }
 }
 
 /// Binds by pinned id, then exact name (`N`: a name, or a type and a name), then former
-/// name; each live object binds once.
+/// name; each policy key and each live object binds once.
 fn bind<'a, N: Hash + Eq + Copy>(
     wanted: impl Iterator<Item = (&'a str, Option<&'a str>, N, Option<N>)> + Clone,
     live: impl Iterator<Item = (&'a str, N)>,
@@ -61,16 +71,19 @@ fn bind<'a, N: Hash + Eq + Copy>(
         by_name.entry(*name).or_insert(id);
     }
     let mut taken: foldhash::HashSet<&str> = foldhash::HashSet::default();
-    let mut out = BTreeMap::new();
+    let mut keys: foldhash::HashSet<&str> = foldhash::HashSet::default();
+    let mut out: Vec<(&str, &str)> = Vec::new();
     for (key, pinned, _, _) in wanted.clone() {
-        if let Some(id) = pinned.filter(|id| ids.contains(id)) {
+        if let Some(id) = pinned.filter(|id| ids.contains(id))
+            && keys.insert(key)
+        {
             taken.insert(id);
-            out.insert(key.to_string(), id.to_string());
+            out.push((key, id));
         }
     }
     for pass in 0..2 {
         for (key, _, name, previously) in wanted.clone() {
-            if out.contains_key(key) {
+            if keys.contains(key) {
                 continue;
             }
             let look = if pass == 0 { Some(name) } else { previously };
@@ -78,11 +91,14 @@ fn bind<'a, N: Hash + Eq + Copy>(
                 && !taken.contains(*id)
             {
                 taken.insert(id);
-                out.insert(key.to_string(), id.to_string());
+                keys.insert(key);
+                out.push((key, id));
             }
         }
     }
-    out
+    out.into_iter()
+        .map(|(key, id)| (key.to_string(), id.to_string()))
+        .collect()
 }
 
 /// Matches `desired` with `live`.

@@ -8,10 +8,10 @@ fn threads() -> usize {
 
 /// `f` of consecutive chunks of `items` (with the position of each chunk's first item),
 /// concatenated in order; one chunk, on this thread, when there are few items or one thread.
-pub(crate) fn chunks<T: Sync, R: Send>(
-    items: &[T],
+pub(crate) fn chunks<'a, T: Sync, R: Send>(
+    items: &'a [T],
     min_chunk: usize,
-    f: impl Fn(usize, &[T]) -> Vec<R> + Sync,
+    f: impl Fn(usize, &'a [T]) -> Vec<R> + Sync,
 ) -> Vec<R> {
     let threads = threads();
     let chunk = items.len().div_ceil(threads * 4).max(min_chunk);
@@ -33,7 +33,7 @@ pub(crate) fn chunks<T: Sync, R: Send>(
 }
 
 /// `f` of each item, in order.
-pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+pub(crate) fn map<'a, T: Sync, R: Send>(items: &'a [T], f: impl Fn(&'a T) -> R + Sync) -> Vec<R> {
     chunks(items, 16, |_, c| c.iter().map(&f).collect())
 }
 

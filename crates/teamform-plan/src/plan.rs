@@ -1,15 +1,15 @@
 //! Building a plan: match, diff, order, filter, manual steps and the access diff.
 
-use crate::access::{Side, UserAccessDiff, access_diff, access_diff_of, lower};
+use crate::access::UserAccessDiff;
 use crate::desired::desired;
 use crate::diff::diff;
-use crate::live_policy::live_policy_of;
+use crate::live_side::{access_changes, changed_users};
 use crate::matching::{Bindings, matching};
 use crate::op::{Action, Op};
 use crate::order::order;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashSet};
-use teamform_compiler::{Compiled, compile_access};
+use std::collections::{BTreeMap, BTreeSet};
+use teamform_compiler::Compiled;
 use teamform_model::{LoadResult, Policy};
 use teamform_portal::{Capabilities, Kind, LiveState};
 
@@ -100,15 +100,27 @@ pub fn make_plan(input: &PlanInput<'_>) -> Plan {
             .fingerprints
             .then(|| s.spawn(|| input.live.fingerprints()));
         let want = desired(policy);
-        let matched = matching(&want, input.live);
+        let mut matched = matching(&want, input.live);
         let mut d = diff(&want, input.live, &matched, input.capabilities);
         let only = changed_users(&d, input.capabilities);
-        let (bound, ops, access) = std::thread::scope(|s| {
-            let access = s.spawn(|| live_access(input, &matched.bound, only.as_ref()));
+        let (users, ops, access) = std::thread::scope(|s| {
+            let access = s.spawn(|| {
+                access_changes(
+                    (policy, input.compiled),
+                    input.live,
+                    &matched.bound,
+                    only.as_ref(),
+                    input.capabilities,
+                )
+            });
             let ops = filter(order(std::mem::take(&mut d.ops), input.live), &input.filter);
-            let bound = matched.bindings(&want, input.live);
-            (bound, ops, joined(access.join()))
+            let users = matched.user_bindings(&want, input.live);
+            (users, ops, joined(access.join()))
         });
+        let bound = Bindings {
+            users,
+            ..std::mem::take(&mut matched.bound)
+        };
         s.spawn(move || drop((want, matched)));
         let mut plan = assemble(input, d, ops, access, bound);
         if let Some(f) = fingerprints {
@@ -121,57 +133,6 @@ pub fn make_plan(input: &PlanInput<'_>) -> Plan {
 /// The value of a joined thread, or its panic passed on.
 fn joined<T>(r: std::thread::Result<T>) -> T {
     r.unwrap_or_else(|e| std::panic::resume_unwind(e))
-}
-
-/// When only users change, the users whose access may differ between the live portal and
-/// the policy: those of the user operations (lowercased emails). Every other user then has
-/// the same record on both sides, under the same teams, roles and asset partitions, so the
-/// same access. `None` when a team, role or asset changes, or when an asset's partition
-/// cannot be read back, as that may change anyone's access.
-pub fn changed_users(d: &crate::diff::Diff, caps: Capabilities) -> Option<HashSet<String>> {
-    if d.ops.iter().any(|o| o.kind != Kind::User) {
-        return None;
-    }
-    if caps.assets.read && d.unverifiable.iter().any(|u| u.starts_with("asset:")) {
-        return None;
-    }
-    Some(d.ops.iter().map(|o| lower(&o.key).into_owned()).collect())
-}
-
-/// The access diff: the live state seen as a policy and compiled, against the policy; for
-/// the users in `only` when given (see [`changed_users`]), else for everyone.
-fn live_access(
-    input: &PlanInput<'_>,
-    bound: &Bindings,
-    only: Option<&HashSet<String>>,
-) -> Vec<UserAccessDiff> {
-    let policy = &input.load.policy;
-    let keys: std::collections::HashMap<&str, &str> = bound
-        .roles
-        .iter()
-        .map(|(key, id)| (id.as_str(), key.as_str()))
-        .collect();
-    let assumed = |id: &str| {
-        let key = keys.get(id)?;
-        let role = policy.roles.iter().find(|r| r.key.value == *key)?;
-        Some((role.crm.clone(), role.tools.clone(), role.account.clone()))
-    };
-    let keep = |u: &teamform_portal::LiveUser| only.is_none_or(|o| o.contains(&*lower(&u.email)));
-    let live_policy = live_policy_of(input.live, bound, false, &assumed, &keep);
-    let live_compiled = compile_access(&live_policy);
-    let live = Side {
-        policy: &live_policy,
-        compiled: &live_compiled,
-    };
-    let desired = Side {
-        policy: &input.load.policy,
-        compiled: input.compiled,
-    };
-    let assets = input.capabilities.assets.read;
-    match only {
-        Some(only) => access_diff_of(&live, &desired, assets, only),
-        None => access_diff(&live, &desired, assets),
-    }
 }
 
 /// The plan from its pieces, but for [`Plan::fingerprints`], left empty.

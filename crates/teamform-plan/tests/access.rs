@@ -1,8 +1,10 @@
-//! Property test of the access diff's shortcut: when a plan changes only users, `make_plan`
-//! compares the access of the users it changes, not of everyone. For a random policy and a
-//! portal holding the same teams, roles and assets but other users (some the same, some
-//! changed, some only on one side), the plan's access diff must equal the diff of every
-//! user's access, computed the long way (the whole live side as a policy, compiled).
+//! Property test of the access diff's shortcuts: when a plan changes only users, `make_plan`
+//! compares the access of the users it changes, not of everyone; and for a user who keeps
+//! the same teams, asset visibility is not compared. For a random policy and a portal holding
+//! the same teams, roles and assets but other users (some the same, some changed, some only
+//! on one side), the plan's access diff must equal both the diff of every user's access
+//! computed the long way (the whole live side as a policy, compiled) and a naive reference:
+//! every line of every user on both sides, compared one by one.
 
 mod common;
 
@@ -10,8 +12,13 @@ use common::spec::{Spec, spec};
 use common::{apply, compile_valid, plan, read_live};
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
+use std::collections::BTreeMap;
+use teamform_compiler::UserId;
 use teamform_compiler::compile_access;
-use teamform_plan::{Side, access_diff, bindings, desired, live_policy};
+use teamform_plan::{
+    AccessLine, Side, UserAccessDiff, access_diff, bindings, desired, live_policy,
+    user_access_lines,
+};
 use teamform_portal::Kind;
 
 /// `policy` with the users of `other`, their teams and roles taken modulo the policy's
@@ -55,6 +62,59 @@ fn merged(a: &Spec, b: &Spec) -> Spec {
     out
 }
 
+/// Every user's access lines on both sides, compared line by line: desired users in policy
+/// order (matched by email whatever the case), then the live users no longer in the policy.
+fn naive(live: &Side<'_>, desired: &Side<'_>) -> Vec<UserAccessDiff> {
+    let lines = |side: &Side<'_>, i: usize| user_access_lines(side, UserId(i as u32));
+    let live_by_email: BTreeMap<String, usize> = live
+        .policy
+        .users
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.key.value.to_lowercase(), i))
+        .collect();
+    let only = |a: &BTreeMap<String, String>, b: &BTreeMap<String, String>| {
+        a.iter()
+            .filter(|(k, _)| !b.contains_key(*k))
+            .map(|(access, via)| AccessLine {
+                access: access.clone(),
+                via: via.clone(),
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut out = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, u) in desired.policy.users.iter().enumerate() {
+        let email = u.key.value.to_lowercase();
+        let after = lines(desired, i);
+        let (status, before) = match live_by_email.get(&email) {
+            Some(l) => ("changed", lines(live, *l)),
+            None => ("new", BTreeMap::new()),
+        };
+        seen.insert(email);
+        let (gained, lost) = (only(&after, &before), only(&before, &after));
+        if status == "new" || !gained.is_empty() || !lost.is_empty() {
+            out.push(UserAccessDiff {
+                user: u.key.value.clone(),
+                status: status.to_string(),
+                gained,
+                lost,
+            });
+        }
+    }
+    for (i, u) in live.policy.users.iter().enumerate() {
+        if !seen.contains(&u.key.value.to_lowercase()) {
+            out.push(UserAccessDiff {
+                user: u.key.value.clone(),
+                status: "removed".to_string(),
+                gained: Vec::new(),
+                lost: only(&lines(live, i), &BTreeMap::new()),
+            });
+        }
+    }
+    out
+}
+
 fn check(policy: &Spec, other: &Spec) -> Result<(), TestCaseError> {
     let fail = |e: Box<dyn std::error::Error>| TestCaseError::fail(e.to_string());
     let dir = tempfile::tempdir().map_err(|e| TestCaseError::fail(e.to_string()))?;
@@ -76,18 +136,17 @@ fn check(policy: &Spec, other: &Spec) -> Result<(), TestCaseError> {
     let bound = bindings(&desired(&new.load.policy), &live);
     let everyone = live_policy(&live, &bound, false, &|_| None);
     let everyone_compiled = compile_access(&everyone);
-    let full = access_diff(
-        &Side {
-            policy: &everyone,
-            compiled: &everyone_compiled,
-        },
-        &Side {
-            policy: &new.load.policy,
-            compiled: &new.compiled,
-        },
-        true,
-    );
+    let live_side = Side {
+        policy: &everyone,
+        compiled: &everyone_compiled,
+    };
+    let desired_side = Side {
+        policy: &new.load.policy,
+        compiled: &new.compiled,
+    };
+    let full = access_diff(&live_side, &desired_side, true);
     prop_assert_eq!(&made.access, &full);
+    prop_assert_eq!(&made.access, &naive(&live_side, &desired_side));
     Ok(())
 }
 

@@ -8,8 +8,9 @@
 //! best of three runs each:
 //!
 //! - the floor: reading every policy file and parsing it into a `toml::Table` on one thread;
-//! - the whole plan, as `teamform plan` does it: read the sandbox, `load_dir`, `compile`,
-//!   `make_plan`; and each of these steps;
+//! - the whole plan, as `teamform plan --portal sandbox:PATH` does it: read the sandbox on
+//!   a thread of its own while `load_dir` and `compile` run, then `make_plan`; and each of
+//!   these steps;
 //! - the pieces of `make_plan`: `desired`, `matching`, `diff`, `order`, the changed users'
 //!   live side as a policy (`live_policy_of`) and its `compile_access`, `access_diff_of`, the
 //!   plan's bindings, and dropping the intermediate state; apart from the plan, the live
@@ -41,7 +42,7 @@ use teamform_model::{Date, LoadResult, discover, load_dir};
 use teamform_plan::render::{HumanStyle, human};
 use teamform_plan::{
     Action, Filter, Plan, PlanInput, Side, access_diff, access_diff_of, changed_users, desired,
-    diff, live_policy_of, make_plan, matching, order,
+    diff, live_side, make_plan, matching, order,
 };
 use teamform_portal::sandbox::{Sandbox, SandboxFile};
 use teamform_portal::{Capabilities, Change, Kind, LiveState, Outcome, PortalError, Provider};
@@ -216,12 +217,20 @@ fn measure_plan(
     let paths = discover(dir).map_err(|e| format!("cannot list `{}`: {e}", dir.display()))?;
     rows.keep("floor", floor(&paths)?);
 
-    // The whole plan, step by step as `teamform plan` takes them.
+    // The whole plan, step by step as `teamform plan --portal sandbox:PATH` takes them: the
+    // sandbox is read on a thread of its own while the policy loads and compiles.
     let start = Instant::now();
-    let (read_result, read) = timed(|| read_portal(portal_path));
+    let ((read_result, read), (load, load_time), (compiled, compile_time)) =
+        std::thread::scope(|s| {
+            let reading = s.spawn(|| timed(|| read_portal(portal_path)));
+            let (load, load_time) = timed(|| load_dir(dir));
+            let (compiled, compile_time) = timed(|| compile(&load, OPTIONS));
+            let read = reading
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            (read, (load, load_time), (compiled, compile_time))
+        });
     let (portal, live) = read_result?;
-    let (load, load_time) = timed(|| load_dir(dir));
-    let (compiled, compile_time) = timed(|| compile(&load, OPTIONS));
     let (plan, plan_time) = timed(|| plan_of(&load, &compiled, &live, &portal));
     let whole = start.elapsed();
     rows.keep("whole", whole);
@@ -256,11 +265,7 @@ fn measure_plan(
         .ok_or("the plan changes more than users, so compares everyone's access")?;
     let (ops, t) = timed(|| order(d.ops, &live));
     rows.keep("order", t);
-    let (live_policy, t) = timed(|| {
-        live_policy_of(&live, &matched.bound, false, &|_| None, &|u| {
-            only.contains(&u.email.to_lowercase())
-        })
-    });
+    let (live_policy, t) = timed(|| live_side(&live, &matched.bound, Some(&only), &|_| None));
     rows.keep("live_policy", t);
     let (live_compiled, t) = timed(|| compile_access(&live_policy));
     rows.keep("live compile", t);
@@ -279,7 +284,7 @@ fn measure_plan(
         )
     });
     rows.keep("access_diff", t);
-    let (bound, t) = timed(|| matched.bindings(&want, &live));
+    let (users, t) = timed(|| matched.user_bindings(&want, &live));
     rows.keep("bindings", t);
     let (fingerprints, t) = timed(|| live.fingerprints());
     rows.keep("fingerprints", t);
@@ -291,13 +296,13 @@ fn measure_plan(
         text.lines().count(),
         fingerprints.len()
     );
-    if ops.len() != plan.changes.len() || access != plan.access || bound != plan.bindings {
+    if ops.len() != plan.changes.len() || access != plan.access || users != plan.bindings.users {
         return Err("the pieces of `make_plan` do not give its plan".to_string());
     }
     // The full access diff (every user compared, as when teams, roles or assets change) must
     // give the same access changes.
     let (full, t) = timed(|| {
-        let everyone = live_policy_of(&live, &matched.bound, false, &|_| None, &|_| true);
+        let everyone = live_side(&live, &matched.bound, None, &|_| None);
         let compiled_live = compile_access(&everyone);
         access_diff(
             &Side {
@@ -662,7 +667,7 @@ fn run() -> Result<bool, String> {
             ),
             (
                 "read",
-                "of which read the sandbox (`Sandbox::open` + `read`)",
+                "of which read the sandbox (`Sandbox::open` + `read`), alongside the next two",
             ),
             ("load", "of which `load_dir`"),
             ("compile", "of which `compile`"),
@@ -673,7 +678,7 @@ fn run() -> Result<bool, String> {
             ("order", "`make_plan` piece: `order`"),
             (
                 "live_policy",
-                "`make_plan` piece: `live_policy_of` the changed users",
+                "`make_plan` piece: `live_side` (the live state with the changed users only)",
             ),
             (
                 "live compile",
@@ -685,7 +690,7 @@ fn run() -> Result<bool, String> {
             ),
             (
                 "bindings",
-                "`make_plan` piece: the plan's `bindings` (keys and emails to ids)",
+                "`make_plan` piece: the plan's bindings of users (emails to ids)",
             ),
             (
                 "drop",

@@ -7,6 +7,7 @@ mod explain;
 mod import;
 mod plan;
 mod query;
+mod read_ahead;
 mod reconcile;
 mod validate;
 mod watch;

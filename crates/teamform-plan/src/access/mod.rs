@@ -249,29 +249,35 @@ fn users_diff(
             continue;
         }
         let d = UserId(i as u32);
-        let before = match live_users.get_mut(&lower(&u.key.value)) {
+        let (before, same_assets) = match live_users.get_mut(&lower(&u.key.value)) {
+            Some((l, seen)) if assets_moved => {
+                *seen = true;
+                (Some(*l), false)
+            }
             Some((l, seen)) => {
                 *seen = true;
-                if !assets_moved
-                    && signature(live, &mut interned, &live_classes, &mut live_sets, *l)
-                        == signature(
-                            desired,
-                            &mut interned,
-                            &desired_classes,
-                            &mut desired_sets,
-                            d,
-                        )
-                {
+                let was = signature(live, &mut interned, &live_classes, &mut live_sets, *l);
+                let will = signature(
+                    desired,
+                    &mut interned,
+                    &desired_classes,
+                    &mut desired_sets,
+                    d,
+                );
+                if was == will {
                     continue;
                 }
-                Some(*l)
+                // The same covered teams, and no super admin either side: the same assets
+                // in sight, so no asset line can differ.
+                (Some(*l), !was.0 && !will.0 && was.2 == will.2)
             }
-            None => None,
+            None => (None, false),
         };
         jobs.push(Job {
             user: &u.key.value,
             before,
             after: Some(d),
+            same_assets,
         });
     }
     for (i, u) in live.policy.users.iter().enumerate() {
@@ -283,10 +289,12 @@ fn users_diff(
                 user: &u.key.value,
                 before: Some(UserId(i as u32)),
                 after: None,
+                same_assets: false,
             });
         }
     }
     crate::par::map(&jobs, |job| {
+        let assets = assets && !job.same_assets;
         let before = job.before.map(|l| lines(live, l, assets));
         let status = match (&before, job.after) {
             (_, None) => "removed",
@@ -312,6 +320,8 @@ struct Job<'a> {
     user: &'a str,
     before: Option<UserId>,
     after: Option<UserId>,
+    /// Whether both sides see the same assets, so that asset lines need not be compared.
+    same_assets: bool,
 }
 
 /// What changes for one user: the lines only after (gained) and only before (lost), each
