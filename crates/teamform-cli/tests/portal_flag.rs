@@ -1,0 +1,70 @@
+//! `teamform plan --portal sandbox:PATH`: the sandbox is read while the policy loads, and the
+//! plan is the same as through the default path; a corrupt sandbox is still refused with its
+//! error, and an invalid policy is reported without a word about the portal.
+
+mod common;
+
+use common::{demo_workspace, teamform_in};
+
+const TODAY: &str = "--today=2026-11-25";
+const PORTAL: &str = "--portal=sandbox:.teamform/sandbox.json";
+
+#[test]
+fn a_sandbox_named_by_portal_plans_like_the_default() -> std::io::Result<()> {
+    let ws = demo_workspace()?;
+    let dir = ws.path();
+    assert_eq!(
+        teamform_in(dir, &["apply", TODAY, "--auto-approve"]).code,
+        0
+    );
+    let run = teamform_in(dir, &["plan", TODAY, PORTAL, "--detailed-exitcode"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("No changes"), "{}", run.stdout);
+
+    common::edit(
+        &dir.join("policies/users/other.toml"),
+        "role = \"revops-admin\"       #",
+        "role = \"marketing-manager\"       #",
+    )?;
+    let flagged = teamform_in(dir, &["plan", TODAY, PORTAL, "--format", "json"]);
+    let default = teamform_in(dir, &["plan", TODAY, "--format", "json"]);
+    assert_eq!(flagged.code, 0, "{}", flagged.stderr);
+    let parse = |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap_or_default();
+    let (mut a, mut b) = (parse(&flagged.stdout), parse(&default.stdout));
+    assert_eq!(
+        a["changes"].as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        flagged.stdout
+    );
+    assert!(!a["access"].as_array().is_none_or(Vec::is_empty));
+    a["portal"] = serde_json::Value::Null;
+    b["portal"] = serde_json::Value::Null;
+    assert_eq!(a, b);
+    Ok(())
+}
+
+#[test]
+fn a_corrupt_sandbox_named_by_portal_is_refused_with_its_error() -> std::io::Result<()> {
+    let ws = demo_workspace()?;
+    let dir = ws.path();
+    std::fs::create_dir_all(dir.join(".teamform"))?;
+    std::fs::write(
+        dir.join(".teamform/sandbox.json"),
+        "{\"format\": \"teamform-sandbox\", \"format_version\": 7}",
+    )?;
+    let run = teamform_in(dir, &["plan", TODAY, PORTAL]);
+    assert_eq!(run.code, 4, "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("format version 7"), "{}", run.stderr);
+
+    // With an invalid policy, only the policy's errors are reported.
+    std::fs::write(
+        dir.join("policies/users/broken.toml"),
+        "[user.\"zoe@acme.example\"]\nname = \"Zoe\"\nteam = \"no-such-team\"\nrole = \"revops-admin\"\n",
+    )?;
+    let run = teamform_in(dir, &["plan", TODAY, PORTAL]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(!run.stderr.contains("format version"), "{}", run.stderr);
+    assert!(run.stderr.contains("no-such-team"), "{}", run.stderr);
+    Ok(())
+}
