@@ -137,148 +137,183 @@ pub fn live_policy(
     pin: bool,
     unreadable: &dyn Fn(&str) -> Option<Grants>,
 ) -> Policy {
-    live_policy_of(live, bindings, pin, unreadable, &|_| true)
+    let mut org = LiveOrg::new(live, bindings, pin, unreadable);
+    org.add_users(&|_| true);
+    org.policy
 }
 
-/// [`live_policy`] with only the users `keep_user` accepts (every team, role and asset).
-pub(crate) fn live_policy_of(
-    live: &LiveState,
-    bindings: &Bindings,
+/// The live teams, roles and managed assets as a policy without users ([`live_policy`]),
+/// with the keys given to the live teams and roles, for adding users afterwards.
+pub(crate) struct LiveOrg<'a> {
+    /// The policy so far.
+    pub policy: Policy,
+    live: &'a LiveState,
     pin: bool,
-    unreadable: &dyn Fn(&str) -> Option<Grants>,
-    keep_user: &dyn Fn(&LiveUser) -> bool,
-) -> Policy {
-    let team_keys = keys(
-        live.teams.iter().map(|t| (t.id.as_str(), t.name.as_str())),
-        &bindings.teams,
-    );
-    let role_keys = keys(
-        live.roles.iter().map(|r| (r.id.as_str(), r.name.as_str())),
-        &bindings.roles,
-    );
-    let team_key = |id: &str| {
-        team_keys
-            .get(id)
-            .cloned()
-            .unwrap_or_else(|| format!("#{id}"))
-    };
-    let pinned = |id: &str| pin.then(|| sp(id.to_string()));
-    let teams = live
-        .teams
-        .iter()
-        .map(|t| Team {
-            key: sp(team_key(&t.id)),
-            span: Span::default(),
-            name: Some(sp(t.name.clone())),
-            parent: t.parent_id.as_deref().map(|p| sp(team_key(p))),
-            description: None,
-            id: pinned(&t.id),
-            previously: None,
-        })
-        .collect();
-    let roles = live
-        .roles
-        .iter()
-        .map(|r| {
-            let (crm, tools, account) = match &r.permissions {
-                Some(p) => role_grants(p),
-                None => unreadable(&r.id).unwrap_or_default(),
-            };
-            Role {
-                key: sp(role_keys
-                    .get(r.id.as_str())
-                    .cloned()
-                    .unwrap_or_else(|| slug(&r.name))),
+    team_keys: foldhash::HashMap<&'a str, String>,
+    role_keys: foldhash::HashMap<&'a str, String>,
+}
+
+impl<'a> LiveOrg<'a> {
+    /// The live teams, roles and managed assets as a policy.
+    pub(crate) fn new(
+        live: &'a LiveState,
+        bindings: &Bindings,
+        pin: bool,
+        unreadable: &dyn Fn(&str) -> Option<Grants>,
+    ) -> Self {
+        let team_keys = keys(
+            live.teams.iter().map(|t| (t.id.as_str(), t.name.as_str())),
+            &bindings.teams,
+        );
+        let role_keys = keys(
+            live.roles.iter().map(|r| (r.id.as_str(), r.name.as_str())),
+            &bindings.roles,
+        );
+        let team_key = |id: &str| {
+            team_keys
+                .get(id)
+                .cloned()
+                .unwrap_or_else(|| format!("#{id}"))
+        };
+        let pinned = |id: &str| pin.then(|| sp(id.to_string()));
+        let teams = live
+            .teams
+            .iter()
+            .map(|t| Team {
+                key: sp(team_key(&t.id)),
                 span: Span::default(),
-                name: Some(sp(r.name.clone())),
+                name: Some(sp(t.name.clone())),
+                parent: t.parent_id.as_deref().map(|p| sp(team_key(p))),
                 description: None,
-                id: pinned(&r.id),
+                id: pinned(&t.id),
                 previously: None,
-                crm,
-                tools,
-                account,
-            }
-        })
-        .collect();
-    let users = live
-        .users
-        .iter()
-        .filter(|u| keep_user(u))
-        .map(|u| User {
-            key: sp(u.email.clone()),
-            span: Span::default(),
-            name: Some(sp(u.name.clone())),
-            role: u
-                .role_id
-                .as_deref()
-                .and_then(|r| role_keys.get(r))
-                .map(|k| sp(k.clone())),
-            team: u.primary_team_id.as_deref().map(|t| sp(team_key(t))),
-            teams: u
-                .additional_team_ids
-                .iter()
-                .map(|t| sp(team_key(t)))
-                .collect(),
-            super_admin: u.super_admin.then(|| sp(true)),
-            seats: u
-                .seats
-                .iter()
-                .filter_map(|s| Seat::parse(s))
-                .map(sp)
-                .collect(),
-            expires: None,
-            id: pinned(&u.id),
-        })
-        .collect();
-    let asset_refs: foldhash::HashMap<&str, &str> = bindings
-        .assets
-        .iter()
-        .map(|(r, id)| (id.as_str(), r.as_str()))
-        .collect();
-    let mut used_refs: HashSet<String> = HashSet::new();
-    let assets = live
-        .assets
-        .iter()
-        .filter_map(|a| {
-            let kind = AssetType::parse(&a.kind)?;
-            let key = match asset_refs.get(a.id.as_str()) {
-                Some(r) => r.split_once('.').map_or(*r, |(_, k)| k).to_string(),
-                None if pin => {
-                    let base = slug(&a.name);
-                    let mut key = base.clone();
-                    let mut n = 2;
-                    while used_refs.contains(&format!("{kind}.{key}")) {
-                        key = format!("{base}-{n}");
-                        n += 1;
-                    }
-                    key
+            })
+            .collect();
+        let roles = live
+            .roles
+            .iter()
+            .map(|r| {
+                let (crm, tools, account) = match &r.permissions {
+                    Some(p) => role_grants(p),
+                    None => unreadable(&r.id).unwrap_or_default(),
+                };
+                Role {
+                    key: sp(role_keys
+                        .get(r.id.as_str())
+                        .cloned()
+                        .unwrap_or_else(|| slug(&r.name))),
+                    span: Span::default(),
+                    name: Some(sp(r.name.clone())),
+                    description: None,
+                    id: pinned(&r.id),
+                    previously: None,
+                    crm,
+                    tools,
+                    account,
                 }
-                None => return None,
-            };
-            if pin {
-                used_refs.insert(format!("{kind}.{key}"));
-            }
-            Some(Asset {
-                kind,
-                key: sp(key),
+            })
+            .collect();
+        let asset_refs: foldhash::HashMap<&str, &str> = bindings
+            .assets
+            .iter()
+            .map(|(r, id)| (id.as_str(), r.as_str()))
+            .collect();
+        let mut used_refs: HashSet<String> = HashSet::new();
+        let assets = live
+            .assets
+            .iter()
+            .filter_map(|a| {
+                let kind = AssetType::parse(&a.kind)?;
+                let key = match asset_refs.get(a.id.as_str()) {
+                    Some(r) => r.split_once('.').map_or(*r, |(_, k)| k).to_string(),
+                    None if pin => {
+                        let base = slug(&a.name);
+                        let mut key = base.clone();
+                        let mut n = 2;
+                        while used_refs.contains(&format!("{kind}.{key}")) {
+                            key = format!("{base}-{n}");
+                            n += 1;
+                        }
+                        key
+                    }
+                    None => return None,
+                };
+                if pin {
+                    used_refs.insert(format!("{kind}.{key}"));
+                }
+                Some(Asset {
+                    kind,
+                    key: sp(key),
+                    span: Span::default(),
+                    name: Some(sp(a.name.clone())),
+                    teams: a
+                        .team_ids
+                        .iter()
+                        .flatten()
+                        .map(|t| sp(team_key(t)))
+                        .collect(),
+                    id: pinned(&a.id),
+                })
+            })
+            .collect();
+        let policy = Policy {
+            portal: None,
+            teams,
+            roles,
+            users: Vec::new(),
+            assets,
+            guardrails: Guardrails::default(),
+        };
+        LiveOrg {
+            policy,
+            live,
+            pin,
+            team_keys,
+            role_keys,
+        }
+    }
+
+    /// Adds the live users `keep` accepts.
+    pub(crate) fn add_users(&mut self, keep: &dyn Fn(&LiveUser) -> bool) {
+        let team_key = |id: &str| {
+            self.team_keys
+                .get(id)
+                .cloned()
+                .unwrap_or_else(|| format!("#{id}"))
+        };
+        let pinned = |id: &str| self.pin.then(|| sp(id.to_string()));
+        let role_keys = &self.role_keys;
+        let users: Vec<User> = self
+            .live
+            .users
+            .iter()
+            .filter(|u| keep(u))
+            .map(|u| User {
+                key: sp(u.email.clone()),
                 span: Span::default(),
-                name: Some(sp(a.name.clone())),
-                teams: a
-                    .team_ids
+                name: Some(sp(u.name.clone())),
+                role: u
+                    .role_id
+                    .as_deref()
+                    .and_then(|r| role_keys.get(r))
+                    .map(|k| sp(k.clone())),
+                team: u.primary_team_id.as_deref().map(|t| sp(team_key(t))),
+                teams: u
+                    .additional_team_ids
                     .iter()
-                    .flatten()
                     .map(|t| sp(team_key(t)))
                     .collect(),
-                id: pinned(&a.id),
+                super_admin: u.super_admin.then(|| sp(true)),
+                seats: u
+                    .seats
+                    .iter()
+                    .filter_map(|s| Seat::parse(s))
+                    .map(sp)
+                    .collect(),
+                expires: None,
+                id: pinned(&u.id),
             })
-        })
-        .collect();
-    Policy {
-        portal: None,
-        teams,
-        roles,
-        users,
-        assets,
-        guardrails: Guardrails::default(),
+            .collect();
+        self.policy.users.extend(users);
     }
 }
