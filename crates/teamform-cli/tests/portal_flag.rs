@@ -1,6 +1,6 @@
-//! `teamform plan --portal sandbox:PATH`: the sandbox is read while the policy loads, and the
-//! plan is the same as through the default path; a corrupt sandbox is still refused with its
-//! error, and an invalid policy is reported without a word about the portal.
+//! `teamform plan --portal sandbox:PATH`: the plan is the same as through the default path; a
+//! corrupt sandbox is refused with its error, and an invalid policy is reported without a
+//! word about the portal (which is not read).
 
 mod common;
 

@@ -8,9 +8,8 @@
 //! best of three runs each:
 //!
 //! - the floor: reading every policy file and parsing it into a `toml::Table` on one thread;
-//! - the whole plan, as `teamform plan --portal sandbox:PATH` does it: read the sandbox on
-//!   a thread of its own while `load_dir` and `compile` run, then `make_plan`; and each of
-//!   these steps;
+//! - the whole plan, as `teamform plan` does it: read the sandbox, `load_dir`, `compile`,
+//!   `make_plan`; and each of these steps;
 //! - the pieces of `make_plan`: `desired`, `matching`, `diff`, `order`, the changed users'
 //!   live side as a policy (`live_policy_of`) and its `compile_access`, `access_diff_of`, the
 //!   plan's bindings, and dropping the intermediate state; apart from the plan, the live
@@ -217,20 +216,12 @@ fn measure_plan(
     let paths = discover(dir).map_err(|e| format!("cannot list `{}`: {e}", dir.display()))?;
     rows.keep("floor", floor(&paths)?);
 
-    // The whole plan, step by step as `teamform plan --portal sandbox:PATH` takes them: the
-    // sandbox is read on a thread of its own while the policy loads and compiles.
+    // The whole plan, step by step as `teamform plan` takes them.
     let start = Instant::now();
-    let ((read_result, read), (load, load_time), (compiled, compile_time)) =
-        std::thread::scope(|s| {
-            let reading = s.spawn(|| timed(|| read_portal(portal_path)));
-            let (load, load_time) = timed(|| load_dir(dir));
-            let (compiled, compile_time) = timed(|| compile(&load, OPTIONS));
-            let read = reading
-                .join()
-                .unwrap_or_else(|e| std::panic::resume_unwind(e));
-            (read, (load, load_time), (compiled, compile_time))
-        });
+    let (read_result, read) = timed(|| read_portal(portal_path));
     let (portal, live) = read_result?;
+    let (load, load_time) = timed(|| load_dir(dir));
+    let (compiled, compile_time) = timed(|| compile(&load, OPTIONS));
     let (plan, plan_time) = timed(|| plan_of(&load, &compiled, &live, &portal));
     let whole = start.elapsed();
     rows.keep("whole", whole);
@@ -667,7 +658,7 @@ fn run() -> Result<bool, String> {
             ),
             (
                 "read",
-                "of which read the sandbox (`Sandbox::open` + `read`), alongside the next two",
+                "of which read the sandbox (`Sandbox::open` + `read`)",
             ),
             ("load", "of which `load_dir`"),
             ("compile", "of which `compile`"),

@@ -7,7 +7,6 @@ mod explain;
 mod import;
 mod plan;
 mod query;
-mod read_ahead;
 mod reconcile;
 mod validate;
 mod watch;

@@ -1,6 +1,5 @@
 //! `teamform plan`: the changes that would make the live portal equal the policy.
 
-use super::read_ahead::{self, Snapshot};
 use crate::cli::{PlanFormat, PolicyArgs, PortalArgs};
 use crate::policy::{self, Loaded};
 use crate::{exit, portal, provenance};
@@ -31,25 +30,15 @@ pub fn plan_with(
         eprintln!("error: cannot read the portal: {e}");
         exit::PORTAL
     })?;
-    let snapshot = Snapshot {
-        live,
-        capabilities: provider.capabilities(),
-        portal: provider.describe(),
-    };
-    Ok(plan_from(loaded, &snapshot, filter, fingerprints))
-}
-
-/// Plans against what was read of the portal.
-fn plan_from(loaded: &Loaded, snapshot: &Snapshot, filter: Filter, fingerprints: bool) -> Plan {
-    make_plan(&PlanInput {
+    Ok(make_plan(&PlanInput {
         load: &loaded.load,
         compiled: &loaded.compiled,
-        live: &snapshot.live,
-        capabilities: snapshot.capabilities,
-        portal: snapshot.portal.clone(),
+        live: &live,
+        capabilities: provider.capabilities(),
+        portal: provider.describe(),
         filter,
         fingerprints,
-    })
+    }))
 }
 
 /// Saves a plan with its provenance.
@@ -91,7 +80,7 @@ pub fn run(
     let go = || -> Result<i32, i32> {
         check_addresses(&target)?;
         check_addresses(&exclude)?;
-        let (loaded, early) = read_ahead::alongside(portal_args, || valid(args))?;
+        let loaded = valid(args)?;
         let spec = portal::choose(
             portal_args.portal.as_deref(),
             portal_args.api_base.as_deref(),
@@ -102,18 +91,11 @@ pub fn run(
             targets: target,
             excludes: exclude,
         };
-        let plan = match early {
-            Some((read, snapshot)) if read == spec => {
-                plan_from(&loaded, &snapshot, filter, out.is_some())
-            }
-            _ => {
-                let mut provider = portal::open(&spec).map_err(|e| {
-                    eprintln!("error: {e}");
-                    exit::PORTAL
-                })?;
-                plan_with(&loaded, &mut provider, filter, out.is_some())?
-            }
-        };
+        let mut provider = portal::open(&spec).map_err(|e| {
+            eprintln!("error: {e}");
+            exit::PORTAL
+        })?;
+        let plan = plan_with(&loaded, &mut provider, filter, out.is_some())?;
         let text = match format {
             PlanFormat::Human => human(
                 &plan,
