@@ -96,9 +96,18 @@ fn visible_assets(side: &Side<'_>, user: UserId) -> Vec<AssetId> {
     out
 }
 
-/// The effective access of `user`; asset visibility only with `assets` (when the portal can
-/// read partitions back).
-pub(crate) fn lines<'p>(side: &Side<'p>, user: UserId, assets: bool) -> Lines<'p> {
+/// Which lines [`lines`] may leave out, because they are the same on both sides of a
+/// comparison.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Omit {
+    /// Asset visibility (also left out when the portal cannot read partitions back).
+    pub assets: bool,
+    /// Per CRM object and action (in `ALL` order), the lines of covered teams.
+    pub team_lines: [[bool; 3]; 5],
+}
+
+/// The effective access of `user`, but for what `omit` leaves out.
+pub(crate) fn lines<'p>(side: &Side<'p>, user: UserId, omit: Omit) -> Lines<'p> {
     let p: &'p teamform_model::Policy = side.policy;
     let c = side.compiled;
     let access = c.access.user(user);
@@ -136,8 +145,8 @@ pub(crate) fn lines<'p>(side: &Side<'p>, user: UserId, assets: bool) -> Lines<'p
             .get(t)
             .map_or(Via::BareRole(role_key), |d| Via::TeamRole(d, role_key))
     };
-    for object in CrmObject::ALL {
-        for action in CrmAction::ALL {
+    for (o, object) in CrmObject::ALL.iter().enumerate() {
+        for (a, action) in CrmAction::ALL.iter().enumerate() {
             match access.scope(*object, *action) {
                 Scope::None => {}
                 Scope::Everything => {
@@ -146,6 +155,7 @@ pub(crate) fn lines<'p>(side: &Side<'p>, user: UserId, assets: bool) -> Lines<'p
                 Scope::Owned => {
                     out.insert(Line::Own(*action, *object), Via::Role(role_key));
                 }
+                Scope::Team if omit.team_lines[o][a] => {}
                 Scope::Team => {
                     for t in access.teams.iter() {
                         out.insert(Line::OfTeam(*action, *object, team_name(*t)), via_team(t));
@@ -164,7 +174,7 @@ pub(crate) fn lines<'p>(side: &Side<'p>, user: UserId, assets: bool) -> Lines<'p
             out.insert(Line::Account(*flag), Via::Role(role_key));
         }
     }
-    if assets {
+    if !omit.assets {
         for asset in visible_assets(side, user) {
             let a = &p.assets[asset.index()];
             let name = a.name.as_ref().map_or(&a.key.value, |n| &n.value);

@@ -3,7 +3,7 @@
 
 mod lines;
 
-use lines::{Lines, lines};
+use lines::{Lines, Omit, lines};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
@@ -42,7 +42,7 @@ pub struct Side<'a> {
 
 /// The effective access of `user` as lines (access to reason), as plans show them.
 pub fn user_access_lines(side: &Side<'_>, user: UserId) -> BTreeMap<String, String> {
-    lines(side, user, true)
+    lines(side, user, Omit::default())
         .into_iter()
         .map(|(line, via)| (line.text(), via.text()))
         .collect()
@@ -249,7 +249,7 @@ fn users_diff(
             continue;
         }
         let d = UserId(i as u32);
-        let (before, same_assets) = match live_users.get_mut(&lower(&u.key.value)) {
+        let (before, same_teams) = match live_users.get_mut(&lower(&u.key.value)) {
             Some((l, seen)) if assets_moved => {
                 *seen = true;
                 (Some(*l), false)
@@ -268,7 +268,8 @@ fn users_diff(
                     continue;
                 }
                 // The same covered teams, and no super admin either side: the same assets
-                // in sight, so no asset line can differ.
+                // in sight, and the same lines of covered teams where both sides have the
+                // team scope.
                 (Some(*l), !was.0 && !will.0 && was.2 == will.2)
             }
             None => (None, false),
@@ -277,7 +278,7 @@ fn users_diff(
             user: &u.key.value,
             before,
             after: Some(d),
-            same_assets,
+            same_teams,
         });
     }
     for (i, u) in live.policy.users.iter().enumerate() {
@@ -289,19 +290,26 @@ fn users_diff(
                 user: &u.key.value,
                 before: Some(UserId(i as u32)),
                 after: None,
-                same_assets: false,
+                same_teams: false,
             });
         }
     }
     crate::par::map(&jobs, |job| {
-        let assets = assets && !job.same_assets;
-        let before = job.before.map(|l| lines(live, l, assets));
+        let omit = match (job.before, job.after) {
+            (Some(l), Some(d)) if job.same_teams => same_lines(live, l, desired, d),
+            _ => Omit::default(),
+        };
+        let omit = Omit {
+            assets: omit.assets || !assets,
+            ..omit
+        };
+        let before = job.before.map(|l| lines(live, l, omit));
         let status = match (&before, job.after) {
             (_, None) => "removed",
             (Some(_), Some(_)) => "changed",
             (None, Some(_)) => "new",
         };
-        let after = job.after.map(|d| lines(desired, d, assets));
+        let after = job.after.map(|d| lines(desired, d, omit));
         entry(
             job.user,
             status,
@@ -314,14 +322,32 @@ fn users_diff(
     .collect()
 }
 
+/// For a user who covers the same teams on both sides (and is no super admin), the lines
+/// that are the same on both sides: asset visibility, and the lines of covered teams of
+/// each CRM object and action both sides grant with the team scope.
+fn same_lines(live: &Side<'_>, l: UserId, desired: &Side<'_>, d: UserId) -> Omit {
+    let (was, will) = (live.compiled.access.user(l), desired.compiled.access.user(d));
+    let mut team_lines = [[false; 3]; 5];
+    for (o, object) in teamform_model::CrmObject::ALL.iter().enumerate() {
+        for (a, action) in teamform_model::CrmAction::ALL.iter().enumerate() {
+            team_lines[o][a] = was.scope(*object, *action) == teamform_model::Scope::Team
+                && will.scope(*object, *action) == teamform_model::Scope::Team;
+        }
+    }
+    Omit {
+        assets: true,
+        team_lines,
+    }
+}
+
 /// A user whose access lines are compared: a desired user (`after`) with the live user of
 /// the same email (`before`), or a live user no longer in the policy (no `after`).
 struct Job<'a> {
     user: &'a str,
     before: Option<UserId>,
     after: Option<UserId>,
-    /// Whether both sides see the same assets, so that asset lines need not be compared.
-    same_assets: bool,
+    /// Whether the user covers the same teams on both sides (and is no super admin).
+    same_teams: bool,
 }
 
 /// What changes for one user: the lines only after (gained) and only before (lost), each
