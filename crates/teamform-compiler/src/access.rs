@@ -2,10 +2,9 @@
 //! that a `team` scope covers (primary + additional teams and all their descendants).
 
 use crate::graph::OrgGraph;
-use crate::resolve::{AssetId, Index, TeamId, UserId};
-use std::collections::HashMap;
+use crate::resolve::{AssetId, Index, RoleId, TeamId, UserId};
 use std::sync::Arc;
-use teamform_model::{CrmAction, CrmObject, Policy, Scope};
+use teamform_model::{CrmAction, CrmObject, Policy, Scope, User};
 
 /// The effective access of one user.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -71,59 +70,97 @@ impl Access {
 /// Computes everyone's effective access. Team closures are computed once per team and shared
 /// between users with the same teams.
 pub(crate) fn compute(policy: &Policy, index: &Index, graph: &OrgGraph) -> Access {
-    let mut closures: Vec<Option<Arc<[TeamId]>>> = vec![None; policy.teams.len()];
-    let mut combined: HashMap<Vec<TeamId>, Arc<[TeamId]>> = HashMap::new();
-    let empty: Arc<[TeamId]> = Arc::from(Vec::new());
-    let role_matrices: Vec<[[Scope; 3]; 5]> = policy
-        .roles
-        .iter()
-        .map(|role| {
-            let mut m = [[Scope::None; 3]; 5];
-            for grant in &role.crm {
-                for action in CrmAction::ALL {
-                    m[grant.object as usize][*action as usize] = grant.scope(*action);
-                }
-            }
-            m
-        })
-        .collect();
+    let mut cx = Cx::new(policy, graph);
     let users = policy
         .users
         .iter()
         .enumerate()
         .map(|(u, user)| {
-            let mut direct: Vec<TeamId> = index.user_team[u].into_iter().collect();
-            direct.extend(index.user_teams[u].iter().copied());
-            let teams = match direct.as_slice() {
-                [] => empty.clone(),
-                [one] => closure(graph, &mut closures, *one),
-                _ => combined
-                    .entry(direct.clone())
-                    .or_insert_with(|| {
-                        let mut all: Vec<TeamId> = direct
-                            .iter()
-                            .flat_map(|t| closure(graph, &mut closures, *t).to_vec())
-                            .collect();
-                        all.sort_unstable();
-                        all.dedup();
-                        Arc::from(all)
-                    })
-                    .clone(),
-            };
-            let super_admin = user.is_super_admin();
-            let crm = if super_admin {
-                [[Scope::Everything; 3]; 5]
-            } else {
-                index.user_role[u].map_or([[Scope::None; 3]; 5], |r| role_matrices[r.index()])
-            };
-            UserAccess {
-                teams,
-                crm,
-                super_admin,
-            }
+            cx.user(
+                user,
+                index.user_role[u],
+                index.user_team[u],
+                &index.user_teams[u],
+            )
         })
         .collect();
     Access { users }
+}
+
+/// What computing users' access shares: the roles' scope matrices and the team closures.
+pub(crate) struct Cx<'a> {
+    graph: &'a OrgGraph,
+    role_matrices: Vec<[[Scope; 3]; 5]>,
+    closures: Vec<Option<Arc<[TeamId]>>>,
+    combined: foldhash::HashMap<Vec<TeamId>, Arc<[TeamId]>>,
+    empty: Arc<[TeamId]>,
+}
+
+impl<'a> Cx<'a> {
+    /// For the teams and roles of `policy`, organised in `graph`.
+    pub(crate) fn new(policy: &Policy, graph: &'a OrgGraph) -> Self {
+        let role_matrices = policy
+            .roles
+            .iter()
+            .map(|role| {
+                let mut m = [[Scope::None; 3]; 5];
+                for grant in &role.crm {
+                    for action in CrmAction::ALL {
+                        m[grant.object as usize][*action as usize] = grant.scope(*action);
+                    }
+                }
+                m
+            })
+            .collect();
+        Cx {
+            graph,
+            role_matrices,
+            closures: vec![None; policy.teams.len()],
+            combined: foldhash::HashMap::default(),
+            empty: Arc::from(Vec::new()),
+        }
+    }
+
+    /// The access of `user`, of the role and teams given (resolved).
+    pub(crate) fn user(
+        &mut self,
+        user: &User,
+        role: Option<RoleId>,
+        team: Option<TeamId>,
+        additional: &[TeamId],
+    ) -> UserAccess {
+        let mut direct: Vec<TeamId> = team.into_iter().collect();
+        direct.extend(additional.iter().copied());
+        let (graph, closures) = (self.graph, &mut self.closures);
+        let teams = match direct.as_slice() {
+            [] => self.empty.clone(),
+            [one] => closure(graph, closures, *one),
+            _ => self
+                .combined
+                .entry(direct.clone())
+                .or_insert_with(|| {
+                    let mut all: Vec<TeamId> = direct
+                        .iter()
+                        .flat_map(|t| closure(graph, closures, *t).to_vec())
+                        .collect();
+                    all.sort_unstable();
+                    all.dedup();
+                    Arc::from(all)
+                })
+                .clone(),
+        };
+        let super_admin = user.is_super_admin();
+        let crm = if super_admin {
+            [[Scope::Everything; 3]; 5]
+        } else {
+            role.map_or([[Scope::None; 3]; 5], |r| self.role_matrices[r.index()])
+        };
+        UserAccess {
+            teams,
+            crm,
+            super_admin,
+        }
+    }
 }
 
 fn closure(graph: &OrgGraph, cache: &mut [Option<Arc<[TeamId]>>], team: TeamId) -> Arc<[TeamId]> {

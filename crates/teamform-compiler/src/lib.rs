@@ -13,10 +13,10 @@ mod resolve;
 pub use access::{Access, UserAccess};
 pub use graph::{Edge, Node, OrgGraph};
 pub use query::{Step, WhoCan, WhoCanTarget, Why, who_can, why};
-pub use resolve::{AssetId, Index, RoleId, TeamId, UserId};
+pub use resolve::{AssetId, Index, KeyMap, RoleId, TeamId, UserId};
 
 use teamform_diagnostics::Diagnostic;
-use teamform_model::{Date, LoadResult, Policy};
+use teamform_model::{Date, LoadResult, Policy, User};
 
 /// Settings of a compilation that do not come from the policy.
 #[derive(Clone, Copy, Debug)]
@@ -92,6 +92,38 @@ pub fn compile_access(policy: &Policy) -> Compiled {
         access,
         diagnostics,
     }
+}
+
+/// Users placed in the org of a compiled policy: their roles and teams resolved against its
+/// keys (what does not resolve is left out, unreported), and their effective access there,
+/// computed as for the policy's own users.
+#[derive(Debug, Default)]
+pub struct Placed {
+    /// Per user, the role when it resolves.
+    pub user_role: Vec<Option<RoleId>>,
+    /// Per user, the primary team when it resolves.
+    pub user_team: Vec<Option<TeamId>>,
+    /// Per user, the additional teams that resolve (without the primary team).
+    pub user_teams: Vec<Vec<TeamId>>,
+    /// Per user, the effective access.
+    pub access: Access,
+}
+
+/// Places `users` (keyed like `policy`) in the org of `policy` as `compiled`: for comparing
+/// other users' access (the live portal's) within the same teams, roles and assets.
+pub fn place_users(policy: &Policy, compiled: &Compiled, users: &[User]) -> Placed {
+    let mut unreported = Vec::new();
+    let mut cx = access::Cx::new(policy, &compiled.graph);
+    let mut out = Placed::default();
+    for user in users {
+        let (role, team, teams) =
+            resolve::resolve_user(&compiled.index, user, policy, &mut unreported);
+        out.access.users.push(cx.user(user, role, team, &teams));
+        out.user_role.push(role);
+        out.user_team.push(team);
+        out.user_teams.push(teams);
+    }
+    out
 }
 
 /// Sorts diagnostics by file, then position, then code; diagnostics without a location first.

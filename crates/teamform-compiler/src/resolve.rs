@@ -1,8 +1,9 @@
 //! Name resolution: keys to dense ids, and every reference checked, with "did you mean".
 
-use std::collections::HashMap;
+/// The maps of the index: keys to dense ids, hashed with a fast (seeded) hasher.
+pub type KeyMap<T> = foldhash::HashMap<String, T>;
 use teamform_diagnostics::{Code, Diagnostic, did_you_mean};
-use teamform_model::{Policy, Sp};
+use teamform_model::{Policy, Sp, User};
 
 macro_rules! id_type {
     ($(#[$meta:meta])* $name:ident) => {
@@ -44,13 +45,13 @@ fn id(i: usize) -> u32 {
 #[derive(Debug, Default)]
 pub struct Index {
     /// Team key to id.
-    pub teams: HashMap<String, TeamId>,
+    pub teams: KeyMap<TeamId>,
     /// Role key to id.
-    pub roles: HashMap<String, RoleId>,
+    pub roles: KeyMap<RoleId>,
     /// User email to id.
-    pub users: HashMap<String, UserId>,
+    pub users: KeyMap<UserId>,
     /// Asset `TYPE.KEY` to id.
-    pub assets: HashMap<String, AssetId>,
+    pub assets: KeyMap<AssetId>,
     /// Per team, its parent when it resolves.
     pub parent: Vec<Option<TeamId>>,
     /// Per user, the role when it resolves.
@@ -127,41 +128,7 @@ pub(crate) fn resolve(policy: &Policy, diags: &mut Vec<Diagnostic>) -> Index {
         })
         .collect();
     for user in &policy.users {
-        let role = user.role.as_ref().and_then(|r| {
-            lookup(
-                &index.roles,
-                r,
-                "role",
-                Code::UnknownRole,
-                role_keys(),
-                diags,
-            )
-        });
-        let team = user.team.as_ref().and_then(|t| {
-            lookup(
-                &index.teams,
-                t,
-                "team",
-                Code::UnknownTeam,
-                team_keys(),
-                diags,
-            )
-        });
-        let teams = user
-            .teams
-            .iter()
-            .filter_map(|t| {
-                lookup(
-                    &index.teams,
-                    t,
-                    "team",
-                    Code::UnknownTeam,
-                    team_keys(),
-                    diags,
-                )
-            })
-            .filter(|t| Some(*t) != team)
-            .collect();
+        let (role, team, teams) = resolve_user(&index, user, policy, diags);
         index.user_role.push(role);
         index.user_team.push(team);
         index.user_teams.push(teams);
@@ -226,8 +193,56 @@ pub(crate) fn resolve(policy: &Policy, diags: &mut Vec<Diagnostic>) -> Index {
     index
 }
 
+/// A user's role, primary team and additional teams (without the primary team), resolved
+/// against the keys of `index` (those of `policy`); what does not resolve is reported.
+pub(crate) fn resolve_user(
+    index: &Index,
+    user: &User,
+    policy: &Policy,
+    diags: &mut Vec<Diagnostic>,
+) -> (Option<RoleId>, Option<TeamId>, Vec<TeamId>) {
+    let team_keys = || policy.teams.iter().map(|t| t.key.value.as_str());
+    let role_keys = || policy.roles.iter().map(|r| r.key.value.as_str());
+    let role = user.role.as_ref().and_then(|r| {
+        lookup(
+            &index.roles,
+            r,
+            "role",
+            Code::UnknownRole,
+            role_keys(),
+            diags,
+        )
+    });
+    let team = user.team.as_ref().and_then(|t| {
+        lookup(
+            &index.teams,
+            t,
+            "team",
+            Code::UnknownTeam,
+            team_keys(),
+            diags,
+        )
+    });
+    let teams = user
+        .teams
+        .iter()
+        .filter_map(|t| {
+            lookup(
+                &index.teams,
+                t,
+                "team",
+                Code::UnknownTeam,
+                team_keys(),
+                diags,
+            )
+        })
+        .filter(|t| Some(*t) != team)
+        .collect();
+    (role, team, teams)
+}
+
 fn lookup<'a, T: Copy>(
-    map: &HashMap<String, T>,
+    map: &KeyMap<T>,
     reference: &Sp<String>,
     kind: &str,
     code: Code,

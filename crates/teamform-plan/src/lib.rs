@@ -20,14 +20,12 @@ mod plan;
 pub mod render;
 mod saved;
 
-pub use access::{
-    AccessLine, Side, UserAccessDiff, access_diff, access_diff_of, granted_at, user_access_lines,
-};
+pub use access::{AccessLine, Side, UserAccessDiff, access_diff, granted_at, user_access_lines};
 pub use compare::{compare, state_of};
 pub use desired::{DesiredState, desired, permissions};
 pub use diff::{Diff, diff, permissions_text};
 pub use live_policy::{Grants, live_policy, slug};
-pub use live_side::{changed_users, live_side};
+pub use live_side::{access_changes, changed_users};
 pub use matching::{Bindings, Matching, bindings, matching};
 pub use op::{Action, FieldChange, Op, parse_placeholder, placeholder};
 pub use order::order;

@@ -154,6 +154,24 @@ pub(crate) struct LiveOrg<'a> {
 }
 
 impl<'a> LiveOrg<'a> {
+    /// No teams, roles or assets, only the keys given to live teams and roles: for live
+    /// users placed in the policy's org ([`teamform_compiler::place_users`]).
+    pub(crate) fn keys_only(live: &'a LiveState, bindings: &Bindings) -> Self {
+        LiveOrg {
+            policy: Policy::default(),
+            live,
+            pin: false,
+            team_keys: keys(
+                live.teams.iter().map(|t| (t.id.as_str(), t.name.as_str())),
+                &bindings.teams,
+            ),
+            role_keys: keys(
+                live.roles.iter().map(|r| (r.id.as_str(), r.name.as_str())),
+                &bindings.roles,
+            ),
+        }
+    }
+
     /// The live teams, roles and managed assets as a policy.
     pub(crate) fn new(
         live: &'a LiveState,

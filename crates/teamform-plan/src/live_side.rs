@@ -1,13 +1,14 @@
 //! The live side of a plan's access diff: the live state seen as a policy and compiled, to
 //! compare with the policy. When a plan changes only users, only the changed users' access
-//! can differ, so the live side holds just those users.
+//! can differ, and the live org (teams, roles, assets) is the policy's: the live side is then
+//! just those users, placed in the policy's org.
 
-use crate::access::{Side, UserAccessDiff, access_diff, access_diff_of, lower};
+use crate::access::{Side, UserAccessDiff, access_diff, lower, placed_diff_of};
 use crate::diff::Diff;
-use crate::live_policy::{Grants, LiveOrg};
+use crate::live_policy::LiveOrg;
 use crate::matching::Bindings;
 use std::collections::HashSet;
-use teamform_compiler::{Compiled, compile_access};
+use teamform_compiler::{Compiled, compile_access, place_users};
 use teamform_model::Policy;
 use teamform_portal::{Capabilities, Kind, LiveState, LiveUser};
 
@@ -31,24 +32,10 @@ fn kept(only: Option<&HashSet<String>>, u: &LiveUser) -> bool {
     only.is_none_or(|o| o.contains(&*lower(&u.email)))
 }
 
-/// The live state as a policy, for the access diff: everyone, or only the users in `only`
-/// (lowercased emails); every team, role and managed asset. A role whose contents the portal
-/// cannot read back takes what `unreadable` gives (see [`crate::live_policy`]).
-pub fn live_side(
-    live: &LiveState,
-    bound: &Bindings,
-    only: Option<&HashSet<String>>,
-    unreadable: &dyn Fn(&str) -> Option<Grants>,
-) -> Policy {
-    let mut org = LiveOrg::new(live, bound, false, unreadable);
-    org.add_users(&|u| kept(only, u));
-    org.policy
-}
-
-/// The live side's teams, roles and managed assets (users come once the diff is known): a
-/// role the portal cannot read back is assumed to hold what the policy gives the role bound
-/// to it (unverifiable, so assumed equal).
-pub(crate) fn live_org<'a>(policy: &Policy, live: &'a LiveState, bound: &Bindings) -> LiveOrg<'a> {
+/// The live side's teams, roles and managed assets: a role the portal cannot read back is
+/// assumed to hold what the policy gives the role bound to it (unverifiable, so assumed
+/// equal).
+fn live_org<'a>(policy: &Policy, live: &'a LiveState, bound: &Bindings) -> LiveOrg<'a> {
     let keys: foldhash::HashMap<&str, &str> = bound
         .roles
         .iter()
@@ -65,31 +52,53 @@ pub(crate) fn live_org<'a>(policy: &Policy, live: &'a LiveState, bound: &Binding
 /// The live side as compiled, handed back so that the caller drops it off its critical path.
 pub(crate) type Leftover = Option<(Policy, Compiled)>;
 
-/// The access diff: the live side (`org` and the users in `only`, or everyone) compiled,
-/// against the policy; see [`changed_users`].
-pub(crate) fn access_changes(
-    mut org: LiveOrg<'_>,
+/// The access diff of a plan: the live portal's access against the policy's. When only
+/// users change (`only`, see [`changed_users`]), the live org is the policy's, so the changed
+/// live users are placed in the policy's org ([`teamform_compiler::place_users`]); else the
+/// whole live side ([`crate::live_policy`]) is compiled.
+pub fn access_changes(
     policy: (&Policy, &Compiled),
+    live: &LiveState,
+    bound: &Bindings,
+    only: Option<&HashSet<String>>,
+    caps: Capabilities,
+) -> Vec<UserAccessDiff> {
+    access_changes_leaving(policy, live, bound, only, caps).0
+}
+
+/// [`access_changes`], with what is left to drop.
+pub(crate) fn access_changes_leaving(
+    policy: (&Policy, &Compiled),
+    live: &LiveState,
+    bound: &Bindings,
     only: Option<&HashSet<String>>,
     caps: Capabilities,
 ) -> (Vec<UserAccessDiff>, Leftover) {
-    if only.is_some_and(HashSet::is_empty) {
-        // No user changes, and nothing else does either: no one's access changes.
-        return (Vec::new(), None);
-    }
-    org.add_users(&|u| kept(only, u));
-    let live_compiled = compile_access(&org.policy);
-    let live = Side {
-        policy: &org.policy,
-        compiled: &live_compiled,
-    };
     let desired = Side {
         policy: policy.0,
         compiled: policy.1,
     };
-    let changes = match only {
-        Some(only) => access_diff_of(&live, &desired, caps.assets.read, only),
-        None => access_diff(&live, &desired, caps.assets.read),
-    };
-    (changes, Some((org.policy, live_compiled)))
+    match only {
+        // No user changes, and nothing else does either: no one's access changes.
+        Some(only) if only.is_empty() => (Vec::new(), None),
+        Some(only) => {
+            let mut users = LiveOrg::keys_only(live, bound);
+            users.add_users(&|u| kept(Some(only), u));
+            let users = users.policy.users;
+            let placed = place_users(policy.0, policy.1, &users);
+            let changes = placed_diff_of(&users, &placed, &desired, caps.assets.read, only);
+            (changes, None)
+        }
+        None => {
+            let mut org = live_org(policy.0, live, bound);
+            org.add_users(&|_| true);
+            let compiled = compile_access(&org.policy);
+            let live = Side {
+                policy: &org.policy,
+                compiled: &compiled,
+            };
+            let changes = access_diff(&live, &desired, caps.assets.read);
+            (changes, Some((org.policy, compiled)))
+        }
+    }
 }

@@ -3,7 +3,7 @@
 use crate::access::UserAccessDiff;
 use crate::desired::desired;
 use crate::diff::diff;
-use crate::live_side::{access_changes, changed_users, live_org};
+use crate::live_side::{access_changes_leaving, changed_users};
 use crate::matching::{Bindings, matching};
 use crate::op::{Action, Op};
 use crate::order::order;
@@ -90,9 +90,8 @@ pub struct PlanInput<'a> {
 /// Plans the changes that make the live portal equal the policy.
 ///
 /// The pieces that do not depend on each other run on threads of their own: the fingerprints
-/// of everything read (when asked for); the live side's teams, roles and assets (for the
-/// access diff) alongside the diff; once the diff is known, the ordering alongside the access
-/// diff. Each piece is a function of its input, so the plan is the same as when
+/// of everything read (when asked for), and, once the diff is known, the ordering alongside
+/// the access diff. Each piece is a function of its input, so the plan is the same as when
 /// they run one after the other.
 pub fn make_plan(input: &PlanInput<'_>) -> Plan {
     let policy: &Policy = &input.load.policy;
@@ -102,24 +101,21 @@ pub fn make_plan(input: &PlanInput<'_>) -> Plan {
             .then(|| s.spawn(|| input.live.fingerprints()));
         let want = desired(policy);
         let mut matched = matching(&want, input.live);
-        let (d, users, ops, (access, leftover)) = std::thread::scope(|s| {
-            // The live side's teams, roles and assets do not depend on the diff: converted
-            // while it runs.
-            let org = s.spawn(|| live_org(policy, input.live, &matched.bound));
-            let mut d = diff(&want, input.live, &matched, input.capabilities);
-            let only = changed_users(&d, input.capabilities);
-            let access = s.spawn(move || {
-                let org = joined(org.join());
-                access_changes(
-                    org,
+        let mut d = diff(&want, input.live, &matched, input.capabilities);
+        let only = changed_users(&d, input.capabilities);
+        let (users, ops, (access, leftover)) = std::thread::scope(|s| {
+            let access = s.spawn(|| {
+                access_changes_leaving(
                     (policy, input.compiled),
+                    input.live,
+                    &matched.bound,
                     only.as_ref(),
                     input.capabilities,
                 )
             });
             let ops = filter(order(std::mem::take(&mut d.ops), input.live), &input.filter);
             let users = matched.user_bindings(&want, input.live);
-            (d, users, ops, joined(access.join()))
+            (users, ops, joined(access.join()))
         });
         let bound = Bindings {
             users,

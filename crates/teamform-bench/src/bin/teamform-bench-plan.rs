@@ -5,17 +5,17 @@
 //! It generates the org, writes a sandbox portal that holds exactly that org (built directly
 //! from the policy, [`teamform_bench::live`]), then generates the same org with 1% of its
 //! users changed ([`Changes::spread`]: other role, other team, removed, added) and measures,
-//! best of three runs each:
+//! best of five runs each:
 //!
 //! - the floor: reading every policy file and parsing it into a `toml::Table` on one thread;
 //! - the whole plan, as `teamform plan` does it: read the sandbox, `load_dir`, `compile`,
 //!   `make_plan`; and each of these steps;
-//! - the pieces of `make_plan`: `desired`, `matching`, `diff`, `order`, the changed users'
-//!   live side as a policy (`live_policy_of`) and its `compile_access`, `access_diff_of`, the
-//!   plan's bindings, and dropping the intermediate state; apart from the plan, the live
+//! - the pieces of `make_plan`: `desired`, `matching`, `diff`, `order`, `access_changes`
+//!   (the changed live users placed in the policy's org, and their access diff), the plan's
+//!   bindings of users, and dropping the intermediate state; apart from the plan, the live
 //!   objects' fingerprints (which `plan -o` and `apply` add) and the access diff of every
-//!   user (which a plan changing teams, roles or assets computes; it must give the same
-//!   access changes);
+//!   user (the whole live side compiled, as when a plan changes teams, roles or assets; it
+//!   must give the same access changes);
 //! - the apply of 10,000 operations (a policy that adds 10,000 users) to a copy of the sandbox
 //!   through `Sandbox`, `execute` and the `Journal`, from locking the sandbox to removing the
 //!   journal (the sandbox is restored before each run, outside the measurement).
@@ -40,8 +40,8 @@ use teamform_compiler::{Compiled, Options, compile, compile_access};
 use teamform_model::{Date, LoadResult, discover, load_dir};
 use teamform_plan::render::{HumanStyle, human};
 use teamform_plan::{
-    Action, Filter, Plan, PlanInput, Side, access_diff, access_diff_of, changed_users, desired,
-    diff, live_side, make_plan, matching, order,
+    Action, Filter, Plan, PlanInput, Side, access_changes, access_diff, changed_users, desired,
+    diff, live_policy, make_plan, matching, order,
 };
 use teamform_portal::sandbox::{Sandbox, SandboxFile};
 use teamform_portal::{Capabilities, Change, Kind, LiveState, Outcome, PortalError, Provider};
@@ -55,7 +55,7 @@ const MAX_APPLY: Duration = Duration::from_secs(5);
 /// The number of operations of the apply benchmark (users added).
 const APPLY_OPS: usize = 10_000;
 /// How many times each measurement runs; the best run counts.
-const RUNS: usize = 3;
+const RUNS: usize = 5;
 
 const OPTIONS: Options = Options {
     today: Date {
@@ -256,25 +256,16 @@ fn measure_plan(
         .ok_or("the plan changes more than users, so compares everyone's access")?;
     let (ops, t) = timed(|| order(d.ops, &live));
     rows.keep("order", t);
-    let (live_policy, t) = timed(|| live_side(&live, &matched.bound, Some(&only), &|_| None));
-    rows.keep("live_policy", t);
-    let (live_compiled, t) = timed(|| compile_access(&live_policy));
-    rows.keep("live compile", t);
     let (access, t) = timed(|| {
-        access_diff_of(
-            &Side {
-                policy: &live_policy,
-                compiled: &live_compiled,
-            },
-            &Side {
-                policy,
-                compiled: &compiled,
-            },
-            Capabilities::FULL.assets.read,
-            &only,
+        access_changes(
+            (policy, &compiled),
+            &live,
+            &matched.bound,
+            Some(&only),
+            Capabilities::FULL,
         )
     });
-    rows.keep("access_diff", t);
+    rows.keep("access", t);
     let (users, t) = timed(|| matched.user_bindings(&want, &live));
     rows.keep("bindings", t);
     let (fingerprints, t) = timed(|| live.fingerprints());
@@ -293,7 +284,7 @@ fn measure_plan(
     // The full access diff (every user compared, as when teams, roles or assets change) must
     // give the same access changes.
     let (full, t) = timed(|| {
-        let everyone = live_side(&live, &matched.bound, None, &|_| None);
+        let everyone = live_policy(&live, &matched.bound, false, &|_| None);
         let compiled_live = compile_access(&everyone);
         access_diff(
             &Side {
@@ -312,7 +303,7 @@ fn measure_plan(
         return Err("the access diff of every user differs from the plan's".to_string());
     }
     // `make_plan` drops its intermediate state before it returns.
-    let ((), t) = timed(|| drop((want, matched, live_policy, live_compiled)));
+    let ((), t) = timed(|| drop((want, matched)));
     rows.keep("drop", t);
     // Everything else is dropped here, outside the measurements.
     Ok(plan)
@@ -668,16 +659,8 @@ fn run() -> Result<bool, String> {
             ("diff", "`make_plan` piece: `diff`"),
             ("order", "`make_plan` piece: `order`"),
             (
-                "live_policy",
-                "`make_plan` piece: `live_side` (the live state with the changed users only)",
-            ),
-            (
-                "live compile",
-                "`make_plan` piece: `compile_access` of the live side",
-            ),
-            (
-                "access_diff",
-                "`make_plan` piece: `access_diff_of` the changed users",
+                "access",
+                "`make_plan` piece: `access_changes` (the changed live users placed in the policy's org; their access diff)",
             ),
             (
                 "bindings",
@@ -685,7 +668,7 @@ fn run() -> Result<bool, String> {
             ),
             (
                 "drop",
-                "`make_plan` piece: dropping the desired state, the matching and the live side",
+                "`make_plan` piece: dropping the desired state and the matching",
             ),
             (
                 "fingerprints",

@@ -2,7 +2,7 @@
 //! the access diff (names, not positions), with its reason. Lines are turned into text only
 //! when shown, so that comparing two users' access allocates nothing per line.
 
-use super::Side;
+use super::view::View;
 use teamform_compiler::{AssetId, TeamId, UserId};
 use teamform_model::{AccountPermission, AssetType, CrmAction, CrmObject, Scope, Tool, ToolAction};
 
@@ -77,9 +77,9 @@ pub(crate) type Lines<'a> = foldhash::HashMap<Line<'a>, Via<'a>>;
 
 /// The assets a user can see, found through the compiler's team to assets index instead of
 /// testing every asset: what `Access::visible_assets` gives, in the same order.
-fn visible_assets(side: &Side<'_>, user: UserId) -> Vec<AssetId> {
+fn visible_assets(side: &View<'_>, user: UserId) -> Vec<AssetId> {
     let c = side.compiled;
-    let access = c.access.user(user);
+    let access = side.user(user);
     if access.super_admin {
         return (0..c.index.asset_teams.len())
             .map(|a| AssetId(a as u32))
@@ -107,16 +107,16 @@ pub(crate) struct Omit {
 }
 
 /// The effective access of `user`, but for what `omit` leaves out.
-pub(crate) fn lines<'p>(side: &Side<'p>, user: UserId, omit: Omit) -> Lines<'p> {
-    let p: &'p teamform_model::Policy = side.policy;
+pub(crate) fn lines<'p>(side: &View<'p>, user: UserId, omit: Omit) -> Lines<'p> {
+    let p: &'p teamform_model::Policy = side.org;
     let c = side.compiled;
-    let access = c.access.user(user);
+    let access = side.user(user);
     let mut out = Lines::default();
     if access.super_admin {
         out.insert(Line::SuperAdmin, Via::SuperAdmin);
         return out;
     }
-    let Some(role_id) = c.index.user_role[user.index()] else {
+    let Some(role_id) = side.role[user.index()] else {
         return out;
     };
     let role = &p.roles[role_id.index()];
@@ -130,9 +130,9 @@ pub(crate) fn lines<'p>(side: &Side<'p>, user: UserId, omit: Omit) -> Lines<'p> 
     };
     // The direct team through which each covered team is reached.
     let mut reached: foldhash::HashMap<TeamId, &'p str> = foldhash::HashMap::default();
-    let direct = c.index.user_team[user.index()]
+    let direct = side.team[user.index()]
         .into_iter()
-        .chain(c.index.user_teams[user.index()].iter().copied());
+        .chain(side.teams[user.index()].iter().copied());
     for d in direct {
         for t in c.graph.descendants(d) {
             reached
@@ -178,9 +178,12 @@ pub(crate) fn lines<'p>(side: &Side<'p>, user: UserId, omit: Omit) -> Lines<'p> 
         for asset in visible_assets(side, user) {
             let a = &p.assets[asset.index()];
             let name = a.name.as_ref().map_or(&a.key.value, |n| &n.value);
+            // Of the direct teams through which the asset's teams are reached, the first by
+            // key: the same whatever order the portal lists the asset's teams in.
             let via = c.index.asset_teams[asset.index()]
                 .iter()
-                .find_map(|t| reached.get(t))
+                .filter_map(|t| reached.get(t))
+                .min()
                 .map_or(Via::Unassigned, |d| Via::Team(d));
             out.insert(Line::See(a.kind, name), via);
         }

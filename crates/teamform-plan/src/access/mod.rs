@@ -2,6 +2,7 @@
 //! live portal grants today with the access the policy grants, each line with its reason.
 
 mod lines;
+mod view;
 
 use lines::{Lines, Omit, lines};
 use serde::{Deserialize, Serialize};
@@ -9,6 +10,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use teamform_compiler::{Compiled, UserId};
 use teamform_model::Policy;
+use view::View;
 
 /// One access a user gains or loses, and why they hold it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,7 +44,7 @@ pub struct Side<'a> {
 
 /// The effective access of `user` as lines (access to reason), as plans show them.
 pub fn user_access_lines(side: &Side<'_>, user: UserId) -> BTreeMap<String, String> {
-    lines(side, user, Omit::default())
+    lines(&View::of(side), user, Omit::default())
         .into_iter()
         .map(|(line, via)| (line.text(), via.text()))
         .collect()
@@ -93,9 +95,9 @@ struct TeamSets {
 }
 
 impl<'a> Interned<'a> {
-    fn side(&mut self, side: &Side<'a>) -> Classes {
+    fn side(&mut self, side: &View<'a>) -> Classes {
         let roles = side
-            .policy
+            .org
             .roles
             .iter()
             .map(|r| {
@@ -107,7 +109,7 @@ impl<'a> Interned<'a> {
             })
             .collect();
         let teams = side
-            .policy
+            .org
             .teams
             .iter()
             .map(|t| {
@@ -149,15 +151,14 @@ impl<'a> Interned<'a> {
 /// A cheap summary of what determines a user's access, to skip unchanged users: super admin,
 /// the role's contents and the set of the covered teams' names, as interned numbers.
 fn signature(
-    side: &Side<'_>,
+    side: &View<'_>,
     interned: &mut Interned<'_>,
     classes: &Classes,
     sets: &mut TeamSets,
     user: UserId,
 ) -> (bool, Option<u32>, u32) {
-    let c = side.compiled;
-    let access = c.access.user(user);
-    let role = c.index.user_role[user.index()].map(|r| classes.roles[r.index()]);
+    let access = side.user(user);
+    let role = side.role[user.index()].map(|r| classes.roles[r.index()]);
     let teams = interned.team_set(classes, sets, &access.teams);
     (access.super_admin, role, teams)
 }
@@ -165,10 +166,10 @@ fn signature(
 /// The managed assets as (type, name) to the set of their partition teams' names, to tell
 /// whether any moved.
 fn asset_view<'p>(
-    side: &Side<'p>,
+    side: &View<'p>,
     classes: &Classes,
 ) -> BTreeMap<(teamform_model::AssetType, &'p str), Vec<u32>> {
-    let p = side.policy;
+    let p = side.org;
     p.assets
         .iter()
         .enumerate()
@@ -202,25 +203,28 @@ pub(crate) fn lower(email: &str) -> Cow<'_, str> {
 /// Compares the access of every user between the live side and the desired side; asset
 /// visibility is compared only with `assets` (when the portal can read partitions back).
 pub fn access_diff(live: &Side<'_>, desired: &Side<'_>, assets: bool) -> Vec<UserAccessDiff> {
-    users_diff(live, desired, assets, None)
+    users_diff(&View::of(live), &View::of(desired), assets, None)
 }
 
-/// [`access_diff`] for the users whose lowercased email is in `only`: what a plan needs when
-/// only users change, as every other user then holds the same access on both sides and no
-/// asset changed partition (the caller's promise: the access of the others is not looked at).
-pub fn access_diff_of(
-    live: &Side<'_>,
+/// [`access_diff`] for the users whose lowercased email is in `only`, where the live side is
+/// `users` placed in the org of `desired`: what a plan needs when only users change, as
+/// every other user then holds the same access on both sides, and the live org (teams, roles,
+/// assets) is the policy's (the caller's promise: the others are not looked at).
+pub(crate) fn placed_diff_of(
+    users: &[teamform_model::User],
+    placed: &teamform_compiler::Placed,
     desired: &Side<'_>,
     assets: bool,
     only: &std::collections::HashSet<String>,
 ) -> Vec<UserAccessDiff> {
-    users_diff(live, desired, assets, Some(only))
+    let live = View::placed(desired, users, placed);
+    users_diff(&live, &View::of(desired), assets, Some(only))
 }
 
 /// [`access_diff`], for every user or for those in `only`.
 fn users_diff(
-    live: &Side<'_>,
-    desired: &Side<'_>,
+    live: &View<'_>,
+    desired: &View<'_>,
     assets: bool,
     only: Option<&std::collections::HashSet<String>>,
 ) -> Vec<UserAccessDiff> {
@@ -234,7 +238,6 @@ fn users_diff(
     // Lowercased email to the live user (the last one with it), and whether a desired user
     // has that email.
     let mut live_users: HashMap<Cow<'_, str>, (UserId, bool)> = live
-        .policy
         .users
         .iter()
         .enumerate()
@@ -244,7 +247,7 @@ fn users_diff(
     // several threads), in the same order.
     let mut jobs = Vec::new();
     let (mut live_sets, mut desired_sets) = (TeamSets::default(), TeamSets::default());
-    for (i, u) in desired.policy.users.iter().enumerate() {
+    for (i, u) in desired.users.iter().enumerate() {
         if !wanted(&u.key.value) {
             continue;
         }
@@ -281,7 +284,7 @@ fn users_diff(
             same_teams,
         });
     }
-    for (i, u) in live.policy.users.iter().enumerate() {
+    for (i, u) in live.users.iter().enumerate() {
         let seen = live_users
             .get(&lower(&u.key.value))
             .is_some_and(|(_, seen)| *seen);
@@ -325,8 +328,8 @@ fn users_diff(
 /// For a user who covers the same teams on both sides (and is no super admin), the lines
 /// that are the same on both sides: asset visibility, and the lines of covered teams of
 /// each CRM object and action both sides grant with the team scope.
-fn same_lines(live: &Side<'_>, l: UserId, desired: &Side<'_>, d: UserId) -> Omit {
-    let (was, will) = (live.compiled.access.user(l), desired.compiled.access.user(d));
+fn same_lines(live: &View<'_>, l: UserId, desired: &View<'_>, d: UserId) -> Omit {
+    let (was, will) = (live.user(l), desired.user(d));
     let mut team_lines = [[false; 3]; 5];
     for (o, object) in teamform_model::CrmObject::ALL.iter().enumerate() {
         for (a, action) in teamform_model::CrmAction::ALL.iter().enumerate() {

@@ -1,0 +1,61 @@
+//! One side of the access diff as it is read: an org (teams, roles, assets and their
+//! compilation) and users with their roles, teams and access in that org. The users are the
+//! org's own ([`Side`]), or other users placed in it (the live portal's users, when only
+//! users change: the live org is then the policy's).
+
+use super::Side;
+use teamform_compiler::{Compiled, Placed, RoleId, TeamId, UserAccess, UserId};
+use teamform_model::{Policy, User};
+
+/// One side of the comparison.
+#[derive(Clone, Copy)]
+pub(crate) struct View<'a> {
+    /// The org: teams, roles and assets (its users are not read).
+    pub org: &'a Policy,
+    /// Its compilation: the graph and the assets' teams.
+    pub compiled: &'a Compiled,
+    /// The users.
+    pub users: &'a [User],
+    /// Per user, the role when it resolves.
+    pub role: &'a [Option<RoleId>],
+    /// Per user, the primary team when it resolves.
+    pub team: &'a [Option<TeamId>],
+    /// Per user, the additional teams.
+    pub teams: &'a [Vec<TeamId>],
+    /// Per user, the effective access.
+    pub access: &'a [UserAccess],
+}
+
+impl<'a> View<'a> {
+    /// A compiled policy with its own users.
+    pub(crate) fn of(side: &Side<'a>) -> Self {
+        let c = side.compiled;
+        View {
+            org: side.policy,
+            compiled: c,
+            users: &side.policy.users,
+            role: &c.index.user_role,
+            team: &c.index.user_team,
+            teams: &c.index.user_teams,
+            access: &c.access.users,
+        }
+    }
+
+    /// `users` placed in the org of `side`.
+    pub(crate) fn placed(side: &Side<'a>, users: &'a [User], placed: &'a Placed) -> Self {
+        View {
+            org: side.policy,
+            compiled: side.compiled,
+            users,
+            role: &placed.user_role,
+            team: &placed.user_team,
+            teams: &placed.user_teams,
+            access: &placed.access.users,
+        }
+    }
+
+    /// The access of `user`.
+    pub(crate) fn user(&self, user: UserId) -> &'a UserAccess {
+        &self.access[user.index()]
+    }
+}
