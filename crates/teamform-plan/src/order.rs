@@ -1,6 +1,6 @@
 //! Ordering operations as a DAG (petgraph): parents before children, teams and roles before
 //! the users and assets on them, users moved off a team or role before it is deleted, child
-//! teams before their parents. Among the ready operations, a fixed phase order and then the
+//! teams before their parents, teams moved top-down in the tree they end in. Among the ready operations, a fixed phase order and then the
 //! policy order keep plans stable and readable.
 
 use crate::op::{Action, Op, parse_placeholder};
@@ -63,6 +63,59 @@ fn references(change: &Change) -> Vec<&str> {
     out
 }
 
+/// Re-parenting: a team moved under another waits for the nearest team above its new place
+/// that moves too, so that teams move top-down in the tree they end in. Otherwise a portal
+/// could see a team put under its own descendant for a moment (swapping a parent and its
+/// child) and refuse it. When a team moves, every team above its new place has its final
+/// parent already, so the new parent is not below it.
+fn reparenting(ops: &[Op], live: &LiveState, edge: &mut impl FnMut(usize, usize)) {
+    // The team ids whose parent changes, with their operation, and the parent every team
+    // ends with (placeholders for the teams the plan creates).
+    let mut moves: HashMap<String, usize> = HashMap::new();
+    let mut parent: HashMap<String, Option<String>> = HashMap::new();
+    for (i, o) in ops.iter().enumerate() {
+        match &o.change {
+            Change::UpdateTeam {
+                id,
+                parent_id: Some(p),
+                ..
+            } => {
+                moves.insert(id.clone(), i);
+                parent.insert(id.clone(), p.clone());
+            }
+            Change::CreateTeam { parent_id, .. } => {
+                parent.insert(
+                    crate::op::placeholder(Kind::Team, &o.key),
+                    parent_id.clone(),
+                );
+            }
+            _ => {}
+        }
+    }
+    if moves.is_empty() {
+        return;
+    }
+    for t in &live.teams {
+        parent
+            .entry(t.id.clone())
+            .or_insert_with(|| t.parent_id.clone());
+    }
+    for (team, &i) in &moves {
+        let mut above = parent.get(team).cloned().flatten();
+        // A loop of parents (a portal out of shape) ends the walk.
+        for _ in 0..parent.len() {
+            let Some(p) = above else {
+                break;
+            };
+            if let Some(&j) = moves.get(&p) {
+                edge(j, i);
+                break;
+            }
+            above = parent.get(&p).cloned().flatten();
+        }
+    }
+}
+
 /// Orders `ops` and fills each one's `depends_on` with indexes into the returned list.
 pub fn order(ops: Vec<Op>, live: &LiveState) -> Vec<Op> {
     let mut graph: DiGraph<usize, ()> = DiGraph::with_capacity(ops.len(), ops.len());
@@ -93,6 +146,7 @@ pub fn order(ops: Vec<Op>, live: &LiveState) -> Vec<Op> {
             }
         }
     }
+    reparenting(&ops, live, &mut edge);
     // Whatever still refers to an object must be changed before the object is deleted.
     for (i, o) in ops.iter().enumerate() {
         if o.action != Action::Delete {

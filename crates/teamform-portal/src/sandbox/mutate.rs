@@ -263,6 +263,11 @@ pub(super) fn apply(
                         "team `{id}` cannot be its own parent"
                     )));
                 }
+                if is_below(data, index, p, id) {
+                    return Err(PortalError::Rejected(format!(
+                        "team `{p}` is below team `{id}`, so it cannot be its parent"
+                    )));
+                }
             }
             let pos = index
                 .teams
@@ -514,6 +519,27 @@ pub(super) fn apply(
             Ok(Outcome::default())
         }
     }
+}
+
+/// Whether team `team` is below team `above` (a descendant of it), following parents; a
+/// portal refuses a parent that would make a team its own descendant. A loop of parents in
+/// a file out of shape ends the walk.
+fn is_below(data: &SandboxFile, index: &Index, team: &str, above: &str) -> bool {
+    let mut current = Some(team);
+    for _ in 0..=data.state.teams.len() {
+        let Some(t) = current else {
+            return false;
+        };
+        if t == above {
+            return true;
+        }
+        current = index
+            .teams
+            .ids
+            .get(t)
+            .and_then(|pos| data.state.teams[pos].parent_id.as_deref());
+    }
+    false
 }
 
 #[cfg(test)]

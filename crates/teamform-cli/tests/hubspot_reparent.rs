@@ -1,0 +1,116 @@
+//! Swapping a parent team and its child through the HubSpot API (the simulator over loopback
+//! HTTP), which refuses to put a team under its own descendant: the plan moves the teams
+//! top-down in the tree they end in, so the apply goes through and plans no change after.
+
+mod common;
+
+use common::*;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+const TODAY: &str = "--today=2026-11-25";
+const TOKEN: &str = "pat-na1-TEAMFORM-TEST-TOKEN-2b8d41";
+
+/// The simulator serving `state`, and its base URL; killed when dropped.
+struct Sim(Child, String);
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start(state: &std::path::Path) -> std::io::Result<Sim> {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_teamform"))
+        .args([
+            "sim",
+            "--listen",
+            "127.0.0.1:0",
+            "--token",
+            TOKEN,
+            "--rate-limit",
+            "0",
+        ])
+        .arg("--state")
+        .arg(state)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let Some(stdout) = child.stdout.take() else {
+        return Err(std::io::Error::other("no stdout"));
+    };
+    let mut first = String::new();
+    BufReader::new(stdout).read_line(&mut first)?;
+    let base = first
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_default()
+        .to_string();
+    Ok(Sim(child, base))
+}
+
+fn write(dir: &std::path::Path, name: &str, teams: &str) -> std::io::Result<()> {
+    let policy = dir.join(name);
+    std::fs::create_dir_all(&policy)?;
+    std::fs::write(
+        policy.join("teams.toml"),
+        format!("[portal]\nname = \"Acme\"\n\n{teams}"),
+    )
+}
+
+#[test]
+fn a_parent_and_its_child_swap_places_through_the_api() -> std::io::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let dir = dir.path();
+    write(
+        dir,
+        "before",
+        "[team.sales]\nname = \"Sales\"\n\n[team.sales-fr]\nname = \"Sales France\"\nparent = \"sales\"\n",
+    )?;
+    // The end state lists the child first.
+    write(
+        dir,
+        "after",
+        "[team.sales]\nname = \"Sales\"\nparent = \"sales-fr\"\n\n[team.sales-fr]\nname = \"Sales France\"\n",
+    )?;
+    let state = dir.join("portal.json");
+    let sandbox = format!("sandbox:{}", state.display());
+    let seeded = teamform_in(
+        dir,
+        &[
+            "apply",
+            TODAY,
+            "--auto-approve",
+            "-p",
+            "before",
+            "--portal",
+            &sandbox,
+        ],
+    );
+    assert_eq!(seeded.code, 0, "{}{}", seeded.stdout, seeded.stderr);
+
+    let sim = start(&state)?;
+    let hub = [
+        "--portal",
+        "hubspot",
+        "--api-base",
+        sim.1.as_str(),
+        "-p",
+        "after",
+    ];
+    let env = [("HUBSPOT_TOKEN", TOKEN)];
+    let apply = teamform_env(
+        dir,
+        &[&["apply", TODAY, "--auto-approve"][..], &hub[..]].concat(),
+        &env,
+    );
+    assert_eq!(apply.code, 0, "{}{}", apply.stdout, apply.stderr);
+    let again = teamform_env(
+        dir,
+        &[&["plan", TODAY, "--detailed-exitcode"][..], &hub[..]].concat(),
+        &env,
+    );
+    assert_eq!(again.code, 0, "{}{}", again.stdout, again.stderr);
+    Ok(())
+}
