@@ -6,8 +6,6 @@
 mod common;
 
 use common::*;
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
 
 const TODAY: &str = "--today=2026-11-25";
 const TOKEN: &str = "pat-na1-TEAMFORM-TEST-TOKEN-7f3c9e";
@@ -50,33 +48,9 @@ fn apply_through_the_hubspot_api_then_plan_shows_no_pending_change() -> std::io:
     assert_eq!(seeded.code, 0, "{}{}", seeded.stdout, seeded.stderr);
 
     let log = dir.join("sim.log");
-    let mut sim = Command::new(env!("CARGO_BIN_EXE_teamform"))
-        .args([
-            "sim",
-            "--listen",
-            "127.0.0.1:0",
-            "--token",
-            TOKEN,
-            "--rate-limit",
-            "0",
-        ])
-        .arg("--state")
-        .arg(&state)
-        .arg("--log")
-        .arg(&log)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()?;
-    let Some(stdout) = sim.stdout.take() else {
-        return Err(std::io::Error::other("no stdout"));
-    };
-    let mut first = String::new();
-    BufReader::new(stdout).read_line(&mut first)?;
-    let base = first
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap_or_default()
-        .to_string();
+    let log_arg = log.display().to_string();
+    let sim = start_sim(&state, TOKEN, &["--log", &log_arg])?;
+    let base = sim.base.clone();
 
     let hub = ["--portal", "hubspot", "--api-base", base.as_str()];
     let plan = run(
@@ -176,8 +150,7 @@ fn apply_through_the_hubspot_api_then_plan_shows_no_pending_change() -> std::io:
         strict.stderr
     );
 
-    let _ = sim.kill();
-    let _ = sim.wait();
+    drop(sim);
     // The portal holds every user, with their teams, written through the API.
     let portal = std::fs::read_to_string(&state)?;
     let doc: serde_json::Value = serde_json::from_str(&portal).unwrap_or_default();
@@ -227,35 +200,8 @@ fn reconcile_keeps_a_hubspot_portal_equal_to_the_branch() -> std::io::Result<()>
     assert!(git(dir, &["add", "policies"]));
     assert!(git(dir, &["commit", "-q", "-m", "Demo org"]));
 
-    let mut sim = Command::new(env!("CARGO_BIN_EXE_teamform"))
-        .args([
-            "sim",
-            "--listen",
-            "127.0.0.1:0",
-            "--token",
-            TOKEN,
-            "--fail-rate",
-            "0.05",
-            "--seed",
-            "7",
-            "--rate-limit",
-            "0",
-        ])
-        .arg("--state")
-        .arg(&state)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()?;
-    let Some(stdout) = sim.stdout.take() else {
-        return Err(std::io::Error::other("no stdout"));
-    };
-    let mut first = String::new();
-    BufReader::new(stdout).read_line(&mut first)?;
-    let base = first
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap_or_default()
-        .to_string();
+    let sim = start_sim(&state, TOKEN, &["--fail-rate", "0.05", "--seed", "7"])?;
+    let base = sim.base.clone();
     let repo = dir.display().to_string();
     let args = [
         "reconcile",
@@ -281,8 +227,7 @@ fn reconcile_keeps_a_hubspot_portal_equal_to_the_branch() -> std::io::Result<()>
             break;
         }
     }
-    let _ = sim.kill();
-    let _ = sim.wait();
+    drop(sim);
     assert!(
         applied.is_some(),
         "reconcile converged on the HubSpot portal"

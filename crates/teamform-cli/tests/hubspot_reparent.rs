@@ -5,50 +5,9 @@
 mod common;
 
 use common::*;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 
 const TODAY: &str = "--today=2026-11-25";
 const TOKEN: &str = "pat-na1-TEAMFORM-TEST-TOKEN-2b8d41";
-
-/// The simulator serving `state`, and its base URL; killed when dropped.
-struct Sim(Child, String);
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start(state: &std::path::Path) -> std::io::Result<Sim> {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_teamform"))
-        .args([
-            "sim",
-            "--listen",
-            "127.0.0.1:0",
-            "--token",
-            TOKEN,
-            "--rate-limit",
-            "0",
-        ])
-        .arg("--state")
-        .arg(state)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()?;
-    let Some(stdout) = child.stdout.take() else {
-        return Err(std::io::Error::other("no stdout"));
-    };
-    let mut first = String::new();
-    BufReader::new(stdout).read_line(&mut first)?;
-    let base = first
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap_or_default()
-        .to_string();
-    Ok(Sim(child, base))
-}
 
 fn write(dir: &std::path::Path, name: &str, teams: &str) -> std::io::Result<()> {
     let policy = dir.join(name);
@@ -90,12 +49,12 @@ fn a_parent_and_its_child_swap_places_through_the_api() -> std::io::Result<()> {
     );
     assert_eq!(seeded.code, 0, "{}{}", seeded.stdout, seeded.stderr);
 
-    let sim = start(&state)?;
+    let sim = start_sim(&state, TOKEN, &[])?;
     let hub = [
         "--portal",
         "hubspot",
         "--api-base",
-        sim.1.as_str(),
+        sim.base.as_str(),
         "-p",
         "after",
     ];

@@ -6,9 +6,8 @@
 mod common;
 
 use common::*;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 
 const TODAY: &str = "--today=2026-11-25";
 const TOKEN: &str = "pat-na1-SECURITY-CANARY-d3adb33f-5ec2e7";
@@ -22,30 +21,14 @@ fn run_with_token(dir: &Path, token: &str, args: &[&str]) -> Run {
     )
 }
 
-/// Starts `teamform sim` on `state` with extra arguments; returns it and its base URL.
-fn start_sim(state: &Path, log: &Path, extra: &[&str]) -> std::io::Result<(Child, String)> {
-    let mut sim = Command::new(env!("CARGO_BIN_EXE_teamform"))
-        .args(["sim", "--listen", "127.0.0.1:0", "--token", TOKEN])
-        .args(["--rate-limit", "0", "--seed", "7"])
-        .args(extra)
-        .arg("--state")
-        .arg(state)
-        .arg("--log")
-        .arg(log)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()?;
-    let Some(stdout) = sim.stdout.take() else {
-        return Err(std::io::Error::other("no stdout"));
-    };
-    let mut first = String::new();
-    BufReader::new(stdout).read_line(&mut first)?;
-    let base = first
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap_or_default()
-        .to_string();
-    Ok((sim, base))
+/// Starts `teamform sim` on `state`, logging to `log`, with extra arguments.
+fn start(state: &Path, log: &Path, extra: &[&str]) -> std::io::Result<Sim> {
+    let log = log.display().to_string();
+    let args: Vec<&str> = ["--seed", "7", "--log", log.as_str()]
+        .into_iter()
+        .chain(extra.iter().copied())
+        .collect();
+    start_sim(state, TOKEN, &args)
 }
 
 /// Every file under `dir`, recursively, with its bytes.
@@ -82,7 +65,8 @@ fn the_token_is_in_no_output_error_plan_journal_or_log_whatever_fails() -> std::
     let log = dir.join("sim.log");
     let mut runs: Vec<(String, Run)> = Vec::new();
     // A flaky portal: 5xx, 429 and dropped connections on a third of the requests.
-    let (mut sim, base) = start_sim(&state, &log, &["--fail-rate", "0.3"])?;
+    let sim = start(&state, &log, &["--fail-rate", "0.3"])?;
+    let base = sim.base.clone();
     let hub = ["--portal", "hubspot", "--api-base", base.as_str()];
     for args in [
         &["validate", TODAY][..],
@@ -94,10 +78,10 @@ fn the_token_is_in_no_output_error_plan_journal_or_log_whatever_fails() -> std::
         let args = [args, &hub[..]].concat();
         runs.push((args.join(" "), run_with_token(dir, TOKEN, &args)));
     }
-    sim.kill()?;
-    sim.wait()?;
+    drop(sim);
     // A wrong token (401), an API that is not listening, and one that is not HTTPS.
-    let (mut strict, base) = start_sim(&state, &log, &[])?;
+    let strict = start(&state, &log, &[])?;
+    let base = strict.base.clone();
     let wrong = format!("{TOKEN}-wrong");
     let args = [
         "plan",
@@ -111,8 +95,7 @@ fn the_token_is_in_no_output_error_plan_journal_or_log_whatever_fails() -> std::
         "wrong token".to_string(),
         run_with_token(dir, &wrong, &args),
     ));
-    strict.kill()?;
-    strict.wait()?;
+    drop(strict);
     for api in [
         "http://127.0.0.1:9",
         "http://portal.example.com",

@@ -21,12 +21,11 @@
 
 mod common;
 
-use common::{Run, root};
+use common::{Run, Sim, root, start_sim};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const TODAY: &str = "--today=2026-11-25";
@@ -321,34 +320,25 @@ fn teamform_retrying(dir: &Path, args: &[&str]) -> std::io::Result<Run> {
     Ok(last)
 }
 
-/// Starts the simulator on `state`; returns it and its base URL.
-fn start_sim(state: &Path, log: &Path, config: &Config) -> std::io::Result<(Child, String)> {
-    let mut sim = Command::new(env!("CARGO_BIN_EXE_teamform"))
-        .args(["sim", "--listen", "127.0.0.1:0", "--token", TOKEN])
-        .args(["--rate-limit", "0"])
-        .args(["--fail-rate", &config.fail_rate.to_string()])
-        .args(["--latency-ms", &config.latency_ms.to_string()])
-        .args(["--seed", &config.seed.to_string()])
-        .arg("--state")
-        .arg(state)
-        .arg("--log")
-        .arg(log)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()?;
-    let Some(stdout) = sim.stdout.take() else {
-        return Err(std::io::Error::other("the simulator has no stdout"));
-    };
-    let mut first = String::new();
-    BufReader::new(stdout).read_line(&mut first)?;
-    let Some(base) = first.trim().strip_prefix("listening on ") else {
-        let _ = sim.kill();
-        let _ = sim.wait();
-        return Err(std::io::Error::other(format!(
-            "the simulator did not start: {first}"
-        )));
-    };
-    Ok((sim, base.to_string()))
+/// Starts the simulator on `state` with the faults of `config`, logging to `log`.
+fn start(state: &Path, log: &Path, config: &Config) -> std::io::Result<Sim> {
+    let (fail, latency, seed) = (
+        config.fail_rate.to_string(),
+        config.latency_ms.to_string(),
+        config.seed.to_string(),
+    );
+    let log = log.display().to_string();
+    let args = [
+        "--fail-rate",
+        fail.as_str(),
+        "--latency-ms",
+        latency.as_str(),
+        "--seed",
+        seed.as_str(),
+        "--log",
+        log.as_str(),
+    ];
+    start_sim(state, TOKEN, &args)
 }
 
 /// Per user, the access lines a plan's `access` section lists as gained and as lost.
@@ -515,10 +505,9 @@ fn soak(config: &Config) -> std::io::Result<Report> {
     let started = Instant::now();
     let ws = workspace()?;
     let log = ws.dir.join("sim.log");
-    let (mut sim, base) = start_sim(&ws.state, &log, config)?;
-    let result = cycles(config, &ws, &base);
-    let _ = sim.kill();
-    let _ = sim.wait();
+    let sim = start(&ws.state, &log, config)?;
+    let result = cycles(config, &ws, &sim.base);
+    drop(sim);
     let mut report = result?;
     count_faults(&log, &mut report)?;
     report.elapsed = started.elapsed();

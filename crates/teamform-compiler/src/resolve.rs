@@ -110,21 +110,13 @@ pub(crate) fn resolve(policy: &Policy, diags: &mut Vec<Diagnostic>) -> Index {
             .collect(),
         ..Index::default()
     };
-    let team_keys = || policy.teams.iter().map(|t| t.key.value.as_str());
     let role_keys = || policy.roles.iter().map(|r| r.key.value.as_str());
     index.parent = policy
         .teams
         .iter()
         .map(|t| {
             let p = t.parent.as_ref()?;
-            lookup(
-                &index.teams,
-                p,
-                "team",
-                Code::UnknownTeam,
-                team_keys(),
-                diags,
-            )
+            team_of(&index.teams, policy, p, diags)
         })
         .collect();
     for user in &policy.users {
@@ -139,16 +131,7 @@ pub(crate) fn resolve(policy: &Policy, diags: &mut Vec<Diagnostic>) -> Index {
         .map(|a| {
             a.teams
                 .iter()
-                .filter_map(|t| {
-                    lookup(
-                        &index.teams,
-                        t,
-                        "team",
-                        Code::UnknownTeam,
-                        team_keys(),
-                        diags,
-                    )
-                })
+                .filter_map(|t| team_of(&index.teams, policy, t, diags))
                 .collect()
         })
         .collect();
@@ -170,14 +153,7 @@ pub(crate) fn resolve(policy: &Policy, diags: &mut Vec<Diagnostic>) -> Index {
     }
     for rule in &g.deny {
         if let Some(t) = &rule.members_of {
-            lookup(
-                &index.teams,
-                t,
-                "team",
-                Code::UnknownTeam,
-                team_keys(),
-                diags,
-            );
+            team_of(&index.teams, policy, t, diags);
         }
         for r in &rule.unless_roles {
             lookup(
@@ -201,44 +177,33 @@ pub(crate) fn resolve_user(
     policy: &Policy,
     diags: &mut Vec<Diagnostic>,
 ) -> (Option<RoleId>, Option<TeamId>, Vec<TeamId>) {
-    let team_keys = || policy.teams.iter().map(|t| t.key.value.as_str());
-    let role_keys = || policy.roles.iter().map(|r| r.key.value.as_str());
-    let role = user.role.as_ref().and_then(|r| {
-        lookup(
-            &index.roles,
-            r,
-            "role",
-            Code::UnknownRole,
-            role_keys(),
-            diags,
-        )
-    });
-    let team = user.team.as_ref().and_then(|t| {
-        lookup(
-            &index.teams,
-            t,
-            "team",
-            Code::UnknownTeam,
-            team_keys(),
-            diags,
-        )
-    });
+    let role_keys = policy.roles.iter().map(|r| r.key.value.as_str());
+    let role = user
+        .role
+        .as_ref()
+        .and_then(|r| lookup(&index.roles, r, "role", Code::UnknownRole, role_keys, diags));
+    let team = user
+        .team
+        .as_ref()
+        .and_then(|t| team_of(&index.teams, policy, t, diags));
     let teams = user
         .teams
         .iter()
-        .filter_map(|t| {
-            lookup(
-                &index.teams,
-                t,
-                "team",
-                Code::UnknownTeam,
-                team_keys(),
-                diags,
-            )
-        })
+        .filter_map(|t| team_of(&index.teams, policy, t, diags))
         .filter(|t| Some(*t) != team)
         .collect();
     (role, team, teams)
+}
+
+/// The team with key `reference`, reported when there is none.
+fn team_of(
+    teams: &KeyMap<TeamId>,
+    policy: &Policy,
+    reference: &Sp<String>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<TeamId> {
+    let keys = policy.teams.iter().map(|t| t.key.value.as_str());
+    lookup(teams, reference, "team", Code::UnknownTeam, keys, diags)
 }
 
 fn lookup<'a, T: Copy>(

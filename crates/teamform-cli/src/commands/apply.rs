@@ -108,10 +108,7 @@ pub fn run(a: &ApplyArgs<'_>) -> i32 {
                         plan.portal
                     );
                     if !plan.manual_steps.is_empty() {
-                        println!("\nManual steps ({}):", plan.manual_steps.len());
-                        for s in &plan.manual_steps {
-                            println!("  [ ] {}", s.instruction);
-                        }
+                        print_checklist(&plan.manual_steps);
                         if a.fail_on_manual {
                             eprintln!("error: {} manual step(s) remain", plan.manual_steps.len());
                             return Ok(exit::REFUSED);
@@ -180,10 +177,7 @@ pub fn run(a: &ApplyArgs<'_>) -> i32 {
             }
         );
         if !plan.manual_steps.is_empty() {
-            println!("\nManual steps ({}):", plan.manual_steps.len());
-            for s in &plan.manual_steps {
-                println!("  [ ] {}", s.instruction);
-            }
+            print_checklist(&plan.manual_steps);
         }
         for b in &report.blocked {
             println!("  waiting for a manual step: {b}");
@@ -228,4 +222,12 @@ fn progress_bar(total: usize) -> Option<indicatif::ProgressBar> {
 
 fn short(id: &str) -> &str {
     id.get(..8).unwrap_or(id)
+}
+
+/// Prints the steps to take by hand, as a checklist.
+fn print_checklist(steps: &[teamform_plan::ManualStep]) {
+    println!("\nManual steps ({}):", steps.len());
+    for s in steps {
+        println!("  [ ] {}", s.instruction);
+    }
 }

@@ -2,8 +2,9 @@
 
 #![allow(dead_code)]
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
 
 /// The workspace root.
 pub fn root() -> PathBuf {
@@ -103,4 +104,50 @@ pub fn git(dir: &Path, args: &[&str]) -> bool {
 /// Runs `teamform` with `args` at the workspace root.
 pub fn teamform(args: &[&str]) -> Run {
     teamform_in(&root(), args)
+}
+
+/// A `teamform sim` process and its base URL (`http://127.0.0.1:PORT`); killed when dropped.
+pub struct Sim {
+    /// The process.
+    pub child: Child,
+    /// The base URL it listens on.
+    pub base: String,
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `teamform sim` on a free loopback port, serving `state` with `token`, without rate
+/// limiting, and with `extra` arguments; fails when it does not print its address first.
+pub fn start_sim(state: &Path, token: &str, extra: &[&str]) -> std::io::Result<Sim> {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_teamform"))
+        .args(["sim", "--listen", "127.0.0.1:0", "--token", token])
+        .args(["--rate-limit", "0"])
+        .args(extra)
+        .arg("--state")
+        .arg(state)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let stdout = child.stdout.take();
+    let mut sim = Sim {
+        child,
+        base: String::new(),
+    };
+    let Some(stdout) = stdout else {
+        return Err(std::io::Error::other("the simulator has no stdout"));
+    };
+    let mut first = String::new();
+    BufReader::new(stdout).read_line(&mut first)?;
+    let Some(base) = first.trim().strip_prefix("listening on ") else {
+        return Err(std::io::Error::other(format!(
+            "the simulator did not start: {first}"
+        )));
+    };
+    sim.base = base.to_string();
+    Ok(sim)
 }
