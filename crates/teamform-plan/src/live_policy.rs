@@ -54,12 +54,14 @@ fn fold(c: char) -> Vec<char> {
 fn keys<'a>(
     items: impl Iterator<Item = (&'a str, &'a str)>,
     bound: &BTreeMap<String, String>,
+    reserved: &[&str],
 ) -> foldhash::HashMap<&'a str, String> {
     let by_id: foldhash::HashMap<&str, &str> = bound
         .iter()
         .map(|(k, id)| (id.as_str(), k.as_str()))
         .collect();
     let mut used: HashSet<String> = bound.keys().cloned().collect();
+    used.extend(reserved.iter().map(|k| k.to_string()));
     let mut out = foldhash::HashMap::default();
     for (id, name) in items {
         let key = match by_id.get(id) {
@@ -137,7 +139,7 @@ pub fn live_policy(
     pin: bool,
     unreadable: &dyn Fn(&str) -> Option<Grants>,
 ) -> Policy {
-    let mut org = LiveOrg::new(live, bindings, pin, unreadable);
+    let mut org = LiveOrg::new(live, bindings, pin, unreadable, &[]);
     org.add_users(&|_| true);
     org.policy
 }
@@ -164,28 +166,35 @@ impl<'a> LiveOrg<'a> {
             team_keys: keys(
                 live.teams.iter().map(|t| (t.id.as_str(), t.name.as_str())),
                 &bindings.teams,
+                &[],
             ),
             role_keys: keys(
                 live.roles.iter().map(|r| (r.id.as_str(), r.name.as_str())),
                 &bindings.roles,
+                &[],
             ),
         }
     }
 
-    /// The live teams, roles and managed assets as a policy.
+    /// The live teams, roles and managed assets as a policy; a live team no policy team is
+    /// bound to gets a key that is none of `reserved` (the policy's team keys, when the two
+    /// are compared by key).
     pub(crate) fn new(
         live: &'a LiveState,
         bindings: &Bindings,
         pin: bool,
         unreadable: &dyn Fn(&str) -> Option<Grants>,
+        reserved: &[&str],
     ) -> Self {
         let team_keys = keys(
             live.teams.iter().map(|t| (t.id.as_str(), t.name.as_str())),
             &bindings.teams,
+            reserved,
         );
         let role_keys = keys(
             live.roles.iter().map(|r| (r.id.as_str(), r.name.as_str())),
             &bindings.roles,
+            &[],
         );
         let team_key = |id: &str| {
             team_keys

@@ -3,7 +3,7 @@
 //! can differ, and the live org (teams, roles, assets) is the policy's: the live side is then
 //! just those users, placed in the policy's org.
 
-use crate::access::{Side, UserAccessDiff, access_diff, lower, placed_diff_of};
+use crate::access::{Side, UserAccessDiff, lower, placed_diff_of, plan_access_diff};
 use crate::diff::Diff;
 use crate::live_policy::LiveOrg;
 use crate::matching::Bindings;
@@ -46,7 +46,8 @@ fn live_org<'a>(policy: &Policy, live: &'a LiveState, bound: &Bindings) -> LiveO
         let role = policy.roles.iter().find(|r| r.key.value == *key)?;
         Some((role.crm.clone(), role.tools.clone(), role.account.clone()))
     };
-    LiveOrg::new(live, bound, false, &assumed)
+    let reserved: Vec<&str> = policy.teams.iter().map(|t| t.key.value.as_str()).collect();
+    LiveOrg::new(live, bound, false, &assumed, &reserved)
 }
 
 /// The live side as compiled, handed back so that the caller drops it off its critical path.
@@ -97,7 +98,7 @@ pub(crate) fn access_changes_leaving(
                 policy: &org.policy,
                 compiled: &compiled,
             };
-            let changes = access_diff(&live, &desired, caps.assets.read);
+            let changes = plan_access_diff(&live, &desired, caps.assets.read);
             (changes, Some((org.policy, compiled)))
         }
     }

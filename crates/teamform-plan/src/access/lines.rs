@@ -2,12 +2,36 @@
 //! the access diff (names, not positions), with its reason. Lines are turned into text only
 //! when shown, so that comparing two users' access allocates nothing per line.
 
-use super::view::View;
+use super::view::{Identity, View};
 use teamform_compiler::{AssetId, TeamId, UserId};
 use teamform_model::{AccountPermission, AssetType, CrmAction, CrmObject, Scope, Tool, ToolAction};
 
-/// One access a user holds. Different lines always read differently (the text of each kind
-/// has its own shape), and lines naming two objects of the same name are the same line.
+/// A team or an asset named in a line: compared by its identity on the view (its key or its
+/// name, see [`super::view::Identity`]), shown by its name.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Named<'a> {
+    /// What makes it the same on both sides.
+    pub id: &'a str,
+    /// The name shown.
+    pub name: &'a str,
+}
+
+impl PartialEq for Named<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
+}
+
+impl Eq for Named<'_> {}
+
+impl std::hash::Hash for Named<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.id.hash(state);
+    }
+}
+
+/// One access a user holds. Lines of different kinds always read differently (the text of
+/// each kind has its own shape).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Line<'a> {
     /// Everything (a super admin).
@@ -17,13 +41,13 @@ pub(crate) enum Line<'a> {
     /// `ACTION own OBJECT`.
     Own(CrmAction, CrmObject),
     /// `ACTION OBJECT of team NAME`.
-    OfTeam(CrmAction, CrmObject, &'a str),
+    OfTeam(CrmAction, CrmObject, Named<'a>),
     /// `ACTION in TOOL`.
     Tool(ToolAction, Tool),
     /// `account: FLAG`.
     Account(AccountPermission),
     /// `see TYPE NAME`: a visible asset.
-    See(AssetType, &'a str),
+    See(AssetType, Named<'a>),
 }
 
 impl Line<'_> {
@@ -33,10 +57,12 @@ impl Line<'_> {
             Line::SuperAdmin => "super admin: every record, tool, setting and asset".to_string(),
             Line::All(action, object) => format!("{action} all {object}"),
             Line::Own(action, object) => format!("{action} own {object}"),
-            Line::OfTeam(action, object, team) => format!("{action} {object} of team {team}"),
+            Line::OfTeam(action, object, team) => {
+                format!("{action} {object} of team {}", team.name)
+            }
             Line::Tool(action, tool) => format!("{action} in {tool}"),
             Line::Account(flag) => format!("account: {flag}"),
-            Line::See(kind, name) => format!("see {kind} {name}"),
+            Line::See(kind, asset) => format!("see {kind} {}", asset.name),
         }
     }
 }
@@ -121,12 +147,12 @@ pub(crate) fn lines<'p>(side: &View<'p>, user: UserId, omit: Omit) -> Lines<'p> 
     };
     let role = &p.roles[role_id.index()];
     let role_key = role.key.value.as_str();
-    let team_name = |t: TeamId| {
+    let team_named = |t: TeamId| {
         let team = &p.teams[t.index()];
-        team.name
-            .as_ref()
-            .map_or(&team.key.value, |n| &n.value)
-            .as_str()
+        Named {
+            id: side.team_id(t),
+            name: team.name.as_ref().map_or(&team.key.value, |n| &n.value),
+        }
     };
     // The direct team through which each covered team is reached.
     let mut reached: foldhash::HashMap<TeamId, &'p str> = foldhash::HashMap::default();
@@ -158,7 +184,7 @@ pub(crate) fn lines<'p>(side: &View<'p>, user: UserId, omit: Omit) -> Lines<'p> 
                 Scope::Team if omit.team_lines[o][a] => {}
                 Scope::Team => {
                     for t in access.teams.iter() {
-                        out.insert(Line::OfTeam(*action, *object, team_name(*t)), via_team(t));
+                        out.insert(Line::OfTeam(*action, *object, team_named(*t)), via_team(t));
                     }
                 }
             }
@@ -185,7 +211,11 @@ pub(crate) fn lines<'p>(side: &View<'p>, user: UserId, omit: Omit) -> Lines<'p> 
                 .filter_map(|t| reached.get(t))
                 .min()
                 .map_or(Via::Unassigned, |d| Via::Team(d));
-            out.insert(Line::See(a.kind, name), via);
+            let id = match side.identity {
+                Identity::Key => &a.key.value,
+                Identity::Name => name,
+            };
+            out.insert(Line::See(a.kind, Named { id, name }), via);
         }
     }
     out

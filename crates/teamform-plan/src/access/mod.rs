@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use teamform_compiler::{Compiled, UserId};
 use teamform_model::Policy;
-use view::View;
+use view::{Identity, View};
 
 /// One access a user gains or loses, and why they hold it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,7 +44,7 @@ pub struct Side<'a> {
 
 /// The effective access of `user` as lines (access to reason), as plans show them.
 pub fn user_access_lines(side: &Side<'_>, user: UserId) -> BTreeMap<String, String> {
-    lines(&View::of(side), user, Omit::default())
+    lines(&View::of(side, Identity::Name), user, Omit::default())
         .into_iter()
         .map(|(line, via)| (line.text(), via.text()))
         .collect()
@@ -114,10 +114,11 @@ impl<'a> Interned<'a> {
             .iter()
             .map(|t| {
                 let next = self.names.len() as u32;
-                *self
-                    .names
-                    .entry(t.name.as_ref().map_or("", |n| n.value.as_str()))
-                    .or_insert(next)
+                let id = match side.identity {
+                    Identity::Key => t.key.value.as_str(),
+                    Identity::Name => t.name.as_ref().map_or("", |n| n.value.as_str()),
+                };
+                *self.names.entry(id).or_insert(next)
             })
             .collect();
         Classes { roles, teams }
@@ -180,10 +181,11 @@ fn asset_view<'p>(
                 .collect();
             teams.sort_unstable();
             teams.dedup();
-            (
-                (a.kind, a.name.as_ref().map_or("", |n| n.value.as_str())),
-                teams,
-            )
+            let id = match side.identity {
+                Identity::Key => a.key.value.as_str(),
+                Identity::Name => a.name.as_ref().map_or("", |n| n.value.as_str()),
+            };
+            ((a.kind, id), teams)
         })
         .collect()
 }
@@ -203,7 +205,26 @@ pub(crate) fn lower(email: &str) -> Cow<'_, str> {
 /// Compares the access of every user between the live side and the desired side; asset
 /// visibility is compared only with `assets` (when the portal can read partitions back).
 pub fn access_diff(live: &Side<'_>, desired: &Side<'_>, assets: bool) -> Vec<UserAccessDiff> {
-    users_diff(&View::of(live), &View::of(desired), assets, None)
+    let (live, desired) = (
+        View::of(live, Identity::Name),
+        View::of(desired, Identity::Name),
+    );
+    users_diff(&live, &desired, assets, None)
+}
+
+/// [`access_diff`] for a plan: the live side's bound teams and assets carry the policy's keys
+/// and the others keys no policy object has, so teams and assets are compared by key (a
+/// renamed team is the same team).
+pub(crate) fn plan_access_diff(
+    live: &Side<'_>,
+    desired: &Side<'_>,
+    assets: bool,
+) -> Vec<UserAccessDiff> {
+    let (live, desired) = (
+        View::of(live, Identity::Key),
+        View::of(desired, Identity::Key),
+    );
+    users_diff(&live, &desired, assets, None)
 }
 
 /// [`access_diff`] for the users whose lowercased email is in `only`, where the live side is
@@ -218,7 +239,7 @@ pub(crate) fn placed_diff_of(
     only: &std::collections::HashSet<String>,
 ) -> Vec<UserAccessDiff> {
     let live = View::placed(desired, users, placed);
-    users_diff(&live, &View::of(desired), assets, Some(only))
+    users_diff(&live, &View::of(desired, Identity::Key), assets, Some(only))
 }
 
 /// [`access_diff`], for every user or for those in `only`.

@@ -7,9 +7,22 @@ use super::Side;
 use teamform_compiler::{Compiled, Placed, RoleId, TeamId, UserAccess, UserId};
 use teamform_model::{Policy, User};
 
+/// What makes a team or an asset the same on both sides of a comparison.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Identity {
+    /// Its name: for two policies, whose keys may differ for the same objects (an import, two
+    /// revisions).
+    Name,
+    /// Its policy key: for a plan, where the live side's bound objects carry the policy's keys
+    /// (so a renamed team is the same team) and the others keys no policy object has.
+    Key,
+}
+
 /// One side of the comparison.
 #[derive(Clone, Copy)]
 pub(crate) struct View<'a> {
+    /// What makes a team or an asset the same on both sides.
+    pub identity: Identity,
     /// The org: teams, roles and assets (its users are not read).
     pub org: &'a Policy,
     /// Its compilation: the graph and the assets' teams.
@@ -28,9 +41,10 @@ pub(crate) struct View<'a> {
 
 impl<'a> View<'a> {
     /// A compiled policy with its own users.
-    pub(crate) fn of(side: &Side<'a>) -> Self {
+    pub(crate) fn of(side: &Side<'a>, identity: Identity) -> Self {
         let c = side.compiled;
         View {
+            identity,
             org: side.policy,
             compiled: c,
             users: &side.policy.users,
@@ -41,9 +55,10 @@ impl<'a> View<'a> {
         }
     }
 
-    /// `users` placed in the org of `side`.
+    /// `users` placed in the org of `side` (compared by key: the org is the policy's).
     pub(crate) fn placed(side: &Side<'a>, users: &'a [User], placed: &'a Placed) -> Self {
         View {
+            identity: Identity::Key,
             org: side.policy,
             compiled: side.compiled,
             users,
@@ -51,6 +66,15 @@ impl<'a> View<'a> {
             team: &placed.user_team,
             teams: &placed.user_teams,
             access: &placed.access.users,
+        }
+    }
+
+    /// The identity of team `t`: its key or its name (its key when it has none).
+    pub(crate) fn team_id(&self, t: TeamId) -> &'a str {
+        let team = &self.org.teams[t.index()];
+        match (self.identity, &team.name) {
+            (Identity::Name, Some(name)) => &name.value,
+            _ => &team.key.value,
         }
     }
 
