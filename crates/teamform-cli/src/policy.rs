@@ -32,10 +32,15 @@ pub fn load(args: &PolicyArgs) -> Result<Loaded, String> {
     Ok(Loaded { load, compiled })
 }
 
+/// Whether to print in colour on a stream: on a terminal, unless `NO_COLOR` is set.
+pub fn colored(terminal: bool) -> bool {
+    terminal && std::env::var_os("NO_COLOR").is_none()
+}
+
 /// Options of the human renderer for standard output.
 pub fn human_options() -> HumanOptions {
     HumanOptions {
-        color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        color: colored(std::io::stdout().is_terminal()),
         width: 100,
     }
 }
@@ -51,7 +56,7 @@ pub fn report_errors(loaded: &Loaded) {
         .cloned()
         .collect();
     let options = HumanOptions {
-        color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        color: colored(std::io::stderr().is_terminal()),
         width: 100,
     };
     let _ = render(

@@ -3,12 +3,10 @@
 
 use crate::cli::{PlanFormat, PolicyArgs};
 use crate::{exit, policy};
-use std::io::IsTerminal;
 use teamform_compiler::compile;
 use teamform_diagnostics::render::{Format, HumanOptions, render};
 use teamform_git::PolicyRepo;
 use teamform_model::{LoadResult, load_dir, load_sources};
-use teamform_plan::render::{HumanStyle, human, json, markdown};
 
 /// Loads one side: a revision from git objects, or the work tree.
 fn side(
@@ -87,15 +85,7 @@ pub fn run(
             PlanFormat::Human if !plan.has_changes() && plan.access.is_empty() => {
                 format!("No changes between {base_label} and {head_label}.\n")
             }
-            PlanFormat::Human => human(
-                &plan,
-                HumanStyle {
-                    color: std::io::stdout().is_terminal()
-                        && std::env::var_os("NO_COLOR").is_none(),
-                },
-            ),
-            PlanFormat::Json => json(&plan),
-            PlanFormat::Markdown => markdown(&plan),
+            _ => super::plan::rendered(&plan, format),
         };
         print!("{text}");
         Ok(

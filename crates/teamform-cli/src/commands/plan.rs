@@ -41,6 +41,20 @@ pub fn plan_with(
     }))
 }
 
+/// A plan in `format`, for standard output (in colour on a terminal, unless `NO_COLOR`).
+pub fn rendered(plan: &Plan, format: PlanFormat) -> String {
+    match format {
+        PlanFormat::Human => human(
+            plan,
+            HumanStyle {
+                color: policy::colored(std::io::stdout().is_terminal()),
+            },
+        ),
+        PlanFormat::Json => json(plan),
+        PlanFormat::Markdown => markdown(plan),
+    }
+}
+
 /// Saves a plan with its provenance.
 pub fn saved(plan: Plan, loaded: &Loaded, args: &PolicyArgs) -> SavedPlan {
     let root = args.policies.display().to_string();
@@ -96,18 +110,7 @@ pub fn run(
             exit::PORTAL
         })?;
         let plan = plan_with(&loaded, &mut provider, filter, out.is_some())?;
-        let text = match format {
-            PlanFormat::Human => human(
-                &plan,
-                HumanStyle {
-                    color: std::io::stdout().is_terminal()
-                        && std::env::var_os("NO_COLOR").is_none(),
-                },
-            ),
-            PlanFormat::Json => json(&plan),
-            PlanFormat::Markdown => markdown(&plan),
-        };
-        print!("{text}");
+        print!("{}", rendered(&plan, format));
         let changes = plan.has_changes();
         if let Some(path) = out {
             let saved = saved(plan, &loaded, args);

@@ -49,7 +49,7 @@ pub fn run_watch(
         debounce: Duration::from_millis(50),
         refresh: refresh.map(Duration::from_secs),
         clear: terminal,
-        color: terminal && std::env::var_os("NO_COLOR").is_none(),
+        color: crate::policy::colored(terminal),
     };
     let mut read_live = || -> Result<Snapshot, String> {
         let mut provider = portal::open(&spec)?;
