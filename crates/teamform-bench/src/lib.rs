@@ -14,6 +14,7 @@
 
 mod emit;
 pub mod live;
+pub mod measure;
 mod rng;
 mod words;
 

@@ -35,6 +35,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 use teamform_apply::{Journal, execute};
+use teamform_bench::measure::{TempDir, floor, ms, peak_resident};
 use teamform_bench::{Changes, OrgSize, generate, generate_changed, live, write};
 use teamform_compiler::{Compiled, Options, compile, compile_access};
 use teamform_model::{Date, LoadResult, discover, load_dir};
@@ -65,29 +66,6 @@ const OPTIONS: Options = Options {
     },
 };
 
-/// A temporary directory, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> std::io::Result<Self> {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let name = format!("teamform-bench-plan-{}-{nanos}", std::process::id());
-        let path = std::env::temp_dir().join(name);
-        std::fs::create_dir_all(&path)?;
-        Ok(TempDir(path))
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        if let Err(e) = std::fs::remove_dir_all(&self.0) {
-            eprintln!("warning: cannot remove `{}`: {e}", self.0.display());
-        }
-    }
-}
-
 /// The best time of each measurement, in the order first measured.
 #[derive(Default)]
 struct Rows(Vec<(&'static str, Duration)>);
@@ -114,34 +92,6 @@ fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
     let start = Instant::now();
     let out = f();
     (out, start.elapsed())
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-/// The peak resident memory of the process so far (`VmHWM`), in MiB.
-fn peak_mib() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib / 1024.0)
-}
-
-/// The floor: every file read and parsed by the `toml` crate alone, one after the other.
-fn floor(paths: &[PathBuf]) -> Result<Duration, String> {
-    let start = Instant::now();
-    let mut tables = Vec::with_capacity(paths.len());
-    for path in paths {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-        let table: toml::Table = toml::from_str(&text)
-            .map_err(|e| format!("`{}` does not parse: {e}", path.display()))?;
-        tables.push(table);
-    }
-    let elapsed = start.elapsed();
-    drop(tables);
-    Ok(elapsed)
 }
 
 fn portal_error(e: PortalError) -> String {
@@ -469,9 +419,10 @@ struct Setup {
 
 /// Generates the org, writes the sandbox that holds it and checks that it plans no change.
 fn setup(size: OrgSize) -> Result<Setup, String> {
-    let tmp = TempDir::new().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
-    let base_dir = tmp.0.join("base");
-    let portal_path = tmp.0.join("portal").join("sandbox.json");
+    let tmp = TempDir::new("teamform-bench-plan")
+        .map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+    let base_dir = tmp.path().join("base");
+    let portal_path = tmp.path().join("portal").join("sandbox.json");
     let files = generate(&size, 1);
     write_policy(&base_dir, &files)?;
     let bytes: usize = files.iter().map(|(_, text)| text.len()).sum();
@@ -479,7 +430,7 @@ fn setup(size: OrgSize) -> Result<Setup, String> {
         "generated {} files ({:.1} MiB) in {}: {size:?}",
         files.len(),
         bytes as f64 / 1048576.0,
-        tmp.0.display()
+        tmp.path().display()
     );
     drop(files);
     let (load, compiled) = load_valid(&base_dir)?;
@@ -499,7 +450,7 @@ fn setup(size: OrgSize) -> Result<Setup, String> {
     drop(file);
     let (data, sandbox_load) = timed(|| portal.load());
     let data = data.map_err(portal_error)?;
-    let scratch = Sandbox::open(tmp.0.join("scratch.json")).map_err(portal_error)?;
+    let scratch = Sandbox::open(tmp.path().join("scratch.json")).map_err(portal_error)?;
     let (saved, sandbox_save) = timed(|| scratch.save(&data));
     saved.map_err(portal_error)?;
     drop(data);
@@ -526,7 +477,7 @@ fn setup(size: OrgSize) -> Result<Setup, String> {
 
 /// The plan of 1% of the users changed, [`RUNS`] times.
 fn bench_plan(setup: &Setup, json: Option<&Path>) -> Result<(Changes, Rows), String> {
-    let dir = setup.tmp.0.join("changed");
+    let dir = setup.tmp.path().join("changed");
     let changes = Changes::spread(setup.size.users / 100);
     write_policy(&dir, &generate_changed(&setup.size, 1, &changes))?;
     let mut rows = Rows::default();
@@ -551,8 +502,8 @@ struct Applied {
 /// The apply of [`APPLY_OPS`] users added, [`RUNS`] times, then once more with the sandbox's
 /// share timed.
 fn bench_apply(setup: &Setup) -> Result<Applied, String> {
-    let dir = setup.tmp.0.join("added");
-    let path = setup.tmp.0.join("apply").join("sandbox.json");
+    let dir = setup.tmp.path().join("added");
+    let path = setup.tmp.path().join("apply").join("sandbox.json");
     let adding = Changes {
         added: APPLY_OPS,
         ..Changes::default()
@@ -593,7 +544,7 @@ fn bench_apply(setup: &Setup) -> Result<Applied, String> {
 type FullApply = (usize, Duration, Option<(Duration, usize)>);
 
 fn bench_full_apply(setup: &Setup) -> Result<FullApply, String> {
-    let path = setup.tmp.0.join("full").join("sandbox.json");
+    let path = setup.tmp.path().join("full").join("sandbox.json");
     // New ids start above the ids the generator pins, so that an object created for one key
     // does not take the id pinned by another.
     Sandbox::open(&path)
@@ -750,8 +701,11 @@ fn run() -> Result<bool, String> {
             );
         }
     }
-    if let Some(p) = peak_mib() {
-        println!("peak resident memory (VmHWM): {p:.0} MiB");
+    if let Some(p) = peak_resident() {
+        println!(
+            "peak resident memory (VmHWM): {:.0} MiB",
+            p as f64 / (1024.0 * 1024.0)
+        );
     }
     if !large {
         println!("(the targets are for the large org; not checked)");

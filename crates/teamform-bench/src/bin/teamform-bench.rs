@@ -9,9 +9,10 @@
 //! with a failure if loading and compiling take more than 1.5 times the floor or the peak is
 //! above 1 GiB. Run it with `cargo run --release -p teamform-bench --bin teamform-bench`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
+use teamform_bench::measure::{TempDir, floor, ms, peak_resident};
 use teamform_bench::{OrgSize, generate, write};
 use teamform_compiler::{Options, compile};
 use teamform_model::{Date, discover, load_dir};
@@ -22,29 +23,6 @@ const MAX_RATIO: f64 = 1.5;
 const MAX_PEAK_BYTES: u64 = 1024 * 1024 * 1024;
 /// How many times each measurement runs; the best run counts.
 const RUNS: usize = 3;
-
-/// A temporary directory, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> std::io::Result<Self> {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let name = format!("teamform-bench-{}-{nanos}", std::process::id());
-        let path = std::env::temp_dir().join(name);
-        std::fs::create_dir_all(&path)?;
-        Ok(TempDir(path))
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        if let Err(e) = std::fs::remove_dir_all(&self.0) {
-            eprintln!("warning: cannot remove `{}`: {e}", self.0.display());
-        }
-    }
-}
 
 /// The best times of each measurement.
 #[derive(Default)]
@@ -57,35 +35,6 @@ struct Best {
 
 fn keep_min(slot: &mut Option<Duration>, d: Duration) {
     *slot = Some(slot.map_or(d, |s| s.min(d)));
-}
-
-/// The floor: every file read and parsed by the `toml` crate alone, one after the other.
-fn floor(paths: &[PathBuf]) -> Result<Duration, String> {
-    let start = Instant::now();
-    let mut tables = Vec::with_capacity(paths.len());
-    for path in paths {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-        let table: toml::Table = toml::from_str(&text)
-            .map_err(|e| format!("`{}` does not parse: {e}", path.display()))?;
-        tables.push(table);
-    }
-    let elapsed = start.elapsed();
-    // The tables are dropped outside the measurement, as for the other measurements.
-    drop(tables);
-    Ok(elapsed)
-}
-
-/// The peak resident memory of the process so far (`VmHWM`), in bytes.
-fn peak_resident() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib * 1024)
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
 }
 
 fn measure(dir: &Path, best: &mut Best) -> Result<(), String> {
@@ -131,20 +80,22 @@ fn measure(dir: &Path, best: &mut Best) -> Result<(), String> {
 
 fn run() -> Result<bool, String> {
     let size = OrgSize::large();
-    let dir = TempDir::new().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+    let dir = TempDir::new("teamform-bench")
+        .map_err(|e| format!("cannot create a temporary directory: {e}"))?;
     let files = generate(&size, 1);
-    write(&dir.0, &files).map_err(|e| format!("cannot write `{}`: {e}", dir.0.display()))?;
+    write(dir.path(), &files)
+        .map_err(|e| format!("cannot write `{}`: {e}", dir.path().display()))?;
     let bytes: usize = files.iter().map(|(_, text)| text.len()).sum();
     eprintln!(
         "generated {} files ({:.1} MiB) in {}: {size:?}",
         files.len(),
         bytes as f64 / (1024.0 * 1024.0),
-        dir.0.display()
+        dir.path().display()
     );
     drop(files);
 
     let mut best = Best::default();
-    measure(&dir.0, &mut best)?;
+    measure(dir.path(), &mut best)?;
     let (Some(floor), Some(load), Some(full), Some(compile_part)) =
         (best.floor, best.load, best.full, best.compile_part)
     else {
