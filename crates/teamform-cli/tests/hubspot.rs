@@ -32,20 +32,7 @@ fn apply_through_the_hubspot_api_then_plan_shows_no_pending_change() -> std::io:
     let ws = demo_workspace()?;
     let dir = ws.path();
     seed_policy(dir)?;
-    let state = dir.join("portal.json");
-    let seeded = teamform_in(
-        dir,
-        &[
-            "apply",
-            TODAY,
-            "--auto-approve",
-            "-p",
-            "seed",
-            "--portal",
-            &format!("sandbox:{}", state.display()),
-        ],
-    );
-    assert_eq!(seeded.code, 0, "{}{}", seeded.stdout, seeded.stderr);
+    let state = seeded_sandbox(dir, "seed")?;
 
     let log = dir.join("sim.log");
     let log_arg = log.display().to_string();
@@ -181,20 +168,7 @@ fn reconcile_keeps_a_hubspot_portal_equal_to_the_branch() -> std::io::Result<()>
     let ws = demo_workspace()?;
     let dir = ws.path();
     seed_policy(dir)?;
-    let state = dir.join("portal.json");
-    let seeded = teamform_in(
-        dir,
-        &[
-            "apply",
-            TODAY,
-            "--auto-approve",
-            "-p",
-            "seed",
-            "--portal",
-            &format!("sandbox:{}", state.display()),
-        ],
-    );
-    assert_eq!(seeded.code, 0, "{}", seeded.stderr);
+    let state = seeded_sandbox(dir, "seed")?;
     std::fs::remove_dir_all(dir.join("seed"))?;
     assert!(git(dir, &["init", "-q", "-b", "main"]));
     assert!(git(dir, &["add", "policies"]));

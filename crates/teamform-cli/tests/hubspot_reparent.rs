@@ -33,22 +33,7 @@ fn a_parent_and_its_child_swap_places_through_the_api() -> std::io::Result<()> {
         "after",
         "[team.sales]\nname = \"Sales\"\nparent = \"sales-fr\"\n\n[team.sales-fr]\nname = \"Sales France\"\n",
     )?;
-    let state = dir.join("portal.json");
-    let sandbox = format!("sandbox:{}", state.display());
-    let seeded = teamform_in(
-        dir,
-        &[
-            "apply",
-            TODAY,
-            "--auto-approve",
-            "-p",
-            "before",
-            "--portal",
-            &sandbox,
-        ],
-    );
-    assert_eq!(seeded.code, 0, "{}{}", seeded.stdout, seeded.stderr);
-
+    let state = seeded_sandbox(dir, "before")?;
     let sim = start_sim(&state, TOKEN, &[])?;
     let hub = [
         "--portal",

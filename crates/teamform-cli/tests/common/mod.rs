@@ -151,3 +151,27 @@ pub fn start_sim(state: &Path, token: &str, extra: &[&str]) -> std::io::Result<S
     sim.base = base.to_string();
     Ok(sim)
 }
+
+/// A sandbox portal `portal.json` in `dir` holding the policies of `dir/POLICIES`, applied by
+/// `teamform apply` (to serve through the simulator); fails with the output when it fails.
+pub fn seeded_sandbox(dir: &Path, policies: &str) -> std::io::Result<PathBuf> {
+    let state = dir.join("portal.json");
+    let portal = format!("sandbox:{}", state.display());
+    let args = [
+        "apply",
+        "--today=2026-11-25",
+        "--auto-approve",
+        "-p",
+        policies,
+        "--portal",
+        &portal,
+    ];
+    let run = teamform_in(dir, &args);
+    if run.code != 0 {
+        return Err(std::io::Error::other(format!(
+            "seeding the sandbox failed ({}): {}{}",
+            run.code, run.stdout, run.stderr
+        )));
+    }
+    Ok(state)
+}
