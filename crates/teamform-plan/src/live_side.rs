@@ -10,7 +10,7 @@ use crate::matching::Bindings;
 use std::collections::HashSet;
 use teamform_compiler::{Compiled, compile_access, place_users};
 use teamform_model::Policy;
-use teamform_portal::{Capabilities, Kind, LiveState, LiveUser};
+use teamform_portal::{Capabilities, Kind, LiveState};
 
 /// When only users change, the users whose access may differ between the live portal and
 /// the policy: those of the user operations (lowercased emails). Every other user then has
@@ -25,11 +25,6 @@ pub fn changed_users(d: &Diff, caps: Capabilities) -> Option<HashSet<String>> {
         return None;
     }
     Some(d.ops.iter().map(|o| lower(&o.key).into_owned()).collect())
-}
-
-/// Whether a live user is among `only` (lowercased emails), or `only` is `None`.
-fn kept(only: Option<&HashSet<String>>, u: &LiveUser) -> bool {
-    only.is_none_or(|o| o.contains(&*lower(&u.email)))
 }
 
 /// The live side's teams, roles and managed assets: a role the portal cannot read back is
@@ -84,7 +79,7 @@ pub(crate) fn access_changes_leaving(
         Some(only) if only.is_empty() => (Vec::new(), None),
         Some(only) => {
             let mut users = LiveOrg::keys_only(live, bound);
-            users.add_users(&|u| kept(Some(only), u));
+            users.add_users(&|u| only.contains(&*lower(&u.email)));
             let users = users.policy.users;
             let placed = place_users(policy.0, policy.1, &users);
             let changes = placed_diff_of(&users, &placed, &desired, caps.assets.read, only);
