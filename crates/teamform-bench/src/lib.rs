@@ -326,6 +326,7 @@ mod tests {
             portal: "sandbox:test".to_string(),
             filter: Filter::default(),
             fingerprints: false,
+            known: None,
         })
     }
 

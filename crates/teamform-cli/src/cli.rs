@@ -114,6 +114,28 @@ pub enum Command {
         /// Save the plan to this file, for `teamform apply FILE`.
         #[arg(long, short = 'o', value_name = "FILE")]
         out: Option<PathBuf>,
+        /// List, one per line, what the portal cannot read back (taken from what was last
+        /// confirmed), instead of one summary line.
+        #[arg(long)]
+        show_unverifiable: bool,
+    },
+    /// Record that manual steps on what the portal cannot read back (a permission set's
+    /// contents, an asset's teams) are done, so that plans stop listing them. The record is
+    /// kept in the policy directory (`known/PORTAL.json`), with who confirmed what and when:
+    /// commit it.
+    Confirm {
+        /// The steps to confirm, as the plan lists them (`role:KEY`, `asset:TYPE.KEY`).
+        #[arg(value_name = "ADDRESS", required_unless_present = "all")]
+        addresses: Vec<String>,
+        /// Confirm every pending step that can be confirmed.
+        #[arg(long, conflicts_with = "addresses")]
+        all: bool,
+        /// The policy.
+        #[command(flatten)]
+        policy: PolicyArgs,
+        /// The portal.
+        #[command(flatten)]
+        portal: PortalArgs,
     },
     /// Show what a change to the policy does, between two git revisions (no portal needed):
     /// the config changes per entity and who gains and loses which access.

@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 mod exit;
 mod files;
+mod known;
 mod policy;
 mod portal;
 mod provenance;

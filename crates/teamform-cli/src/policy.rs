@@ -13,6 +13,8 @@ pub struct Loaded {
     pub load: LoadResult,
     /// The compiled policy.
     pub compiled: Compiled,
+    /// The policy directory.
+    pub dir: std::path::PathBuf,
 }
 
 /// The compiler options from the arguments; a bad `--today` is a usage error.
@@ -29,7 +31,11 @@ pub fn load(args: &PolicyArgs) -> Result<Loaded, String> {
     let Options { today } = options(args)?;
     let load = load_dir(&args.policies);
     let compiled = compile(&load, Options { today });
-    Ok(Loaded { load, compiled })
+    Ok(Loaded {
+        load,
+        compiled,
+        dir: args.policies.clone(),
+    })
 }
 
 /// Whether to print in colour on a stream: on a terminal, unless `NO_COLOR` is set.

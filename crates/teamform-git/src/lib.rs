@@ -239,6 +239,11 @@ impl PolicyRepo {
         Some((head, dirty))
     }
 
+    /// The committer's email from the repository's git configuration (`user.email`).
+    pub fn user_email(&self) -> Option<String> {
+        self.repo.config().ok()?.get_string("user.email").ok()
+    }
+
     /// The first-parent history from `rev`, newest first, at most `limit` commits.
     pub fn history(&self, rev: &str, limit: usize) -> Result<Vec<CommitInfo>, GitError> {
         let start = self.commit(rev)?;

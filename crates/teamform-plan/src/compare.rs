@@ -74,6 +74,7 @@ pub fn compare(
         portal: label.to_string(),
         filter: Filter::default(),
         fingerprints: false,
+        known: None,
     });
     plan.access = access_diff(
         &Side {

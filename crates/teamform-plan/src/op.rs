@@ -73,6 +73,21 @@ pub struct Op {
     /// The operations that must run before this one (indexes into the plan's operations).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub depends_on: Vec<usize>,
+    /// For what the portal cannot read back (a permission set's contents, an asset's teams):
+    /// why this step stays in plans until a person confirms it (`teamform confirm`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirm: Option<Confirm>,
+}
+
+/// Why a step on something the portal cannot read back is pending (see [`Op::confirm`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confirm {
+    /// What the portal holds was never confirmed: the plan assumes the policy's value, and a
+    /// person checks it by hand once.
+    Unknown,
+    /// What was last confirmed differs from the policy: the change is made by hand.
+    Changed,
 }
 
 impl Op {

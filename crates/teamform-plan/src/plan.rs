@@ -2,6 +2,7 @@
 
 use crate::access::UserAccessDiff;
 use crate::desired::desired;
+use crate::known::{self, Known};
 use crate::diff::diff;
 use crate::live_side::{access_changes_leaving, changed_users};
 use crate::matching::{Bindings, matching};
@@ -85,6 +86,9 @@ pub struct PlanInput<'a> {
     /// Whether to record the fingerprint of every live object read ([`Plan::fingerprints`]):
     /// needed by a plan that is saved or applied, for apply's staleness check.
     pub fingerprints: bool,
+    /// What is known to be live where the portal cannot read it back (see [`crate::known`]);
+    /// `None` when nothing was ever confirmed.
+    pub known: Option<&'a Known>,
 }
 
 /// Plans the changes that make the live portal equal the policy.
@@ -101,20 +105,48 @@ pub fn make_plan(input: &PlanInput<'_>) -> Plan {
             .then(|| s.spawn(|| input.live.fingerprints()));
         let want = desired(policy);
         let mut matched = matching(&want, input.live);
-        let mut d = diff(&want, input.live, &matched, input.capabilities);
-        let only = changed_users(&d, input.capabilities);
+        // Where the portal cannot read back, what is known stands in for what is live.
+        let overlay = known::overlay(
+            input.known,
+            input.live,
+            &want,
+            &matched.bound,
+            input.capabilities,
+        );
+        let (live, caps) = match &overlay {
+            Some(o) => {
+                matched.bound.assets = o.assets.clone();
+                (&o.live, o.caps)
+            }
+            None => (input.live, input.capabilities),
+        };
+        let mut d = diff(&want, live, &matched, caps);
+        let only = changed_users(&d, caps);
+        if let Some(o) = &overlay {
+            let names = |key: &str| {
+                want.teams
+                    .iter()
+                    .find(|t| t.key == key)
+                    .map_or(key, |t| t.name)
+                    .to_string()
+            };
+            known::mark_changed(&mut d.ops, input.capabilities);
+            d.ops
+                .extend(known::unknown_ops(&o.unknown, &want, &matched.bound, &names));
+            d.unverifiable.extend(o.unverifiable.iter().cloned());
+        }
         let (users, ops, (access, leftover)) = std::thread::scope(|s| {
             let access = s.spawn(|| {
                 access_changes_leaving(
                     (policy, input.compiled),
-                    input.live,
+                    live,
                     &matched.bound,
                     only.as_ref(),
-                    input.capabilities,
+                    caps,
                 )
             });
-            let ops = filter(order(std::mem::take(&mut d.ops), input.live), &input.filter);
-            let users = matched.user_bindings(&want, input.live);
+            let ops = filter(order(std::mem::take(&mut d.ops), live), &input.filter);
+            let users = matched.user_bindings(&want, live);
             (users, ops, joined(access.join()))
         });
         let bound = Bindings {
@@ -146,7 +178,6 @@ fn assemble(
     let manual_steps = ops
         .iter()
         .filter(|o| !o.automatic)
-        .chain(d.checklist.iter())
         .map(|o| ManualStep {
             target: o.address(),
             instruction: crate::render::manual_instruction(o),

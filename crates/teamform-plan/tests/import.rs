@@ -147,7 +147,7 @@ fn round_trip(dir: &Path) -> TestResult<Vec<String>> {
     if again.has_changes() || !again.access.is_empty() {
         return Err(format!(
             "{shown}: the imported policy plans changes against its own portal:\n{}",
-            human(&again, HumanStyle { color: false })
+            human(&again, HumanStyle::default())
         )
         .into());
     }

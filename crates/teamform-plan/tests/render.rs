@@ -24,7 +24,7 @@ fn find(plan: &Plan, action: Action, kind: Kind, key: &str) -> TestResult<usize>
             action.as_str(),
             kind.as_str(),
             found.len(),
-            human(plan, HumanStyle { color: false })
+            human(plan, HumanStyle::default())
         )
         .into()),
     }
@@ -42,7 +42,7 @@ fn live_id(live: &LiveState, team_name: &str) -> TestResult<String> {
 fn the_scenario_renders_as_text_json_and_markdown() -> TestResult {
     let dir = tempfile::tempdir()?;
     let (_, plan) = scenario(dir.path())?;
-    insta::assert_snapshot!("human", human(&plan, HumanStyle { color: false }));
+    insta::assert_snapshot!("human", human(&plan, HumanStyle::default()));
     insta::assert_snapshot!("json", json(&plan));
     insta::assert_snapshot!("markdown", markdown(&plan));
     // The JSON rendering is JSON.
@@ -58,8 +58,8 @@ fn the_scenario_renders_as_text_json_and_markdown() -> TestResult {
 fn colours_are_only_drawn_when_asked_for() -> TestResult {
     let dir = tempfile::tempdir()?;
     let (_, plan) = scenario(dir.path())?;
-    let plain = human(&plan, HumanStyle { color: false });
-    let coloured = human(&plan, HumanStyle { color: true });
+    let plain = human(&plan, HumanStyle::default());
+    let coloured = human(&plan, HumanStyle { color: true, ..HumanStyle::default() });
     assert!(!plain.contains('\x1b'));
     assert!(coloured.contains("\x1b[32m") && coloured.contains("\x1b[31m"));
     // Without the escapes, the coloured text is the plain text.
@@ -170,7 +170,7 @@ fn a_renamed_team_is_renamed_in_place() -> TestResult {
     assert!(
         !again.has_changes(),
         "{}",
-        human(&again, HumanStyle { color: false })
+        human(&again, HumanStyle::default())
     );
     Ok(())
 }
@@ -228,7 +228,7 @@ fn a_cleared_field_does_not_read_like_a_set_field() -> TestResult {
         let mut set = plan.clone();
         let c = &mut set.changes[i].changes[f];
         std::mem::swap(&mut c.before, &mut c.after);
-        let style = HumanStyle { color: false };
+        let style = HumanStyle::default();
         let text = human(&plan, style);
         assert!(
             text != human(&set, style),

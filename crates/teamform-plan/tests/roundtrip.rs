@@ -204,7 +204,7 @@ impl<T, E: Display> OrFail<T> for Result<T, E> {
 }
 
 fn text(plan: &Plan) -> String {
-    human(plan, HumanStyle { color: false })
+    human(plan, HumanStyle::default())
 }
 
 /// The plan's structural invariants: dependencies point backwards, and every placeholder

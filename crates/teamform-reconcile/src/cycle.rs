@@ -168,6 +168,7 @@ impl<'a> Cycle<'a> {
             portal: provider.describe(),
             filter: Filter::default(),
             fingerprints: true,
+            known: None,
         });
         log.changes = plan.changes.iter().filter(|o| o.automatic).count();
         log.drift = log.changes > 0 && self.applied.as_ref() == Some(&good.commit);

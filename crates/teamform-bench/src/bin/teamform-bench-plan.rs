@@ -128,6 +128,7 @@ fn plan_of(load: &LoadResult, compiled: &Compiled, live: &LiveState, portal: &Sa
         portal: portal.describe(),
         filter: Filter::default(),
         fingerprints: false,
+        known: None,
     })
 }
 
@@ -191,7 +192,7 @@ fn measure_plan(
             describe_ops(&plan)
         ));
     }
-    let (text, render) = timed(|| human(&plan, HumanStyle { color: false }));
+    let (text, render) = timed(|| human(&plan, HumanStyle::default()));
     rows.keep("render", render);
 
     // The pieces of `make_plan`, one after the other on the same input.

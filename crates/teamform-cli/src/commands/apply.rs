@@ -41,7 +41,8 @@ fn confirm(plan: &Plan) -> bool {
         human(
             plan,
             HumanStyle {
-                color: std::io::stderr().is_terminal()
+                color: std::io::stderr().is_terminal(),
+                ..HumanStyle::default()
             }
         )
     );

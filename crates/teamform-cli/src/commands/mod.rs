@@ -2,6 +2,7 @@
 
 mod apply;
 mod blame;
+mod confirm;
 mod diff;
 mod explain;
 mod import;
@@ -29,15 +30,25 @@ pub fn run(cli: Cli) -> i32 {
             target,
             exclude,
             out,
+            show_unverifiable,
         } => plan::run(
             &policy,
             &portal,
-            format,
+            plan::Output {
+                format,
+                show_unverifiable,
+            },
             detailed_exitcode,
             target,
             exclude,
             out.as_deref(),
         ),
+        Command::Confirm {
+            addresses,
+            all,
+            policy,
+            portal,
+        } => confirm::run(&addresses, all, &policy, &portal),
         Command::Diff {
             base,
             head,

@@ -26,6 +26,16 @@ pub fn plan_with(
     filter: Filter,
     fingerprints: bool,
 ) -> Result<Plan, i32> {
+    let caps = provider.capabilities();
+    let portal = provider.describe();
+    let known = if crate::known::needed(caps) {
+        crate::known::load(&loaded.dir, &portal).map_err(|e| {
+            eprintln!("error: {e}");
+            exit::INVALID
+        })?
+    } else {
+        None
+    };
     let live = provider.read().map_err(|e| {
         eprintln!("error: cannot read the portal: {e}");
         exit::PORTAL
@@ -34,20 +44,41 @@ pub fn plan_with(
         load: &loaded.load,
         compiled: &loaded.compiled,
         live: &live,
-        capabilities: provider.capabilities(),
-        portal: provider.describe(),
+        capabilities: caps,
+        portal,
         filter,
         fingerprints,
+        known: known.as_ref(),
     }))
 }
 
+/// How to print a plan.
+#[derive(Clone, Copy, Debug)]
+pub struct Output {
+    /// The format.
+    pub format: PlanFormat,
+    /// List what the portal cannot read back (human format).
+    pub show_unverifiable: bool,
+}
+
+impl From<PlanFormat> for Output {
+    fn from(format: PlanFormat) -> Self {
+        Output {
+            format,
+            show_unverifiable: false,
+        }
+    }
+}
+
 /// A plan in `format`, for standard output (in colour on a terminal, unless `NO_COLOR`).
-pub fn rendered(plan: &Plan, format: PlanFormat) -> String {
-    match format {
+pub fn rendered(plan: &Plan, output: impl Into<Output>) -> String {
+    let output = output.into();
+    match output.format {
         PlanFormat::Human => human(
             plan,
             HumanStyle {
                 color: policy::colored(std::io::stdout().is_terminal()),
+                show_unverifiable: output.show_unverifiable,
             },
         ),
         PlanFormat::Json => json(plan),
@@ -85,7 +116,7 @@ fn check_addresses(list: &[String]) -> Result<(), i32> {
 pub fn run(
     args: &PolicyArgs,
     portal_args: &PortalArgs,
-    format: PlanFormat,
+    format: Output,
     detailed: bool,
     target: Vec<String>,
     exclude: Vec<String>,

@@ -166,6 +166,7 @@ pub fn plan(policy: &Policy, live: &LiveState, capabilities: Capabilities, porta
         portal: portal.to_string(),
         filter: Filter::default(),
         fingerprints: true,
+        known: None,
     })
 }
 

@@ -26,29 +26,8 @@ fn asset_unchanged(cx: &Cx<'_>, a: &DesiredAsset<'_>, l: &teamform_portal::LiveA
 
 pub(super) fn assets(cx: &Cx<'_>, out: &mut Diff) {
     let caps = cx.caps.assets;
-    if !caps.read {
-        // Partitions the portal cannot read back: a checklist to do by hand, never a pending
-        // change that could not be seen done.
-        for a in &cx.desired.assets {
-            let names: Vec<String> = a.teams.iter().map(|t| cx.team_name_of_key(t)).collect();
-            out.unverifiable
-                .push(format!("asset:{} teams", a.reference));
-            out.checklist.push(op(
-                (Kind::Asset, Action::Update),
-                &a.reference,
-                a.name,
-                None,
-                vec![change("teams", None, Some(list(&names)))],
-                Change::UpdateAsset {
-                    id: String::new(),
-                    name: None,
-                    team_ids: None,
-                },
-                false,
-            ));
-        }
-        return;
-    }
+    // A portal that cannot read partitions is overlaid with what is known before the diff
+    // (`crate::known`), so every asset compared here has been read or stands in for it.
     let live: foldhash::HashMap<&str, &teamform_portal::LiveAsset> =
         cx.live.assets.iter().map(|a| (a.id.as_str(), a)).collect();
     for a in &cx.desired.assets {

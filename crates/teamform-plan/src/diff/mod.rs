@@ -17,8 +17,6 @@ pub struct Diff {
     pub ops: Vec<Op>,
     /// What the portal cannot read back, so cannot be verified (`role:KEY permissions`).
     pub unverifiable: Vec<String>,
-    /// Steps to do by hand that the portal cannot confirm (not operations of the plan).
-    pub checklist: Vec<Op>,
 }
 
 /// What every part of the diff looks things up in.
@@ -187,5 +185,6 @@ fn op(
         automatic,
         change,
         depends_on: Vec::new(),
+        confirm: None,
     }
 }

@@ -11,6 +11,8 @@ use std::fmt::Write as _;
 pub struct HumanStyle {
     /// ANSI colours (on a terminal).
     pub color: bool,
+    /// List what the portal cannot read back one per line, instead of one summary line.
+    pub show_unverifiable: bool,
 }
 
 struct Paint(bool);
@@ -71,7 +73,11 @@ fn field(out: &mut String, paint: &Paint, c: &FieldChange) {
 
 fn op_line(out: &mut String, paint: &Paint, op: &Op) {
     let sign = op.action.sign();
-    let manual = if op.automatic { "" } else { "  (manual step)" };
+    let manual = match (op.automatic, op.confirm) {
+        (true, _) => "",
+        (false, Some(crate::op::Confirm::Unknown)) => "  (manual step: never confirmed)",
+        (false, _) => "  (manual step)",
+    };
     let head = format!("  {sign} {} {}", op.kind.as_str(), op.key);
     let name = if op.name != op.key {
         format!(" \"{}\"", op.name)
@@ -103,7 +109,7 @@ pub fn human(plan: &Plan, style: HumanStyle) -> String {
             "No changes: the portal ({}) matches the policy.",
             plan.portal
         );
-        unverifiable(&mut out, plan);
+        unverifiable(&mut out, plan, style.show_unverifiable);
         return out;
     }
     let counts = plan.counts();
@@ -179,20 +185,32 @@ pub fn human(plan: &Plan, style: HumanStyle) -> String {
             }
         }
     }
-    unverifiable(&mut out, plan);
+    unverifiable(&mut out, plan, style.show_unverifiable);
     out
 }
 
-fn unverifiable(out: &mut String, plan: &Plan) {
-    if !plan.unverifiable.is_empty() {
+/// What the portal cannot read back: one line with the count, or (`all`) the list.
+fn unverifiable(out: &mut String, plan: &Plan, all: bool) {
+    if plan.unverifiable.is_empty() {
+        return;
+    }
+    let n = plan.unverifiable.len();
+    if !all {
         let _ = writeln!(
             out,
-            "\nUnverifiable ({}): the portal cannot read these back; check them by hand:",
-            plan.unverifiable.len()
+            "\n{n} setting{} the portal cannot read back {} taken from what was last confirmed (`teamform confirm`); `--show-unverifiable` lists {}.",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "is" } else { "are" },
+            if n == 1 { "it" } else { "them" },
         );
-        for u in &plan.unverifiable {
-            let _ = writeln!(out, "  ? {u}");
-        }
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\nUnverifiable ({n}): the portal cannot read these back; they are taken from what was last confirmed:"
+    );
+    for u in &plan.unverifiable {
+        let _ = writeln!(out, "  ? {u}");
     }
 }
 

@@ -23,6 +23,7 @@ pub fn json(plan: &Plan) -> String {
                 "automatic": op.automatic,
                 "fields": op.changes,
                 "depends_on": op.depends_on,
+                "confirm": op.confirm,
             })
         })
         .collect();

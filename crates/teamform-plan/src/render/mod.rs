@@ -9,11 +9,24 @@ pub use human::{HumanStyle, human};
 pub use json::{JSON_FORMAT_VERSION, json};
 pub use markdown::{MARKDOWN_LIMIT, markdown};
 
-use crate::op::{Action, Op};
+use crate::op::{Action, Confirm, Op};
 use teamform_portal::Kind;
 
-/// The exact instruction for an operation the provider cannot perform.
+/// The exact instruction for an operation the provider cannot perform; for what the portal
+/// cannot read back, followed by how to record that it is done.
 pub fn manual_instruction(op: &Op) -> String {
+    let what = instruction(op);
+    match op.confirm {
+        None => what,
+        Some(_) => format!(
+            "{what}; then run `teamform confirm {}`",
+            op.address()
+        ),
+    }
+}
+
+/// [`manual_instruction`] without the confirmation.
+fn instruction(op: &Op) -> String {
     let fields = |sep: &str| {
         op.changes
             .iter()
@@ -30,10 +43,23 @@ pub fn manual_instruction(op: &Op) -> String {
             op.name,
             fields("; ")
         ),
+        (Kind::Role, Action::Update) if op.confirm == Some(Confirm::Unknown) => format!(
+            "check that permission set `{}` in Settings > Users & Teams > Permission sets holds exactly: {}",
+            op.name,
+            fields("; ")
+        ),
         (Kind::Role, Action::Update) => format!(
             "edit permission set `{}` in Settings > Users & Teams > Permission sets: {}",
             op.name,
-            fields("; ")
+            op.changes
+                .iter()
+                .map(|c| match (c.field.as_str(), &c.before, &c.after) {
+                    ("permissions", Some(b), Some(a)) => permission_edits(b, a),
+                    (_, _, Some(a)) => format!("{}: {}", c.field, a.replace('\n', "; ")),
+                    _ => c.field.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
         ),
         (Kind::Role, Action::Delete) => format!(
             "delete permission set `{}` in Settings > Users & Teams > Permission sets",
@@ -46,8 +72,18 @@ pub fn manual_instruction(op: &Op) -> String {
                 .find(|c| c.field == "teams")
                 .and_then(|c| c.after.clone())
                 .unwrap_or_else(|| "(none)".to_string());
+            let verb = if op.confirm == Some(Confirm::Unknown) {
+                "check that"
+            } else {
+                "assign"
+            };
+            let tail = if op.confirm == Some(Confirm::Unknown) {
+                " is assigned to team(s)"
+            } else {
+                " to team(s)"
+            };
             format!(
-                "assign {} `{}` to team(s) {teams} (open the asset, then Actions > Manage teams)",
+                "{verb} {} `{}`{tail} {teams} (open the asset, then Actions > Manage teams)",
                 op.key.split('.').next().unwrap_or("asset"),
                 op.name
             )
@@ -63,5 +99,34 @@ pub fn manual_instruction(op: &Op) -> String {
             op.name,
             fields(", ")
         ),
+    }
+}
+
+/// The edits that turn one permission set's contents into another, one grant at a time
+/// (`add tools.forms: view; set crm.deals: view=team …; remove tools.blog`).
+fn permission_edits(before: &str, after: &str) -> String {
+    let grant = |line: &str| line.split_once(": ").map_or(line, |(k, _)| k).to_string();
+    let old: Vec<&str> = before.lines().collect();
+    let new: Vec<&str> = after.lines().collect();
+    let old_keys: Vec<String> = old.iter().map(|l| grant(l)).collect();
+    let new_keys: Vec<String> = new.iter().map(|l| grant(l)).collect();
+    let mut edits = Vec::new();
+    for line in new.iter().filter(|l| !old.contains(l)) {
+        let verb = if old_keys.contains(&grant(line)) {
+            "set"
+        } else {
+            "add"
+        };
+        edits.push(format!("{verb} {line}"));
+    }
+    for (line, key) in old.iter().zip(&old_keys) {
+        if !new_keys.contains(key) && *line != "(no access)" {
+            edits.push(format!("remove {key}"));
+        }
+    }
+    if edits.is_empty() {
+        "no change to its rights".to_string()
+    } else {
+        edits.join("; ")
     }
 }

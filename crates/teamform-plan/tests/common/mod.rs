@@ -108,6 +108,7 @@ pub fn plan(policy: &CompiledPolicy, path: &Path) -> TestResult<Plan> {
         portal: sandbox.describe(),
         filter: Filter::default(),
         fingerprints: true,
+        known: None,
     }))
 }
 
@@ -124,6 +125,7 @@ pub fn apply(policy: &CompiledPolicy, path: &Path) -> TestResult<(Plan, Report)>
         portal: sandbox.describe(),
         filter: Filter::default(),
         fingerprints: true,
+        known: None,
     });
     let plan_id = teamform_portal::fingerprint(&plan);
     let mut journal = Journal::open(&sandbox.journal_path(), &plan_id)?;
@@ -289,6 +291,7 @@ pub fn plan_against(policy: &CompiledPolicy, live: &LiveState) -> Plan {
         portal: SCENARIO_PORTAL.to_string(),
         filter: Filter::default(),
         fingerprints: true,
+        known: None,
     })
 }
 

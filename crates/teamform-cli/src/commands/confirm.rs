@@ -1,0 +1,101 @@
+//! `teamform confirm ADDRESS…`: records that manual steps on what the portal cannot read back
+//! are done (the policy's value is now live), with who, when and at which commit, in the
+//! policy directory's known state; plans stop listing them.
+
+use super::plan::{plan_with, valid};
+use crate::cli::{PolicyArgs, PortalArgs};
+use crate::{exit, known, portal};
+use teamform_plan::{Confirmation, Filter, Known};
+
+pub fn run(addresses: &[String], all: bool, policy: &PolicyArgs, portal_args: &PortalArgs) -> i32 {
+    let go = || -> Result<i32, i32> {
+        let loaded = valid(policy)?;
+        let spec = portal::choose(
+            portal_args.portal.as_deref(),
+            portal_args.api_base.as_deref(),
+            Some(&loaded.load.policy),
+        )
+        .map_err(|e| super::usage_error(&e))?;
+        let mut provider = portal::open(&spec).map_err(|e| {
+            eprintln!("error: {e}");
+            exit::PORTAL
+        })?;
+        let describe = provider.describe();
+        if !known::needed(provider.capabilities()) {
+            println!("Nothing to confirm: {describe} reads everything back.");
+            return Ok(exit::SUCCESS);
+        }
+        let plan = plan_with(&loaded, provider.as_mut(), Filter::default(), false)?;
+        let mut state = known::load(&loaded.dir, &describe)
+            .map_err(|e| super::usage_error(&e))?
+            .unwrap_or_else(|| Known::new(&describe));
+        let chosen = if all {
+            Known::confirmable(&plan, &loaded.load.policy)
+        } else {
+            addresses.to_vec()
+        };
+        if chosen.is_empty() {
+            println!("Nothing to confirm: no manual step is pending on what {describe} cannot read back.");
+            return Ok(exit::SUCCESS);
+        }
+        let git = crate::provenance::git(&policy.policies);
+        let entry = Confirmation {
+            at: now_utc(),
+            by: who(&policy.policies),
+            commit: git.map(|(c, _)| c),
+            confirmed: Vec::new(),
+        };
+        match state.confirm(&plan, &loaded.load.policy, &chosen, entry) {
+            Ok(n) => {
+                let path = known::save(&loaded.dir, &state).map_err(|e| {
+                    eprintln!("error: {e}");
+                    exit::INVALID
+                })?;
+                for a in &chosen {
+                    println!("  confirmed {a}");
+                }
+                println!(
+                    "Recorded {n} confirmation(s) in {}; commit it with the policy.",
+                    path.display()
+                );
+                Ok(exit::SUCCESS)
+            }
+            Err(problems) => {
+                eprintln!("error: nothing was recorded:");
+                for p in problems {
+                    eprintln!("  - {p}");
+                }
+                let pending = Known::confirmable(&plan, &loaded.load.policy);
+                if !pending.is_empty() {
+                    eprintln!("pending steps: {}", pending.join(", "));
+                }
+                Ok(exit::INVALID)
+            }
+        }
+    };
+    go().unwrap_or_else(|c| c)
+}
+
+/// Who confirms: the git user's email, else the login name.
+fn who(policies: &std::path::Path) -> String {
+    teamform_git::PolicyRepo::discover(policies)
+        .ok()
+        .and_then(|r| r.user_email())
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+/// The current time in UTC, as RFC 3339 (`2026-11-30T14:05:09Z`).
+fn now_utc() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let day = teamform_model::Date::from_unix_days(i64::try_from(secs / 86_400).unwrap_or(0));
+    let s = secs % 86_400;
+    format!(
+        "{day}T{:02}:{:02}:{:02}Z",
+        s / 3600,
+        (s % 3600) / 60,
+        s % 60
+    )
+}
