@@ -1,7 +1,9 @@
 //! `--portal hubspot` end to end against the simulator over loopback HTTP: the permission
 //! sets and super admins a person sets up by hand, then `apply` creates every team and user
-//! through the API, prints the checklist of what the API cannot do, and `plan` shows no pending
-//! change; `--fail-on-manual` exits 3 while the checklist remains. The token appears nowhere.
+//! through the API, prints the checklist of what the API cannot do; `--fail-on-manual` exits 3
+//! while the checklist remains; once confirmed (`teamform confirm`), `plan` shows no pending
+//! change, and a permission set edited in the policy is a pending manual step with the access
+//! it changes. The token appears nowhere.
 
 mod common;
 
@@ -51,8 +53,17 @@ fn apply_through_the_hubspot_api_then_plan_shows_no_pending_change() -> std::io:
         plan.stdout
     );
     assert!(plan.stdout.contains("Manual steps"), "{}", plan.stdout);
+    // Nothing was ever confirmed of what HubSpot cannot read: each partition is a step to
+    // check once, never a silent "no changes".
     assert!(
-        plan.stdout.contains("assign form `Contact us (FR)`"),
+        plan.stdout
+            .contains("check that form `Contact us (FR)` is assigned to team(s) Sales France"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout
+            .contains("then run `teamform confirm asset:form.contact-fr`"),
         "{}",
         plan.stdout
     );
@@ -68,7 +79,7 @@ fn apply_through_the_hubspot_api_then_plan_shows_no_pending_change() -> std::io:
         apply.stdout
     );
     assert!(
-        apply.stdout.contains("[ ] assign"),
+        apply.stdout.contains("[ ] check that form"),
         "the checklist is printed: {}",
         apply.stdout
     );
@@ -85,18 +96,73 @@ fn apply_through_the_hubspot_api_then_plan_shows_no_pending_change() -> std::io:
         second.stderr
     );
 
+    // Until confirmed, the steps on what HubSpot cannot read back stay pending.
+    let pending = run(
+        dir,
+        &[&["plan", TODAY, "--detailed-exitcode"][..], &hub[..]].concat(),
+    );
+    assert_eq!(pending.code, 2, "{}{}", pending.stdout, pending.stderr);
+    assert!(
+        pending.stdout.contains("(manual step: never confirmed)"),
+        "{}",
+        pending.stdout
+    );
+    let unconfirmed = run(
+        dir,
+        &[
+            &["apply", TODAY, "--auto-approve", "--fail-on-manual"][..],
+            &hub[..],
+        ]
+        .concat(),
+    );
+    assert_eq!(
+        unconfirmed.code, 3,
+        "the checklist remains: {}{}",
+        unconfirmed.stdout, unconfirmed.stderr
+    );
+    assert!(
+        unconfirmed.stderr.contains("manual step(s) remain"),
+        "{}",
+        unconfirmed.stderr
+    );
+    let confirm = run(dir, &[&["confirm", TODAY, "--all"][..], &hub[..]].concat());
+    assert_eq!(confirm.code, 0, "{}{}", confirm.stdout, confirm.stderr);
+    assert!(
+        confirm.stdout.contains("Recorded 52 confirmation(s)"),
+        "{}",
+        confirm.stdout
+    );
+
     let again = run(
         dir,
         &[&["plan", TODAY, "--detailed-exitcode"][..], &hub[..]].concat(),
     );
     assert_eq!(
         again.code, 0,
-        "unverifiable items are not pending changes: {}",
+        "confirmed settings are not pending changes: {}",
         again.stdout
     );
-    assert!(again.stdout.contains("Unverifiable"), "{}", again.stdout);
-    // Permission-set contents cannot be read back: they are assumed as the policy says, so a
-    // converged portal shows nobody gaining or losing access.
+    assert!(again.stdout.starts_with("No changes"), "{}", again.stdout);
+    // What the portal cannot read back is one summary line, listed on request.
+    assert!(
+        again.stdout.contains(
+            "52 settings the portal cannot read back are taken from what was last confirmed"
+        ),
+        "{}",
+        again.stdout
+    );
+    assert!(!again.stdout.contains("? role:"), "{}", again.stdout);
+    let listed = run(
+        dir,
+        &[&["plan", TODAY, "--show-unverifiable"][..], &hub[..]].concat(),
+    );
+    assert!(
+        listed.stdout.contains("  ? role:sales-rep permissions"),
+        "{}",
+        listed.stdout
+    );
+    // Permission-set contents cannot be read back: they are taken from what was confirmed,
+    // so a converged portal shows nobody gaining or losing access.
     let json = run(
         dir,
         &[&["plan", TODAY, "--format", "json"][..], &hub[..]].concat(),
@@ -127,14 +193,9 @@ fn apply_through_the_hubspot_api_then_plan_shows_no_pending_change() -> std::io:
         .concat(),
     );
     assert_eq!(
-        strict.code, 3,
-        "the checklist remains: {}{}",
+        strict.code, 0,
+        "nothing is left to do by hand once confirmed: {}{}",
         strict.stdout, strict.stderr
-    );
-    assert!(
-        strict.stderr.contains("manual step(s) remain"),
-        "{}",
-        strict.stderr
     );
 
     drop(sim);

@@ -25,10 +25,10 @@ pub use access::{AccessLine, Side, UserAccessDiff, access_diff, granted_at, user
 pub use compare::{compare, state_of};
 pub use desired::{DesiredState, desired, permissions};
 pub use diff::{Diff, diff, permissions_text};
+pub use known::{Confirmation, Known, KnownError};
 pub use live_policy::{Grants, live_policy, slug};
 pub use live_side::{access_changes, changed_users};
 pub use matching::{Bindings, Matching, bindings, matching};
-pub use known::{Confirmation, Known, KnownError};
 pub use op::{Action, Confirm, FieldChange, Op, parse_placeholder, placeholder};
 pub use order::order;
 pub use plan::{Filter, KINDS, ManualStep, Plan, PlanInput, make_plan, removals};

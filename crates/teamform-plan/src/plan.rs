@@ -2,8 +2,8 @@
 
 use crate::access::UserAccessDiff;
 use crate::desired::desired;
-use crate::known::{self, Known};
 use crate::diff::diff;
+use crate::known::{self, Known};
 use crate::live_side::{access_changes_leaving, changed_users};
 use crate::matching::{Bindings, matching};
 use crate::op::{Action, Op};
@@ -131,8 +131,12 @@ pub fn make_plan(input: &PlanInput<'_>) -> Plan {
                     .to_string()
             };
             known::mark_changed(&mut d.ops, input.capabilities);
-            d.ops
-                .extend(known::unknown_ops(&o.unknown, &want, &matched.bound, &names));
+            d.ops.extend(known::unknown_ops(
+                &o.unknown,
+                &want,
+                &matched.bound,
+                &names,
+            ));
             d.unverifiable.extend(o.unverifiable.iter().cloned());
         }
         let (users, ops, (access, leftover)) = std::thread::scope(|s| {

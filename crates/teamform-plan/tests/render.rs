@@ -59,7 +59,13 @@ fn colours_are_only_drawn_when_asked_for() -> TestResult {
     let dir = tempfile::tempdir()?;
     let (_, plan) = scenario(dir.path())?;
     let plain = human(&plan, HumanStyle::default());
-    let coloured = human(&plan, HumanStyle { color: true, ..HumanStyle::default() });
+    let coloured = human(
+        &plan,
+        HumanStyle {
+            color: true,
+            ..HumanStyle::default()
+        },
+    );
     assert!(!plain.contains('\x1b'));
     assert!(coloured.contains("\x1b[32m") && coloured.contains("\x1b[31m"));
     // Without the escapes, the coloured text is the plain text.

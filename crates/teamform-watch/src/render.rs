@@ -58,7 +58,13 @@ pub fn render_frame(f: &Frame<'_>) -> String {
                 known: None,
             });
             text.push('\n');
-            text.push_str(&human(&plan, HumanStyle { color: f.color, ..HumanStyle::default() }));
+            text.push_str(&human(
+                &plan,
+                HumanStyle {
+                    color: f.color,
+                    ..HumanStyle::default()
+                },
+            ));
         }
         (None, Some(e)) => text.push_str(&format!(
             "\nThe portal could not be read ({e}); press r to try again.\n"

@@ -35,7 +35,9 @@ pub fn run(addresses: &[String], all: bool, policy: &PolicyArgs, portal_args: &P
             addresses.to_vec()
         };
         if chosen.is_empty() {
-            println!("Nothing to confirm: no manual step is pending on what {describe} cannot read back.");
+            println!(
+                "Nothing to confirm: no manual step is pending on what {describe} cannot read back."
+            );
             return Ok(exit::SUCCESS);
         }
         let git = crate::provenance::git(&policy.policies);

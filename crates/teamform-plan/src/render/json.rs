@@ -13,7 +13,7 @@ pub fn json(plan: &Plan) -> String {
         .iter()
         .enumerate()
         .map(|(i, op)| {
-            json!({
+            let mut o = json!({
                 "index": i,
                 "action": op.action.as_str(),
                 "kind": op.kind.as_str(),
@@ -23,8 +23,11 @@ pub fn json(plan: &Plan) -> String {
                 "automatic": op.automatic,
                 "fields": op.changes,
                 "depends_on": op.depends_on,
-                "confirm": op.confirm,
-            })
+            });
+            if let (Some(c), Some(map)) = (op.confirm, o.as_object_mut()) {
+                map.insert("confirm".to_string(), json!(c));
+            }
+            o
         })
         .collect();
     let doc = json!({

@@ -18,10 +18,7 @@ pub fn manual_instruction(op: &Op) -> String {
     let what = instruction(op);
     match op.confirm {
         None => what,
-        Some(_) => format!(
-            "{what}; then run `teamform confirm {}`",
-            op.address()
-        ),
+        Some(_) => format!("{what}; then run `teamform confirm {}`", op.address()),
     }
 }
 
