@@ -139,7 +139,7 @@ fn a_role_edit_against_hubspot_is_a_pending_manual_step_until_confirmed() -> std
     let done = run(dir, &["confirm", "role:sales-rep"], &hub);
     assert_eq!(done.code, 0, "{}{}", done.stdout, done.stderr);
     let plan = run(dir, &["plan"], &hub);
-    assert!(!plan.stdout.contains("role sales-rep"), "{}", plan.stdout);
+    assert!(!plan.stdout.contains("~ role sales-rep"), "{}", plan.stdout);
     assert!(
         plan.stdout.contains("~ user theo.girard@acme.example"),
         "{}",
