@@ -1,11 +1,11 @@
 //! The whole apply of one plan: the journal (resuming an interrupted run), the staleness check,
 //! the guardrails, then the execution. Callers print; this decides.
 
-use crate::guard::{Guardrails, check_guardrails};
 use crate::journal::Journal;
 use crate::run::{ApplyError, Progress, Report, execute};
 use crate::stale::stale_objects;
 use teamform_plan::Plan;
+use teamform_plan::guard::{Guardrails, check_guardrails};
 use teamform_portal::{PortalError, Provider};
 
 /// Why a plan was not (fully) applied.

@@ -4,13 +4,12 @@
 //! step.
 
 mod flow;
-mod guard;
 mod journal;
 mod run;
 mod stale;
 
 pub use flow::{Applied, FlowError, apply_plan};
-pub use guard::{Guardrails, check_guardrails};
 pub use journal::Journal;
 pub use run::{ApplyError, Progress, Report, execute};
 pub use stale::stale_objects;
+pub use teamform_plan::guard::{Guardrails, check_guardrails};

@@ -101,7 +101,8 @@ pub enum Command {
         /// How to print the plan.
         #[arg(long, value_enum, default_value = "human")]
         format: PlanFormat,
-        /// Exit 0 when there are no changes, 2 when there are, 1 on an invalid policy.
+        /// Exit 0 when there are no changes, 2 when there are, 3 when `apply` would refuse the
+        /// plan (guardrails), 1 on an invalid policy.
         #[arg(long)]
         detailed_exitcode: bool,
         /// Only this object and what it depends on (`KIND:KEY`, such as `team:sales-fr`;

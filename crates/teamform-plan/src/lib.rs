@@ -9,6 +9,7 @@ mod access;
 mod compare;
 mod desired;
 mod diff;
+pub mod guard;
 pub mod import;
 pub mod known;
 mod live_policy;

@@ -42,6 +42,10 @@ pub struct Plan {
     pub fingerprints: BTreeMap<String, String>,
     /// The number of live users and teams, for the removal guardrail.
     pub live_counts: BTreeMap<String, usize>,
+    /// Why `apply` would refuse this plan (the policy's guardrails, checked as apply checks
+    /// them without `--allow-removals`); empty when it would not.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refusals: Vec<String>,
 }
 
 impl Plan {
@@ -162,6 +166,8 @@ pub fn make_plan(input: &PlanInput<'_>) -> Plan {
         if let Some(f) = fingerprints {
             plan.fingerprints = joined(f.join());
         }
+        let guard = crate::guard::Guardrails::from(&policy.guardrails);
+        plan.refusals = crate::guard::check_guardrails(&plan, input.live, &guard, None);
         plan
     })
 }
@@ -199,6 +205,7 @@ fn assemble(
         bindings: bound,
         fingerprints: BTreeMap::new(),
         live_counts,
+        refusals: Vec::new(),
     }
 }
 

@@ -143,8 +143,10 @@ pub fn run(
         let plan = plan_with(&loaded, &mut provider, filter, out.is_some())?;
         print!("{}", rendered(&plan, format));
         let changes = plan.has_changes();
+        let refused = !plan.refusals.is_empty();
         if let Some(path) = out {
             let saved = saved(plan, &loaded, args);
+            let dirty = saved.git_dirty == Some(true);
             crate::files::write_private(path, saved.to_json().as_bytes()).map_err(|e| {
                 eprintln!("error: cannot write the plan to `{}`: {e}", path.display());
                 exit::INVALID
@@ -154,8 +156,15 @@ pub fn run(
                 path.display(),
                 path.display()
             );
+            if dirty {
+                eprintln!(
+                    "warning: the policy has uncommitted changes: applying this plan will need `--allow-dirty`; commit, then plan again, to apply it as reviewed"
+                );
+            }
         }
-        Ok(if detailed && changes {
+        Ok(if detailed && refused {
+            exit::REFUSED
+        } else if detailed && changes {
             exit::CHANGES
         } else {
             exit::SUCCESS

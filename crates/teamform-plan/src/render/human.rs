@@ -125,6 +125,16 @@ pub fn human(plan: &Plan, style: HumanStyle) -> String {
             n(Action::Delete)
         ))
     );
+    if !plan.refusals.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            paint.sign('-', "Apply will refuse this plan (guardrails):")
+        );
+        for r in &plan.refusals {
+            let _ = writeln!(out, "{}", paint.sign('-', &format!("  ! {r}")));
+        }
+    }
     for kind in KINDS {
         let ops: Vec<&Op> = plan.changes.iter().filter(|o| o.kind == kind).collect();
         if ops.is_empty() {

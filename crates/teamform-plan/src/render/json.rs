@@ -40,6 +40,7 @@ pub fn json(plan: &Plan) -> String {
             "manual": plan.manual_steps.len(),
             "users_affected": plan.access.len(),
         },
+        "refusals": plan.refusals,
         "changes": changes,
         "access": plan.access,
         "manual_steps": plan.manual_steps,

@@ -22,6 +22,16 @@ pub fn markdown(plan: &Plan) -> String {
         let _ = writeln!(head, "No changes: the portal matches the policy.");
         return head;
     }
+    if !plan.refusals.is_empty() {
+        let _ = writeln!(
+            head,
+            "> [!CAUTION]\n> **`apply` will refuse this plan** (guardrails):"
+        );
+        for r in &plan.refusals {
+            let _ = writeln!(head, "> - {}", escape(r));
+        }
+        let _ = writeln!(head);
+    }
     let _ = writeln!(head, "| kind | create | update | delete | manual |");
     let _ = writeln!(head, "|---|---:|---:|---:|---:|");
     for kind in KINDS {

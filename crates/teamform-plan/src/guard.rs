@@ -1,9 +1,10 @@
 //! The guardrails enforced at apply: removals beyond the allowed share need an explicit
 //! acknowledgement, super admins never drop below the minimum, protected users are never
-//! removed.
+//! removed. `plan` evaluates the same checks, so that a refusal shows in review, before the
+//! merge, not at apply.
 
+use crate::{Action, Plan};
 use std::collections::BTreeSet;
-use teamform_plan::{Action, Plan};
 use teamform_portal::{Change, Kind, LiveState};
 
 /// The guardrails of the policy, as apply needs them.

@@ -1,0 +1,89 @@
+//! `plan` evaluates the guardrails `apply` enforces, so that a refusal shows in review, before
+//! the merge: removing 13 of the demo's 40 users (more than `max_removal_ratio = 0.25`) is
+//! shown first in every format, and `--detailed-exitcode` exits 3. A plan saved from a work
+//! tree with uncommitted changes warns that applying it will need `--allow-dirty`.
+
+mod common;
+
+use common::*;
+
+const TODAY: &str = "--today=2026-11-25";
+
+#[test]
+fn plan_shows_that_apply_will_refuse_a_mass_removal() -> std::io::Result<()> {
+    let ws = demo_workspace()?;
+    let dir = ws.path();
+    let applied = teamform_in(dir, &["apply", TODAY, "--auto-approve"]);
+    assert_eq!(applied.code, 0, "{}{}", applied.stdout, applied.stderr);
+    std::fs::remove_file(dir.join("policies/users/marketing.toml"))?;
+    std::fs::remove_file(dir.join("policies/users/web.toml"))?;
+
+    let human = teamform_in(dir, &["plan", TODAY, "--detailed-exitcode"]);
+    assert_eq!(human.code, 3, "{}{}", human.stdout, human.stderr);
+    let first_lines: Vec<&str> = human.stdout.lines().take(4).collect();
+    assert_eq!(
+        first_lines[2], "Apply will refuse this plan (guardrails):",
+        "{}",
+        human.stdout
+    );
+    assert!(
+        first_lines[3].contains(
+            "the plan removes 13 of 40 users and 0 of 15 teams, more than `max_removal_ratio = 0.25` allows; if this is intended, run again with `--allow-removals 13`"
+        ),
+        "{}",
+        human.stdout
+    );
+
+    let markdown = teamform_in(dir, &["plan", TODAY, "--format", "markdown"]);
+    let cut = markdown.stdout.find("| kind |").unwrap_or(0);
+    assert!(
+        markdown.stdout[..cut].contains("**`apply` will refuse this plan**"),
+        "{}",
+        markdown.stdout
+    );
+    let json = teamform_in(dir, &["plan", TODAY, "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap_or_default();
+    assert_eq!(
+        doc["refusals"].as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        json.stdout
+    );
+
+    // The same refusal at apply, as promised.
+    let apply = teamform_in(dir, &["apply", TODAY, "--auto-approve"]);
+    assert_eq!(apply.code, 3, "{}{}", apply.stdout, apply.stderr);
+    assert!(
+        apply.stderr.contains("max_removal_ratio"),
+        "{}",
+        apply.stderr
+    );
+    Ok(())
+}
+
+#[test]
+fn a_plan_saved_from_a_dirty_tree_says_it_will_need_allow_dirty() -> std::io::Result<()> {
+    let ws = demo_workspace()?;
+    let dir = ws.path();
+    assert!(git(dir, &["init", "-q", "-b", "main"]));
+    assert!(git(dir, &["add", "policies"]));
+    assert!(git(dir, &["commit", "-q", "-m", "Demo org"]));
+    let clean = teamform_in(dir, &["plan", TODAY, "-o", "clean.json"]);
+    assert_eq!(clean.code, 0, "{}", clean.stderr);
+    assert!(!clean.stderr.contains("--allow-dirty"), "{}", clean.stderr);
+    edit(
+        &dir.join("policies/users/sales.toml"),
+        "role = \"sales-rep\"",
+        "role = \"sales-manager\"",
+    )?;
+    let dirty = teamform_in(dir, &["plan", TODAY, "-o", "dirty.json"]);
+    assert_eq!(dirty.code, 0, "{}", dirty.stderr);
+    assert!(
+        dirty
+            .stderr
+            .contains("warning: the policy has uncommitted changes: applying this plan will need `--allow-dirty`"),
+        "{}",
+        dirty.stderr
+    );
+    Ok(())
+}
