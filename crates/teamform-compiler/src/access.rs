@@ -4,7 +4,7 @@
 use crate::graph::OrgGraph;
 use crate::resolve::{AssetId, Index, RoleId, TeamId, UserId};
 use std::sync::Arc;
-use teamform_model::{CrmAction, CrmObject, Policy, Scope, User};
+use teamform_model::{AssetType, CrmAction, CrmObject, Policy, Scope, ToolAction, User, asset_tool};
 
 /// The effective access of one user.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -16,9 +16,17 @@ pub struct UserAccess {
     pub crm: [[Scope; 3]; 5],
     /// Whether the user is a super admin (everything, everywhere).
     pub super_admin: bool,
+    /// The asset types (bits in `AssetType::ALL` order) whose tool the user's role may view:
+    /// seeing an asset takes the tool permission on its type and the asset's partition.
+    pub asset_types: u32,
 }
 
 impl UserAccess {
+    /// Whether the user's role may view the tool of assets of type `kind`.
+    pub fn may_use(&self, kind: AssetType) -> bool {
+        self.super_admin || self.asset_types & (1 << kind as u32) != 0
+    }
+
     /// The scope of `action` on `object`.
     pub fn scope(&self, object: CrmObject, action: CrmAction) -> Scope {
         self.crm[object as usize][action as usize]
@@ -38,8 +46,9 @@ impl Access {
         &self.users[user.index()]
     }
 
-    /// Whether `user` can see `asset`: super admins see all; others see the assets partitioned
-    /// to one of their teams and every unassigned asset.
+    /// Whether `user` can see `asset`, as HubSpot applies it: super admins see all; others
+    /// need `view` in the tool of the asset's type (none for CRM views) *and* the asset
+    /// partitioned to one of their teams, or to none.
     pub fn can_see_asset(
         &self,
         graph: &OrgGraph,
@@ -50,6 +59,9 @@ impl Access {
         let access = self.user(user);
         if access.super_admin {
             return true;
+        }
+        if !access.may_use(index.asset_kind[asset.index()]) {
+            return false;
         }
         let teams = &index.asset_teams[asset.index()];
         if graph.asset_unassigned[asset.index()] {
@@ -91,6 +103,7 @@ pub(crate) fn compute(policy: &Policy, index: &Index, graph: &OrgGraph) -> Acces
 pub(crate) struct Cx<'a> {
     graph: &'a OrgGraph,
     role_matrices: Vec<[[Scope; 3]; 5]>,
+    role_asset_types: Vec<u32>,
     closures: Vec<Option<Arc<[TeamId]>>>,
     combined: foldhash::HashMap<Vec<TeamId>, Arc<[TeamId]>>,
     empty: Arc<[TeamId]>,
@@ -112,9 +125,26 @@ impl<'a> Cx<'a> {
                 m
             })
             .collect();
+        let role_asset_types = policy
+            .roles
+            .iter()
+            .map(|role| {
+                AssetType::ALL
+                    .iter()
+                    .filter(|kind| {
+                        asset_tool(**kind).is_none_or(|tool| {
+                            role.tool(tool).is_some_and(|g| {
+                                g.actions.iter().any(|a| a.value == ToolAction::View)
+                            })
+                        })
+                    })
+                    .fold(0u32, |bits, kind| bits | (1 << *kind as u32))
+            })
+            .collect();
         Cx {
             graph,
             role_matrices,
+            role_asset_types,
             closures: vec![None; policy.teams.len()],
             combined: foldhash::HashMap::default(),
             empty: Arc::from(Vec::new()),
@@ -155,10 +185,20 @@ impl<'a> Cx<'a> {
         } else {
             role.map_or([[Scope::None; 3]; 5], |r| self.role_matrices[r.index()])
         };
+        let no_tools = AssetType::ALL
+            .iter()
+            .filter(|k| asset_tool(**k).is_none())
+            .fold(0u32, |bits, kind| bits | (1 << *kind as u32));
+        let asset_types = if super_admin {
+            u32::MAX
+        } else {
+            role.map_or(no_tools, |r| self.role_asset_types[r.index()])
+        };
         UserAccess {
             teams,
             crm,
             super_admin,
+            asset_types,
         }
     }
 }

@@ -62,6 +62,8 @@ pub struct Index {
     pub user_teams: Vec<Vec<TeamId>>,
     /// Per asset, the teams that resolve.
     pub asset_teams: Vec<Vec<TeamId>>,
+    /// Per asset, its type.
+    pub asset_kind: Vec<teamform_model::AssetType>,
 }
 
 impl Index {
@@ -125,6 +127,7 @@ pub(crate) fn resolve(policy: &Policy, diags: &mut Vec<Diagnostic>) -> Index {
         index.user_team.push(team);
         index.user_teams.push(teams);
     }
+    index.asset_kind = policy.assets.iter().map(|a| a.kind).collect();
     index.asset_teams = policy
         .assets
         .iter()

@@ -113,6 +113,32 @@ keywords! {
     }
 }
 
+/// The tool whose `view` permission an asset of this type needs: HubSpot applies the tool
+/// permission on the type *and* the asset's partition. CRM views need no tool (any user with
+/// CRM access opens them); `None` for them.
+pub fn asset_tool(kind: AssetType) -> Option<Tool> {
+    use AssetType::*;
+    Some(match kind {
+        Form => Tool::Forms,
+        Email => Tool::MarketingEmail,
+        LandingPage => Tool::LandingPages,
+        WebsitePage => Tool::WebsitePages,
+        Blog => Tool::Blog,
+        Cta => Tool::Ctas,
+        List => Tool::Lists,
+        Workflow => Tool::Workflows,
+        Sequence => Tool::Sequences,
+        Document => Tool::Documents,
+        Social => Tool::Social,
+        Inbox => Tool::Inbox,
+        Campaign => Tool::Campaigns,
+        Report => Tool::Reports,
+        Dashboard => Tool::Dashboards,
+        KnowledgeArticle => Tool::KnowledgeBase,
+        CrmView => return None,
+    })
+}
+
 /// What it takes to partition an asset type: any of the listed hubs at the given tier or
 /// higher; an empty list means every tier can.
 pub fn partition_requirement(kind: AssetType) -> &'static [(Hub, Tier)] {

@@ -101,8 +101,9 @@ impl Via<'_> {
 /// A user's lines with their reasons; a line found twice keeps the last reason.
 pub(crate) type Lines<'a> = foldhash::HashMap<Line<'a>, Via<'a>>;
 
-/// The assets a user can see, found through the compiler's team to assets index instead of
-/// testing every asset: what `Access::visible_assets` gives, in the same order.
+/// The assets a user can see (the tool of their type and their partition, as
+/// `Access::can_see_asset` decides), found through the compiler's team to assets index
+/// instead of testing every asset: what `Access::visible_assets` gives, in the same order.
 fn visible_assets(side: &View<'_>, user: UserId) -> Vec<AssetId> {
     let c = side.compiled;
     let access = side.user(user);
@@ -117,6 +118,7 @@ fn visible_assets(side: &View<'_>, user: UserId) -> Vec<AssetId> {
             out.extend_from_slice(assets);
         }
     }
+    out.retain(|a| access.may_use(c.index.asset_kind[a.index()]));
     out.sort_unstable();
     out.dedup();
     out

@@ -291,10 +291,11 @@ fn users_diff(
                 if was == will {
                     continue;
                 }
-                // The same covered teams, and no super admin either side: the same assets
-                // in sight, and the same lines of covered teams where both sides have the
-                // team scope.
-                (Some(*l), !was.0 && !will.0 && was.2 == will.2)
+                // The same covered teams and the same tools to open assets with, and no
+                // super admin either side: the same assets in sight, and the same lines of
+                // covered teams where both sides have the team scope.
+                let same_tools = live.user(*l).asset_types == desired.user(d).asset_types;
+                (Some(*l), !was.0 && !will.0 && was.2 == will.2 && same_tools)
             }
             None => (None, false),
         };
@@ -346,7 +347,8 @@ fn users_diff(
     .collect()
 }
 
-/// For a user who covers the same teams on both sides (and is no super admin), the lines
+/// For a user who covers the same teams on both sides, with the same tools to open assets
+/// with (and is no super admin), the lines
 /// that are the same on both sides: asset visibility, and the lines of covered teams of
 /// each CRM object and action both sides grant with the team scope.
 fn same_lines(live: &View<'_>, l: UserId, desired: &View<'_>, d: UserId) -> Omit {
