@@ -4,7 +4,9 @@
 use crate::graph::OrgGraph;
 use crate::resolve::{AssetId, Index, RoleId, TeamId, UserId};
 use std::sync::Arc;
-use teamform_model::{AssetType, CrmAction, CrmObject, Policy, Scope, ToolAction, User, asset_tool};
+use teamform_model::{
+    AssetType, CrmAction, CrmObject, Policy, Scope, ToolAction, User, asset_tool,
+};
 
 /// The effective access of one user.
 #[derive(Clone, Debug, PartialEq, Eq)]
