@@ -99,6 +99,7 @@ fn naive(live: &Side<'_>, desired: &Side<'_>) -> Vec<UserAccessDiff> {
                 status: status.to_string(),
                 gained,
                 lost,
+                changed: Vec::new(),
             });
         }
     }
@@ -109,10 +110,95 @@ fn naive(live: &Side<'_>, desired: &Side<'_>) -> Vec<UserAccessDiff> {
                 status: "removed".to_string(),
                 gained: Vec::new(),
                 lost: only(&lines(live, i), &BTreeMap::new()),
+                changed: Vec::new(),
             });
         }
     }
-    out
+    out.into_iter().map(paired).collect()
+}
+
+/// The scope a line grants, read from its text: (action, object) and `all`, `own` or the
+/// team's name.
+fn scope_line(text: &str) -> Option<((String, String), Scoped)> {
+    let (action, rest) = text.split_once(' ')?;
+    if !["view", "edit", "delete"].contains(&action) {
+        return None;
+    }
+    let key = |o: &str| (action.to_string(), o.to_string());
+    if let Some(object) = rest.strip_prefix("all ") {
+        return Some((key(object), Scoped::All));
+    }
+    if let Some(object) = rest.strip_prefix("own ") {
+        return Some((key(object), Scoped::Own));
+    }
+    let (object, team) = rest.split_once(" of team ")?;
+    Some((key(object), Scoped::Team(team.to_string())))
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Scoped {
+    All,
+    Own,
+    Team(String),
+}
+
+/// The reference's scope changes: a CRM action whose lines lost and gained grant scopes of
+/// different kinds is one change (`owned → team A`), as the plan shows it.
+fn paired(mut d: UserAccessDiff) -> UserAccessDiff {
+    type Group = BTreeMap<(String, String), Vec<(Scoped, AccessLine)>>;
+    let group = |lines: &[AccessLine]| {
+        let mut g = Group::new();
+        for l in lines {
+            if let Some((key, scoped)) = scope_line(&l.access) {
+                g.entry(key).or_default().push((scoped, l.clone()));
+            }
+        }
+        g
+    };
+    let text = |v: &[(Scoped, AccessLine)]| -> String {
+        let mut teams: Vec<&str> = Vec::new();
+        for (s, _) in v {
+            match s {
+                Scoped::All => return "everything".to_string(),
+                Scoped::Own => return "owned".to_string(),
+                Scoped::Team(t) => teams.push(t),
+            }
+        }
+        teams.sort_unstable();
+        match teams.len() {
+            1 => format!("team {}", teams[0]),
+            2 | 3 => format!("teams {}", teams.join(", ")),
+            n => format!("teams {} and {} more", teams[..3].join(", "), n - 3),
+        }
+    };
+    let kind = |s: &Scoped| match s {
+        Scoped::All => 0,
+        Scoped::Own => 1,
+        Scoped::Team(_) => 2,
+    };
+    let (lost, gained) = (group(&d.lost), group(&d.gained));
+    for (key, old) in &lost {
+        let Some(new) = gained.get(key) else { continue };
+        if kind(&old[0].0) == kind(&new[0].0) {
+            continue;
+        }
+        d.lost.retain(|l| !old.iter().any(|(_, o)| o == l));
+        d.gained.retain(|l| !new.iter().any(|(_, n)| n == l));
+        let via = new
+            .iter()
+            .map(|(_, l)| l)
+            .min_by(|a, b| a.access.cmp(&b.access))
+            .map(|l| l.via.clone())
+            .unwrap_or_default();
+        d.changed.push(teamform_plan::ScopeChange {
+            access: format!("{} {}", key.0, key.1),
+            before: text(old),
+            after: text(new),
+            via,
+        });
+    }
+    d.changed.sort_by(|a, b| a.access.cmp(&b.access));
+    d
 }
 
 fn check(policy: &Spec, other: &Spec) -> Result<(), TestCaseError> {

@@ -222,3 +222,36 @@ pub(crate) fn lines<'p>(side: &View<'p>, user: UserId, omit: Omit) -> Lines<'p> 
     }
     out
 }
+
+/// The CRM action and object of a line that grants a scope (everything, owned, a team).
+pub(crate) fn scope_of(line: &Line<'_>) -> Option<(CrmAction, CrmObject)> {
+    match line {
+        Line::All(a, o) | Line::Own(a, o) | Line::OfTeam(a, o, _) => Some((*a, *o)),
+        _ => None,
+    }
+}
+
+/// The scope the lines of one CRM action and object grant, as a scope change shows it:
+/// `everything`, `owned`, or the teams by name (`team A`, `teams A, B, C`, `teams A, B, C and
+/// 4 more`).
+pub(crate) fn scope_text(lines: &[(Line<'_>, Via<'_>)]) -> String {
+    let mut teams: Vec<&str> = Vec::new();
+    for (line, _) in lines {
+        match line {
+            Line::All(..) => return "everything".to_string(),
+            Line::Own(..) => return "owned".to_string(),
+            Line::OfTeam(_, _, team) => teams.push(team.name),
+            _ => {}
+        }
+    }
+    teams.sort_unstable();
+    match teams.as_slice() {
+        [one] => format!("team {one}"),
+        few if few.len() <= 3 => format!("teams {}", few.join(", ")),
+        many => format!(
+            "teams {} and {} more",
+            many[..3].join(", "),
+            many.len() - 3
+        ),
+    }
+}

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use teamform_compiler::{Compiled, UserId};
-use teamform_model::Policy;
+use teamform_model::{CrmAction, CrmObject, Policy};
 use view::{Identity, View};
 
 /// One access a user gains or loses, and why they hold it.
@@ -18,6 +18,20 @@ pub struct AccessLine {
     /// The access (`edit deals of team Sales France`).
     pub access: String,
     /// Why (`via team sales-fr ← role sales-manager`).
+    pub via: String,
+}
+
+/// A CRM action whose scope changes kind (owned, team, everything): a promotion widens a
+/// scope, it does not lose one access and gain another.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScopeChange {
+    /// The action on the object (`edit deals`).
+    pub access: String,
+    /// The scope before (`owned`, `everything`, `team Sales France`, `teams A, B and 3 more`).
+    pub before: String,
+    /// The scope after.
+    pub after: String,
+    /// Why the user holds the scope after.
     pub via: String,
 }
 
@@ -32,6 +46,9 @@ pub struct UserAccessDiff {
     pub gained: Vec<AccessLine>,
     /// Access lost.
     pub lost: Vec<AccessLine>,
+    /// Scopes that change kind, sorted by access (instead of a loss and a gain).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changed: Vec<ScopeChange>,
 }
 
 /// A compiled policy, for one side of the comparison.
@@ -378,7 +395,13 @@ struct Job<'a> {
 
 /// What changes for one user: the lines only after (gained) and only before (lost), each
 /// sorted by its text; nothing for a changed user whose lines are the same.
-fn entry(user: &str, status: &str, before: Lines<'_>, after: Lines<'_>) -> Option<UserAccessDiff> {
+fn entry(
+    user: &str,
+    status: &str,
+    mut before: Lines<'_>,
+    mut after: Lines<'_>,
+) -> Option<UserAccessDiff> {
+    let changed = scope_changes(&mut before, &mut after);
     let only = |a: &Lines<'_>, b: &Lines<'_>| {
         let mut out: Vec<AccessLine> = a
             .iter()
@@ -393,7 +416,7 @@ fn entry(user: &str, status: &str, before: Lines<'_>, after: Lines<'_>) -> Optio
     };
     let gained = only(&after, &before);
     let lost = only(&before, &after);
-    if gained.is_empty() && lost.is_empty() && status == "changed" {
+    if gained.is_empty() && lost.is_empty() && changed.is_empty() && status == "changed" {
         return None;
     }
     Some(UserAccessDiff {
@@ -401,5 +424,58 @@ fn entry(user: &str, status: &str, before: Lines<'_>, after: Lines<'_>) -> Optio
         status: status.to_string(),
         gained,
         lost,
+        changed,
     })
+}
+
+/// A user's lines that grant a scope, by CRM action and object.
+type Grouped<'p> = BTreeMap<(CrmAction, CrmObject), Vec<(lines::Line<'p>, lines::Via<'p>)>>;
+
+/// The lines of `l` that grant a scope, by CRM action and object.
+fn grouped<'p>(l: &Lines<'p>) -> Grouped<'p> {
+    let mut m: Grouped<'p> = BTreeMap::new();
+    for (line, via) in l {
+        if let Some(key) = lines::scope_of(line) {
+            m.entry(key).or_default().push((*line, *via));
+        }
+    }
+    m
+}
+
+/// The CRM actions whose scope changes kind between `before` and `after` (owned, team,
+/// everything), taken out of both: each is one [`ScopeChange`]. Team scopes over other teams
+/// stay lines gained and lost.
+fn scope_changes<'a, 'b>(before: &mut Lines<'a>, after: &mut Lines<'b>) -> Vec<ScopeChange> {
+    let (was, will) = (grouped(before), grouped(after));
+    let kind = |l: &lines::Line<'_>| match l {
+        lines::Line::All(..) => 0,
+        lines::Line::Own(..) => 1,
+        _ => 2,
+    };
+    let mut out = Vec::new();
+    for (key, old) in &was {
+        let Some(new) = will.get(key) else { continue };
+        if kind(&old[0].0) == kind(&new[0].0) {
+            continue;
+        }
+        for (line, _) in old {
+            before.remove(line);
+        }
+        for (line, _) in new {
+            after.remove(line);
+        }
+        let via = new
+            .iter()
+            .min_by_key(|(line, _)| line.text())
+            .map(|(_, via)| via.text())
+            .unwrap_or_default();
+        out.push(ScopeChange {
+            access: format!("{} {}", key.0, key.1),
+            before: lines::scope_text(old),
+            after: lines::scope_text(new),
+            via,
+        });
+    }
+    out.sort_unstable_by(|a, b| a.access.cmp(&b.access));
+    out
 }

@@ -193,6 +193,16 @@ pub fn human(plan: &Plan, style: HumanStyle) -> String {
                     paint.sign('-', &format!("    - {} ({})", line.access, line.via))
                 );
             }
+            for c in &user.changed {
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    paint.sign(
+                        '~',
+                        &format!("    ~ {}: {} → {} ({})", c.access, c.before, c.after, c.via)
+                    )
+                );
+            }
         }
     }
     unverifiable(&mut out, plan, style.show_unverifiable);

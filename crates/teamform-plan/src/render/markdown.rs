@@ -53,9 +53,10 @@ pub fn markdown(plan: &Plan) -> String {
     }
     let gained: usize = plan.access.iter().map(|u| u.gained.len()).sum();
     let lost: usize = plan.access.iter().map(|u| u.lost.len()).sum();
+    let changed: usize = plan.access.iter().map(|u| u.changed.len()).sum();
     let _ = writeln!(
         head,
-        "\n**Access:** {} user(s) affected, {gained} access(es) gained, {lost} lost.\n",
+        "\n**Access:** {} user(s) affected, {gained} access(es) gained, {lost} lost, {changed} scope(s) changed.\n",
         plan.access.len()
     );
 
@@ -108,6 +109,16 @@ pub fn markdown(plan: &Plan) -> String {
             }
             for l in &u.lost {
                 let _ = writeln!(s, "  - ➖ {} _({})_", escape(&l.access), escape(&l.via));
+            }
+            for c in &u.changed {
+                let _ = writeln!(
+                    s,
+                    "  - 🔁 {}: {} → {} _({})_",
+                    escape(&c.access),
+                    escape(&c.before),
+                    escape(&c.after),
+                    escape(&c.via)
+                );
             }
             s
         })
