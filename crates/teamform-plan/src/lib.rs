@@ -22,7 +22,9 @@ mod plan;
 pub mod render;
 mod saved;
 
-pub use access::{AccessLine, ScopeChange, Side, UserAccessDiff, access_diff, granted_at, user_access_lines};
+pub use access::{
+    AccessLine, ScopeChange, Side, UserAccessDiff, access_diff, granted_at, user_access_lines,
+};
 pub use compare::{compare, state_of};
 pub use desired::{DesiredState, desired, permissions};
 pub use diff::{Diff, diff, permissions_text};

@@ -248,10 +248,6 @@ pub(crate) fn scope_text(lines: &[(Line<'_>, Via<'_>)]) -> String {
     match teams.as_slice() {
         [one] => format!("team {one}"),
         few if few.len() <= 3 => format!("teams {}", few.join(", ")),
-        many => format!(
-            "teams {} and {} more",
-            many[..3].join(", "),
-            many.len() - 3
-        ),
+        many => format!("teams {} and {} more", many[..3].join(", "), many.len() - 3),
     }
 }

@@ -1,7 +1,9 @@
-//! `plan` evaluates the guardrails `apply` enforces, so that a refusal shows in review, before
-//! the merge: removing 13 of the demo's 40 users (more than `max_removal_ratio = 0.25`) is
-//! shown first in every format, and `--detailed-exitcode` exits 3. A plan saved from a work
-//! tree with uncommitted changes warns that applying it will need `--allow-dirty`.
+//! What the plan tells a reviewer must be true and complete. `plan` evaluates the guardrails
+//! `apply` enforces, so that a refusal shows in review, before the merge: removing 13 of the
+//! demo's 40 users (more than `max_removal_ratio = 0.25`) is shown first in every format, and
+//! `--detailed-exitcode` exits 3. A plan saved from a work tree with uncommitted changes warns
+//! that applying it will need `--allow-dirty`. A promotion widens scopes: it reads as scope
+//! changes, not as losses beside gains.
 
 mod common;
 
@@ -85,5 +87,51 @@ fn a_plan_saved_from_a_dirty_tree_says_it_will_need_allow_dirty() -> std::io::Re
         "{}",
         dirty.stderr
     );
+    Ok(())
+}
+
+#[test]
+fn a_promotion_reads_as_widened_scopes_not_as_losses() -> std::io::Result<()> {
+    let ws = demo_workspace()?;
+    let dir = ws.path();
+    let applied = teamform_in(dir, &["apply", TODAY, "--auto-approve"]);
+    assert_eq!(applied.code, 0, "{}{}", applied.stdout, applied.stderr);
+    edit(
+        &dir.join("policies/users/sales.toml"),
+        "name = \"Théo Girard\"\nrole = \"sales-rep\"",
+        "name = \"Théo Girard\"\nrole = \"sales-manager\"",
+    )?;
+    let plan = teamform_in(dir, &["plan", TODAY]);
+    assert_eq!(plan.code, 0, "{}", plan.stderr);
+    let out = &plan.stdout;
+    assert!(
+        out.contains(
+            "    ~ edit deals: owned → team Sales France (via team sales-fr ← role sales-manager)"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("    ~ view contacts: owned → team Sales France"),
+        "{out}"
+    );
+    assert!(!out.contains("- edit own deals"), "{out}");
+    assert!(!out.contains("- view own contacts"), "{out}");
+    assert!(!out.contains("+ edit deals of team"), "{out}");
+    // Access the rep never had is still a plain gain.
+    assert!(
+        out.contains("    + view tickets of team Sales France"),
+        "{out}"
+    );
+    let json = teamform_in(dir, &["plan", TODAY, "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap_or_default();
+    let theo = &doc["access"][0];
+    assert_eq!(theo["user"], "theo.girard@acme.example");
+    let deals = theo["changed"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["access"] == "edit deals"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(deals["before"], "owned", "{}", json.stdout);
+    assert_eq!(deals["after"], "team Sales France", "{}", json.stdout);
     Ok(())
 }
