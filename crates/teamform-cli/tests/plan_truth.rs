@@ -135,3 +135,51 @@ fn a_promotion_reads_as_widened_scopes_not_as_losses() -> std::io::Result<()> {
     assert_eq!(deals["after"], "team Sales France", "{}", json.stdout);
     Ok(())
 }
+
+#[test]
+fn moving_a_user_shows_who_gains_and_loses_access_to_their_records() -> std::io::Result<()> {
+    let ws = demo_workspace()?;
+    let dir = ws.path();
+    let applied = teamform_in(dir, &["apply", TODAY, "--auto-approve"]);
+    assert_eq!(applied.code, 0, "{}{}", applied.stdout, applied.stderr);
+    edit(
+        &dir.join("policies/users/sales.toml"),
+        "name = \"Léa Fontaine\"\nrole = \"sales-rep\"\nteam = \"sales-fr\"",
+        "name = \"Léa Fontaine\"\nrole = \"sales-rep\"\nteam = \"sales-es\"",
+    )?;
+    let plan = teamform_in(dir, &["plan", TODAY]);
+    assert_eq!(plan.code, 0, "{}", plan.stderr);
+    let out = &plan.stdout;
+    let section = out
+        .split("Access to the records of users whose teams change (1):\n")
+        .nth(1)
+        .unwrap_or_default();
+    let manager = "delete tasks, edit companies, edit contacts, edit deals, edit tasks, view companies, view contacts, view deals, view tasks, view tickets";
+    assert_eq!(
+        section.lines().collect::<Vec<_>>(),
+        [
+            "  records owned by lea.fontaine@acme.example",
+            &format!("    + jose.garcia@acme.example: {manager}"),
+            "    + inigo.fernandez@acme.example, lucia.martinez@acme.example: view companies",
+            &format!("    - camille.lefevre@acme.example: {manager}"),
+            "    - chloe.moreau@acme.example, theo.girard@acme.example: view companies",
+        ],
+        "{out}"
+    );
+    let json = teamform_in(dir, &["plan", TODAY, "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap_or_default();
+    assert_eq!(doc["records"][0]["owner"], "lea.fontaine@acme.example");
+    assert_eq!(
+        doc["records"][0]["gained"][0]["users"][0],
+        "jose.garcia@acme.example"
+    );
+    let markdown = teamform_in(dir, &["plan", TODAY, "--format", "markdown"]);
+    assert!(
+        markdown
+            .stdout
+            .contains("  - ➖ camille.lefevre@acme.example: delete tasks"),
+        "{}",
+        markdown.stdout
+    );
+    Ok(())
+}

@@ -23,7 +23,8 @@ pub mod render;
 mod saved;
 
 pub use access::{
-    AccessLine, ScopeChange, Side, UserAccessDiff, access_diff, granted_at, user_access_lines,
+    AccessLine, HolderGroup, RecordsAccess, ScopeChange, Side, UserAccessDiff, access_diff,
+    granted_at, user_access_lines,
 };
 pub use compare::{compare, state_of};
 pub use desired::{DesiredState, desired, permissions};

@@ -3,7 +3,10 @@
 //! can differ, and the live org (teams, roles, assets) is the policy's: the live side is then
 //! just those users, placed in the policy's org.
 
-use crate::access::{Side, UserAccessDiff, lower, placed_diff_of, plan_access_diff};
+use crate::access::{
+    RecordsAccess, Side, UserAccessDiff, lower, placed_diff_of, placed_records_diff,
+    plan_access_diff, plan_records_diff,
+};
 use crate::diff::Diff;
 use crate::live_policy::LiveOrg;
 use crate::matching::Bindings;
@@ -59,31 +62,33 @@ pub fn access_changes(
     only: Option<&HashSet<String>>,
     caps: Capabilities,
 ) -> Vec<UserAccessDiff> {
-    access_changes_leaving(policy, live, bound, only, caps).0
+    access_changes_leaving(policy, live, bound, only, caps).0.0
 }
 
-/// [`access_changes`], with what is left to drop.
+/// [`access_changes`] and who gains and loses access over the records of users whose teams
+/// change, with what is left to drop.
 pub(crate) fn access_changes_leaving(
     policy: (&Policy, &Compiled),
     live: &LiveState,
     bound: &Bindings,
     only: Option<&HashSet<String>>,
     caps: Capabilities,
-) -> (Vec<UserAccessDiff>, Leftover) {
+) -> ((Vec<UserAccessDiff>, Vec<RecordsAccess>), Leftover) {
     let desired = Side {
         policy: policy.0,
         compiled: policy.1,
     };
     match only {
         // No user changes, and nothing else does either: no one's access changes.
-        Some(only) if only.is_empty() => (Vec::new(), None),
+        Some(only) if only.is_empty() => ((Vec::new(), Vec::new()), None),
         Some(only) => {
             let mut users = LiveOrg::keys_only(live, bound);
             users.add_users(&|u| only.contains(&*lower(&u.email)));
             let users = users.policy.users;
             let placed = place_users(policy.0, policy.1, &users);
             let changes = placed_diff_of(&users, &placed, &desired, caps.assets.read, only);
-            (changes, None)
+            let records = placed_records_diff(&users, &placed, &desired, only);
+            ((changes, records), None)
         }
         None => {
             let mut org = live_org(policy.0, live, bound);
@@ -94,7 +99,8 @@ pub(crate) fn access_changes_leaving(
                 compiled: &compiled,
             };
             let changes = plan_access_diff(&live, &desired, caps.assets.read);
-            (changes, Some((org.policy, compiled)))
+            let records = plan_records_diff(&live, &desired);
+            ((changes, records), Some((org.policy, compiled)))
         }
     }
 }

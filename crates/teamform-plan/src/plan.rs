@@ -1,6 +1,6 @@
 //! Building a plan: match, diff, order, filter, manual steps and the access diff.
 
-use crate::access::UserAccessDiff;
+use crate::access::{RecordsAccess, UserAccessDiff};
 use crate::desired::desired;
 use crate::diff::diff;
 use crate::known::{self, Known};
@@ -32,6 +32,9 @@ pub struct Plan {
     pub changes: Vec<Op>,
     /// Per user, the access gained and lost.
     pub access: Vec<UserAccessDiff>,
+    /// Per user whose teams change, who gains and loses team-scope access over their records.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub records: Vec<RecordsAccess>,
     /// The operations teamform cannot perform, as instructions.
     pub manual_steps: Vec<ManualStep>,
     /// What the portal cannot read back, so cannot be verified.
@@ -143,7 +146,7 @@ pub fn make_plan(input: &PlanInput<'_>) -> Plan {
             ));
             d.unverifiable.extend(o.unverifiable.iter().cloned());
         }
-        let (users, ops, (access, leftover)) = std::thread::scope(|s| {
+        let (users, ops, ((access, records), leftover)) = std::thread::scope(|s| {
             let access = s.spawn(|| {
                 access_changes_leaving(
                     (policy, input.compiled),
@@ -163,6 +166,7 @@ pub fn make_plan(input: &PlanInput<'_>) -> Plan {
         };
         s.spawn(move || drop((want, matched, leftover)));
         let mut plan = assemble(input, d, ops, access, bound);
+        plan.records = records;
         if let Some(f) = fingerprints {
             plan.fingerprints = joined(f.join());
         }
@@ -200,6 +204,7 @@ fn assemble(
         portal: input.portal.clone(),
         changes: ops,
         access,
+        records: Vec::new(),
         manual_steps,
         unverifiable: d.unverifiable,
         bindings: bound,

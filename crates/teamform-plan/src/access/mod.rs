@@ -2,7 +2,10 @@
 //! live portal grants today with the access the policy grants, each line with its reason.
 
 mod lines;
+mod records;
 mod view;
+
+pub use records::{HolderGroup, RecordsAccess};
 
 use lines::{Lines, Omit, lines};
 use serde::{Deserialize, Serialize};
@@ -257,6 +260,53 @@ pub(crate) fn placed_diff_of(
 ) -> Vec<UserAccessDiff> {
     let live = View::placed(desired, users, placed);
     users_diff(&live, &View::of(desired, Identity::Key), assets, Some(only))
+}
+
+/// Who gains and loses team-scope access over the records of users whose teams change, for a
+/// plan (teams compared by key), the whole live side compiled.
+pub(crate) fn plan_records_diff(live: &Side<'_>, desired: &Side<'_>) -> Vec<RecordsAccess> {
+    let (live, desired) = (
+        View::of(live, Identity::Key),
+        View::of(desired, Identity::Key),
+    );
+    records::records_diff(
+        &[records::Part {
+            view: &live,
+            skip: None,
+        }],
+        &[records::Part {
+            view: &desired,
+            skip: None,
+        }],
+    )
+}
+
+/// [`plan_records_diff`] when only users change: the live side is the changed users placed in
+/// the policy's org (`users`, `placed`) and every other user as the policy has them.
+pub(crate) fn placed_records_diff(
+    users: &[teamform_model::User],
+    placed: &teamform_compiler::Placed,
+    desired: &Side<'_>,
+    only: &std::collections::HashSet<String>,
+) -> Vec<RecordsAccess> {
+    let live = View::placed(desired, users, placed);
+    let desired = View::of(desired, Identity::Key);
+    records::records_diff(
+        &[
+            records::Part {
+                view: &live,
+                skip: None,
+            },
+            records::Part {
+                view: &desired,
+                skip: Some(only),
+            },
+        ],
+        &[records::Part {
+            view: &desired,
+            skip: None,
+        }],
+    )
 }
 
 /// [`access_diff`], for every user or for those in `only`.

@@ -205,8 +205,39 @@ pub fn human(plan: &Plan, style: HumanStyle) -> String {
             }
         }
     }
+    records(&mut out, &paint, plan);
     unverifiable(&mut out, plan, style.show_unverifiable);
     out
+}
+
+/// Who gains and loses team-scope access over the records of users whose teams change.
+fn records(out: &mut String, paint: &Paint, plan: &Plan) {
+    if plan.records.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n{}",
+        paint.bold(&format!(
+            "Access to the records of users whose teams change ({}):",
+            plan.records.len()
+        ))
+    );
+    for r in &plan.records {
+        let _ = writeln!(out, "  records owned by {}", r.owner);
+        for (sign, groups) in [('+', &r.gained), ('-', &r.lost)] {
+            for g in groups {
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    paint.sign(
+                        sign,
+                        &format!("    {sign} {}: {}", g.users.join(", "), g.access.join(", "))
+                    )
+                );
+            }
+        }
+    }
 }
 
 /// What the portal cannot read back: one line with the count, or (`all`) the list.

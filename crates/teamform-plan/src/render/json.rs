@@ -43,6 +43,7 @@ pub fn json(plan: &Plan) -> String {
         "refusals": plan.refusals,
         "changes": changes,
         "access": plan.access,
+        "records": plan.records,
         "manual_steps": plan.manual_steps,
         "unverifiable": plan.unverifiable,
     });
