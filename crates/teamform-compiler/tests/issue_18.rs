@@ -138,3 +138,105 @@ fn issue_18_a_super_admin_in_the_team_is_reported_at_super_admin() {
     );
     assert_eq!(out.matches("TF0120").count(), 1, "{out}");
 }
+
+/// The first line of each diagnostic of [`render`].
+fn headlines(edits: &[(&str, &str, &str)]) -> Vec<String> {
+    render(edits)
+        .lines()
+        .filter(|l| !l.starts_with(' '))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn issue_18_a_seat_capacity_out_of_range_is_not_a_missing_seat() {
+    assert_eq!(
+        headlines(&[(
+            "portal.toml",
+            "sales = 18",
+            "sales = 99999999999999999999999"
+        )]),
+        [
+            "portal.toml:23 TF0004 the capacity of seat `sales` must be a whole number from 0 to 4294967295"
+        ]
+    );
+}
+
+#[test]
+fn issue_18_a_tier_that_is_not_a_tier_is_not_free() {
+    assert_eq!(
+        headlines(&[(
+            "portal.toml",
+            "marketing = \"enterprise\"",
+            "marketing = \"enterprize\""
+        )]),
+        ["portal.toml:19 TF0004 `enterprize` is not a valid value for the tier of `marketing`"]
+    );
+}
+
+#[test]
+fn issue_18_a_scope_that_is_not_a_scope_is_not_none() {
+    assert_eq!(
+        headlines(&[(
+            "roles.toml",
+            "[role.sales-manager]\nname = \"Sales Manager\"\ncrm.contacts  = { view = \"team\"",
+            "[role.sales-manager]\nname = \"Sales Manager\"\ncrm.contacts  = { view = \"teams\"",
+        )]),
+        [
+            "roles.toml:34 TF0004 `teams` is not a valid value for `view` of `crm.contacts` of role `sales-manager`"
+        ]
+    );
+}
+
+#[test]
+fn issue_18_an_action_that_is_not_an_action_is_not_missing() {
+    assert_eq!(
+        headlines(&[(
+            "roles.toml",
+            "name = \"Web Designer\"\ntools.website_pages = [\"view\"",
+            "name = \"Web Designer\"\ntools.website_pages = [\"veiw\"",
+        )]),
+        ["roles.toml:119 TF0004 `veiw` is not a valid value for a tool action"]
+    );
+}
+
+#[test]
+fn issue_18_a_misspelt_key_does_not_hide_the_values_inside_it() {
+    assert_eq!(
+        headlines(&[
+            (
+                "roles.toml",
+                "[role.sales-manager]\nname = \"Sales Manager\"\ncrm.contacts  = { view = \"team\"",
+                "[role.sales-manager]\nname = \"Sales Manager\"\ncrm.contact  = { view = \"teams\"",
+            ),
+            (
+                "roles.toml",
+                "name = \"Web Designer\"\ntools.website_pages = [\"view\"",
+                "name = \"Web Designer\"\ntools.website_page = [\"veiw\"",
+            ),
+            (
+                "roles.toml",
+                "account = { reassign_owner = true, export = false }",
+                "account = { reassign_owner = true, exports = \"no\" }",
+            ),
+            ("portal.toml", "sales = 18", "sale = -1"),
+            (
+                "portal.toml",
+                "service = \"professional\"",
+                "servise = \"pro\""
+            ),
+        ]),
+        [
+            "portal.toml:19 TF0002 unknown field `servise` in `tiers`",
+            "portal.toml:19 TF0004 `pro` is not a valid value for the tier of `servise`",
+            "portal.toml:23 TF0002 unknown field `sale` in `seats`",
+            "portal.toml:23 TF0004 the capacity of seat `sale` must be a whole number from 0 to 4294967295",
+            "roles.toml:34 TF0002 unknown field `contact` in `crm` of role `sales-manager`",
+            "roles.toml:34 TF0004 `teams` is not a valid value for `view` of `crm.contact` of role `sales-manager`",
+            "roles.toml:46 TF0002 unknown field `exports` in `account` of role `sales-manager`",
+            "roles.toml:46 TF0003 `account.exports` of role `sales-manager` must be a boolean (`true` or `false`), found a string",
+            "roles.toml:119 TF0002 unknown field `website_page` in `tools` of role `web-designer`",
+            "roles.toml:119 TF0004 `veiw` is not a valid value for a tool action",
+        ]
+    );
+}

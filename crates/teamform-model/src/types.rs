@@ -101,6 +101,12 @@ pub struct Portal {
     pub tiers: Vec<(Hub, Sp<Tier>)>,
     /// Seat capacities, as written.
     pub seats: Vec<(Seat, Sp<u32>)>,
+    /// Hubs whose tier was written but could not be read: checks that depend on the tier skip
+    /// them rather than take `free`.
+    pub unread_tiers: Vec<Hub>,
+    /// Seats whose capacity was written but could not be read: checks that depend on the
+    /// capacity skip them rather than take the seat as missing.
+    pub unread_seats: Vec<Seat>,
     /// The live portal to plan against.
     pub provider: Option<Sp<String>>,
 }

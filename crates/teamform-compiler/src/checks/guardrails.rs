@@ -66,7 +66,7 @@ fn seats(cx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) {
     let Some(portal) = &cx.policy.portal else {
         return;
     };
-    if portal.seats.is_empty() {
+    if portal.seats.is_empty() && portal.unread_seats.is_empty() {
         return;
     }
     let capacity: HashMap<Seat, (u32, Span)> = portal
@@ -77,6 +77,10 @@ fn seats(cx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) {
     let mut holders: HashMap<Seat, Vec<Span>> = HashMap::new();
     for user in &cx.policy.users {
         for seat in &user.seats {
+            if portal.unread_seats.contains(&seat.value) {
+                // The capacity was written but could not be read: it is unknown, not missing.
+                continue;
+            }
             if capacity.contains_key(&seat.value) {
                 holders.entry(seat.value).or_default().push(seat.span);
             } else {
