@@ -240,3 +240,38 @@ fn issue_18_a_misspelt_key_does_not_hide_the_values_inside_it() {
         ]
     );
 }
+
+#[test]
+fn issue_18_a_deny_rule_with_a_bad_value_is_not_widened() {
+    // Taken as absent, the misspelt scope would make the rule forbid any contact editing.
+    assert_eq!(
+        headlines(&[(
+            "portal.toml",
+            "scope = \"everything\"",
+            "scope = \"everythin\""
+        )]),
+        ["portal.toml:53 TF0004 `everythin` is not a valid value for `scope` of a deny rule"]
+    );
+}
+
+#[test]
+fn issue_18_a_bad_scope_in_a_table_of_its_own_is_not_none() {
+    let out = headlines(&[
+        (
+            "roles.toml",
+            "[role.sales-manager]\nname = \"Sales Manager\"\ncrm.contacts  = { view = \"team\", edit = \"team\" }\n",
+            "[role.sales-manager]\nname = \"Sales Manager\"\n",
+        ),
+        (
+            "roles.toml",
+            "account = { reassign_owner = true, export = false }\n",
+            "account = { reassign_owner = true, export = false }\n\n[role.sales-manager.crm.contacts]\nview = \"teams\"\nedit = \"team\"\n",
+        ),
+    ]);
+    assert_eq!(
+        out,
+        [
+            "roles.toml:48 TF0004 `teams` is not a valid value for `view` of `crm.contacts` of role `sales-manager`"
+        ]
+    );
+}

@@ -344,4 +344,7 @@ pub struct DenyRule {
     pub members_of: Option<Sp<String>>,
     /// Roles exempt from the rule.
     pub unless_roles: Vec<Sp<String>>,
+    /// Whether a `scope`, `members_of` or `unless_roles` was written but could not be read.
+    /// Taken as absent, it would widen the rule, so such a rule is not checked.
+    pub unread: bool,
 }

@@ -140,6 +140,11 @@ fn deny_rule(cx: &Ctx<'_>, rule: &teamform_model::DenyRule, diags: &mut Vec<Diag
     let Some(permission) = &rule.permission else {
         return;
     };
+    if rule.unread {
+        // A `scope`, `members_of` or `unless_roles` that could not be read would be taken as
+        // absent, which widens the rule: checking it would report what the rule may not forbid.
+        return;
+    }
     if let Some(scope) = &rule.scope
         && !matches!(permission.value, Permission::Crm(..))
     {

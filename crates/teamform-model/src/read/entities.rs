@@ -335,9 +335,11 @@ fn read_deny(r: &mut Reader<'_>, value: &Value<'_>) -> Option<DenyRule> {
         scope: None,
         members_of: None,
         unless_roles: Vec::new(),
+        unread: false,
     };
     for (name, v) in fields(r, table, "a deny rule", DENY) {
         let what = format!("`{name}` of a deny rule");
+        let before = r.diags.len();
         match name {
             "message" => rule.message = r.string(v, &what),
             "members_of" => rule.members_of = r.string(v, &what),
@@ -360,6 +362,9 @@ fn read_deny(r: &mut Reader<'_>, value: &Value<'_>) -> Option<DenyRule> {
                 }
             }
             _ => {}
+        }
+        if matches!(name, "members_of" | "unless_roles" | "scope") && r.diags.len() > before {
+            rule.unread = true;
         }
     }
     if rule.message.is_none() {

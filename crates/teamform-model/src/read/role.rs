@@ -70,13 +70,26 @@ fn read_crm(r: &mut Reader<'_>, v: &Value<'_>, context: &str, out: &mut Vec<CrmG
         if let Some(object) = object {
             out.push(CrmGrant {
                 object,
-                span: r.span(ov.span()),
+                span: r.span(extent(ov)),
                 view,
                 edit,
                 delete,
             });
         }
     }
+}
+
+/// The bytes a table covers, its values included: the span of a table of its own
+/// (`[role.KEY.crm.contacts]`) is only its header, and its values lie below it.
+fn extent(v: &Value<'_>) -> std::ops::Range<usize> {
+    let mut range = v.span();
+    if let toml::de::DeValue::Table(t) = v.get_ref() {
+        for (k, fv) in t.iter() {
+            range.start = range.start.min(k.span().start);
+            range.end = range.end.max(fv.span().end);
+        }
+    }
+    range
 }
 
 /// The `view`, `edit` and `delete` of one CRM object's table.
