@@ -101,6 +101,12 @@ pub struct Portal {
     pub tiers: Vec<(Hub, Sp<Tier>)>,
     /// Seat capacities, as written.
     pub seats: Vec<(Seat, Sp<u32>)>,
+    /// Hubs whose tier was written but could not be read: checks that depend on the tier skip
+    /// them rather than take `free`.
+    pub unread_tiers: Vec<Hub>,
+    /// Seats whose capacity was written but could not be read: checks that depend on the
+    /// capacity skip them rather than take the seat as missing.
+    pub unread_seats: Vec<Seat>,
     /// The live portal to plan against.
     pub provider: Option<Sp<String>>,
 }
@@ -338,4 +344,7 @@ pub struct DenyRule {
     pub members_of: Option<Sp<String>>,
     /// Roles exempt from the rule.
     pub unless_roles: Vec<Sp<String>>,
+    /// Whether a `scope`, `members_of` or `unless_roles` was written but could not be read.
+    /// Taken as absent, it would widen the rule, so such a rule is not checked.
+    pub unread: bool,
 }

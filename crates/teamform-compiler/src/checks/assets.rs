@@ -35,8 +35,13 @@ pub(super) fn check(cx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) {
         let reference = asset.reference();
         if let Some(portal) = &cx.policy.portal {
             let needs = partition_requirement(asset.kind);
-            let allowed =
-                needs.is_empty() || needs.iter().any(|(hub, tier)| portal.tier(*hub) >= *tier);
+            // A tier that could not be read is unknown: it may be the one that allows it.
+            let unknown = needs
+                .iter()
+                .any(|(hub, _)| portal.unread_tiers.contains(hub));
+            let allowed = needs.is_empty()
+                || unknown
+                || needs.iter().any(|(hub, tier)| portal.tier(*hub) >= *tier);
             if !allowed && !asset.teams.is_empty() {
                 let wanted = needs
                     .iter()

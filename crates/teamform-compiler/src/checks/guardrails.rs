@@ -1,7 +1,8 @@
 //! Checks of the guardrails: super-admin counts, seat capacity and the custom deny rules.
 
 use super::Ctx;
-use std::collections::{BTreeSet, HashMap};
+use crate::resolve::{RoleId, TeamId, UserId};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use teamform_diagnostics::{Code, Diagnostic, Span};
 use teamform_model::{Permission, Role, Scope, Seat, ToolAction};
 
@@ -65,7 +66,7 @@ fn seats(cx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) {
     let Some(portal) = &cx.policy.portal else {
         return;
     };
-    if portal.seats.is_empty() {
+    if portal.seats.is_empty() && portal.unread_seats.is_empty() {
         return;
     }
     let capacity: HashMap<Seat, (u32, Span)> = portal
@@ -76,6 +77,10 @@ fn seats(cx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) {
     let mut holders: HashMap<Seat, Vec<Span>> = HashMap::new();
     for user in &cx.policy.users {
         for seat in &user.seats {
+            if portal.unread_seats.contains(&seat.value) {
+                // The capacity was written but could not be read: it is unknown, not missing.
+                continue;
+            }
             if capacity.contains_key(&seat.value) {
                 holders.entry(seat.value).or_default().push(seat.span);
             } else {
@@ -135,6 +140,11 @@ fn deny_rule(cx: &Ctx<'_>, rule: &teamform_model::DenyRule, diags: &mut Vec<Diag
     let Some(permission) = &rule.permission else {
         return;
     };
+    if rule.unread {
+        // A `scope`, `members_of` or `unless_roles` that could not be read would be taken as
+        // absent, which widens the rule: checking it would report what the rule may not forbid.
+        return;
+    }
     if let Some(scope) = &rule.scope
         && !matches!(permission.value, Permission::Crm(..))
     {
@@ -153,26 +163,33 @@ fn deny_rule(cx: &Ctx<'_>, rule: &teamform_model::DenyRule, diags: &mut Vec<Diag
         |m| m.value.clone(),
     );
     let exempt: BTreeSet<&str> = rule.unless_roles.iter().map(|r| r.value.as_str()).collect();
-    let violation = |span: Span, what: String| {
-        Diagnostic::new(Code::DenyRule, message.clone())
-            .primary(span, what)
-            .secondary(permission.span, "forbidden by this guardrail")
-            .help(format!(
-                "remove `{}` from the role, or change the rule in `[guardrails]` if the policy has changed",
-                permission.value
-            ))
+    let rule_team = &rule.members_of;
+    let rule = Rule {
+        message,
+        permission: permission.value,
+        permission_span: permission.span,
+        scope,
     };
-    match &rule.members_of {
+    match rule_team {
         None => {
-            for role in &cx.policy.roles {
+            for (i, role) in cx.policy.roles.iter().enumerate() {
                 if exempt.contains(role.key.value.as_str()) {
                     continue;
                 }
-                if let Some(span) = grant(role, permission.value, scope) {
-                    diags.push(violation(
-                        span,
-                        format!("role `{}` grants `{}`", role.key.value, permission.value),
-                    ));
+                if let Some(span) = grant(role, rule.permission, rule.scope) {
+                    let holders = &cx.graph.holders[i];
+                    let d = rule
+                        .violation(
+                            span,
+                            format!(
+                                "role `{}` grants `{}`{}",
+                                role.key.value,
+                                rule.permission,
+                                held_by(holders.len(), "")
+                            ),
+                        )
+                        .help(rule.role_help(&role.key.value));
+                    diags.push(list_users(cx, d, holders, "holds this role"));
                 }
             }
         }
@@ -180,32 +197,179 @@ fn deny_rule(cx: &Ctx<'_>, rule: &teamform_model::DenyRule, diags: &mut Vec<Diag
             let Some(team) = cx.index.team(&team_key.value) else {
                 return;
             };
-            let mut users = BTreeSet::new();
-            for t in cx.graph.descendants(team) {
-                users.extend(cx.graph.members[t.index()].iter().map(|(u, _)| *u));
-            }
-            for u in users {
-                let user = &cx.policy.users[u.index()];
-                let role = cx.index.user_role[u.index()].map(|r| &cx.policy.roles[r.index()]);
-                if role.is_some_and(|r| exempt.contains(r.key.value.as_str())) {
-                    continue;
-                }
-                let via_role = role.and_then(|r| grant(r, permission.value, scope));
-                let span = if user.is_super_admin() {
-                    user.super_admin.as_ref().map(|s| s.span)
-                } else {
-                    via_role.and(user.role.as_ref().map(|r| r.span))
-                };
-                if let Some(span) = span {
-                    diags.push(violation(
-                        span,
-                        format!(
-                            "`{}`, a member of `{}`, gets `{}` here",
-                            user.key.value, team_key.value, permission.value
-                        ),
-                    ));
-                }
-            }
+            members_of(cx, &rule, &exempt, team, &team_key.value, diags);
         }
     }
+}
+
+/// A deny rule as the checks need it.
+struct Rule {
+    message: String,
+    permission: Permission,
+    permission_span: Span,
+    scope: Scope,
+}
+
+impl Rule {
+    /// The diagnostic of a violation at `span`, without a help line yet.
+    fn violation(&self, span: Span, what: String) -> Diagnostic {
+        Diagnostic::new(Code::DenyRule, self.message.clone())
+            .primary(span, what)
+            .secondary(self.permission_span, "forbidden by this guardrail")
+    }
+
+    fn role_help(&self, role: &str) -> String {
+        format!(
+            "remove `{}` from role `{role}`, or change the rule in `[guardrails]` if the policy has changed",
+            self.permission
+        )
+    }
+}
+
+/// The most users a diagnostic labels one by one; its primary label gives the total.
+const LISTED: usize = 10;
+
+/// ` to N members of `team`` or ` to N users` for a primary label, with how many are labelled.
+fn held_by(n: usize, of_team: &str) -> String {
+    let who = if of_team.is_empty() {
+        format!("{n} user{}", plural(n))
+    } else {
+        format!("{n} member{} of `{of_team}`", plural(n))
+    };
+    if n > LISTED {
+        format!(" to {who} (the first {LISTED} are labelled)")
+    } else if n == 0 {
+        String::new()
+    } else {
+        format!(" to {who}")
+    }
+}
+
+/// Adds a secondary label at the `role` field of each of the first [`LISTED`] `users`.
+fn list_users(cx: &Ctx<'_>, mut d: Diagnostic, users: &[UserId], what: &str) -> Diagnostic {
+    for u in users.iter().take(LISTED) {
+        let user = &cx.policy.users[u.index()];
+        if let Some(role) = &user.role {
+            d = d.secondary(role.span, format!("`{}` {what}", user.key.value));
+        }
+    }
+    d
+}
+
+/// Checks a rule limited to the members of `team` and its descendants. A member who is a super
+/// admin is reported at their `super_admin`. The members who get the permission from their role
+/// are reported once per role, at the role's grant, with the members as related locations;
+/// except when a single member gets it from a role that users outside the team also hold: then
+/// the role is fine and the member's place in the team is what breaks the rule, so it is
+/// reported at the user's field that makes them a member.
+fn members_of(
+    cx: &Ctx<'_>,
+    rule: &Rule,
+    exempt: &BTreeSet<&str>,
+    team: TeamId,
+    team_key: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let subtree: BTreeSet<TeamId> = cx.graph.descendants(team).into_iter().collect();
+    let mut members = BTreeSet::new();
+    for t in &subtree {
+        members.extend(cx.graph.members[t.index()].iter().map(|(u, _)| *u));
+    }
+    let mut by_role: BTreeMap<RoleId, Vec<UserId>> = BTreeMap::new();
+    for &u in &members {
+        let user = &cx.policy.users[u.index()];
+        let role_id = cx.index.user_role[u.index()];
+        let role = role_id.map(|r| &cx.policy.roles[r.index()]);
+        if role.is_some_and(|r| exempt.contains(r.key.value.as_str())) {
+            continue;
+        }
+        if user.is_super_admin() {
+            if let Some(s) = &user.super_admin {
+                diags.push(
+                    rule.violation(
+                        s.span,
+                        format!(
+                            "`{}`, a member of `{team_key}`, gets `{}` as a super admin",
+                            user.key.value, rule.permission
+                        ),
+                    )
+                    .help(format!(
+                        "a super admin holds every permission: remove `super_admin = true` from `{}`, or change the rule in `[guardrails]` if the policy has changed",
+                        user.key.value
+                    )),
+                );
+            }
+            continue;
+        }
+        if let (Some(r), Some(role)) = (role_id, role)
+            && grant(role, rule.permission, rule.scope).is_some()
+        {
+            by_role.entry(r).or_default().push(u);
+        }
+    }
+    for (r, users) in by_role {
+        let role = &cx.policy.roles[r.index()];
+        let Some(grant_span) = grant(role, rule.permission, rule.scope) else {
+            continue;
+        };
+        let held_outside = cx.graph.holders[r.index()]
+            .iter()
+            .any(|u| !members.contains(u));
+        let single = match users.as_slice() {
+            [u] if held_outside => Some(*u),
+            _ => None,
+        };
+        let d = match single.and_then(|u| membership(cx, u, &subtree).map(|s| (u, s))) {
+            Some((u, span)) => {
+                let user = &cx.policy.users[u.index()];
+                let mut d = rule.violation(
+                    span,
+                    format!(
+                        "`{}` is a member of `{team_key}` here, and role `{}` grants `{}`",
+                        user.key.value, role.key.value, rule.permission
+                    ),
+                );
+                if let Some(role_field) = &user.role {
+                    d = d.secondary(role_field.span, "the user's role");
+                }
+                d.secondary(grant_span, "the role grants it here")
+                    .help(format!(
+                        "move `{}` out of `{team_key}`, give them a role without `{}`, or change the rule in `[guardrails]` if the policy has changed",
+                        user.key.value, rule.permission
+                    ))
+            }
+            None => {
+                let d = rule
+                    .violation(
+                        grant_span,
+                        format!(
+                            "role `{}` grants `{}`{}",
+                            role.key.value,
+                            rule.permission,
+                            held_by(users.len(), team_key)
+                        ),
+                    )
+                    .help(rule.role_help(&role.key.value));
+                list_users(
+                    cx,
+                    d,
+                    &users,
+                    &format!("is a member of `{team_key}` and holds this role"),
+                )
+            }
+        };
+        diags.push(d);
+    }
+}
+
+/// The field of user `u` that makes them a member of one of `subtree`'s teams: their primary
+/// `team`, else the first of their additional `teams` inside it.
+fn membership(cx: &Ctx<'_>, u: UserId, subtree: &BTreeSet<TeamId>) -> Option<Span> {
+    let user = &cx.policy.users[u.index()];
+    let inside = |key: &str| cx.index.team(key).is_some_and(|t| subtree.contains(&t));
+    user.team
+        .iter()
+        .chain(&user.teams)
+        .find(|t| inside(&t.value))
+        .map(|t| t.span)
 }

@@ -1,5 +1,7 @@
 //! The validation checks, one file per kind of entity. Each check appends diagnostics; none
-//! stops the others.
+//! stops the others. A value the loader could not read (reported at the value with TF0003 or
+//! TF0004) is unknown, not absent: a check that depends on it skips instead of taking the
+//! field's default, so that one typo gives one diagnostic.
 
 mod assets;
 mod guardrails;
@@ -11,7 +13,7 @@ mod users;
 use crate::Options;
 use crate::graph::OrgGraph;
 use crate::resolve::Index;
-use teamform_diagnostics::Diagnostic;
+use teamform_diagnostics::{Code, Diagnostic, Span};
 use teamform_model::Policy;
 
 /// Everything a check may look at.
@@ -20,6 +22,30 @@ pub(crate) struct Ctx<'a> {
     pub index: &'a Index,
     pub graph: &'a OrgGraph,
     pub options: Options,
+    /// The values the loader could not read, sorted.
+    pub unread: Vec<Span>,
+}
+
+impl Ctx<'_> {
+    /// Whether a value inside `span` was written but could not be read.
+    pub fn unread_within(&self, span: Span) -> bool {
+        let from = self.unread.partition_point(|u| *u < span);
+        self.unread[from..]
+            .iter()
+            .take_while(|u| u.file == span.file && u.start < span.end)
+            .any(|u| u.end <= span.end)
+    }
+}
+
+/// The values the loader reported as unreadable: a wrong type or a value outside the language.
+fn unread(diags: &[Diagnostic]) -> Vec<Span> {
+    let mut out: Vec<Span> = diags
+        .iter()
+        .filter(|d| matches!(d.code, Code::WrongType | Code::InvalidValue))
+        .filter_map(Diagnostic::main_span)
+        .collect();
+    out.sort_unstable();
+    out
 }
 
 pub(crate) fn run(
@@ -34,6 +60,7 @@ pub(crate) fn run(
         index,
         graph,
         options,
+        unread: unread(diags),
     };
     portal::check(&cx, diags);
     teams::check(&cx, diags);

@@ -118,14 +118,22 @@ fn read_portal(r: &mut Reader<'_>, value: &Value<'_>) -> Option<Portal> {
                 };
                 for (k, tv) in t.iter() {
                     let hub_names: Vec<&str> = Hub::names().collect();
+                    let tiers: Vec<&'static str> = Tier::names().collect();
+                    let what = format!("the tier of `{}`", k.get_ref());
                     let Some(hub) = Hub::parse(k.get_ref()) else {
+                        // The value is still checked, so that a typo in the hub does not
+                        // hide a bad tier until the next run; and the hub it probably means
+                        // has an unknown tier, not `free`.
                         r.unknown_field(k, "`tiers`", &hub_names);
+                        r.keyword(tv, &what, Tier::parse, &tiers);
+                        portal
+                            .unread_tiers
+                            .extend(meant(k.get_ref(), &hub_names, Hub::parse));
                         continue;
                     };
-                    let tiers: Vec<&'static str> = Tier::names().collect();
-                    let what = format!("the tier of `{hub}`");
-                    if let Some(tier) = r.keyword(tv, &what, Tier::parse, &tiers) {
-                        portal.tiers.push((hub, tier));
+                    match r.keyword(tv, &what, Tier::parse, &tiers) {
+                        Some(tier) => portal.tiers.push((hub, tier)),
+                        None => portal.unread_tiers.push(hub),
                     }
                 }
             }
@@ -135,12 +143,20 @@ fn read_portal(r: &mut Reader<'_>, value: &Value<'_>) -> Option<Portal> {
                 };
                 for (k, sv) in t.iter() {
                     let seat_names: Vec<&str> = Seat::names().collect();
+                    let what = format!("the capacity of seat `{}`", k.get_ref());
                     let Some(seat) = Seat::parse(k.get_ref()) else {
+                        // As for `tiers`, the value is still checked, and the seat it
+                        // probably means has an unknown capacity, not none.
                         r.unknown_field(k, "`seats`", &seat_names);
+                        r.count(sv, &what);
+                        portal
+                            .unread_seats
+                            .extend(meant(k.get_ref(), &seat_names, Seat::parse));
                         continue;
                     };
-                    if let Some(n) = r.count(sv, &format!("the capacity of seat `{seat}`")) {
-                        portal.seats.push((seat, n));
+                    match r.count(sv, &what) {
+                        Some(n) => portal.seats.push((seat, n)),
+                        None => portal.unread_seats.push(seat),
                     }
                 }
             }
@@ -151,6 +167,11 @@ fn read_portal(r: &mut Reader<'_>, value: &Value<'_>) -> Option<Portal> {
         r.missing(portal.span, "`[portal]`", "name", "\"acme\"");
     }
     Some(portal)
+}
+
+/// The word of a closed vocabulary that a misspelt key probably means, if one is close.
+fn meant<K>(key: &str, names: &[&str], parse: fn(&str) -> Option<K>) -> Option<K> {
+    teamform_diagnostics::did_you_mean(key, names.iter().copied()).and_then(parse)
 }
 
 fn read_team(r: &mut Reader<'_>, key: Sp<String>, value: &Value<'_>) -> Option<Team> {
@@ -314,9 +335,11 @@ fn read_deny(r: &mut Reader<'_>, value: &Value<'_>) -> Option<DenyRule> {
         scope: None,
         members_of: None,
         unless_roles: Vec::new(),
+        unread: false,
     };
     for (name, v) in fields(r, table, "a deny rule", DENY) {
         let what = format!("`{name}` of a deny rule");
+        let before = r.diags.len();
         match name {
             "message" => rule.message = r.string(v, &what),
             "members_of" => rule.members_of = r.string(v, &what),
@@ -339,6 +362,9 @@ fn read_deny(r: &mut Reader<'_>, value: &Value<'_>) -> Option<DenyRule> {
                 }
             }
             _ => {}
+        }
+        if matches!(name, "members_of" | "unless_roles" | "scope") && r.diags.len() > before {
+            rule.unread = true;
         }
     }
     if rule.message.is_none() {

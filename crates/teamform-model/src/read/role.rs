@@ -56,34 +56,59 @@ fn read_crm(r: &mut Reader<'_>, v: &Value<'_>, context: &str, out: &mut Vec<CrmG
         return;
     };
     let object_names: Vec<&'static str> = CrmObject::names().collect();
-    let scope_names: Vec<&'static str> = Scope::names().collect();
     for (ok, ov) in objects.iter() {
-        let Some(object) = CrmObject::parse(ok.get_ref()) else {
+        let object = CrmObject::parse(ok.get_ref());
+        if object.is_none() {
             r.unknown_field(ok, &format!("`crm` of {context}"), &object_names);
-            continue;
-        };
-        let here = format!("`crm.{object}` of {context}");
-        let Some(table) = r.table(ov, &here) else {
-            continue;
-        };
-        let mut grant = CrmGrant {
-            object,
-            span: r.span(ov.span()),
-            view: None,
-            edit: None,
-            delete: None,
-        };
-        for (fk, fv) in table.iter() {
-            let what = format!("`{}` of {here}", fk.get_ref());
-            match fk.get_ref().as_ref() {
-                "view" => grant.view = r.keyword(fv, &what, Scope::parse, &scope_names),
-                "edit" => grant.edit = r.keyword(fv, &what, Scope::parse, &scope_names),
-                "delete" => grant.delete = r.bool(fv, &what),
-                _ => r.unknown_field(fk, &here, CRM_FIELDS),
-            }
         }
-        out.push(grant);
+        // The values of a misspelt object are still checked, so that the typo does not hide
+        // them until the next run; the grant itself is left out.
+        let here = format!("`crm.{}` of {context}", ok.get_ref());
+        let Some((view, edit, delete)) = read_crm_fields(r, ov, &here) else {
+            continue;
+        };
+        if let Some(object) = object {
+            out.push(CrmGrant {
+                object,
+                span: r.span(extent(ov)),
+                view,
+                edit,
+                delete,
+            });
+        }
     }
+}
+
+/// The bytes a table covers, its values included: the span of a table of its own
+/// (`[role.KEY.crm.contacts]`) is only its header, and its values lie below it.
+fn extent(v: &Value<'_>) -> std::ops::Range<usize> {
+    let mut range = v.span();
+    if let toml::de::DeValue::Table(t) = v.get_ref() {
+        for (k, fv) in t.iter() {
+            range.start = range.start.min(k.span().start);
+            range.end = range.end.max(fv.span().end);
+        }
+    }
+    range
+}
+
+/// The `view`, `edit` and `delete` of one CRM object's table.
+type CrmFields = (Option<Sp<Scope>>, Option<Sp<Scope>>, Option<Sp<bool>>);
+
+fn read_crm_fields(r: &mut Reader<'_>, v: &Value<'_>, here: &str) -> Option<CrmFields> {
+    let table = r.table(v, here)?;
+    let scope_names: Vec<&'static str> = Scope::names().collect();
+    let (mut view, mut edit, mut delete) = (None, None, None);
+    for (fk, fv) in table.iter() {
+        let what = format!("`{}` of {here}", fk.get_ref());
+        match fk.get_ref().as_ref() {
+            "view" => view = r.keyword(fv, &what, Scope::parse, &scope_names),
+            "edit" => edit = r.keyword(fv, &what, Scope::parse, &scope_names),
+            "delete" => delete = r.bool(fv, &what),
+            _ => r.unknown_field(fk, here, CRM_FIELDS),
+        }
+    }
+    Some((view, edit, delete))
 }
 
 fn read_tools(r: &mut Reader<'_>, v: &Value<'_>, context: &str, out: &mut Vec<ToolGrant>) {
@@ -93,11 +118,12 @@ fn read_tools(r: &mut Reader<'_>, v: &Value<'_>, context: &str, out: &mut Vec<To
     let tool_names: Vec<&'static str> = Tool::names().collect();
     let action_names: Vec<&'static str> = ToolAction::names().collect();
     for (tk, tv) in tools.iter() {
-        let Some(tool) = Tool::parse(tk.get_ref()) else {
+        let tool = Tool::parse(tk.get_ref());
+        if tool.is_none() {
             r.unknown_field(tk, &format!("`tools` of {context}"), &tool_names);
-            continue;
-        };
-        let what = format!("`tools.{tool}` of {context}");
+        }
+        // As for CRM objects, the actions of a misspelt tool are still checked.
+        let what = format!("`tools.{}` of {context}", tk.get_ref());
         let Some(items) = r.array(tv, &what) else {
             continue;
         };
@@ -105,11 +131,13 @@ fn read_tools(r: &mut Reader<'_>, v: &Value<'_>, context: &str, out: &mut Vec<To
             .iter()
             .filter_map(|item| r.keyword(item, "a tool action", ToolAction::parse, &action_names))
             .collect();
-        out.push(ToolGrant {
-            tool,
-            span: r.span(tv.span()),
-            actions,
-        });
+        if let Some(tool) = tool {
+            out.push(ToolGrant {
+                tool,
+                span: r.span(tv.span()),
+                actions,
+            });
+        }
     }
 }
 
@@ -124,11 +152,13 @@ fn read_account(
     };
     let names: Vec<&'static str> = AccountPermission::names().collect();
     for (k, fv) in table.iter() {
-        let Some(perm) = AccountPermission::parse(k.get_ref()) else {
+        let perm = AccountPermission::parse(k.get_ref());
+        if perm.is_none() {
             r.unknown_field(k, &format!("`account` of {context}"), &names);
-            continue;
-        };
-        if let Some(b) = r.bool(fv, &format!("`account.{perm}` of {context}")) {
+        }
+        // The value of a misspelt permission is still checked.
+        let value = r.bool(fv, &format!("`account.{}` of {context}", k.get_ref()));
+        if let (Some(perm), Some(b)) = (perm, value) {
             out.push((perm, b));
         }
     }
