@@ -226,7 +226,12 @@ fn role(snapshot: &Snapshot, key: &str) -> Option<String> {
         .holders
         .get(id.index())
         .map_or(&[][..], Vec::as_slice);
-    let _ = write!(out, "\n**held by {} users**", holders.len());
+    let _ = write!(
+        out,
+        "\n**held by {} user{}**",
+        holders.len(),
+        if holders.len() == 1 { "" } else { "s" }
+    );
     if !holders.is_empty() {
         let names = holders
             .iter()

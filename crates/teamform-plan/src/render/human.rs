@@ -39,8 +39,13 @@ impl Paint {
     }
 }
 
-fn quote(v: &str) -> String {
-    format!("\"{v}\"")
+/// A field's value as shown: names quoted (`"Sales France"`), flags and lists as they are
+/// (`true`, `Sales, Events`), so that a reviewer can tell one from the other.
+fn quote(field: &str, v: &str) -> String {
+    match field {
+        "name" | "parent" | "role" | "team" => format!("\"{v}\""),
+        _ => v.to_string(),
+    }
 }
 
 fn field(out: &mut String, paint: &Paint, c: &FieldChange) {
@@ -63,9 +68,14 @@ fn field(out: &mut String, paint: &Paint, c: &FieldChange) {
         return;
     }
     let line = match (&c.before, &c.after) {
-        (None, Some(a)) => format!("      {}: {}", c.field, quote(a)),
-        (Some(b), None) => format!("      {}: {} → (none)", c.field, quote(b)),
-        (Some(b), Some(a)) => format!("      {}: {} → {}", c.field, quote(b), quote(a)),
+        (None, Some(a)) => format!("      {}: {}", c.field, quote(&c.field, a)),
+        (Some(b), None) => format!("      {}: {} → (none)", c.field, quote(&c.field, b)),
+        (Some(b), Some(a)) => format!(
+            "      {}: {} → {}",
+            c.field,
+            quote(&c.field, b),
+            quote(&c.field, a)
+        ),
         (None, None) => format!("      {}", c.field),
     };
     let _ = writeln!(out, "{line}");

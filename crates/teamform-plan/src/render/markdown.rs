@@ -124,7 +124,11 @@ pub fn markdown(plan: &Plan) -> String {
         })
         .collect();
     sections.push((
-        format!("Access changes ({} users)", plan.access.len()),
+        format!(
+            "Access changes ({} user{})",
+            plan.access.len(),
+            if plan.access.len() == 1 { "" } else { "s" }
+        ),
         access,
     ));
     if !plan.records.is_empty() {
