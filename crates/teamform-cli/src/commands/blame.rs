@@ -4,6 +4,7 @@
 use crate::cli::PolicyArgs;
 use crate::{exit, policy};
 use teamform_compiler::compile;
+use teamform_email::EmailKey;
 use teamform_git::{PolicyRepo, Presence};
 use teamform_model::{LoadResult, load_sources};
 use teamform_plan::{Side, granted_at, user_access_lines};
@@ -16,7 +17,7 @@ pub fn run(user: &str, args: &PolicyArgs, limit: usize) -> i32 {
         let history = repo
             .history("HEAD", limit.max(1))
             .map_err(|e| super::usage_error(&e.to_string()))?;
-        let email = user.to_lowercase();
+        let email = EmailKey::new(user);
         let mut lines = Vec::with_capacity(history.len());
         for commit in &history {
             let sources = repo
@@ -28,7 +29,7 @@ pub fn run(user: &str, args: &PolicyArgs, limit: usize) -> i32 {
                 .policy
                 .users
                 .iter()
-                .position(|u| u.key.value.to_lowercase() == email);
+                .position(|u| EmailKey::new(&u.key.value) == email);
             let at = found.map(|i| {
                 user_access_lines(
                     &Side {
@@ -69,12 +70,12 @@ pub fn run(user: &str, args: &PolicyArgs, limit: usize) -> i32 {
 
 /// What the user `email` has in a loaded policy (`role sales-rep (Sales Rep); team sales-fr
 /// (Sales France)`), if they are in it.
-fn held(load: &LoadResult, email: &str) -> Option<String> {
+fn held(load: &LoadResult, email: &EmailKey<'_>) -> Option<String> {
     let policy = &load.policy;
     let u = policy
         .users
         .iter()
-        .find(|u| u.key.value.to_lowercase() == email)?;
+        .find(|u| EmailKey::new(&u.key.value) == *email)?;
     let team = |key: &str| {
         let name = policy
             .teams
@@ -125,7 +126,7 @@ fn short(id: &str) -> &str {
 /// Reports a user who is not in the policy at `HEAD`: the first-parent commit that removed
 /// them and what they had in the commit before, or a usage error when no commit within
 /// `limit` has them.
-fn removed(repo: &PolicyRepo, user: &str, email: &str, limit: usize) -> Result<i32, i32> {
+fn removed(repo: &PolicyRepo, user: &str, email: &EmailKey<'_>, limit: usize) -> Result<i32, i32> {
     let presence = repo
         .find_removal("HEAD", limit.max(1), |load| held(load, email))
         .map_err(|e| super::usage_error(&e.to_string()))?;
