@@ -40,7 +40,7 @@ pub fn stale_objects(plan: &Plan, now: &LiveState, skip: &BTreeSet<usize>) -> Ve
                     Change::CreateUser { email, .. } => now
                         .users
                         .iter()
-                        .any(|u| u.email.eq_ignore_ascii_case(email)),
+                        .any(|u| teamform_email::same(&u.email, email)),
                     Change::CreateAsset { kind, name, .. } => now
                         .assets
                         .iter()

@@ -156,7 +156,8 @@ pub enum Command {
         detailed_exitcode: bool,
     },
     /// For each access a user holds, the commit that granted it (author, date, message), found
-    /// by walking the policy's git history.
+    /// by walking the policy's git history; for a user no longer in the policy, the commit that
+    /// removed them and what they last had.
     Blame {
         /// The user's email.
         user: String,

@@ -136,3 +136,88 @@ fn blame_names_the_commit_that_granted_each_access() -> std::io::Result<()> {
     assert!(forms.contains("\"Demo org\""), "{}", run.stdout);
     Ok(())
 }
+
+/// The output of `git ARGS` in `dir`, trimmed.
+fn git_output(dir: &std::path::Path, args: &[&str]) -> String {
+    std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("TZ", "UTC")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default()
+}
+
+#[test]
+fn blame_of_a_removed_user_names_the_commit_that_removed_them() -> std::io::Result<()> {
+    let ws = demo_workspace()?;
+    let dir = ws.path();
+    assert!(git(dir, &["init", "-q", "-b", "main"]));
+    assert!(git(dir, &["add", "."]));
+    assert!(git(dir, &["commit", "-q", "-m", "Demo org"]));
+    let users = dir.join("policies/users/sales.toml");
+    edit(
+        &users,
+        "name = \"Théo Girard\"\nrole = \"sales-rep\"",
+        "name = \"Théo Girard\"\nrole = \"sales-manager\"",
+    )?;
+    assert!(git(dir, &["commit", "-q", "-am", "Promote Théo"]));
+    let promoted = git_output(dir, &["rev-parse", "HEAD"]);
+    edit(
+        &users,
+        "[user.\"theo.girard@acme.example\"]\nname = \"Théo Girard\"\nrole = \"sales-manager\"\nteam = \"sales-fr\"\nseats = [\"sales\"]\n",
+        "",
+    )?;
+    assert!(git(dir, &["commit", "-q", "-am", "Offboard Théo"]));
+    let removal = git_output(dir, &["rev-parse", "HEAD"]);
+    let date = git_output(
+        dir,
+        &["log", "-1", "--format=%ad", "--date=format-local:%Y-%m-%d"],
+    );
+    edit(
+        &users,
+        "name = \"Léa Fontaine\"",
+        "name = \"Léa Fontaine-Roux\"",
+    )?;
+    assert!(git(dir, &["commit", "-q", "-am", "Unrelated rename"]));
+
+    // Asked in another case, the user is still found.
+    let run = teamform_in(dir, &["blame", "Theo.Girard@acme.example", TODAY]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let removed = run
+        .stdout
+        .lines()
+        .find(|l| l.contains("removed in"))
+        .unwrap_or_default();
+    assert!(
+        removed.contains(&removal[..8])
+            && removed.contains(&date)
+            && removed.contains("Ana Admin")
+            && removed.contains("\"Offboard Théo\""),
+        "{}",
+        run.stdout
+    );
+    let last = run
+        .stdout
+        .lines()
+        .find(|l| l.contains("last had"))
+        .unwrap_or_default();
+    assert!(
+        last.contains(&promoted[..8])
+            && last.contains("role sales-manager (Sales Manager)")
+            && last.contains("team sales-fr (Sales France)"),
+        "{}",
+        run.stdout
+    );
+
+    // Someone who never was in the policy is a usage error.
+    let run = teamform_in(dir, &["blame", "nobody@acme.example", TODAY]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("no user `nobody@acme.example`")
+            && run.stderr.contains("any of the 4 commit(s)"),
+        "{}",
+        run.stderr
+    );
+    Ok(())
+}

@@ -68,3 +68,42 @@ fn a_corrupt_sandbox_named_by_portal_is_refused_with_its_error() -> std::io::Res
     assert!(run.stderr.contains("no-such-team"), "{}", run.stderr);
     Ok(())
 }
+
+#[test]
+fn a_hubspot_api_base_where_nothing_listens_fails_at_once() -> std::io::Result<()> {
+    let ws = demo_workspace()?;
+    let dir = ws.path();
+    // A loopback port the system handed out, closed again: nothing listens there.
+    let address = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
+    let base = format!("http://{address}");
+    let token = "pat-na1-0000c0de-dead-beef-0000-refused00000";
+    let run = common::teamform_env(
+        dir,
+        &[
+            "--debug",
+            "plan",
+            TODAY,
+            "--portal=hubspot",
+            "--api-base",
+            &base,
+        ],
+        &[("HUBSPOT_TOKEN", token)],
+    );
+    assert_eq!(run.code, 4, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains(&format!(
+            "cannot reach HubSpot at {address}: the connection was refused"
+        )),
+        "{}",
+        run.stderr
+    );
+    // Each of the three lists was tried once, not retried with backoff.
+    let tries = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("debug: http GET") && l.contains("failed"))
+        .count();
+    assert_eq!(tries, 3, "{}", run.stderr);
+    assert!(!run.stderr.contains(token) && !run.stdout.contains(token));
+    Ok(())
+}

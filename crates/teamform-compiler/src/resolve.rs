@@ -3,6 +3,7 @@
 /// The maps of the index: keys to dense ids, hashed with a fast (seeded) hasher.
 pub type KeyMap<T> = foldhash::HashMap<String, T>;
 use teamform_diagnostics::{Code, Diagnostic, did_you_mean};
+use teamform_email::EmailKey;
 use teamform_model::{Policy, Sp, User};
 
 macro_rules! id_type {
@@ -48,7 +49,7 @@ pub struct Index {
     pub teams: KeyMap<TeamId>,
     /// Role key to id.
     pub roles: KeyMap<RoleId>,
-    /// User email to id.
+    /// User email, folded as an [`EmailKey`], to id.
     pub users: KeyMap<UserId>,
     /// Asset `TYPE.KEY` to id.
     pub assets: KeyMap<AssetId>,
@@ -77,9 +78,9 @@ impl Index {
         self.roles.get(key).copied()
     }
 
-    /// The user with email `email`.
+    /// The user with email `email`, compared without case ([`EmailKey`]).
     pub fn user(&self, email: &str) -> Option<UserId> {
-        self.users.get(email).copied()
+        self.users.get(EmailKey::new(email).as_str()).copied()
     }
 }
 
@@ -102,7 +103,10 @@ pub(crate) fn resolve(policy: &Policy, diags: &mut Vec<Diagnostic>) -> Index {
             .users
             .iter()
             .enumerate()
-            .map(|(i, u)| (u.key.value.clone(), UserId(id(i))))
+            .map(|(i, u)| {
+                let key = EmailKey::new(&u.key.value).into_cow().into_owned();
+                (key, UserId(id(i)))
+            })
             .collect(),
         assets: policy
             .assets
@@ -140,8 +144,12 @@ pub(crate) fn resolve(policy: &Policy, diags: &mut Vec<Diagnostic>) -> Index {
         .collect();
     let g = &policy.guardrails;
     for u in &g.protected_users {
-        let users = policy.users.iter().map(|u| u.key.value.as_str());
-        lookup(&index.users, u, "user", Code::UnknownUser, users, diags);
+        // Users are keyed by folded email: a protected user is found whatever the case, and
+        // only one that is not found is looked up again to be reported.
+        if index.user(&u.value).is_none() {
+            let users = policy.users.iter().map(|u| u.key.value.as_str());
+            lookup(&index.users, u, "user", Code::UnknownUser, users, diags);
+        }
     }
     for a in &g.public_assets {
         let refs: Vec<String> = policy.assets.iter().map(|a| a.reference()).collect();
@@ -231,4 +239,41 @@ fn lookup<'a, T: Copy>(
             .help(help),
     );
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Options, compile};
+    use teamform_diagnostics::{Code, SourceFile, SourceMap};
+    use teamform_model::{Date, load_sources};
+
+    #[test]
+    fn users_are_found_by_email_whatever_the_case() {
+        let text = "[portal]\nname = \"Acme\"\n\n[team.sales]\nname = \"Sales\"\n\n\
+                    [user.\"ÉLODIE@Acme.example\"]\nname = \"Élodie\"\nteam = \"sales\"\nsuper_admin = true\n\n\
+                    [guardrails]\nprotected_users = [\"élodie@acme.example\", \"nobody@acme.example\"]\n";
+        let mut sources = SourceMap::new();
+        sources.add(SourceFile::new("policy.toml".to_string(), text.to_string()));
+        let load = load_sources(sources);
+        let today = Date {
+            year: 2026,
+            month: 11,
+            day: 25,
+        };
+        let compiled = compile(&load, Options { today });
+        let unknown: Vec<&str> = compiled
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == Code::UnknownUser)
+            .map(|d| d.message.as_str())
+            .collect();
+        assert_eq!(unknown, ["unknown user `nobody@acme.example`"]);
+        for asked in [
+            "élodie@acme.example",
+            "ÉLODIE@Acme.example",
+            "Élodie@ACME.example",
+        ] {
+            assert_eq!(compiled.index.user(asked).map(|u| u.0), Some(0), "{asked}");
+        }
+    }
 }

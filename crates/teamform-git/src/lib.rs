@@ -1,9 +1,11 @@
 //! Git, through git2: the policy directory read at any revision straight from git objects (no
 //! checkout, the work tree untouched), the merge base with the default branch, the commit a
-//! work tree is at and whether it is dirty, and the first-parent history of the policy.
+//! work tree is at and whether it is dirty, the first-parent history of the policy, and the
+//! commit along it where something (a user, for `blame`) disappeared from the policy.
 
 use std::path::{Path, PathBuf};
 use teamform_diagnostics::{SourceFile, SourceMap};
+use teamform_model::{LoadResult, load_sources};
 
 /// A repository holding a policy directory.
 pub struct PolicyRepo {
@@ -26,6 +28,28 @@ impl std::error::Error for GitError {}
 
 fn err(context: &str, e: &git2::Error) -> GitError {
     GitError(format!("{context}: {}", e.message()))
+}
+
+/// Where something disappeared from the policy, along the first-parent history.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Removal<T> {
+    /// The newest commit without it whose first parent has it: where it was removed.
+    pub removed_in: CommitInfo,
+    /// That first parent: the last commit that has it.
+    pub last_seen: CommitInfo,
+    /// What the search found at `last_seen`.
+    pub found: T,
+}
+
+/// What [`PolicyRepo::find_removal`] found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Presence<T> {
+    /// It is in the policy at the revision itself.
+    Present(T),
+    /// It was removed by a commit within the history walked.
+    Removed(Removal<T>),
+    /// It is in none of the commits walked (how many they were).
+    Absent(usize),
 }
 
 /// One commit, as people read it.
@@ -257,6 +281,42 @@ impl PolicyRepo {
             current = c.parent(0).ok();
         }
         Ok(out)
+    }
+
+    /// Walks the first-parent history from `rev`, at most `limit` commits, loading the policy
+    /// of each (from git objects, as [`PolicyRepo::sources_at`]) until `find` finds something
+    /// in it, and tells where that was: at `rev` itself, or at the last commit before the
+    /// one that removed it (the newest removal, when it came and went more than once).
+    pub fn find_removal<T>(
+        &self,
+        rev: &str,
+        limit: usize,
+        mut find: impl FnMut(&LoadResult) -> Option<T>,
+    ) -> Result<Presence<T>, GitError> {
+        let mut current = Some(self.commit(rev)?);
+        let mut newer: Option<CommitInfo> = None;
+        let mut walked = 0;
+        while let Some(c) = current {
+            if walked >= limit {
+                break;
+            }
+            walked += 1;
+            let id = c.id().to_string();
+            let load = load_sources(self.sources_at(&id, &id[..8.min(id.len())])?);
+            if let Some(found) = find(&load) {
+                return Ok(match newer {
+                    None => Presence::Present(found),
+                    Some(removed_in) => Presence::Removed(Removal {
+                        removed_in,
+                        last_seen: info(&c),
+                        found,
+                    }),
+                });
+            }
+            newer = Some(info(&c));
+            current = c.parent(0).ok();
+        }
+        Ok(Presence::Absent(walked))
     }
 }
 

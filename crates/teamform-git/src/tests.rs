@@ -76,3 +76,61 @@ fn reads_a_revision_from_objects_without_touching_the_work_tree() {
     assert_eq!(history[1].date, "2026-09-21");
     assert!(p.sources_at("no-such-rev", "x").is_err());
 }
+
+#[test]
+fn finds_the_commit_that_removed_something_along_the_first_parent_history() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let repo = git2::Repository::init(dir.path()).expect("init");
+    std::fs::create_dir_all(dir.path().join("policies")).expect("mkdir");
+    let users = dir.path().join("policies/users.toml");
+    let bob = "[user.\"bob@acme.example\"]\nname = \"Bob\"\nteam = \"a\"\n";
+    let cy = "[user.\"cy@acme.example\"]\nname = \"Cy\"\nteam = \"a\"\n";
+    std::fs::write(&users, cy).expect("write");
+    commit_all(&repo, "Cy joins");
+    std::fs::write(&users, format!("{cy}{bob}")).expect("write");
+    let added = commit_all(&repo, "Bob joins");
+    std::fs::write(&users, cy).expect("write");
+    let removed = commit_all(&repo, "Bob leaves");
+    std::fs::write(&users, cy.replace("\"Cy\"", "\"Cy Doe\"")).expect("write");
+    commit_all(&repo, "Rename Cy");
+
+    let p = PolicyRepo::discover(&dir.path().join("policies")).expect("discover");
+    let user = |email: &'static str| {
+        move |load: &LoadResult| {
+            load.policy
+                .users
+                .iter()
+                .find(|u| u.key.value == email)
+                .and_then(|u| u.name.as_ref().map(|n| n.value.clone()))
+        }
+    };
+    let Presence::Removed(r) = p
+        .find_removal("HEAD", 10, user("bob@acme.example"))
+        .expect("search")
+    else {
+        panic!("Bob was removed");
+    };
+    assert_eq!(r.removed_in.id, removed.to_string());
+    assert_eq!(r.removed_in.summary, "Bob leaves");
+    assert_eq!(r.removed_in.author, "Ana Admin");
+    assert_eq!(r.removed_in.date, "2026-09-21");
+    assert_eq!(r.last_seen.id, added.to_string());
+    assert_eq!(r.found, "Bob");
+
+    assert_eq!(
+        p.find_removal("HEAD", 10, user("cy@acme.example"))
+            .expect("search"),
+        Presence::Present("Cy Doe".to_string())
+    );
+    // Bob is not within the two newest commits, and nobody is ever called Dee.
+    assert_eq!(
+        p.find_removal("HEAD", 2, user("bob@acme.example"))
+            .expect("search"),
+        Presence::Absent(2)
+    );
+    assert_eq!(
+        p.find_removal("HEAD", 10, user("dee@acme.example"))
+            .expect("search"),
+        Presence::Absent(4)
+    );
+}

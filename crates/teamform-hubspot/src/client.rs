@@ -1,5 +1,11 @@
 //! The HTTP client: one request at a time through the pacer, the concurrency limit and the
 //! retry policy, with the token added to each request and scrubbed from every error.
+//!
+//! A connection refused before the client has ever had an answer from the API base is reported
+//! at once instead of retried: nothing is listening at that address (a wrong `--api-base`, a
+//! simulator not started), and no backoff would change that. Once an answer has come, a refused
+//! connection is a fault during the run (a restart, a load balancer in between) and is retried
+//! like a dropped connection.
 
 use crate::model::ApiErrorBody;
 use crate::pacing::Pacer;
@@ -9,7 +15,7 @@ use reqwest::header::AUTHORIZATION;
 use reqwest::{Method, Url};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 use teamform_portal::PortalError;
 use tokio::sync::Semaphore;
@@ -108,6 +114,9 @@ pub struct Client {
     retry: RetryPolicy,
     limit: Semaphore,
     sent: AtomicU64,
+    /// Whether the API base has answered a request (with any status) since the client was
+    /// made: from then on a refused connection is retried.
+    answered: AtomicBool,
     debug: bool,
 }
 
@@ -143,6 +152,7 @@ impl Client {
             retry: settings.retry,
             limit: Semaphore::new(settings.concurrency.max(1)),
             sent: AtomicU64::new(0),
+            answered: AtomicBool::new(false),
             debug: settings.debug,
         })
     }
@@ -150,6 +160,15 @@ impl Client {
     /// How many requests have been sent, retries included.
     pub fn requests_sent(&self) -> u64 {
         self.sent.load(Ordering::Relaxed)
+    }
+
+    /// The host (and port) of the API base, for messages.
+    fn host(&self) -> String {
+        match (self.base.host_str(), self.base.port()) {
+            (Some(h), Some(p)) => format!("{h}:{p}"),
+            (Some(h), None) => h.to_string(),
+            (None, _) => self.base.to_string(),
+        }
     }
 
     fn url(&self, path: &str, query: &[(&str, &str)]) -> Url {
@@ -208,6 +227,12 @@ impl Client {
                         what,
                     });
                 }
+                Try::Unreachable => {
+                    return Err(CallError::Failed(PortalError::Io(self.token.redact(&format!(
+                        "cannot reach HubSpot at {}: the connection was refused (nothing is listening there); check `--api-base` and that the portal is up",
+                        self.host()
+                    )))));
+                }
                 Try::Failed(failure, retry_after, message) => {
                     last = self.token.redact(&format!("`{what}` failed: {message}"));
                     (failure, retry_after)
@@ -252,9 +277,13 @@ impl Client {
                         started.elapsed().as_millis()
                     );
                 }
+                if retry::connection_refused(&e) && !self.answered.load(Ordering::Relaxed) {
+                    return Try::Unreachable;
+                }
                 return Try::Failed(retry::classify_transport(&e), None, transport_text(&e));
             }
         };
+        self.answered.store(true, Ordering::Relaxed);
         let headers = response.headers().clone();
         self.pacer.observe(&headers);
         let status = response.status().as_u16();
@@ -310,6 +339,9 @@ enum Try {
     Refused(u16, ApiErrorBody),
     /// A failure worth another try, the server's `Retry-After`, and a description.
     Failed(Failure, Option<Duration>, String),
+    /// The connection was refused before the API base had ever answered: nothing listens
+    /// there, and no retry would change it.
+    Unreachable,
 }
 
 /// A transport error with its causes (`connection refused`...).

@@ -9,7 +9,8 @@
 //! - Reads: three lists read at once with the largest pages (see [`read`](crate::read)).
 //! - Writes: users and teams ([`write`](crate::write)), every change idempotent.
 //! - Pacing from the rate-limit headers ([`pacing`](crate::pacing)) and retries with
-//!   exponential backoff, jitter and `Retry-After` ([`retry`](crate::retry)).
+//!   exponential backoff, jitter and `Retry-After` ([`retry`](crate::retry)); a connection
+//!   refused before the API base has ever answered fails at once, naming the host.
 //!
 //! The provider is synchronous, as the [`Provider`] trait is: it owns a small tokio runtime
 //! and blocks on it, so it must not be called from inside another tokio runtime.

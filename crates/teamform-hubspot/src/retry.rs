@@ -89,6 +89,24 @@ pub fn classify_transport(error: &reqwest::Error) -> Failure {
     }
 }
 
+/// Whether a transport error is a refused connection (nothing listening at the address), as
+/// the operating system reported it somewhere in the error's chain of causes.
+pub fn connection_refused(error: &reqwest::Error) -> bool {
+    if !error.is_connect() {
+        return false;
+    }
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(s) = source {
+        if s.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::ConnectionRefused)
+        {
+            return true;
+        }
+        source = s.source();
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

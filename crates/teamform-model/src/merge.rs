@@ -5,6 +5,7 @@ use crate::types::*;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use teamform_diagnostics::{Code, Diagnostic, Span};
+use teamform_email::EmailKey;
 
 /// Merges per-file fragments, in file order. Duplicates are found on borrowed keys (no copy
 /// of a key is made unless an email must be lowercased), users on one thread and the other
@@ -94,13 +95,10 @@ pub(crate) fn merge(fragments: Vec<(Policy, Vec<Diagnostic>)>) -> (Policy, Vec<D
     (policy, diags)
 }
 
-/// An email compared without case, as portals do; a copy only when it has capitals.
+/// An email compared without case, as portals do, by the one rule of [`EmailKey`]; a copy
+/// only when it has capitals.
 fn folded(email: &str) -> Cow<'_, str> {
-    if email.chars().any(char::is_uppercase) {
-        Cow::Owned(email.to_lowercase())
-    } else {
-        Cow::Borrowed(email)
-    }
+    EmailKey::new(email).into_cow()
 }
 
 /// Keeps the first of each key, in order, reporting the others with both places.

@@ -5,6 +5,7 @@
 
 use crate::{Action, Plan};
 use std::collections::BTreeSet;
+use teamform_email::EmailKey;
 use teamform_portal::{Change, Kind, LiveState};
 
 /// The guardrails of the policy, as apply needs them.
@@ -58,11 +59,12 @@ pub fn check_guardrails(
             ));
         }
     }
-    let protected: BTreeSet<String> = g.protected_users.iter().map(|u| u.to_lowercase()).collect();
+    let protected: BTreeSet<EmailKey<'_>> =
+        g.protected_users.iter().map(|u| EmailKey::new(u)).collect();
     for op in &plan.changes {
         if op.kind == Kind::User
             && op.action == Action::Delete
-            && protected.contains(&op.key.to_lowercase())
+            && protected.contains(&EmailKey::new(&op.key))
         {
             refusals.push(format!("the plan removes protected user `{}`", op.key));
         }

@@ -2,11 +2,10 @@
 //! pinned portal id, else by name, else by their former name; assets by pinned id, else by
 //! type and name.
 
-use crate::access::lower;
 use crate::desired::DesiredState;
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::hash::Hash;
+use teamform_email::EmailKey;
 use teamform_portal::LiveState;
 
 /// Policy keys bound to live portal ids.
@@ -140,19 +139,19 @@ pub fn bindings(desired: &DesiredState<'_>, live: &LiveState) -> Bindings {
     matching(desired, live).bindings(desired, live)
 }
 
-/// Users by email, whatever the case: per desired user, the live user's position (the last
-/// live user with that email).
+/// Users by email key (HubSpot's rule: without case): per desired user, the live user's
+/// position (the last live user with that email).
 fn user_positions(desired: &DesiredState<'_>, live: &LiveState) -> Vec<Option<usize>> {
-    let live_users: foldhash::HashMap<Cow<'_, str>, usize> = live
+    let live_users: foldhash::HashMap<EmailKey<'_>, usize> = live
         .users
         .iter()
         .enumerate()
-        .map(|(i, u)| (lower(&u.email), i))
+        .map(|(i, u)| (EmailKey::new(&u.email), i))
         .collect();
     desired
         .users
         .iter()
-        .map(|u| live_users.get(&lower(u.email)).copied())
+        .map(|u| live_users.get(&EmailKey::new(u.email)).copied())
         .collect()
 }
 

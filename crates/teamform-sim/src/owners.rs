@@ -10,6 +10,7 @@ use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use serde_json::{Map, Value, json};
+use teamform_email::EmailKey;
 use teamform_portal::LiveUser;
 use teamform_portal::sandbox::SandboxFile;
 
@@ -72,14 +73,17 @@ pub async fn list(
     let Query(params) = query?;
     let page = PageRequest::from_params(&params, 100, 500)?;
     let archived = archived(&params)?;
-    let email = params.get("email").filter(|e| !e.is_empty());
+    let email = params
+        .get("email")
+        .filter(|e| !e.is_empty())
+        .map(|e| EmailKey::new(e));
     let (results, paging) = app.store.read(|data| {
         let items = data
             .state
             .users
             .iter()
             .filter(|_| !archived)
-            .filter(|u| email.is_none_or(|e| u.email.eq_ignore_ascii_case(e)))
+            .filter(|u| email.as_ref().is_none_or(|e| EmailKey::new(&u.email) == *e))
             .map(|u| (owner_id(u), public_owner(data, u)))
             .collect();
         page.page(items)

@@ -12,6 +12,7 @@ use crate::reqlog::RequestLog;
 use crate::{SimConfig, SimError};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use teamform_email::EmailKey;
 use teamform_portal::sandbox::{Sandbox, SandboxFile};
 use teamform_portal::{LiveTeam, LiveUser};
 
@@ -98,12 +99,13 @@ pub fn user<'a>(data: &'a SandboxFile, id: &str) -> Option<&'a LiveUser> {
     data.state.users.iter().find(|u| u.id == id)
 }
 
-/// The user with `email`, compared without case.
+/// The user with `email`, compared without case as HubSpot does ([`teamform_email`]).
 pub fn user_by_email<'a>(data: &'a SandboxFile, email: &str) -> Option<&'a LiveUser> {
+    let key = EmailKey::new(email);
     data.state
         .users
         .iter()
-        .find(|u| u.email.eq_ignore_ascii_case(email))
+        .find(|u| EmailKey::new(&u.email) == key)
 }
 
 /// The team with `id`.

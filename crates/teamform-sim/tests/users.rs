@@ -298,3 +298,40 @@ async fn lists_roles_teams_and_seats() {
         .unwrap();
     assert!(march["results"][0].get("seatNames").is_none());
 }
+
+#[tokio::test]
+async fn emails_with_non_ascii_capitals_name_the_same_user() {
+    let mut file = portal(2);
+    file.state.users[1].email = "élodie@acme.example".to_string();
+    let id = file.state.users[1].id.clone();
+    let sim = start(&file).await;
+    // `ÉLODIE@Acme.example`, percent-encoded as a client sends it.
+    let by_email: Value = sim
+        .get("/settings/users/2026-09-beta/%C3%89LODIE%40Acme.example?idProperty=EMAIL")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(by_email["id"], id);
+    let owners: Value = sim
+        .get("/crm/v3/owners/?email=%C3%89LODIE%40Acme.example")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        owners["results"].as_array().map(Vec::len),
+        Some(1),
+        "{owners}"
+    );
+    let duplicate = sim
+        .send(
+            Method::POST,
+            "/settings/users/2026-09-beta",
+            Some(json!({ "email": "ÉLODIE@Acme.example", "sendWelcomeEmail": false })),
+        )
+        .await;
+    let body = error_body(duplicate, 409, "CONFLICT").await;
+    assert!(body["message"].as_str().unwrap().contains(&id), "{body}");
+    assert_eq!(sim.reload(), file);
+}

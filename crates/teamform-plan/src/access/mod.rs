@@ -210,16 +210,10 @@ fn asset_view<'p>(
         .collect()
 }
 
-/// An email lowercased, without allocating when it already is.
+/// An email as a key, by the one rule of [`teamform_email::EmailKey`], without allocating
+/// when it is already folded.
 pub(crate) fn lower(email: &str) -> Cow<'_, str> {
-    if email
-        .bytes()
-        .any(|b| !b.is_ascii() || b.is_ascii_uppercase())
-    {
-        Cow::Owned(email.to_lowercase())
-    } else {
-        Cow::Borrowed(email)
-    }
+    teamform_email::EmailKey::new(email).into_cow()
 }
 
 /// Compares the access of every user between the live side and the desired side; asset

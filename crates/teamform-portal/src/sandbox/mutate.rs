@@ -11,6 +11,7 @@ use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::hash::Hash;
+use teamform_email::EmailKey;
 
 /// Keys to the position of the first object with that key, as a scan would find it.
 #[derive(Debug)]
@@ -142,12 +143,12 @@ impl<N: Hash + Eq> Table<N> {
 }
 
 /// Positions of the sandbox's objects by id and by the names creates look up (teams and roles
-/// by name, users by lowercased email, assets by type and name), in step with the data.
+/// by name, users by email key, assets by type and name), in step with the data.
 #[derive(Debug, PartialEq)]
 pub(super) struct Index {
     teams: Table<String>,
     roles: Table<String>,
-    users: Table<String>,
+    users: Table<EmailKey<'static>>,
     assets: Table<(String, String)>,
 }
 
@@ -172,8 +173,11 @@ fn role_named(r: &LiveRole, n: &String) -> bool {
 fn user_id(u: &LiveUser) -> &str {
     &u.id
 }
-fn user_email(u: &LiveUser) -> String {
-    u.email.to_ascii_lowercase()
+fn user_email(u: &LiveUser) -> EmailKey<'static> {
+    EmailKey::new(&u.email).into_owned()
+}
+fn user_emailed(u: &LiveUser, e: &EmailKey<'static>) -> bool {
+    EmailKey::new(&u.email) == *e
 }
 fn asset_id(a: &LiveAsset) -> &str {
     &a.id
@@ -383,8 +387,8 @@ pub(super) fn apply(
             super_admin,
             seats,
         } => {
-            let key = email.to_ascii_lowercase();
-            if let Some(n) = index.users.names.get(key.as_str()) {
+            let key = EmailKey::new(email).into_owned();
+            if let Some(n) = index.users.names.get(&key) {
                 return Ok(created(data.state.users[n].id.clone()));
             }
             if let Some(r) = role_id {
@@ -456,9 +460,7 @@ pub(super) fn apply(
         Change::DeleteUser { id } => {
             index
                 .users
-                .remove(&mut data.state.users, id, user_id, user_email, |u, e| {
-                    u.email.eq_ignore_ascii_case(e)
-                });
+                .remove(&mut data.state.users, id, user_id, user_email, user_emailed);
             Ok(Outcome::default())
         }
         Change::CreateAsset {
