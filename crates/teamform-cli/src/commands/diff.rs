@@ -87,7 +87,7 @@ pub fn run(
             }
             _ => super::plan::rendered(&plan, format),
         };
-        print!("{text}");
+        out!("{text}");
         Ok(
             if detailed && (plan.has_changes() || !plan.access.is_empty()) {
                 exit::CHANGES
