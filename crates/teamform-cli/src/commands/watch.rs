@@ -29,6 +29,9 @@ pub fn run_watch(
             eprintln!("error: {e}");
             exit::INVALID
         })?;
+    // The keyboard: `r` and `q`. The end of input (`< /dev/null`, a process manager) only
+    // means no more commands: this thread ends, and the watcher's own sender keeps the loop
+    // going on saves.
     std::thread::spawn(move || {
         for line in std::io::stdin().lock().lines() {
             let Ok(line) = line else { break };
