@@ -42,8 +42,9 @@ pub enum DiagnosticFormat {
 /// The live portal to work on.
 #[derive(Debug, clap::Args)]
 pub struct PortalArgs {
-    /// The live portal: `sandbox:PATH` (default `sandbox:.teamform/sandbox.json`, created
-    /// empty on first use) or `hubspot`. Overrides `provider` in `[portal]`.
+    /// The live portal: `sandbox:PATH` or `hubspot`. Overrides `provider` in `[portal]`. A
+    /// sandbox is created by `apply`; other commands refuse a missing one, except the default
+    /// `sandbox:.teamform/sandbox.json`, which is an empty portal until the first apply.
     #[arg(long, value_name = "SPEC")]
     pub portal: Option<String>,
     /// The HubSpot API's base URL (default `https://api.hubapi.com`; HTTPS required except to
