@@ -5,13 +5,11 @@ use std::path::PathBuf;
 
 /// Access to a CRM portal, kept as code: validate, plan and apply teams, permission sets,
 /// users and asset partitions.
+// The doc comment above is what `teamform --help` opens with: `about` is left out of the attribute
+// below, since `about` without a value would show the crate's description instead.
 #[derive(Debug, Parser)]
-#[command(name = "teamform", version, about, long_about = None)]
+#[command(name = "teamform", version, long_about = None)]
 pub struct Cli {
-    /// Trace what talks to the portal (requests, statuses, timings) to standard error. Tokens
-    /// never appear in it.
-    #[arg(long, global = true)]
-    pub debug: bool,
     /// The command.
     #[command(subcommand)]
     pub command: Command,
@@ -44,14 +42,19 @@ pub enum DiagnosticFormat {
 /// The live portal to work on.
 #[derive(Debug, clap::Args)]
 pub struct PortalArgs {
-    /// The live portal: `sandbox:PATH` (default `sandbox:.teamform/sandbox.json`, created
-    /// empty on first use) or `hubspot`. Overrides `provider` in `[portal]`.
+    /// The live portal: `sandbox:PATH` or `hubspot`. Overrides `provider` in `[portal]`. A
+    /// sandbox is created by `apply`; other commands refuse a missing one, except the default
+    /// `sandbox:.teamform/sandbox.json`, which is an empty portal until the first apply.
     #[arg(long, value_name = "SPEC")]
     pub portal: Option<String>,
     /// The HubSpot API's base URL (default `https://api.hubapi.com`; HTTPS required except to
     /// loopback, such as a `teamform sim`). The token comes from `HUBSPOT_TOKEN` only.
     #[arg(long, value_name = "URL")]
     pub api_base: Option<String>,
+    /// Trace what talks to the portal (requests, statuses, timings) to standard error. Tokens
+    /// never appear in it.
+    #[arg(long)]
+    pub debug: bool,
 }
 
 /// The output formats of plans.
@@ -72,6 +75,20 @@ pub enum ReconcileMode {
     Apply,
     /// Only report them.
     Report,
+}
+
+impl Command {
+    /// The portal arguments of a command that talks to a portal.
+    pub fn portal(&self) -> Option<&PortalArgs> {
+        match self {
+            Command::Plan { portal, .. }
+            | Command::Apply { portal, .. }
+            | Command::Import { portal, .. }
+            | Command::Watch { portal, .. }
+            | Command::Reconcile { portal, .. } => Some(portal),
+            _ => None,
+        }
+    }
 }
 
 /// The commands.

@@ -1,6 +1,12 @@
 //! The `teamform` binary: parses arguments and wires the crates together. Logic lives in the
 //! library crates; this crate only reads arguments, calls them and prints.
 
+// Standard output goes through `output` (`out!`, `outln!`), which handles a closed pipe.
+#![deny(clippy::print_stdout)]
+
+// First, so that its `out!` and `outln!` can be used in every module below.
+#[macro_use]
+mod output;
 mod cli;
 mod commands;
 mod exit;
@@ -14,8 +20,32 @@ mod today;
 use clap::Parser;
 
 fn main() {
-    let args = cli::Cli::parse();
-    portal::set_debug(args.debug);
+    std::process::exit(run());
+}
+
+/// Parses the arguments, runs the command and returns the exit code. This is the one place
+/// that turns an error of the arguments into an exit code: a usage error exits 1
+/// ([`exit::INVALID`]), never clap's 2, which `plan --detailed-exitcode` uses for "changes
+/// pending"; `--help` and `--version` exit 0.
+fn run() -> i32 {
+    let args = match cli::Cli::try_parse() {
+        Ok(args) => args,
+        Err(e) => {
+            // Help and version go to standard output, errors to standard error; a closed
+            // pipe (`teamform --help | head -1`) is not a failure.
+            let _ = e.print();
+            return if e.use_stderr() {
+                exit::INVALID
+            } else {
+                exit::SUCCESS
+            };
+        }
+    };
+    portal::set_debug(args.command.portal().is_some_and(|p| p.debug));
     let code = commands::run(args);
-    std::process::exit(code);
+    if output::failed() && code == exit::SUCCESS {
+        exit::INVALID
+    } else {
+        code
+    }
 }

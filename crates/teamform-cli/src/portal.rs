@@ -1,6 +1,6 @@
 //! Choosing and opening the live portal from `--portal SPEC` or `[portal] provider`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use teamform_hubspot::HubSpot;
 use teamform_model::Policy;
 use teamform_portal::Provider;
@@ -71,10 +71,13 @@ fn hubspot(api_base: Option<&str>) -> Result<Box<dyn Provider>, String> {
         .map_err(|e| e.to_string())
 }
 
-/// Opens the portal for reading.
+/// Opens the portal for reading; a sandbox is never created here (only `apply` creates one).
+/// A missing sandbox file is an error naming it, except the default one
+/// (`.teamform/sandbox.json`), which reads as an empty portal until the first apply creates
+/// it, so that `plan` shows what that apply will do.
 pub fn open(spec: &Spec) -> Result<Box<dyn Provider>, String> {
     match spec {
-        Spec::Sandbox(path) => Sandbox::open(path)
+        Spec::Sandbox(path) => Sandbox::open_read_only(path, path == Path::new(DEFAULT_PATH))
             .map(|s| Box::new(s) as Box<dyn Provider>)
             .map_err(|e| e.to_string()),
         Spec::HubSpot(base) => hubspot(base.as_deref()),

@@ -208,3 +208,134 @@ fn unknown_user_gets_a_suggestion() {
         run.stderr
     );
 }
+
+/// Runs `teamform` with `args` at the workspace root, its standard output a pipe closed before
+/// the command writes anything (`teamform plan | head` when `head` has had enough).
+fn with_stdout_closed(args: &[&str]) -> std::io::Result<Run> {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_teamform"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()?;
+    drop(child.stdout.take());
+    let output = child.wait_with_output()?;
+    Ok(Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::new(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    })
+}
+
+#[test]
+fn a_reader_that_goes_away_ends_the_output_quietly() -> std::io::Result<()> {
+    let ws = demo_workspace()?;
+    let portal = format!(
+        "--portal=sandbox:{}",
+        ws.path().join("portal.json").display()
+    );
+    let policies = root().join("policies").display().to_string();
+    // Each command says on standard error and exits with what it does when its output is
+    // read to the end, and nothing more (no panic, no "Broken pipe").
+    let cases: [&[&str]; 7] = [
+        &["schema"],
+        &["explain"],
+        &["explain", "TF0102"],
+        &["validate", TODAY, "-p", "examples/broken"],
+        &["who-can", "view", "contacts", TODAY],
+        &["--help"],
+        &[
+            "plan",
+            TODAY,
+            "-p",
+            &policies,
+            "--detailed-exitcode",
+            "--portal=sandbox:.teamform/sandbox.json",
+        ],
+    ];
+    for args in cases {
+        let read = teamform(args);
+        assert!(!read.stdout.is_empty(), "{args:?} prints");
+        let closed = with_stdout_closed(args)?;
+        assert_eq!(closed.stderr, read.stderr, "{args:?}: standard error");
+        assert_eq!(closed.code, read.code, "{args:?}: the exit code");
+    }
+    // Planning against a sandbox named by `--portal` (written by an apply first).
+    let applied = teamform_in(
+        ws.path(),
+        &["apply", TODAY, "-p", &policies, &portal, "--auto-approve"],
+    );
+    assert_eq!(applied.code, 0, "{}{}", applied.stdout, applied.stderr);
+    let run = with_stdout_closed(&["plan", TODAY, &portal])?;
+    assert_eq!((run.code, run.stderr.as_str()), (0, ""));
+    Ok(())
+}
+
+#[test]
+fn usage_errors_exit_1_not_the_2_of_changes_pending() {
+    let typo = teamform(&["plan", "--detailed-exitcode", "--fromat", "markdown", TODAY]);
+    assert_eq!(typo.code, 1, "{}", typo.stderr);
+    assert!(
+        typo.stderr
+            .starts_with("error: unexpected argument '--fromat' found"),
+        "{}",
+        typo.stderr
+    );
+    assert!(typo.stderr.contains("'--format'"), "{}", typo.stderr);
+    assert_eq!(typo.stdout, "");
+    for args in [
+        &["plan", "--format", "yaml", "--bogus"][..],
+        &["frobnicate"],
+        &[],
+        &["why", "alice@acme.example"],
+    ] {
+        let run = teamform(args);
+        assert_eq!(run.code, 1, "{args:?}: {}", run.stderr);
+        assert_eq!(run.stdout, "", "{args:?}: errors go to standard error");
+        assert!(run.stderr.contains("Usage: teamform"), "{}", run.stderr);
+    }
+    let help = teamform(&["plan", "--help"]);
+    assert_eq!(help.code, 0);
+    assert!(
+        help.stdout.contains("--detailed-exitcode"),
+        "{}",
+        help.stdout
+    );
+    let version = teamform(&["--version"]);
+    assert_eq!(version.code, 0);
+    assert_eq!(
+        version.stdout,
+        format!("teamform {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn help_speaks_to_users_and_offers_debug_only_where_a_portal_is_talked_to() {
+    let help = teamform(&["--help"]);
+    assert_eq!(help.code, 0);
+    assert!(
+        help.stdout.starts_with(
+            "Access to a CRM portal, kept as code: validate, plan and apply teams, \
+             permission sets, users and asset partitions\n"
+        ),
+        "{}",
+        help.stdout
+    );
+    let with_portal = ["plan", "apply", "import", "watch", "reconcile"];
+    let without = [
+        "validate", "diff", "blame", "sim", "lsp", "schema", "explain", "why", "who-can",
+    ];
+    for command in with_portal.iter().chain(&without) {
+        let run = teamform(&[command, "--help"]);
+        assert_eq!(run.code, 0, "{command}: {}", run.stderr);
+        assert_eq!(
+            run.stdout.contains("--debug"),
+            with_portal.contains(command),
+            "{command} --help:\n{}",
+            run.stdout
+        );
+    }
+    let refused = teamform(&["schema", "--debug"]);
+    assert_eq!(refused.code, 1, "{}", refused.stderr);
+}

@@ -7,6 +7,16 @@ use common::*;
 
 const TODAY: &str = "--today=2026-11-25";
 
+/// The short commit id `teamform diff` names a revision by.
+fn rev(dir: &std::path::Path, name: &str) -> String {
+    std::process::Command::new("git")
+        .args(["rev-parse", "--short=8", name])
+        .current_dir(dir)
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default()
+}
+
 #[test]
 fn diff_between_revisions_and_against_the_work_tree() -> std::io::Result<()> {
     let ws = demo_workspace()?;
@@ -28,6 +38,22 @@ fn diff_between_revisions_and_against_the_work_tree() -> std::io::Result<()> {
         &["diff", "HEAD~1", "HEAD", TODAY, "--detailed-exitcode"],
     );
     assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    let (base, head) = (rev(dir, "HEAD~1"), rev(dir, "HEAD"));
+    assert!(
+        run.stdout.starts_with(&format!(
+            "Changes from {base} to {head}: 0 to create, 1 to update, 0 to delete.\n"
+        )),
+        "{}",
+        run.stdout
+    );
+    let markdown = teamform_in(dir, &["diff", "HEAD~1", "HEAD", TODAY, "--format=markdown"]);
+    assert!(
+        markdown
+            .stdout
+            .starts_with(&format!("### teamform diff from `{base}` to `{head}`\n")),
+        "{}",
+        markdown.stdout
+    );
     assert!(run.stdout.contains("~ user theo.girard@acme.example \"Théo Girard\"\n      role: \"Sales Rep\" → \"Sales Manager\""), "{}", run.stdout);
     assert!(
         run.stdout
@@ -50,7 +76,14 @@ fn diff_between_revisions_and_against_the_work_tree() -> std::io::Result<()> {
     )?;
     let work = teamform_in(dir, &["diff", TODAY]);
     assert_eq!(work.code, 0, "{}", work.stderr);
-    assert!(work.stdout.contains("Plan for "), "{}", work.stdout);
+    assert!(
+        work.stdout.starts_with(&format!(
+            "Changes from {base} to work tree: 0 to create, 2 to update, 0 to delete.\n"
+        )),
+        "{}",
+        work.stdout
+    );
+    assert!(!work.stdout.contains("Plan for"), "{}", work.stdout);
     assert!(
         work.stdout.contains("Théo Girard")
             && work

@@ -80,8 +80,8 @@ fn a_hubspot_api_base_where_nothing_listens_fails_at_once() -> std::io::Result<(
     let run = common::teamform_env(
         dir,
         &[
-            "--debug",
             "plan",
+            "--debug",
             TODAY,
             "--portal=hubspot",
             "--api-base",
@@ -105,5 +105,62 @@ fn a_hubspot_api_base_where_nothing_listens_fails_at_once() -> std::io::Result<(
         .count();
     assert_eq!(tries, 3, "{}", run.stderr);
     assert!(!run.stderr.contains(token) && !run.stdout.contains(token));
+    Ok(())
+}
+
+#[test]
+fn a_missing_sandbox_is_refused_by_read_only_commands_which_create_nothing() -> std::io::Result<()>
+{
+    let ws = demo_workspace()?;
+    let dir = ws.path();
+    let missing = dir.join("nodir/x.json");
+    let portal = format!("--portal=sandbox:{}", missing.display());
+    let message = format!(
+        "error: there is no sandbox portal at `{}`; check the path (`teamform apply` creates a sandbox)\n",
+        missing.display()
+    );
+    let plan = teamform_in(dir, &["plan", TODAY, &portal]);
+    assert_eq!((plan.code, plan.stdout.as_str()), (4, ""));
+    assert_eq!(plan.stderr, message);
+    let watch = teamform_in(dir, &["watch", TODAY, &portal]);
+    assert_eq!((watch.code, watch.stdout.as_str()), (4, ""));
+    assert_eq!(watch.stderr, message);
+    let import = teamform_in(dir, &["import", &portal, "-o", "imported"]);
+    assert_eq!(import.code, 4, "{}", import.stderr);
+    assert!(
+        import.stderr.contains("there is no sandbox portal at"),
+        "{}",
+        import.stderr
+    );
+    assert!(!dir.join("nodir").exists(), "no folder or portal created");
+    assert!(!dir.join("imported").exists());
+
+    // `apply` creates it; then `plan` reads it.
+    let apply = teamform_in(dir, &["apply", TODAY, &portal, "--auto-approve"]);
+    assert_eq!(apply.code, 0, "{}{}", apply.stdout, apply.stderr);
+    let again = teamform_in(dir, &["plan", TODAY, &portal]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert!(again.stdout.starts_with("No changes"), "{}", again.stdout);
+    Ok(())
+}
+
+#[test]
+fn the_default_sandbox_is_an_empty_portal_until_the_first_apply_creates_it() -> std::io::Result<()>
+{
+    let ws = demo_workspace()?;
+    let dir = ws.path();
+    let plan = teamform_in(dir, &["plan", TODAY]);
+    assert_eq!(plan.code, 0, "{}", plan.stderr);
+    assert!(
+        plan.stdout.starts_with(
+            "Plan for sandbox:.teamform/sandbox.json: 107 to create, 0 to update, 0 to delete."
+        ),
+        "{}",
+        plan.stdout
+    );
+    assert!(!dir.join(".teamform").exists(), "plan created nothing");
+    let apply = teamform_in(dir, &["apply", TODAY, "--auto-approve"]);
+    assert_eq!(apply.code, 0, "{}{}", apply.stdout, apply.stderr);
+    assert!(dir.join(".teamform/sandbox.json").is_file());
     Ok(())
 }

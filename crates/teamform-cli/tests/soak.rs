@@ -385,6 +385,9 @@ impl Workspace {
     fn granted(&self) -> std::io::Result<BTreeMap<String, BTreeSet<String>>> {
         let empty = self.dir.join("empty.json");
         let _ = std::fs::remove_file(&empty);
+        // Only `apply` creates a sandbox from the command line: make the empty one here.
+        teamform_portal::sandbox::Sandbox::open(&empty)
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
         let portal = format!("sandbox:{}", empty.display());
         let run = teamform(
             &self.dir,

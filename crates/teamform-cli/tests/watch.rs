@@ -1,6 +1,10 @@
 //! `teamform watch` as a real process: it prints a frame at start, a new one after every
 //! save (atomic renames and invalid TOML mid-edit included), never exits on a policy error,
-//! and stops on `q`.
+//! stops on `q`, and draws nothing while nothing changes, also with its input at an end.
+//!
+//! The tests wait for events (the frame they expect, within a generous deadline), never for
+//! fixed times, so that they hold on a loaded machine: a file written in place may be seen
+//! half written, and then the frame of the whole file follows.
 
 mod common;
 
@@ -30,9 +34,43 @@ fn frames(stdout: std::process::ChildStdout) -> mpsc::Receiver<String> {
     rx
 }
 
+/// How long to wait for what should come at once; only reached when a test fails.
+const DEADLINE: Duration = Duration::from_secs(60);
+
 fn next(rx: &mpsc::Receiver<String>) -> String {
-    rx.recv_timeout(Duration::from_secs(20))
-        .unwrap_or_else(|_| "(no frame within 20 s)".to_string())
+    rx.recv_timeout(DEADLINE)
+        .unwrap_or_else(|_| format!("(no frame within {DEADLINE:?})"))
+}
+
+/// The first frame containing `needle` (frames before it show intermediate states, such as a
+/// file written in place seen half written), or what was seen instead by the deadline.
+fn until(rx: &mpsc::Receiver<String>, needle: &str) -> String {
+    let start = Instant::now();
+    let mut last = String::from("(no frame)");
+    while let Some(left) = DEADLINE.checked_sub(start.elapsed()) {
+        match rx.recv_timeout(left) {
+            Ok(frame) if frame.contains(needle) => return frame,
+            Ok(frame) => last = frame,
+            Err(_) => break,
+        }
+    }
+    format!("(no frame with `{needle}` within {DEADLINE:?}; the last one:)\n{last}")
+}
+
+/// Waits for the child to exit, killing it after the deadline; its exit code.
+fn exit_code(child: &mut std::process::Child) -> std::io::Result<Option<i32>> {
+    let start = Instant::now();
+    loop {
+        if let Some(s) = child.try_wait()? {
+            return Ok(s.code());
+        }
+        if start.elapsed() > DEADLINE {
+            child.kill()?;
+            let _ = child.wait();
+            return Ok(None);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 /// Saves like an editor: write a temporary file, then rename it over the original.
@@ -73,7 +111,7 @@ fn watch_recompiles_on_every_save_and_survives_bad_input() -> std::io::Result<()
         &teams,
         &original.replacen("parent = \"sales\"", "parnet = \"sales\"", 1),
     )?;
-    let typo = next(&rx);
+    let typo = until(&rx, "parnet");
     let latency = saved_at.elapsed();
     assert!(typo.contains("unknown field `parnet`"), "{typo}");
     assert!(typo.contains("did you mean `parent`?"), "{typo}");
@@ -81,23 +119,16 @@ fn watch_recompiles_on_every_save_and_survives_bad_input() -> std::io::Result<()
 
     // Invalid TOML in the middle of an edit: a syntax error, and watch goes on.
     std::fs::write(&teams, format!("{original}\n[team.half\n"))?;
-    let broken = next(&rx);
-    assert!(broken.contains("TF0001"), "{broken}");
+    let broken = until(&rx, "TF0001");
+    assert!(broken.contains("[team.half"), "{broken}");
 
     // A new file added, then the original restored: the plan is back.
     std::fs::write(
         dir.join("policies/extra.toml"),
         "[team.extra]\nname = \"Extra\"\nparent = \"sales\"\n",
     )?;
-    let _ = next(&rx);
     std::fs::write(&teams, &original)?;
-    let mut restored = next(&rx);
-    while !restored.contains("Plan for") {
-        restored = next(&rx);
-        if restored.starts_with("(no frame") {
-            break;
-        }
-    }
+    let restored = until(&rx, "+ team extra \"Extra\"");
     assert!(
         restored.contains("team `extra` has no members"),
         "{restored}"
@@ -107,17 +138,52 @@ fn watch_recompiles_on_every_save_and_survives_bad_input() -> std::io::Result<()
     if let Some(mut stdin) = child.stdin.take() {
         stdin.write_all(b"q\n")?;
     }
-    let start = Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait()? {
-            break Some(s);
-        }
-        if start.elapsed() > Duration::from_secs(10) {
-            child.kill()?;
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(20));
+    assert_eq!(exit_code(&mut child)?, Some(0), "watch stops on `q`");
+    Ok(())
+}
+
+#[test]
+fn watch_draws_nothing_until_a_change_also_with_its_input_at_an_end() -> std::io::Result<()> {
+    let ws = demo_workspace()?;
+    let dir = ws.path();
+    // Standard input at its end from the start, as under a process manager.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_teamform"))
+        .args(["watch", "--today=2026-11-25"])
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let Some(stdout) = child.stdout.take() else {
+        return Err(std::io::Error::other("no stdout"));
     };
-    assert_eq!(status.and_then(|s| s.code()), Some(0), "watch stops on `q`");
+    let rx = frames(stdout);
+    let first = next(&rx);
+    assert!(first.contains("no problems found"), "{first}");
+
+    // Nothing changes: no frame. (A frame woken by watch's own reads of the policy came
+    // within milliseconds, hundreds a second.)
+    let idle = rx.recv_timeout(Duration::from_secs(2));
+    assert!(idle.is_err(), "a frame without any change: {idle:?}");
+
+    // The end of input is not the end of watching: a save is still seen.
+    let teams = dir.join("policies/teams.toml");
+    let original = std::fs::read_to_string(&teams)?;
+    atomic_save(
+        &teams,
+        &original.replacen("parent = \"sales\"", "parnet = \"sales\"", 1),
+    )?;
+    let typo = until(&rx, "parnet");
+    assert!(typo.contains("did you mean `parent`?"), "{typo}");
+    // And then it is idle again. (One more frame is allowed: on a loaded machine the events of
+    // one save can come in two bursts.)
+    let mut more = 0;
+    while rx.recv_timeout(Duration::from_secs(2)).is_ok() {
+        more += 1;
+        assert!(more <= 1, "frames go on without any change");
+    }
+    let _ = child.kill();
+    let _ = child.wait();
     Ok(())
 }

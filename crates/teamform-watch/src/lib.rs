@@ -4,13 +4,15 @@
 //!
 //! It watches the policy directory itself, not single files, so editors' atomic saves (write a
 //! temporary file, then rename) and files added or removed are all seen; a policy error never
-//! stops it.
+//! stops it. Only changes wake it: reading a file (its own reads of the policy included) is
+//! not one, so it draws a frame per save and is idle in between.
 
 mod render;
 
 pub use render::{Frame, render_frame};
 
 use notify::RecursiveMode;
+use notify::event::{AccessKind, AccessMode, EventKind, MetadataKind, ModifyKind};
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -37,7 +39,8 @@ pub enum Event {
     Changed,
     /// Read the live portal again (`r`).
     Refresh,
-    /// Stop (`q`, end of input).
+    /// Stop (`q`). The end of the keyboard's input is not one: it means no more commands,
+    /// and watching goes on.
     Quit,
 }
 
@@ -70,6 +73,22 @@ impl std::fmt::Display for WatchError {
 
 impl std::error::Error for WatchError {}
 
+/// Whether a file system event of `kind` can change the policy. Opening, reading and closing
+/// a file without writing are not changes (watch reads every file for each frame, so counting
+/// them would wake it forever), nor is a new access time.
+fn is_change(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime)) => false,
+        EventKind::Create(_)
+        | EventKind::Modify(_)
+        | EventKind::Remove(_)
+        | EventKind::Any
+        | EventKind::Other => true,
+    }
+}
+
 /// Starts watching `dir`; events arrive on the returned channel, which `events` may also be
 /// given to other sources (the keyboard).
 pub fn watch_dir(
@@ -79,10 +98,11 @@ pub fn watch_dir(
 ) -> Result<impl Drop, WatchError> {
     let mut debouncer = new_debouncer(debounce, None, move |result: DebounceEventResult| {
         if let Ok(batch) = result {
-            let relevant = batch.iter().any(|e| {
-                e.paths.iter().any(|p| {
-                    p.extension().is_some_and(|x| x == "toml") || p.is_dir() || !p.exists()
-                })
+            let relevant = batch.iter().filter(|e| is_change(&e.kind)).any(|e| {
+                e.need_rescan()
+                    || e.paths.iter().any(|p| {
+                        p.extension().is_some_and(|x| x == "toml") || p.is_dir() || !p.exists()
+                    })
             });
             if relevant {
                 let _ = events.send(Event::Changed);
@@ -96,7 +116,16 @@ pub fn watch_dir(
     Ok(debouncer)
 }
 
-/// Runs the watch loop until [`Event::Quit`]: renders a frame at start and after every event.
+/// What a frame's write says about the loop.
+enum Written {
+    /// Go on.
+    Shown,
+    /// Standard output was closed (the reader went away): stop quietly.
+    Closed,
+}
+
+/// Runs the watch loop until [`Event::Quit`], the end of the event channel, or the output
+/// closing (its reader went away): renders a frame at start and after every event.
 /// `read_live` reads the portal (at start and on [`Event::Refresh`]).
 pub fn run(
     options: &Options,
@@ -108,7 +137,7 @@ pub fn run(
     let mut last_refresh = Instant::now();
     let frame = |snapshot: &Result<Snapshot, String>,
                  out: &mut dyn Write|
-     -> Result<(), WatchError> {
+     -> Result<Written, WatchError> {
         let started = Instant::now();
         let text = render_frame(&Frame {
             policies: &options.policies,
@@ -123,34 +152,64 @@ pub fn run(
             options.policies.display(),
             started.elapsed().as_millis()
         );
-        out.write_all(format!("{clear}{text}{footer}").as_bytes())
+        match out
+            .write_all(format!("{clear}{text}{footer}").as_bytes())
             .and_then(|()| out.flush())
-            .map_err(|e| WatchError(format!("cannot write: {e}")))
+        {
+            Ok(()) => Ok(Written::Shown),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(Written::Closed),
+            Err(e) => Err(WatchError(format!("cannot write: {e}"))),
+        }
     };
-    frame(&snapshot, out)?;
+    if let Written::Closed = frame(&snapshot, out)? {
+        return Ok(());
+    }
+    // An event taken from the channel while letting a burst of saves settle, to handle next.
+    let mut pending: Option<Event> = None;
     loop {
         let timeout = options.refresh.map_or(Duration::from_secs(3600), |r| {
             r.saturating_sub(last_refresh.elapsed())
         });
-        match events.recv_timeout(timeout) {
+        let received = match pending.take() {
+            Some(event) => Ok(event),
+            None => events.recv_timeout(timeout),
+        };
+        let written = match received {
             Ok(Event::Changed) => {
-                // Let a burst of saves settle into one frame.
-                while let Ok(Event::Changed) = events.try_recv() {}
-                frame(&snapshot, out)?;
+                // Let a burst of saves settle into one frame; any other event (a `q` typed
+                // meanwhile) is kept for the next turn, never dropped.
+                loop {
+                    match events.try_recv() {
+                        Ok(Event::Changed) => {}
+                        Ok(other) => {
+                            pending = Some(other);
+                            break;
+                        }
+                        Err(_) => break,
+                    }
+                }
+                if let Some(Event::Quit) = pending {
+                    return Ok(());
+                }
+                frame(&snapshot, out)?
             }
             Ok(Event::Refresh) => {
                 snapshot = read_live();
                 last_refresh = Instant::now();
-                frame(&snapshot, out)?;
+                frame(&snapshot, out)?
             }
             Ok(Event::Quit) | Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
             Err(mpsc::RecvTimeoutError::Timeout) => {
-                if options.refresh.is_some() {
-                    snapshot = read_live();
-                    last_refresh = Instant::now();
-                    frame(&snapshot, out)?;
+                if options.refresh.is_none() {
+                    continue;
                 }
+                snapshot = read_live();
+                last_refresh = Instant::now();
+                frame(&snapshot, out)?
             }
+        };
+        if let Written::Closed = written {
+            return Ok(());
         }
     }
 }

@@ -104,7 +104,7 @@ pub fn run(a: &ApplyArgs<'_>) -> i32 {
             None => {
                 let plan = plan_with(&loaded, &mut provider, Filter::default(), true)?;
                 if !plan.has_changes() {
-                    println!(
+                    outln!(
                         "No changes: the portal ({}) matches the policy.",
                         plan.portal
                     );
@@ -167,7 +167,7 @@ pub fn run(a: &ApplyArgs<'_>) -> i32 {
             );
         }
         drop(provider);
-        println!(
+        outln!(
             "Applied {} operation(s) to {}{}.",
             report.performed,
             plan.portal,
@@ -181,7 +181,7 @@ pub fn run(a: &ApplyArgs<'_>) -> i32 {
             print_checklist(&plan.manual_steps);
         }
         for b in &report.blocked {
-            println!("  waiting for a manual step: {b}");
+            outln!("  waiting for a manual step: {b}");
         }
         // Verify: the portal must now equal the policy.
         let mut check = portal::open(&spec).map_err(portal_error)?;
@@ -204,7 +204,7 @@ pub fn run(a: &ApplyArgs<'_>) -> i32 {
             );
             return Ok(exit::REFUSED);
         }
-        println!("The portal matches the policy.");
+        outln!("The portal matches the policy.");
         Ok(exit::SUCCESS)
     };
     go().unwrap_or_else(|c| c)
@@ -227,8 +227,8 @@ fn short(id: &str) -> &str {
 
 /// Prints the steps to take by hand, as a checklist.
 fn print_checklist(steps: &[teamform_plan::ManualStep]) {
-    println!("\nManual steps ({}):", steps.len());
+    outln!("\nManual steps ({}):", steps.len());
     for s in steps {
-        println!("  [ ] {}", s.instruction);
+        outln!("  [ ] {}", s.instruction);
     }
 }

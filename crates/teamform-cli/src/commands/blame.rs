@@ -50,12 +50,12 @@ pub fn run(user: &str, args: &PolicyArgs, limit: usize) -> i32 {
         }
         let granted = granted_at(&lines);
         let now = lines.first().cloned().flatten().unwrap_or_default();
-        println!("{user}: {} access line(s) at HEAD", now.len());
+        outln!("{user}: {} access line(s) at HEAD", now.len());
         for (line, via) in &now {
             let Some(c) = granted.get(line).and_then(|i| history.get(*i)) else {
                 continue;
             };
-            println!(
+            outln!(
                 "  {}  {}  {:<20}  {line} ({via})  \"{}\"",
                 &c.id[..8.min(c.id.len())],
                 c.date,

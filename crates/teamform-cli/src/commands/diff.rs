@@ -28,6 +28,25 @@ fn side(
     }
 }
 
+/// A rendered comparison headed as what it is: the plan renderers head it as a plan for a
+/// portal (`Plan for BASE..HEAD: ...`), and a diff has no portal.
+fn titled(text: String, label: &str, base: &str, head: &str) -> String {
+    let changes = format!("Changes from {base} to {head}:");
+    [
+        (format!("Plan for {label}:"), changes),
+        (
+            format!("No changes: the portal ({label}) matches the policy."),
+            format!("No configuration changes from {base} to {head}."),
+        ),
+        (
+            format!("### teamform plan for `{label}`"),
+            format!("### teamform diff from `{base}` to `{head}`"),
+        ),
+    ]
+    .iter()
+    .fold(text, |text, (from, to)| text.replacen(from, to, 1))
+}
+
 pub fn run(
     base: Option<&str>,
     head: Option<&str>,
@@ -85,9 +104,14 @@ pub fn run(
             PlanFormat::Human if !plan.has_changes() && plan.access.is_empty() => {
                 format!("No changes between {base_label} and {head_label}.\n")
             }
-            _ => super::plan::rendered(&plan, format),
+            _ => titled(
+                super::plan::rendered(&plan, format),
+                &label,
+                &base_label,
+                &head_label,
+            ),
         };
-        print!("{text}");
+        out!("{text}");
         Ok(
             if detailed && (plan.has_changes() || !plan.access.is_empty()) {
                 exit::CHANGES

@@ -6,7 +6,7 @@ use teamform_diagnostics::{CODES, Code, did_you_mean};
 pub fn run(code: Option<&str>) -> i32 {
     let Some(text) = code else {
         for doc in CODES {
-            println!(
+            outln!(
                 "{}  {:<8} {:<26} {}",
                 doc.code,
                 doc.severity.as_str(),
@@ -19,11 +19,11 @@ pub fn run(code: Option<&str>) -> i32 {
     match Code::parse(text) {
         Some(code) => {
             let doc = code.doc();
-            print!("{}", doc.doc);
+            out!("{}", doc.doc);
             if !doc.doc.ends_with('\n') {
-                println!();
+                outln!();
             }
-            println!("\nDefault severity: {}.", doc.severity.as_str());
+            outln!("\nDefault severity: {}.", doc.severity.as_str());
             exit::SUCCESS
         }
         None => {

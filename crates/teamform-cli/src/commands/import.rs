@@ -34,7 +34,7 @@ pub fn run(args: &PortalArgs, out: &Path, name: &str) -> i32 {
             return exit::INVALID;
         }
     }
-    println!(
+    outln!(
         "Imported {} teams, {} roles, {} users and {} assets into {}.",
         live.teams.len(),
         live.roles.len(),

@@ -147,7 +147,7 @@ pub fn run(cli: Cli) -> i32 {
             let mut text =
                 serde_json::to_string_pretty(&teamform_model::json_schema()).unwrap_or_default();
             text.push('\n');
-            print!("{text}");
+            out!("{text}");
             crate::exit::SUCCESS
         }
         Command::Explain { code } => explain::run(code.as_deref()),

@@ -141,7 +141,7 @@ pub fn run(
             exit::PORTAL
         })?;
         let plan = plan_with(&loaded, &mut provider, filter, out.is_some())?;
-        print!("{}", rendered(&plan, format));
+        out!("{}", rendered(&plan, format));
         let changes = plan.has_changes();
         let refused = !plan.refusals.is_empty();
         if let Some(path) = out {

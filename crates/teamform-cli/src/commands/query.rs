@@ -63,7 +63,7 @@ pub fn why(args: &PolicyArgs, user: &str, object: &str, action: &str) -> i32 {
         let policy = &loaded.load.policy;
         let why = teamform_compiler::why(policy, &loaded.compiled, user, object, action);
         let email = &policy.users[user.index()].key.value;
-        println!("{email} may {action} {object}: {}", why.scope);
+        outln!("{email} may {action} {object}: {}", why.scope);
         let width = why
             .steps
             .iter()
@@ -71,7 +71,7 @@ pub fn why(args: &PolicyArgs, user: &str, object: &str, action: &str) -> i32 {
             .max()
             .unwrap_or(0);
         for s in &why.steps {
-            println!(
+            outln!(
                 "  {:<width$}  {}",
                 place(&loaded.load.sources, s.span),
                 s.text
@@ -143,7 +143,7 @@ pub fn who_can(
             for w in &found {
                 let user = &policy.users[w.user.index()];
                 let name = user.name.as_ref().map_or("", |n| n.value.as_str());
-                println!("{:<width$}  {:<12}  {name}", user.key.value, w.how);
+                outln!("{:<width$}  {:<12}  {name}", user.key.value, w.how);
             }
             eprintln!(
                 "{} user{}",

@@ -16,7 +16,7 @@ pub fn run(args: &PolicyArgs, format: DiagnosticFormat, deny_warnings: bool) -> 
         DiagnosticFormat::Github => Format::Github,
     };
     let diagnostics = &loaded.compiled.diagnostics;
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::output::stdout();
     if let Err(e) = render(
         format,
         diagnostics,

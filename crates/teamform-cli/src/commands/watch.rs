@@ -23,12 +23,21 @@ pub fn run_watch(
         )
         .map_err(|e| super::usage_error(&e))?
     };
+    // A portal that cannot be opened (a sandbox file that does not exist, a missing token) is
+    // not mended by reading it again: say so and stop. A read that fails is shown in the frame.
+    portal::open(&spec).map_err(|e| {
+        eprintln!("error: {e}");
+        exit::PORTAL
+    })?;
     let (tx, rx) = mpsc::channel();
     let _watcher =
         watch_dir(&args.policies, Duration::from_millis(50), tx.clone()).map_err(|e| {
             eprintln!("error: {e}");
             exit::INVALID
         })?;
+    // The keyboard: `r` and `q`. The end of input (`< /dev/null`, a process manager) only
+    // means no more commands: this thread ends, and the watcher's own sender keeps the loop
+    // going on saves.
     std::thread::spawn(move || {
         for line in std::io::stdin().lock().lines() {
             let Ok(line) = line else { break };

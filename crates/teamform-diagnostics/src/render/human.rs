@@ -44,6 +44,15 @@ pub(super) fn render(
         if handler.render_report(&mut text, &report).is_err() {
             text = format!("{}: {} [{}]\n", d.severity.as_str(), d.message, d.code);
         }
+        // Labels in other files follow as notes of their own. (As miette's related reports,
+        // each would be headed by a bare `Advice: `, a severity with nothing after it.)
+        for note in &report.related {
+            let mut more = String::new();
+            if handler.render_report(&mut more, note).is_ok() {
+                text.push('\n');
+                text.push_str(&more);
+            }
+        }
         out.write_all(text.as_bytes())?;
         writeln!(out)?;
     }
@@ -64,7 +73,7 @@ pub(super) fn render(
 }
 
 /// One diagnostic seen through miette's eyes: the labels in the primary file drawn on its
-/// source, the labels in other files as related notes with their own source.
+/// source; the labels in other files as notes with their own source, drawn after it.
 struct Report<'a> {
     diagnostic: &'a Diagnostic,
     source: Option<NamedSource<String>>,
@@ -158,15 +167,6 @@ impl miette::Diagnostic for Report<'_> {
             self.labels
                 .iter()
                 .map(|l| labeled(l.span, &l.message, l.primary)),
-        ))
-    }
-
-    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {
-        if self.related.is_empty() {
-            return None;
-        }
-        Some(Box::new(
-            self.related.iter().map(|n| n as &dyn miette::Diagnostic),
         ))
     }
 }

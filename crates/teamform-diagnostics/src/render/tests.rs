@@ -52,6 +52,16 @@ fn human() {
 }
 
 #[test]
+fn human_notes_in_other_files_have_no_empty_heading() {
+    let text = rendered(Format::Human);
+    assert!(
+        text.contains("help: remove one of the definitions or give it another key\n\n  ☞ first defined here\n   ╭─[policies/teams.toml:1:1]\n"),
+        "{text}"
+    );
+    assert!(!text.contains("Advice:"), "{text}");
+}
+
+#[test]
 fn json() {
     insta::assert_snapshot!(rendered(Format::Json));
 }

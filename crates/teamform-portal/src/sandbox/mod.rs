@@ -2,6 +2,8 @@
 //! `.teamform/sandbox.json`). Full capabilities; ids assigned like a real portal's; writes are
 //! atomic (temporary file, fsync, rename) and made under an exclusive lock, so two applies
 //! cannot interleave; a corrupt or unknown-version file is refused and never overwritten.
+//! Opened for reading only ([`Sandbox::open_read_only`]), it creates nothing: a missing file is
+//! an error, or an empty portal when the caller says so.
 
 mod file;
 mod mutate;
@@ -24,6 +26,8 @@ pub struct Sandbox {
     /// the next batch does not read and parse the whole file again (nobody else can write it
     /// while the lock is held). Any other [`Sandbox::save`] drops it.
     cache: Mutex<Option<(SandboxFile, mutate::Index)>>,
+    /// Whether a missing file reads as an empty portal (see [`Sandbox::open_read_only`]).
+    missing_is_empty: bool,
 }
 
 impl std::fmt::Debug for Sandbox {
@@ -42,9 +46,33 @@ impl Sandbox {
             path: path.into(),
             lock: None,
             cache: Mutex::new(None),
+            missing_is_empty: false,
         };
         if !sandbox.path.exists() {
             sandbox.save(&SandboxFile::default())?;
+        }
+        Ok(sandbox)
+    }
+
+    /// A sandbox at `path`, for reading only: nothing is created, neither the file nor its
+    /// directory. A missing file is refused ([`PortalError::Io`], naming the path), unless
+    /// `missing_is_empty`: then it reads as an empty portal (the default sandbox, before the
+    /// first apply creates it).
+    pub fn open_read_only(
+        path: impl Into<PathBuf>,
+        missing_is_empty: bool,
+    ) -> Result<Self, PortalError> {
+        let sandbox = Sandbox {
+            path: path.into(),
+            lock: None,
+            cache: Mutex::new(None),
+            missing_is_empty,
+        };
+        if !missing_is_empty && !sandbox.path.exists() {
+            return Err(PortalError::Io(format!(
+                "there is no sandbox portal at `{}`; check the path (`teamform apply` creates a sandbox)",
+                sandbox.path.display()
+            )));
         }
         Ok(sandbox)
     }
@@ -129,6 +157,9 @@ impl Provider for Sandbox {
     fn read(&mut self) -> Result<LiveState, PortalError> {
         if let Some((data, _)) = self.cached() {
             return Ok(data.state.clone());
+        }
+        if self.missing_is_empty && !self.path.exists() {
+            return Ok(LiveState::default());
         }
         Ok(self.load()?.state)
     }

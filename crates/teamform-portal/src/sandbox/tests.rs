@@ -38,6 +38,36 @@ fn created_empty_on_first_use_and_ids_assigned_like_a_portal() {
 }
 
 #[test]
+fn opened_for_reading_only_a_missing_sandbox_creates_nothing() -> Result<(), PortalError> {
+    let Some(dir) = temp() else { return Ok(()) };
+    let path = dir.path().join("nodir/x.json");
+    let refused = Sandbox::open_read_only(&path, false).map(|_| ());
+    assert_eq!(
+        refused,
+        Err(PortalError::Io(format!(
+            "there is no sandbox portal at `{}`; check the path (`teamform apply` creates a sandbox)",
+            path.display()
+        )))
+    );
+    // Where a missing file is an empty portal, it reads as one, and is still not created.
+    let mut empty = Sandbox::open_read_only(&path, true)?;
+    assert_eq!(empty.read(), Ok(LiveState::default()));
+    let (done, error) = empty.apply(&[team("Sales", None)]);
+    assert!(done.is_empty() && matches!(error, Some(PortalError::Locked(_))));
+    assert!(!dir.path().join("nodir").exists(), "nothing was created");
+    // Once a sandbox exists, both read it.
+    let (_, error) = Sandbox::open_locked(&path)?.apply(&[team("Sales", None)]);
+    assert_eq!(error, None);
+    for missing_is_empty in [false, true] {
+        let teams = Sandbox::open_read_only(&path, missing_is_empty)?
+            .read()?
+            .teams;
+        assert_eq!(teams.len(), 1);
+    }
+    Ok(())
+}
+
+#[test]
 fn portal_rules_reject_bad_references_and_deleting_a_parent() {
     let Some(dir) = temp() else { return };
     let Ok(mut s) = Sandbox::open_locked(dir.path().join("s.json")) else {
