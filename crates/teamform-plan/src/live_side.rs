@@ -62,16 +62,19 @@ pub fn access_changes(
     only: Option<&HashSet<String>>,
     caps: Capabilities,
 ) -> Vec<UserAccessDiff> {
-    access_changes_leaving(policy, live, bound, only, caps).0.0
+    access_changes_leaving(policy, live, bound, (only, &HashSet::new()), caps)
+        .0
+        .0
 }
 
-/// [`access_changes`] and who gains and loses access over the records of users whose teams
-/// change, with what is left to drop.
+/// [`access_changes`] and who gains and loses access over the records of the users of
+/// `owners` (the plan's user operations, lowercased emails) whose teams change, with what is
+/// left to drop.
 pub(crate) fn access_changes_leaving(
     policy: (&Policy, &Compiled),
     live: &LiveState,
     bound: &Bindings,
-    only: Option<&HashSet<String>>,
+    (only, owners): (Option<&HashSet<String>>, &HashSet<String>),
     caps: Capabilities,
 ) -> ((Vec<UserAccessDiff>, Vec<RecordsAccess>), Leftover) {
     let desired = Side {
@@ -99,7 +102,7 @@ pub(crate) fn access_changes_leaving(
                 compiled: &compiled,
             };
             let changes = plan_access_diff(&live, &desired, caps.assets.read);
-            let records = plan_records_diff(&live, &desired);
+            let records = plan_records_diff(&live, &desired, owners);
             ((changes, records), Some((org.policy, compiled)))
         }
     }

@@ -129,6 +129,14 @@ pub fn make_plan(input: &PlanInput<'_>) -> Plan {
         };
         let mut d = diff(&want, live, &matched, caps);
         let only = changed_users(&d, caps);
+        // The users the plan changes: those whose teams change are the owners of records
+        // others gain or lose access to.
+        let owners: std::collections::HashSet<String> = d
+            .ops
+            .iter()
+            .filter(|o| o.kind == Kind::User)
+            .map(|o| crate::access::lower(&o.key).into_owned())
+            .collect();
         if let Some(o) = &overlay {
             let names = |key: &str| {
                 want.teams
@@ -152,7 +160,7 @@ pub fn make_plan(input: &PlanInput<'_>) -> Plan {
                     (policy, input.compiled),
                     live,
                     &matched.bound,
-                    only.as_ref(),
+                    (only.as_ref(), &owners),
                     caps,
                 )
             });

@@ -16,8 +16,8 @@ use std::collections::BTreeMap;
 use teamform_compiler::UserId;
 use teamform_compiler::compile_access;
 use teamform_plan::{
-    AccessLine, Side, UserAccessDiff, access_diff, bindings, desired, live_policy,
-    user_access_lines,
+    AccessLine, HolderGroup, RecordsAccess, Side, UserAccessDiff, access_diff, bindings, desired,
+    live_policy, user_access_lines,
 };
 use teamform_portal::Kind;
 
@@ -233,7 +233,112 @@ fn check(policy: &Spec, other: &Spec) -> Result<(), TestCaseError> {
     let full = access_diff(&live_side, &desired_side, true);
     prop_assert_eq!(&made.access, &full);
     prop_assert_eq!(&made.access, &naive(&live_side, &desired_side));
+    prop_assert_eq!(&made.records, &naive_records(&live_side, &desired_side));
     Ok(())
+}
+
+/// Who gains and loses team-scope access over the records of every user whose teams differ,
+/// asked of the compiler's `who-can --owned-by` on each side, action by action.
+fn naive_records(live: &Side<'_>, desired: &Side<'_>) -> Vec<RecordsAccess> {
+    use teamform_compiler::{WhoCanTarget, who_can};
+    use teamform_model::{CrmAction, CrmObject, Scope};
+    let teams = |u: &teamform_model::User| {
+        let mut t: Vec<String> = u
+            .team
+            .iter()
+            .chain(&u.teams)
+            .map(|t| t.value.clone())
+            .collect();
+        t.sort();
+        t.dedup();
+        t
+    };
+    let holders = |side: &Side<'_>, owner: UserId| {
+        let mut out: BTreeMap<String, Vec<(CrmAction, CrmObject)>> = BTreeMap::new();
+        for object in CrmObject::ALL {
+            for action in CrmAction::ALL {
+                for w in who_can(
+                    side.policy,
+                    side.compiled,
+                    WhoCanTarget::Crm(*object, *action),
+                    Some(owner),
+                    None,
+                ) {
+                    if w.how == "team" && w.user != owner {
+                        let email = side.policy.users[w.user.index()].key.value.to_lowercase();
+                        out.entry(email).or_default().push((*action, *object));
+                    }
+                }
+            }
+        }
+        out
+    };
+    let scope = |side: &Side<'_>, email: &str, (a, o): (CrmAction, CrmObject)| {
+        side.compiled
+            .index
+            .user(email)
+            .map_or(Scope::None, |u| side.compiled.access.user(u).scope(o, a))
+    };
+    let written = |side: &Side<'_>, email: &str| {
+        side.compiled
+            .index
+            .user(email)
+            .map_or(email.to_string(), |u| {
+                side.policy.users[u.index()].key.value.clone()
+            })
+    };
+    let mut out = Vec::new();
+    for (d, user) in desired.policy.users.iter().enumerate() {
+        let email = user.key.value.to_lowercase();
+        let Some(l) = live.compiled.index.user(&email) else {
+            continue;
+        };
+        if teams(user) == teams(&live.policy.users[l.index()]) {
+            continue;
+        }
+        let (was, will) = (holders(live, l), holders(desired, UserId(d as u32)));
+        let diff = |from: &BTreeMap<String, Vec<(CrmAction, CrmObject)>>,
+                    to: &BTreeMap<String, Vec<(CrmAction, CrmObject)>>,
+                    other: &Side<'_>,
+                    shown: &Side<'_>| {
+            let mut groups: BTreeMap<Vec<String>, Vec<String>> = BTreeMap::new();
+            for (holder, actions) in to {
+                let mut access: Vec<String> = actions
+                    .iter()
+                    .filter(|a| !from.get(holder).is_some_and(|f| f.contains(a)))
+                    .filter(|a| scope(other, holder, **a) != Scope::Everything)
+                    .map(|(a, o)| format!("{a} {o}"))
+                    .collect();
+                if access.is_empty() {
+                    continue;
+                }
+                access.sort();
+                groups
+                    .entry(access)
+                    .or_default()
+                    .push(written(shown, holder));
+            }
+            groups
+                .into_iter()
+                .map(|(access, mut users)| {
+                    users.sort();
+                    HolderGroup { users, access }
+                })
+                .collect::<Vec<_>>()
+        };
+        let gained = diff(&was, &will, live, desired);
+        let lost = diff(&will, &was, desired, live);
+        if gained.is_empty() && lost.is_empty() {
+            continue;
+        }
+        out.push(RecordsAccess {
+            owner: user.key.value.clone(),
+            gained,
+            lost,
+        });
+    }
+    out.sort_by(|a, b| a.owner.cmp(&b.owner));
+    out
 }
 
 proptest! {

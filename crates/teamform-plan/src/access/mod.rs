@@ -256,27 +256,34 @@ pub(crate) fn placed_diff_of(
     users_diff(&live, &View::of(desired, Identity::Key), assets, Some(only))
 }
 
-/// Who gains and loses team-scope access over the records of users whose teams change, for a
-/// plan (teams compared by key), the whole live side compiled.
-pub(crate) fn plan_records_diff(live: &Side<'_>, desired: &Side<'_>) -> Vec<RecordsAccess> {
+/// Who gains and loses team-scope access over the records of the users of `owners`
+/// (lowercased emails) whose teams change, for a plan (teams compared by key), the whole live
+/// side compiled.
+pub(crate) fn plan_records_diff(
+    live: &Side<'_>,
+    desired: &Side<'_>,
+    owners: &std::collections::HashSet<String>,
+) -> Vec<RecordsAccess> {
     let (live, desired) = (
         View::of(live, Identity::Key),
         View::of(desired, Identity::Key),
     );
     records::records_diff(
-        &[records::Part {
-            view: &live,
-            skip: None,
-        }],
-        &[records::Part {
-            view: &desired,
-            skip: None,
-        }],
+        &records::Users {
+            org: &live,
+            placed: None,
+        },
+        &records::Users {
+            org: &desired,
+            placed: None,
+        },
+        owners,
     )
 }
 
-/// [`plan_records_diff`] when only users change: the live side is the changed users placed in
-/// the policy's org (`users`, `placed`) and every other user as the policy has them.
+/// [`plan_records_diff`] when only users change: the live side is the changed users (`only`)
+/// placed in the policy's org (`users`, `placed`) and every other user as the policy has
+/// them.
 pub(crate) fn placed_records_diff(
     users: &[teamform_model::User],
     placed: &teamform_compiler::Placed,
@@ -286,20 +293,15 @@ pub(crate) fn placed_records_diff(
     let live = View::placed(desired, users, placed);
     let desired = View::of(desired, Identity::Key);
     records::records_diff(
-        &[
-            records::Part {
-                view: &live,
-                skip: None,
-            },
-            records::Part {
-                view: &desired,
-                skip: Some(only),
-            },
-        ],
-        &[records::Part {
-            view: &desired,
-            skip: None,
-        }],
+        &records::Users {
+            org: &desired,
+            placed: Some((&live, only)),
+        },
+        &records::Users {
+            org: &desired,
+            placed: None,
+        },
+        only,
     )
 }
 

@@ -36,20 +36,26 @@ pub struct RecordsAccess {
     pub lost: Vec<HolderGroup>,
 }
 
-/// Part of one side's users: a view, less the users whose lowercased email is in `skip`.
-#[derive(Clone, Copy)]
-pub(crate) struct Part<'v, 'a> {
-    /// The users.
-    pub view: &'v View<'a>,
-    /// The users left out (they are in another part).
-    pub skip: Option<&'v HashSet<String>>,
+/// One side's users: the users of a compiled org, or, for a plan that changes only users,
+/// the policy's users but for the changed ones (`only`), which are `placed` (the live users
+/// placed in the policy's org) instead. Users are found by team (the org's members) and by
+/// email (the org's index), never by scanning every user.
+pub(crate) struct Users<'v, 'a> {
+    /// The org and its users.
+    pub org: &'v View<'a>,
+    /// The changed users, placed in the org, and their lowercased emails.
+    pub placed: Option<(&'v View<'a>, &'v HashSet<String>)>,
 }
 
-/// One side's users who hold a `team` scope, indexed by direct team, and every user by email.
+/// A user of a side: the view they are read from and their position in it.
+type Found<'v, 'a> = (&'v View<'a>, UserId);
+
+/// A side, with the placed users indexed.
 struct Side<'v, 'a> {
-    parts: &'v [Part<'v, 'a>],
-    by_team: HashMap<TeamId, Vec<(usize, UserId)>>,
-    by_email: HashMap<Cow<'a, str>, (usize, UserId)>,
+    users: &'v Users<'v, 'a>,
+    /// The placed users by lowercased email, and by direct team.
+    placed_by_email: HashMap<Cow<'a, str>, UserId>,
+    placed_by_team: HashMap<TeamId, Vec<UserId>>,
 }
 
 /// The direct teams of a user of a view (primary and additional).
@@ -70,44 +76,85 @@ fn team_scoped(access: &UserAccess) -> impl Iterator<Item = (CrmAction, CrmObjec
 }
 
 impl<'v, 'a> Side<'v, 'a> {
-    fn new(parts: &'v [Part<'v, 'a>]) -> Self {
-        let mut by_team: HashMap<TeamId, Vec<(usize, UserId)>> = HashMap::new();
-        let mut by_email = HashMap::new();
-        for (p, part) in parts.iter().enumerate() {
-            for (i, user) in part.view.users.iter().enumerate() {
-                let email = lower(&user.key.value);
-                if part.skip.is_some_and(|s| s.contains(email.as_ref())) {
-                    continue;
-                }
+    fn new(users: &'v Users<'v, 'a>) -> Self {
+        let mut placed_by_email = HashMap::new();
+        let mut placed_by_team: HashMap<TeamId, Vec<UserId>> = HashMap::new();
+        if let Some((view, _)) = users.placed {
+            for (i, user) in view.users.iter().enumerate() {
                 let u = UserId(i as u32);
-                if team_scoped(part.view.user(u)).next().is_some() {
-                    for t in direct(part.view, u) {
-                        by_team.entry(t).or_default().push((p, u));
-                    }
+                placed_by_email.insert(lower(&user.key.value), u);
+                for t in direct(view, u) {
+                    placed_by_team.entry(t).or_default().push(u);
                 }
-                by_email.insert(email, (p, u));
             }
         }
         Side {
-            parts,
-            by_team,
-            by_email,
+            users,
+            placed_by_email,
+            placed_by_team,
         }
+    }
+
+    /// Whether a user of the org stands aside for a placed one.
+    fn replaced(&self, email: &str) -> bool {
+        self.users
+            .placed
+            .is_some_and(|(_, only)| only.contains(lower(email).as_ref()))
+    }
+
+    /// The user with `email` (lowercased) on this side.
+    fn find(&self, email: &str) -> Option<Found<'v, 'a>> {
+        match self.users.placed {
+            Some((view, only)) if only.contains(email) => {
+                self.placed_by_email.get(email).map(|u| (view, *u))
+            }
+            _ => {
+                let org = self.users.org;
+                org.compiled.index.user(email).map(|u| (org, u))
+            }
+        }
+    }
+
+    /// The users whose direct teams include `team`.
+    fn members(&self, team: TeamId) -> Vec<Found<'v, 'a>> {
+        let org = self.users.org;
+        let mut out: Vec<Found<'v, 'a>> = org
+            .compiled
+            .graph
+            .members
+            .get(team.index())
+            .into_iter()
+            .flatten()
+            .map(|(u, _)| *u)
+            .filter(|u| !self.replaced(&org.users[u.index()].key.value))
+            .map(|u| (org, u))
+            .collect();
+        if let Some((view, _)) = self.users.placed {
+            out.extend(
+                self.placed_by_team
+                    .get(&team)
+                    .into_iter()
+                    .flatten()
+                    .map(|u| (view, *u)),
+            );
+        }
+        out
     }
 
     /// The users whose `team` scope reaches records of the direct teams `teams`, each with
     /// the actions it reaches them for, by lowercased email.
     fn reach(&self, teams: &[TeamId]) -> BTreeMap<Cow<'a, str>, BTreeSet<(CrmAction, CrmObject)>> {
-        let graph = &self.parts[0].view.compiled.graph;
+        let graph = &self.users.org.compiled.graph;
         let mut out: BTreeMap<Cow<'a, str>, BTreeSet<(CrmAction, CrmObject)>> = BTreeMap::new();
         for t in teams {
             for above in graph.ancestors(*t) {
-                for (p, h) in self.by_team.get(&above).into_iter().flatten() {
-                    let view = self.parts[*p].view;
+                for (view, h) in self.members(above) {
+                    let mut actions = team_scoped(view.user(h)).peekable();
+                    if actions.peek().is_none() {
+                        continue;
+                    }
                     let email: &'a str = &view.users[h.index()].key.value;
-                    out.entry(lower(email))
-                        .or_default()
-                        .extend(team_scoped(view.user(*h)));
+                    out.entry(lower(email)).or_default().extend(actions);
                 }
             }
         }
@@ -116,16 +163,14 @@ impl<'v, 'a> Side<'v, 'a> {
 
     /// The scope a user (by lowercased email) holds on this side, if they are on it.
     fn scope(&self, email: &str, (action, object): (CrmAction, CrmObject)) -> Scope {
-        self.by_email.get(email).map_or(Scope::None, |(p, u)| {
-            self.parts[*p].view.user(*u).scope(object, action)
-        })
+        self.find(email)
+            .map_or(Scope::None, |(view, u)| view.user(u).scope(object, action))
     }
 
     /// The user's email as written on this side.
     fn written(&self, email: &str) -> Option<&'a str> {
-        self.by_email
-            .get(email)
-            .map(|(p, u)| self.parts[*p].view.users[u.index()].key.value.as_str())
+        self.find(email)
+            .map(|(view, u)| view.users[u.index()].key.value.as_str())
     }
 }
 
@@ -139,37 +184,33 @@ fn team_identities(view: &View<'_>, u: UserId) -> Vec<String> {
     out
 }
 
-/// Who gains and loses team-scope access over the records of each user whose direct teams
-/// differ between the sides. The owners are looked for in `live[0]` (the users a plan
-/// compares); the holders are every user of each side.
-pub(crate) fn records_diff(live: &[Part<'_, '_>], desired: &[Part<'_, '_>]) -> Vec<RecordsAccess> {
-    let (Some(live_owners), Some(_)) = (live.first(), desired.first()) else {
-        return Vec::new();
-    };
-    let desired_side = Side::new(desired);
-    let mut owners = Vec::new();
-    for (i, user) in live_owners.view.users.iter().enumerate() {
-        let email = lower(&user.key.value);
-        if live_owners.skip.is_some_and(|s| s.contains(email.as_ref())) {
-            continue;
-        }
-        let Some((p, d)) = desired_side.by_email.get(email.as_ref()).copied() else {
-            continue;
-        };
-        let l = UserId(i as u32);
-        let dview = desired_side.parts[p].view;
-        if team_identities(live_owners.view, l) != team_identities(dview, d) {
-            owners.push((email, l, (p, d)));
-        }
-    }
+/// Who gains and loses team-scope access over the records of each of `owners` (lowercased
+/// emails: the users a plan changes) whose direct teams differ between the sides.
+pub(crate) fn records_diff(
+    live: &Users<'_, '_>,
+    desired: &Users<'_, '_>,
+    owners: &HashSet<String>,
+) -> Vec<RecordsAccess> {
     if owners.is_empty() {
         return Vec::new();
     }
+    let desired_side = Side::new(desired);
     let live_side = Side::new(live);
+    let mut moved = Vec::new();
+    for email in owners {
+        let (Some((lview, l)), Some((dview, d))) =
+            (live_side.find(email), desired_side.find(email))
+        else {
+            continue;
+        };
+        if team_identities(lview, l) != team_identities(dview, d) {
+            moved.push((Cow::Borrowed(email.as_str()), (lview, l), (dview, d)));
+        }
+    }
     let mut out = Vec::new();
-    for (email, l, (p, d)) in owners {
-        let lteams: Vec<TeamId> = direct(live_owners.view, l).collect();
-        let dteams: Vec<TeamId> = direct(desired_side.parts[p].view, d).collect();
+    for (email, (lview, l), (dview, d)) in moved {
+        let lteams: Vec<TeamId> = direct(lview, l).collect();
+        let dteams: Vec<TeamId> = direct(dview, d).collect();
         let (was, will) = (live_side.reach(&lteams), desired_side.reach(&dteams));
         // Holders who gain (lose) an action, unless they hold it over everything on the
         // other side, which already reaches every record.
