@@ -180,3 +180,81 @@ fn a_known_state_for_another_portal_is_refused() -> std::io::Result<()> {
     drop(sim);
     Ok(())
 }
+
+/// `teamform watch` against HubSpot plans from the known state too, read on every frame: a
+/// confirmation made while it runs clears the pending steps from the next frame.
+#[test]
+fn watch_plans_from_the_known_state_and_sees_a_confirmation() -> std::io::Result<()> {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let ws = demo_workspace()?;
+    let dir = ws.path();
+    let state = seeded_sandbox(dir, "policies")?;
+    let sim = start_sim(&state, TOKEN, &[])?;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_teamform"))
+        .args([
+            "watch",
+            TODAY,
+            "--portal",
+            "hubspot",
+            "--api-base",
+            &sim.base,
+        ])
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("HUBSPOT_TOKEN", TOKEN)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let Some(stdout) = child.stdout.take() else {
+        return Err(std::io::Error::other("no stdout"));
+    };
+    // Frames end with the `[watching …]` footer; read until one shows `needle`.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut frame = String::new();
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            let done = line.starts_with("[watching ");
+            frame.push_str(&line);
+            frame.push('\n');
+            if done && tx.send(std::mem::take(&mut frame)).is_err() {
+                break;
+            }
+        }
+    });
+    let until = |needle: &str| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        let mut last = String::new();
+        while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+            match rx.recv_timeout(left) {
+                Ok(frame) if frame.contains(needle) => return frame,
+                Ok(frame) => last = frame,
+                Err(_) => break,
+            }
+        }
+        format!("(no frame with `{needle}`; the last one:)\n{last}")
+    };
+    let first = until("Plan for hubspot:");
+    assert!(first.contains("(manual step: never confirmed)"), "{first}");
+    let confirmed = run(
+        dir,
+        &["confirm", "--all"],
+        &["--portal", "hubspot", "--api-base", &sim.base],
+    );
+    assert_eq!(
+        confirmed.code, 0,
+        "{}{}",
+        confirmed.stdout, confirmed.stderr
+    );
+    let after = until("No changes");
+    assert!(
+        after.contains("No changes: the portal (hubspot:"),
+        "{after}"
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    drop(sim);
+    Ok(())
+}

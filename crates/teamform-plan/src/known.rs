@@ -21,6 +21,53 @@ pub const KNOWN_FORMAT: &str = "teamform-known";
 /// The version of the known-state file; a field changing meaning raises it.
 pub const KNOWN_FORMAT_VERSION: u32 = 1;
 
+/// The folder, inside the policy directory, that holds one known-state file per portal. The
+/// policy loader reads only `*.toml`, so the files travel with the policy in git.
+pub const KNOWN_DIR: &str = "known";
+
+/// The known-state file's name for `portal` (as a plan names it): `hubspot:api.hubapi.com`
+/// gives `hubspot_api.hubapi.com.json`.
+pub fn file_name(portal: &str) -> String {
+    let name: String = portal
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{name}.json")
+}
+
+/// The known-state file of `portal` in the policy directory `policies`.
+pub fn path(policies: &std::path::Path, portal: &str) -> std::path::PathBuf {
+    policies.join(KNOWN_DIR).join(file_name(portal))
+}
+
+/// Whether a portal with `caps` needs a known state: it cannot read back some contents.
+pub fn needed(caps: Capabilities) -> bool {
+    !caps.roles.read_contents || !caps.assets.read
+}
+
+/// The known state from the result of reading its file at `path`: `None` when there is no
+/// file (nothing was ever confirmed); an unreadable or foreign file is an error, never
+/// silently ignored (the plan would be wrong).
+pub fn from_file(
+    read: std::io::Result<String>,
+    path: &std::path::Path,
+    portal: &str,
+) -> Result<Option<Known>, String> {
+    match read {
+        Ok(text) => Known::from_json(&text, portal)
+            .map(Some)
+            .map_err(|e| format!("cannot use `{}`: {e}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(format!("cannot read `{}`: {e}", path.display())),
+    }
+}
+
 /// A permission set's contents as last confirmed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KnownRole {

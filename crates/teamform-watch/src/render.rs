@@ -7,7 +7,7 @@ use teamform_compiler::{Options, compile};
 use teamform_diagnostics::render::{Format, HumanOptions, render};
 use teamform_model::{Date, load_dir};
 use teamform_plan::render::{HumanStyle, human};
-use teamform_plan::{Filter, PlanInput, make_plan};
+use teamform_plan::{Filter, Known, PlanInput, make_plan};
 
 /// What a frame is made from.
 pub struct Frame<'a> {
@@ -47,6 +47,13 @@ pub fn render_frame(f: &Frame<'_>) -> String {
     }
     match (f.snapshot, f.snapshot_error) {
         (Some(s), _) => {
+            let known = match known_state(f.policies, s) {
+                Ok(k) => k,
+                Err(e) => {
+                    text.push_str(&format!("\n{e}\n"));
+                    return text;
+                }
+            };
             let plan = make_plan(&PlanInput {
                 load: &load,
                 compiled: &compiled,
@@ -55,7 +62,7 @@ pub fn render_frame(f: &Frame<'_>) -> String {
                 portal: s.portal.clone(),
                 filter: Filter::default(),
                 fingerprints: false,
-                known: None,
+                known: known.as_ref(),
             });
             text.push('\n');
             text.push_str(&human(
@@ -72,4 +79,15 @@ pub fn render_frame(f: &Frame<'_>) -> String {
         (None, None) => {}
     }
     text
+}
+
+/// The known state of the snapshot's portal, read from the policy directory on every frame
+/// (so that a `teamform confirm` shows at once), when the portal cannot read everything back.
+fn known_state(policies: &Path, s: &Snapshot) -> Result<Option<Known>, String> {
+    if !teamform_plan::known::needed(s.capabilities) {
+        return Ok(None);
+    }
+    let path = teamform_plan::known::path(policies, &s.portal);
+    teamform_plan::known::from_file(std::fs::read_to_string(&path), &path, &s.portal)
+        .map_err(|e| format!("error: {e}"))
 }
