@@ -133,15 +133,15 @@ fn removed(repo: &PolicyRepo, user: &str, email: &EmailKey<'_>, limit: usize) ->
     match presence {
         Presence::Removed(r) => {
             let c = &r.removed_in;
-            println!("{user}: not in the policy at HEAD");
-            println!(
+            outln!("{user}: not in the policy at HEAD");
+            outln!(
                 "  removed in {}  {}  {:<20}  \"{}\"",
                 short(&c.id),
                 c.date,
                 c.author,
                 c.summary
             );
-            println!("  last had at {}: {}", short(&r.last_seen.id), r.found);
+            outln!("  last had at {}: {}", short(&r.last_seen.id), r.found);
             Ok(exit::SUCCESS)
         }
         // The history walked begins at `HEAD`, where the user was not found.

@@ -22,7 +22,7 @@ pub fn run(addresses: &[String], all: bool, policy: &PolicyArgs, portal_args: &P
         })?;
         let describe = provider.describe();
         if !known::needed(provider.capabilities()) {
-            println!("Nothing to confirm: {describe} reads everything back.");
+            outln!("Nothing to confirm: {describe} reads everything back.");
             return Ok(exit::SUCCESS);
         }
         let plan = plan_with(&loaded, provider.as_mut(), Filter::default(), false)?;
@@ -35,7 +35,7 @@ pub fn run(addresses: &[String], all: bool, policy: &PolicyArgs, portal_args: &P
             addresses.to_vec()
         };
         if chosen.is_empty() {
-            println!(
+            outln!(
                 "Nothing to confirm: no manual step is pending on what {describe} cannot read back."
             );
             return Ok(exit::SUCCESS);
@@ -54,9 +54,9 @@ pub fn run(addresses: &[String], all: bool, policy: &PolicyArgs, portal_args: &P
                     exit::INVALID
                 })?;
                 for a in &chosen {
-                    println!("  confirmed {a}");
+                    outln!("  confirmed {a}");
                 }
-                println!(
+                outln!(
                     "Recorded {n} confirmation(s) in {}; commit it with the policy.",
                     path.display()
                 );
