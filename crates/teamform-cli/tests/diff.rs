@@ -56,8 +56,9 @@ fn diff_between_revisions_and_against_the_work_tree() -> std::io::Result<()> {
     );
     assert!(run.stdout.contains("~ user theo.girard@acme.example \"Théo Girard\"\n      role: \"Sales Rep\" → \"Sales Manager\""), "{}", run.stdout);
     assert!(
-        run.stdout
-            .contains("+ edit deals of team Sales France (via team sales-fr ← role sales-manager)"),
+        run.stdout.contains(
+            "~ edit deals: owned → team Sales France (via team sales-fr ← role sales-manager)"
+        ),
         "{}",
         run.stdout
     );
