@@ -11,7 +11,7 @@ use teamform_apply::{Journal, Report, execute};
 use teamform_compiler::{Compiled, Options, compile};
 use teamform_hubspot::{HubSpot, Options as HubOptions, RetryPolicy, Token};
 use teamform_model::{Date, LoadResult, load_dir};
-use teamform_plan::{Filter, Plan, PlanInput, make_plan, parse_placeholder};
+use teamform_plan::{Confirmation, Filter, Known, Plan, PlanInput, make_plan, parse_placeholder};
 use teamform_portal::sandbox::SandboxFile;
 use teamform_portal::{Capabilities, Change, Kind, LiveRole, LiveState, LiveUser, Provider};
 use teamform_sim::{SimConfig, Simulator};
@@ -156,18 +156,37 @@ pub fn demo() -> Policy {
     Policy { load, compiled }
 }
 
-/// Plans `policy` against `live`.
+/// Plans `policy` against `live`, with what HubSpot cannot read back (the permission sets and
+/// partitions set up by hand) confirmed, as the person who set them up does once with
+/// `teamform confirm --all`.
 pub fn plan(policy: &Policy, live: &LiveState, capabilities: Capabilities, portal: &str) -> Plan {
-    make_plan(&PlanInput {
-        load: &policy.load,
-        compiled: &policy.compiled,
-        live,
-        capabilities,
-        portal: portal.to_string(),
-        filter: Filter::default(),
-        fingerprints: true,
-        known: None,
-    })
+    let planned = |known: Option<&Known>| {
+        make_plan(&PlanInput {
+            load: &policy.load,
+            compiled: &policy.compiled,
+            live,
+            capabilities,
+            portal: portal.to_string(),
+            filter: Filter::default(),
+            fingerprints: true,
+            known,
+        })
+    };
+    let first = planned(None);
+    let pending = Known::confirmable(&first, &policy.load.policy);
+    if pending.is_empty() {
+        return first;
+    }
+    let mut known = Known::new(portal);
+    let entry = Confirmation {
+        at: "2026-11-25T00:00:00Z".to_string(),
+        by: "test".to_string(),
+        commit: None,
+        confirmed: Vec::new(),
+    };
+    let confirmed = known.confirm(&first, &policy.load.policy, &pending, entry);
+    assert!(confirmed.is_ok(), "confirming {pending:?}: {confirmed:?}");
+    planned(Some(&known))
 }
 
 /// What a person sets up by hand before teamform can take over a HubSpot portal: the
