@@ -136,6 +136,10 @@ pub enum Command {
         /// confirmed), instead of one summary line.
         #[arg(long)]
         show_unverifiable: bool,
+        /// Show the access diff per user with every team and asset (and add it to JSON as
+        /// `expanded`), instead of grants grouped by users who change the same way.
+        #[arg(long)]
+        expand: bool,
     },
     /// Record that manual steps on what the portal cannot read back (a permission set's
     /// contents, an asset's teams) are done, so that plans stop listing them. The record is
@@ -171,6 +175,9 @@ pub enum Command {
         /// Exit 0 when nothing changes, 2 when something does.
         #[arg(long)]
         detailed_exitcode: bool,
+        /// Show the access diff per user with every team and asset.
+        #[arg(long)]
+        expand: bool,
     },
     /// For each access a user holds, the commit that granted it (author, date, message), found
     /// by walking the policy's git history; for a user no longer in the policy, the commit that
@@ -296,8 +303,13 @@ pub enum Command {
     /// Run the language server over stdio (diagnostics as you type, hover, go to definition,
     /// references, completion, quick fixes).
     Lsp,
-    /// Print the JSON Schema of policy files (for Taplo / Even Better TOML).
-    Schema,
+    /// Print the JSON Schema of policy files (for Taplo / Even Better TOML), or with `--plan`
+    /// of the JSON plans `plan --format json` prints.
+    Schema {
+        /// The schema of JSON plans instead.
+        #[arg(long)]
+        plan: bool,
+    },
     /// Print the documentation of a diagnostic code (`TF0102` or `unknown-team`); without a
     /// code, list them all.
     Explain {

@@ -22,6 +22,10 @@ mod plan;
 pub mod render;
 mod saved;
 
+pub use access::grants::{
+    AccessGroup, Grant, GrantChange, GrantScope, Partition, Risk, ScopeShift, Status, Subtree,
+    UserGrants,
+};
 pub use access::{
     AccessLine, HolderGroup, RecordsAccess, ScopeChange, Side, UserAccessDiff, access_diff,
     granted_at, user_access_lines,

@@ -5,7 +5,19 @@ use serde::{Deserialize, Serialize};
 use teamform_portal::{Change, Kind};
 
 /// Create, update or delete.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Action {
     /// A new object.
@@ -37,7 +49,7 @@ impl Action {
 }
 
 /// One field's change, shown to reviewers (names, not ids).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FieldChange {
     /// The field (`name`, `parent`, `role`, `permissions`...).
     pub field: String,
@@ -80,7 +92,7 @@ pub struct Op {
 }
 
 /// Why a step on something the portal cannot read back is pending (see [`Op::confirm`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Confirm {
     /// What the portal holds was never confirmed: the plan assumes the policy's value, and a

@@ -15,7 +15,7 @@ use teamform_model::{LoadResult, Policy};
 use teamform_portal::{Capabilities, Kind, LiveState};
 
 /// A step a person must take in the portal's settings, because the provider cannot.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ManualStep {
     /// The operation it stands for (`kind:key`).
     pub target: String,
@@ -30,8 +30,11 @@ pub struct Plan {
     pub portal: String,
     /// The operations, in the order to perform them.
     pub changes: Vec<Op>,
-    /// Per user, the access gained and lost.
+    /// Per user, the access gained and lost (the expanded view: one line per team and asset).
     pub access: Vec<UserAccessDiff>,
+    /// Users grouped by how their access changes, in grants, riskiest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<crate::access::grants::AccessGroup>,
     /// Per user whose teams change, who gains and loses team-scope access over their records.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub records: Vec<RecordsAccess>,
@@ -174,6 +177,7 @@ pub fn make_plan(input: &PlanInput<'_>) -> Plan {
         };
         s.spawn(move || drop((want, matched, leftover)));
         let mut plan = assemble(input, d, ops, access, bound);
+        plan.groups = crate::access::grants::group_diffs(&plan.access);
         plan.records = records;
         if let Some(f) = fingerprints {
             plan.fingerprints = joined(f.join());
@@ -212,6 +216,7 @@ fn assemble(
         portal: input.portal.clone(),
         changes: ops,
         access,
+        groups: Vec::new(),
         records: Vec::new(),
         manual_steps,
         unverifiable: d.unverifiable,

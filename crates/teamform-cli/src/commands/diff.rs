@@ -51,7 +51,7 @@ pub fn run(
     base: Option<&str>,
     head: Option<&str>,
     args: &PolicyArgs,
-    format: PlanFormat,
+    output: super::plan::Output,
     detailed: bool,
 ) -> i32 {
     let go = || -> Result<i32, i32> {
@@ -100,12 +100,12 @@ pub fn run(
             (&head_load, &head_compiled),
             &label,
         );
-        let text = match format {
+        let text = match output.format {
             PlanFormat::Human if !plan.has_changes() && plan.access.is_empty() => {
                 format!("No changes between {base_label} and {head_label}.\n")
             }
             _ => titled(
-                super::plan::rendered(&plan, format),
+                super::plan::rendered(&plan, output),
                 &label,
                 &base_label,
                 &head_label,

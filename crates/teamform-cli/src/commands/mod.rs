@@ -6,7 +6,7 @@ mod confirm;
 mod diff;
 mod explain;
 mod import;
-mod plan;
+pub(crate) mod plan;
 mod query;
 mod reconcile;
 mod validate;
@@ -31,12 +31,14 @@ pub fn run(cli: Cli) -> i32 {
             exclude,
             out,
             show_unverifiable,
+            expand,
         } => plan::run(
             &policy,
             &portal,
             plan::Output {
                 format,
                 show_unverifiable,
+                expand,
             },
             detailed_exitcode,
             target,
@@ -55,11 +57,16 @@ pub fn run(cli: Cli) -> i32 {
             policy,
             format,
             detailed_exitcode,
+            expand,
         } => diff::run(
             base.as_deref(),
             head.as_deref(),
             &policy,
-            format,
+            plan::Output {
+                format,
+                show_unverifiable: false,
+                expand,
+            },
             detailed_exitcode,
         ),
         Command::Blame {
@@ -143,9 +150,13 @@ pub fn run(cli: Cli) -> i32 {
                 crate::exit::INVALID
             }
         },
-        Command::Schema => {
-            let mut text =
-                serde_json::to_string_pretty(&teamform_model::json_schema()).unwrap_or_default();
+        Command::Schema { plan } => {
+            let schema = if plan {
+                teamform_plan::render::plan_schema()
+            } else {
+                teamform_model::json_schema()
+            };
+            let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
             text.push('\n');
             out!("{text}");
             crate::exit::SUCCESS

@@ -59,6 +59,8 @@ pub struct Output {
     pub format: PlanFormat,
     /// List what the portal cannot read back (human format).
     pub show_unverifiable: bool,
+    /// The access diff per user, every team and asset (human and JSON).
+    pub expand: bool,
 }
 
 impl From<PlanFormat> for Output {
@@ -66,6 +68,7 @@ impl From<PlanFormat> for Output {
         Output {
             format,
             show_unverifiable: false,
+            expand: false,
         }
     }
 }
@@ -79,9 +82,10 @@ pub fn rendered(plan: &Plan, output: impl Into<Output>) -> String {
             HumanStyle {
                 color: policy::colored(std::io::stdout().is_terminal()),
                 show_unverifiable: output.show_unverifiable,
+                expand: output.expand,
             },
         ),
-        PlanFormat::Json => json(plan),
+        PlanFormat::Json => json(plan, output.expand),
         PlanFormat::Markdown => markdown(plan),
     }
 }

@@ -14,6 +14,8 @@ pub(crate) struct Named<'a> {
     pub id: &'a str,
     /// The name shown.
     pub name: &'a str,
+    /// Its position on its side (a `TeamId` or an `AssetId`), to find it in the org again.
+    pub at: u32,
 }
 
 impl PartialEq for Named<'_> {
@@ -154,6 +156,7 @@ pub(crate) fn lines<'p>(side: &View<'p>, user: UserId, omit: Omit) -> Lines<'p> 
         Named {
             id: side.team_id(t),
             name: team.name.as_ref().map_or(&team.key.value, |n| &n.value),
+            at: t.0,
         }
     };
     // The direct team through which each covered team is reached.
@@ -217,7 +220,17 @@ pub(crate) fn lines<'p>(side: &View<'p>, user: UserId, omit: Omit) -> Lines<'p> 
                 Identity::Key => &a.key.value,
                 Identity::Name => name,
             };
-            out.insert(Line::See(a.kind, Named { id, name }), via);
+            out.insert(
+                Line::See(
+                    a.kind,
+                    Named {
+                        id,
+                        name,
+                        at: asset.0,
+                    },
+                ),
+                via,
+            );
         }
     }
     out

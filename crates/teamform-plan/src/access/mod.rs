@@ -1,6 +1,7 @@
 //! The access diff: per user, the effective access gained and lost, comparing the access the
 //! live portal grants today with the access the policy grants, each line with its reason.
 
+pub mod grants;
 mod lines;
 mod records;
 mod view;
@@ -16,7 +17,7 @@ use teamform_model::{CrmAction, CrmObject, Policy};
 use view::{Identity, View};
 
 /// One access a user gains or loses, and why they hold it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AccessLine {
     /// The access (`edit deals of team Sales France`).
     pub access: String,
@@ -26,7 +27,7 @@ pub struct AccessLine {
 
 /// A CRM action whose scope changes kind (owned, team, everything): a promotion widens a
 /// scope, it does not lose one access and gain another.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ScopeChange {
     /// The action on the object (`edit deals`).
     pub access: String,
@@ -39,7 +40,7 @@ pub struct ScopeChange {
 }
 
 /// What changes for one user.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UserAccessDiff {
     /// The email.
     pub user: String,
@@ -52,6 +53,9 @@ pub struct UserAccessDiff {
     /// Scopes that change kind, sorted by access (instead of a loss and a gain).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub changed: Vec<ScopeChange>,
+    /// The same changes as grants (team subtrees, asset partitions, risk levels).
+    #[serde(default, skip_serializing_if = "grants::UserGrants::is_empty")]
+    pub grants: grants::UserGrants,
 }
 
 /// A compiled policy, for one side of the comparison.
@@ -401,8 +405,8 @@ fn users_diff(
         entry(
             job.user,
             status,
-            before.unwrap_or_default(),
-            after.unwrap_or_default(),
+            (live, job.before, before.unwrap_or_default()),
+            (desired, job.after, after.unwrap_or_default()),
         )
     })
     .into_iter()
@@ -444,10 +448,10 @@ struct Job<'a> {
 fn entry(
     user: &str,
     status: &str,
-    mut before: Lines<'_>,
-    mut after: Lines<'_>,
+    (live, l, mut before): (&View<'_>, Option<UserId>, Lines<'_>),
+    (desired, d, mut after): (&View<'_>, Option<UserId>, Lines<'_>),
 ) -> Option<UserAccessDiff> {
-    let changed = scope_changes(&mut before, &mut after);
+    let (changed, shifts) = scope_changes((live, &mut before), (desired, &mut after));
     let only = |a: &Lines<'_>, b: &Lines<'_>| {
         let mut out: Vec<AccessLine> = a
             .iter()
@@ -465,12 +469,48 @@ fn entry(
     if gained.is_empty() && lost.is_empty() && changed.is_empty() && status == "changed" {
         return None;
     }
+    // The teams covered on one side only, by identity, under which assets are grouped.
+    let covered = |view: &View<'_>, u: Option<UserId>, other: &View<'_>, o: Option<UserId>| {
+        let Some(u) = u else {
+            return std::collections::HashSet::new();
+        };
+        let theirs: std::collections::HashSet<&str> = o
+            .map(|o| {
+                other
+                    .user(o)
+                    .teams
+                    .iter()
+                    .map(|t| other.team_id(*t))
+                    .collect()
+            })
+            .unwrap_or_default();
+        view.user(u)
+            .teams
+            .iter()
+            .copied()
+            .filter(|t| !theirs.contains(view.team_id(*t)))
+            .collect()
+    };
+    let grants = grants::user_grants(
+        (
+            live,
+            &grants::listed(&before, |line| !after.contains_key(line)),
+            &covered(live, l, desired, d),
+        ),
+        (
+            desired,
+            &grants::listed(&after, |line| !before.contains_key(line)),
+            &covered(desired, d, live, l),
+        ),
+        shifts,
+    );
     Some(UserAccessDiff {
         user: user.to_string(),
         status: status.to_string(),
         gained,
         lost,
         changed,
+        grants,
     })
 }
 
@@ -491,7 +531,10 @@ fn grouped<'p>(l: &Lines<'p>) -> Grouped<'p> {
 /// The CRM actions whose scope changes kind between `before` and `after` (owned, team,
 /// everything), taken out of both: each is one [`ScopeChange`]. Team scopes over other teams
 /// stay lines gained and lost.
-fn scope_changes<'a, 'b>(before: &mut Lines<'a>, after: &mut Lines<'b>) -> Vec<ScopeChange> {
+fn scope_changes<'a, 'b>(
+    (live, before): (&View<'_>, &mut Lines<'a>),
+    (desired, after): (&View<'_>, &mut Lines<'b>),
+) -> (Vec<ScopeChange>, Vec<grants::ScopeShift>) {
     let (was, will) = (grouped(before), grouped(after));
     let kind = |l: &lines::Line<'_>| match l {
         lines::Line::All(..) => 0,
@@ -499,6 +542,7 @@ fn scope_changes<'a, 'b>(before: &mut Lines<'a>, after: &mut Lines<'b>) -> Vec<S
         _ => 2,
     };
     let mut out = Vec::new();
+    let mut shifts = Vec::new();
     for (key, old) in &was {
         let Some(new) = will.get(key) else { continue };
         if kind(&old[0].0) == kind(&new[0].0) {
@@ -513,15 +557,37 @@ fn scope_changes<'a, 'b>(before: &mut Lines<'a>, after: &mut Lines<'b>) -> Vec<S
         let via = new
             .iter()
             .min_by_key(|(line, _)| line.text())
-            .map(|(_, via)| via.text())
-            .unwrap_or_default();
+            .map(|(_, via)| via);
+        let (old_scope, new_scope) = (grants::scope_of(live, old), grants::scope_of(desired, new));
+        let risk = |scope: &grants::GrantScope| {
+            grants::Grant::Crm {
+                action: key.0,
+                object: key.1,
+                scope: scope.clone(),
+            }
+            .risk()
+        };
+        shifts.push(grants::ScopeShift {
+            action: key.0,
+            object: key.1,
+            risk: risk(&old_scope).max(risk(&new_scope)),
+            before: old_scope,
+            after: new_scope,
+            via: via.map_or(grants::Via::Unassigned, grants::via_of),
+        });
         out.push(ScopeChange {
             access: format!("{} {}", key.0, key.1),
             before: lines::scope_text(old),
             after: lines::scope_text(new),
-            via,
+            via: via.map(|v| v.text()).unwrap_or_default(),
         });
     }
     out.sort_unstable_by(|a, b| a.access.cmp(&b.access));
-    out
+    shifts.sort_by_cached_key(|c| {
+        (
+            std::cmp::Reverse(c.risk),
+            format!("{} {}", c.action, c.object),
+        )
+    });
+    (out, shifts)
 }

@@ -17,7 +17,7 @@ use teamform_compiler::{TeamId, UserAccess, UserId};
 use teamform_model::{CrmAction, CrmObject, Scope};
 
 /// Users who gain or lose the same access over one owner's records.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct HolderGroup {
     /// The holders' emails, sorted.
     pub users: Vec<String>,
@@ -26,7 +26,7 @@ pub struct HolderGroup {
 }
 
 /// For one user whose teams change, who gains and loses team-scope access over their records.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RecordsAccess {
     /// The owner's email.
     pub owner: String,

@@ -1,6 +1,7 @@
 //! The human rendering of a plan: operations grouped by kind with `+ ~ -`, field changes,
 //! line diffs of long values (with `similar`), manual steps and the access diff.
 
+use super::access::{expanded, grouped};
 use crate::op::{Action, FieldChange, Op};
 use crate::plan::{KINDS, Plan};
 use similar::{ChangeTag, TextDiff};
@@ -13,12 +14,14 @@ pub struct HumanStyle {
     pub color: bool,
     /// List what the portal cannot read back one per line, instead of one summary line.
     pub show_unverifiable: bool,
+    /// The access diff per user, one line per team and asset, instead of grants in groups.
+    pub expand: bool,
 }
 
-struct Paint(bool);
+pub(super) struct Paint(pub(super) bool);
 
 impl Paint {
-    fn sign(&self, c: char, text: &str) -> String {
+    pub(super) fn sign(&self, c: char, text: &str) -> String {
         if !self.0 {
             return text.to_string();
         }
@@ -30,7 +33,7 @@ impl Paint {
         format!("\x1b[{code}m{text}\x1b[0m")
     }
 
-    fn bold(&self, text: &str) -> String {
+    pub(super) fn bold(&self, text: &str) -> String {
         if self.0 {
             format!("\x1b[1m{text}\x1b[0m")
         } else {
@@ -135,6 +138,9 @@ pub fn human(plan: &Plan, style: HumanStyle) -> String {
             n(Action::Delete)
         ))
     );
+    if let Some(line) = super::access::risk_line(plan) {
+        let _ = writeln!(out, "{line}");
+    }
     if !plan.refusals.is_empty() {
         let _ = writeln!(
             out,
@@ -172,48 +178,10 @@ pub fn human(plan: &Plan, style: HumanStyle) -> String {
             let _ = writeln!(out, "  [ ] {}", step.instruction);
         }
     }
-    if !plan.access.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n{}",
-            paint.bold(&format!(
-                "Access changes ({} user{}):",
-                plan.access.len(),
-                if plan.access.len() == 1 { "" } else { "s" }
-            ))
-        );
-        for user in &plan.access {
-            let status = match user.status.as_str() {
-                "new" => " (new user)",
-                "removed" => " (removed)",
-                _ => "",
-            };
-            let _ = writeln!(out, "  {}{status}", user.user);
-            for line in &user.gained {
-                let _ = writeln!(
-                    out,
-                    "{}",
-                    paint.sign('+', &format!("    + {} ({})", line.access, line.via))
-                );
-            }
-            for line in &user.lost {
-                let _ = writeln!(
-                    out,
-                    "{}",
-                    paint.sign('-', &format!("    - {} ({})", line.access, line.via))
-                );
-            }
-            for c in &user.changed {
-                let _ = writeln!(
-                    out,
-                    "{}",
-                    paint.sign(
-                        '~',
-                        &format!("    ~ {}: {} → {} ({})", c.access, c.before, c.after, c.via)
-                    )
-                );
-            }
-        }
+    if style.expand {
+        expanded(&mut out, &paint, plan);
+    } else {
+        grouped(&mut out, &paint, plan);
     }
     records(&mut out, &paint, plan);
     unverifiable(&mut out, plan, style.show_unverifiable);

@@ -1,53 +1,172 @@
-//! The JSON rendering of a plan: a versioned, documented format (see `docs/plan-format.md`).
+//! The JSON rendering of a plan: a versioned, documented format (`docs/plan-format.md`) made of
+//! typed documents, so that its JSON Schema ([`plan_schema`], `teamform schema --plan`) is
+//! derived from the same types and cannot drift from the output.
 
-use crate::plan::Plan;
-use serde_json::{Value, json};
+use crate::access::grants::{AccessGroup, Risk};
+use crate::access::{RecordsAccess, UserAccessDiff};
+use crate::op::{Action, Confirm, FieldChange};
+use crate::plan::{ManualStep, Plan};
+use schemars::JsonSchema;
+use serde::Serialize;
 
-/// The version of the JSON plan output.
-pub const JSON_FORMAT_VERSION: u32 = 1;
+/// The version of the JSON plan output. Version 2 groups the access diff in grants.
+pub const JSON_FORMAT_VERSION: u32 = 2;
 
-/// The plan as JSON.
-pub fn json(plan: &Plan) -> String {
-    let changes: Vec<Value> = plan
-        .changes
-        .iter()
-        .enumerate()
-        .map(|(i, op)| {
-            let mut o = json!({
-                "index": i,
-                "action": op.action.as_str(),
-                "kind": op.kind.as_str(),
-                "key": op.key,
-                "name": op.name,
-                "portal_id": op.portal_id,
-                "automatic": op.automatic,
-                "fields": op.changes,
-                "depends_on": op.depends_on,
-            });
-            if let (Some(c), Some(map)) = (op.confirm, o.as_object_mut()) {
-                map.insert("confirm".to_string(), json!(c));
-            }
-            o
-        })
-        .collect();
-    let doc = json!({
-        "format_version": JSON_FORMAT_VERSION,
-        "portal": plan.portal,
-        "summary": {
-            "create": plan.counts().get(&crate::Action::Create).copied().unwrap_or(0),
-            "update": plan.counts().get(&crate::Action::Update).copied().unwrap_or(0),
-            "delete": plan.counts().get(&crate::Action::Delete).copied().unwrap_or(0),
-            "manual": plan.manual_steps.len(),
-            "users_affected": plan.access.len(),
+/// A plan as `teamform plan --format json` prints it.
+#[derive(Serialize, JsonSchema)]
+pub struct PlanDocument<'a> {
+    /// Always [`JSON_FORMAT_VERSION`].
+    pub format_version: u32,
+    /// The portal planned against.
+    pub portal: &'a str,
+    /// Counts: operations by action, manual steps, users affected, grant changes by risk.
+    pub summary: Summary,
+    /// Why `apply` would refuse the plan (guardrails); empty when it would not.
+    pub refusals: &'a [String],
+    /// The operations, in execution order.
+    pub changes: Vec<ChangeDocument<'a>>,
+    /// Users grouped by how their access changes, in grants, riskiest first.
+    pub access: &'a [AccessGroup],
+    /// Per user, every team and asset gained and lost (`--expand` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expanded: Option<&'a [UserAccessDiff]>,
+    /// For users whose teams change, who gains and loses team-scope access over their records.
+    pub records: &'a [RecordsAccess],
+    /// What to do by hand in the portal's settings.
+    pub manual_steps: &'a [ManualStep],
+    /// What the portal cannot read back (taken from what was last confirmed).
+    pub unverifiable: &'a [String],
+}
+
+/// The counts a plan opens with.
+#[derive(Serialize, JsonSchema)]
+pub struct Summary {
+    /// Operations creating an object.
+    pub create: usize,
+    /// Operations changing an object.
+    pub update: usize,
+    /// Operations removing an object.
+    pub delete: usize,
+    /// Manual steps.
+    pub manual: usize,
+    /// Users whose access changes.
+    pub users_affected: usize,
+    /// Grant changes per risk level (counted once per group), and the users they reach.
+    pub risk: RiskSummary,
+}
+
+/// Grant changes per risk level.
+#[derive(Serialize, JsonSchema)]
+pub struct RiskSummary {
+    /// Super admin, account settings, export, import, delete over everything.
+    pub critical: RiskCount,
+    /// `everything` scopes, reassigning owners.
+    pub high: RiskCount,
+    /// The rest.
+    pub normal: RiskCount,
+}
+
+/// How many grant changes of one level, reaching how many users.
+#[derive(Serialize, JsonSchema)]
+pub struct RiskCount {
+    /// Grant changes (once per group).
+    pub changes: usize,
+    /// Users of the groups with such a change.
+    pub users: usize,
+}
+
+/// One operation.
+#[derive(Serialize, JsonSchema)]
+pub struct ChangeDocument<'a> {
+    /// Its position in `changes`.
+    pub index: usize,
+    /// Create, update or delete.
+    pub action: Action,
+    /// `team`, `role`, `user` or `asset`.
+    pub kind: &'static str,
+    /// The policy key (for objects only the portal has: name or email).
+    pub key: &'a str,
+    /// The name shown in the portal.
+    pub name: &'a str,
+    /// The portal id, `null` for creates.
+    pub portal_id: Option<&'a str>,
+    /// Whether teamform performs it (`false`: a manual step).
+    pub automatic: bool,
+    /// The field changes.
+    pub fields: &'a [FieldChange],
+    /// Indexes of the changes that must run first.
+    pub depends_on: &'a [usize],
+    /// For what the portal cannot read back: why the step stays until confirmed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confirm: Option<Confirm>,
+}
+
+/// The plan as a JSON document; with `expand`, every team and asset per user too.
+pub fn document(plan: &Plan, expand: bool) -> PlanDocument<'_> {
+    let counts = plan.counts();
+    let n = |a: Action| counts.get(&a).copied().unwrap_or(0);
+    let risk = super::access::risk_counts(plan);
+    let count = |level: Risk| {
+        risk.iter().find(|(r, _, _)| *r == level).map_or(
+            RiskCount {
+                changes: 0,
+                users: 0,
+            },
+            |(_, changes, users)| RiskCount {
+                changes: *changes,
+                users: *users,
+            },
+        )
+    };
+    PlanDocument {
+        format_version: JSON_FORMAT_VERSION,
+        portal: &plan.portal,
+        summary: Summary {
+            create: n(Action::Create),
+            update: n(Action::Update),
+            delete: n(Action::Delete),
+            manual: plan.manual_steps.len(),
+            users_affected: plan.access.len(),
+            risk: RiskSummary {
+                critical: count(Risk::Critical),
+                high: count(Risk::High),
+                normal: count(Risk::Normal),
+            },
         },
-        "refusals": plan.refusals,
-        "changes": changes,
-        "access": plan.access,
-        "records": plan.records,
-        "manual_steps": plan.manual_steps,
-        "unverifiable": plan.unverifiable,
-    });
-    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+        refusals: &plan.refusals,
+        changes: plan
+            .changes
+            .iter()
+            .enumerate()
+            .map(|(index, op)| ChangeDocument {
+                index,
+                action: op.action,
+                kind: op.kind.as_str(),
+                key: &op.key,
+                name: &op.name,
+                portal_id: op.portal_id.as_deref(),
+                automatic: op.automatic,
+                fields: &op.changes,
+                depends_on: &op.depends_on,
+                confirm: op.confirm,
+            })
+            .collect(),
+        access: &plan.groups,
+        expanded: expand.then_some(plan.access.as_slice()),
+        records: &plan.records,
+        manual_steps: &plan.manual_steps,
+        unverifiable: &plan.unverifiable,
+    }
+}
+
+/// The plan as JSON; with `expand`, every team and asset per user too.
+pub fn json(plan: &Plan, expand: bool) -> String {
+    let mut text = serde_json::to_string_pretty(&document(plan, expand)).unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// The JSON Schema of [`json`]'s output.
+pub fn plan_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(PlanDocument<'static>)).unwrap_or_default()
 }

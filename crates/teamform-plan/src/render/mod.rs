@@ -1,12 +1,13 @@
 //! Plan renderers: human text (with `+ ~ -`, field diffs and `similar` diffs of long values),
 //! versioned JSON, and Markdown for a pull-request comment. Plus the wording of manual steps.
 
+mod access;
 mod human;
 mod json;
 mod markdown;
 
 pub use human::{HumanStyle, human};
-pub use json::{JSON_FORMAT_VERSION, json};
+pub use json::{JSON_FORMAT_VERSION, PlanDocument, json, plan_schema};
 pub use markdown::{MARKDOWN_LIMIT, markdown};
 
 use crate::op::{Action, Confirm, Op};

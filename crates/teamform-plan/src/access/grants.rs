@@ -1,0 +1,690 @@
+//! The access diff as grants, the view a reviewer reads: a `team` scope over team subtrees
+//! ("team Sales and its 12 sub-teams") rather than one line per covered team, asset visibility
+//! per partition ("the 14 assets of team Sales France") rather than one line per asset,
+//! account permissions and super admin as grants of their own, each with a risk level; users
+//! whose access changes the same way form one group.
+//!
+//! Grants are made from a user's access lines ([`super::lines`]): the lines stay the exact,
+//! expanded answer (`--expand`), and expanding the grants gives them back (property-tested).
+
+use super::lines::{Line, Lines, Named, Via as LineVia};
+use super::view::View;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use teamform_compiler::{AssetId, TeamId};
+use teamform_model::{AccountPermission, CrmAction, CrmObject, Tool, ToolAction};
+
+/// How much a reviewer must look at a grant gained or lost (`docs/plan-format.md`, "Risk").
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Risk {
+    /// Everything else.
+    Normal,
+    /// Any `everything` scope, reassigning owners, editing properties.
+    High,
+    /// Super admin, account settings, users, billing, export, import, bulk delete, and delete
+    /// over everything.
+    Critical,
+}
+
+impl Risk {
+    /// Every level, highest first.
+    pub const ALL: [Risk; 3] = [Risk::Critical, Risk::High, Risk::Normal];
+
+    /// The lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Risk::Critical => "critical",
+            Risk::High => "high",
+            Risk::Normal => "normal",
+        }
+    }
+}
+
+/// A team and, below it, some or all of its sub-teams.
+#[derive(
+    Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+pub struct Subtree {
+    /// The team's name.
+    pub team: String,
+    /// How many of its sub-teams are included.
+    pub sub_teams: usize,
+    /// Whether those are all of its sub-teams.
+    pub all_sub_teams: bool,
+}
+
+impl Subtree {
+    /// `team X`, `team X and its 3 sub-teams`, `team X and 2 of its 5 sub-teams`.
+    pub fn text(&self) -> String {
+        match (self.sub_teams, self.all_sub_teams) {
+            (0, _) => format!("team {}", self.team),
+            (1, true) => format!("team {} and its sub-team", self.team),
+            (n, true) => format!("team {} and its {} sub-teams", self.team, thousands(n)),
+            (n, false) => format!("team {} and {} of its sub-teams", self.team, thousands(n)),
+        }
+    }
+}
+
+/// The records a CRM grant reaches.
+#[derive(
+    Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum GrantScope {
+    /// Every record.
+    Everything,
+    /// The user's own records.
+    Owned,
+    /// The records of these teams.
+    Teams {
+        /// The team subtrees.
+        teams: Vec<Subtree>,
+    },
+}
+
+impl GrantScope {
+    /// `everything`, `owned`, `team X and its 3 sub-teams, team Y`.
+    pub fn text(&self) -> String {
+        match self {
+            GrantScope::Everything => "everything".to_string(),
+            GrantScope::Owned => "owned".to_string(),
+            GrantScope::Teams { teams } => teams
+                .iter()
+                .map(Subtree::text)
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+}
+
+/// The assets an asset grant is about.
+#[derive(
+    Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Partition {
+    /// Assets of no team: every team sees them.
+    Unassigned,
+    /// Assets partitioned to teams of this subtree.
+    Teams {
+        /// The subtree.
+        teams: Subtree,
+    },
+}
+
+/// One access, as plans group it.
+#[derive(
+    Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Grant {
+    /// Everything, everywhere.
+    SuperAdmin,
+    /// An action on a CRM object over some records.
+    Crm {
+        /// The action.
+        action: CrmAction,
+        /// The object.
+        object: CrmObject,
+        /// Over which records.
+        scope: GrantScope,
+    },
+    /// An action in a tool.
+    Tool {
+        /// The action.
+        action: ToolAction,
+        /// The tool.
+        tool: Tool,
+    },
+    /// An account permission.
+    Account {
+        /// The permission.
+        permission: AccountPermission,
+    },
+    /// Seeing assets (the tool of their type and their partition).
+    Assets {
+        /// Which assets.
+        partition: Partition,
+        /// How many.
+        count: usize,
+        /// The asset, when there is one (`form Contact us (FR)`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        asset: Option<String>,
+    },
+}
+
+impl Grant {
+    /// The grant as plans show it.
+    pub fn text(&self) -> String {
+        match self {
+            Grant::SuperAdmin => "super admin: every record, tool, setting and asset".to_string(),
+            Grant::Crm {
+                action,
+                object,
+                scope: GrantScope::Everything,
+            } => format!("{action} all {object}"),
+            Grant::Crm {
+                action,
+                object,
+                scope: GrantScope::Owned,
+            } => format!("{action} own {object}"),
+            Grant::Crm {
+                action,
+                object,
+                scope,
+            } => format!("{action} {object} of {}", scope.text()),
+            Grant::Tool { action, tool } => format!("{action} in {tool}"),
+            Grant::Account { permission } => format!("account: {permission}"),
+            Grant::Assets {
+                partition,
+                count,
+                asset,
+            } => {
+                let what = match asset {
+                    Some(a) if *count == 1 => a.clone(),
+                    _ if *count == 1 => "the asset".to_string(),
+                    _ => format!("the {} assets", thousands(*count)),
+                };
+                match partition {
+                    Partition::Unassigned => format!("see {what} of no team"),
+                    Partition::Teams { teams } => format!("see {what} of {}", teams.text()),
+                }
+            }
+        }
+    }
+
+    /// Its risk (see [`Risk`]).
+    pub fn risk(&self) -> Risk {
+        use AccountPermission as A;
+        match self {
+            Grant::SuperAdmin => Risk::Critical,
+            Grant::Account { permission } => match permission {
+                A::Settings | A::Users | A::Billing | A::Export | A::Import | A::BulkDelete => {
+                    Risk::Critical
+                }
+                A::ReassignOwner | A::Properties => Risk::High,
+            },
+            Grant::Crm {
+                action: CrmAction::Delete,
+                scope: GrantScope::Everything,
+                ..
+            } => Risk::Critical,
+            Grant::Crm {
+                scope: GrantScope::Everything,
+                ..
+            } => Risk::High,
+            _ => Risk::Normal,
+        }
+    }
+}
+
+/// Why a user holds a grant.
+#[derive(
+    Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Via {
+    /// Super admin status.
+    SuperAdmin,
+    /// The user's role.
+    Role {
+        /// The role's key.
+        role: String,
+    },
+    /// A team the user belongs to, with the role's team scope.
+    TeamRole {
+        /// The direct team's key.
+        team: String,
+        /// The role's key.
+        role: String,
+    },
+    /// A team the user belongs to (asset partitions).
+    Team {
+        /// The direct team's key.
+        team: String,
+    },
+    /// An asset of no team.
+    Unassigned,
+}
+
+impl Via {
+    /// The reason as plans show it.
+    pub fn text(&self) -> String {
+        match self {
+            Via::SuperAdmin => "super admin".to_string(),
+            Via::Role { role } => format!("via role {role}"),
+            Via::TeamRole { team, role } => format!("via team {team} ← role {role}"),
+            Via::Team { team } => format!("via team {team}"),
+            Via::Unassigned => "unassigned: every team sees it".to_string(),
+        }
+    }
+
+    fn of(via: &LineVia<'_>) -> Via {
+        match via {
+            LineVia::SuperAdmin => Via::SuperAdmin,
+            LineVia::Role(role) | LineVia::BareRole(role) => Via::Role {
+                role: (*role).to_string(),
+            },
+            LineVia::TeamRole(team, role) => Via::TeamRole {
+                team: (*team).to_string(),
+                role: (*role).to_string(),
+            },
+            LineVia::Team(team) => Via::Team {
+                team: (*team).to_string(),
+            },
+            LineVia::Unassigned => Via::Unassigned,
+        }
+    }
+}
+
+/// A grant gained or lost, why, and its risk.
+#[derive(
+    Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+pub struct GrantChange {
+    /// The grant.
+    pub grant: Grant,
+    /// Why it is (or was) held.
+    pub via: Via,
+    /// Its risk.
+    pub risk: Risk,
+}
+
+/// A CRM action whose scope changes kind (owned, teams, everything).
+#[derive(
+    Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+pub struct ScopeShift {
+    /// The action.
+    pub action: CrmAction,
+    /// The object.
+    pub object: CrmObject,
+    /// The scope before.
+    pub before: GrantScope,
+    /// The scope after.
+    pub after: GrantScope,
+    /// Why the user holds the scope after.
+    pub via: Via,
+    /// The higher risk of the two scopes.
+    pub risk: Risk,
+}
+
+/// How a user's access changes, in grants.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct UserGrants {
+    /// Grants gained, sorted.
+    pub gained: Vec<GrantChange>,
+    /// Grants lost, sorted.
+    pub lost: Vec<GrantChange>,
+    /// Scopes that change kind, sorted.
+    pub changed: Vec<ScopeShift>,
+}
+
+/// A user is new, removed, or changed.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// In the policy, not in the portal.
+    New,
+    /// In the portal, not in the policy.
+    Removed,
+    /// In both.
+    Changed,
+}
+
+/// Users whose access changes the same way.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct AccessGroup {
+    /// The users' emails, sorted.
+    pub users: Vec<String>,
+    /// New, removed or changed.
+    pub status: Status,
+    /// The highest risk of its changes.
+    pub risk: Risk,
+    /// The changes.
+    #[serde(flatten)]
+    pub grants: UserGrants,
+}
+
+impl UserGrants {
+    /// The highest risk of its changes (normal when it has none).
+    pub fn risk(&self) -> Risk {
+        self.gained
+            .iter()
+            .chain(&self.lost)
+            .map(|g| g.risk)
+            .chain(self.changed.iter().map(|c| c.risk))
+            .max()
+            .unwrap_or(Risk::Normal)
+    }
+
+    /// Whether nothing changes.
+    pub fn is_empty(&self) -> bool {
+        self.gained.is_empty() && self.lost.is_empty() && self.changed.is_empty()
+    }
+}
+
+/// `1,004`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The subtrees that cover `teams` (positions on `view`): a team of the set whose parent is
+/// not in it is a root, with the members of the set below it.
+fn subtrees(view: &View<'_>, teams: &HashSet<TeamId>) -> Vec<(TeamId, Subtree)> {
+    let graph = &view.compiled.graph;
+    let mut out: Vec<(TeamId, Subtree)> = teams
+        .iter()
+        .filter(|t| graph.parent[t.index()].is_none_or(|p| !teams.contains(&p)))
+        .map(|root| {
+            let below = graph.descendants(*root);
+            let inside = below.iter().filter(|t| teams.contains(t)).count();
+            let team = &view.org.teams[root.index()];
+            let subtree = Subtree {
+                team: team
+                    .name
+                    .as_ref()
+                    .map_or(&team.key.value, |n| &n.value)
+                    .clone(),
+                sub_teams: inside.saturating_sub(1),
+                all_sub_teams: inside == below.len(),
+            };
+            (*root, subtree)
+        })
+        .collect();
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    out
+}
+
+/// The grants of one side's lines of a user, gained or lost: `lines` are only on this side,
+/// `covered` the teams the user covers on this side and not on the other (the roots assets
+/// are grouped under).
+fn grants_of(
+    view: &View<'_>,
+    lines: &[(Line<'_>, LineVia<'_>)],
+    covered: &HashSet<TeamId>,
+) -> Vec<GrantChange> {
+    let mut out: Vec<GrantChange> = Vec::new();
+    let mut teams: BTreeMap<(CrmAction, CrmObject, Via), HashSet<TeamId>> = BTreeMap::new();
+    let mut assets: Vec<(AssetId, Via)> = Vec::new();
+    let push = |out: &mut Vec<GrantChange>, grant: Grant, via: Via| {
+        let risk = grant.risk();
+        out.push(GrantChange { grant, via, risk });
+    };
+    for (line, via) in lines {
+        let via_g = Via::of(via);
+        match line {
+            Line::SuperAdmin => push(&mut out, Grant::SuperAdmin, via_g),
+            Line::All(action, object) => push(
+                &mut out,
+                Grant::Crm {
+                    action: *action,
+                    object: *object,
+                    scope: GrantScope::Everything,
+                },
+                via_g,
+            ),
+            Line::Own(action, object) => push(
+                &mut out,
+                Grant::Crm {
+                    action: *action,
+                    object: *object,
+                    scope: GrantScope::Owned,
+                },
+                via_g,
+            ),
+            Line::OfTeam(action, object, Named { at, .. }) => {
+                teams
+                    .entry((*action, *object, via_g))
+                    .or_default()
+                    .insert(TeamId(*at));
+            }
+            Line::Tool(action, tool) => push(
+                &mut out,
+                Grant::Tool {
+                    action: *action,
+                    tool: *tool,
+                },
+                via_g,
+            ),
+            Line::Account(permission) => push(
+                &mut out,
+                Grant::Account {
+                    permission: *permission,
+                },
+                via_g,
+            ),
+            Line::See(_, Named { at, .. }) => assets.push((AssetId(*at), via_g)),
+        }
+    }
+    for ((action, object, via), set) in teams {
+        let teams = subtrees(view, &set).into_iter().map(|(_, s)| s).collect();
+        push(
+            &mut out,
+            Grant::Crm {
+                action,
+                object,
+                scope: GrantScope::Teams { teams },
+            },
+            via,
+        );
+    }
+    for (partition, members, via) in asset_groups(view, &assets, covered) {
+        let asset = match members.as_slice() {
+            [one] => {
+                let a = &view.org.assets[one.index()];
+                Some(format!(
+                    "{} {}",
+                    a.kind,
+                    a.name.as_ref().map_or(&a.key.value, |n| &n.value)
+                ))
+            }
+            _ => None,
+        };
+        push(
+            &mut out,
+            Grant::Assets {
+                partition,
+                count: members.len(),
+                asset,
+            },
+            via,
+        );
+    }
+    sorted(out)
+}
+
+/// Grant changes riskiest first, then by text.
+fn sorted(mut changes: Vec<GrantChange>) -> Vec<GrantChange> {
+    changes.sort_by_cached_key(|c| (std::cmp::Reverse(c.risk), c.grant.text(), c.via.text()));
+    changes
+}
+
+/// Assets grouped by partition: under the root of the teams newly covered when the asset's
+/// team is below one, else under its own team (teams compressed into subtrees); assets of no
+/// team apart.
+fn asset_groups(
+    view: &View<'_>,
+    assets: &[(AssetId, Via)],
+    covered: &HashSet<TeamId>,
+) -> Vec<(Partition, Vec<AssetId>, Via)> {
+    let graph = &view.compiled.graph;
+    let index = &view.compiled.index;
+    let covered_roots: HashMap<TeamId, Subtree> = subtrees(view, covered).into_iter().collect();
+    // The team each asset is counted under: of its teams, the first by key among those newly
+    // covered, else the first by key.
+    let team_of = |a: AssetId| -> Option<TeamId> {
+        let teams = &index.asset_teams[a.index()];
+        let key = |t: &&TeamId| &view.org.teams[t.index()].key.value;
+        teams
+            .iter()
+            .filter(|t| covered.contains(t))
+            .min_by_key(key)
+            .or_else(|| teams.iter().min_by_key(key))
+            .copied()
+    };
+    let lifted = |t: TeamId| -> Option<TeamId> {
+        graph
+            .ancestors(t)
+            .into_iter()
+            .find(|a| covered_roots.contains_key(a))
+    };
+    let mut by_root: BTreeMap<(Option<TeamId>, Via), Vec<AssetId>> = BTreeMap::new();
+    let mut loose: BTreeMap<Via, BTreeMap<TeamId, Vec<AssetId>>> = BTreeMap::new();
+    for (a, via) in assets {
+        match team_of(*a) {
+            None => by_root.entry((None, via.clone())).or_default().push(*a),
+            Some(t) => match lifted(t) {
+                Some(root) => by_root
+                    .entry((Some(root), via.clone()))
+                    .or_default()
+                    .push(*a),
+                None => loose
+                    .entry(via.clone())
+                    .or_default()
+                    .entry(t)
+                    .or_default()
+                    .push(*a),
+            },
+        }
+    }
+    let mut out: Vec<(Partition, Vec<AssetId>, Via)> = by_root
+        .into_iter()
+        .map(|((root, via), members)| {
+            let partition = match root.and_then(|r| covered_roots.get(&r)) {
+                Some(s) => Partition::Teams { teams: s.clone() },
+                None => Partition::Unassigned,
+            };
+            (partition, members, via)
+        })
+        .collect();
+    for (via, by_team) in loose {
+        let set: HashSet<TeamId> = by_team.keys().copied().collect();
+        for (root, subtree) in subtrees(view, &set) {
+            let below: HashSet<TeamId> = graph.descendants(root).into_iter().collect();
+            let members = by_team
+                .iter()
+                .filter(|(t, _)| below.contains(t))
+                .flat_map(|(_, a)| a.iter().copied())
+                .collect();
+            out.push((Partition::Teams { teams: subtree }, members, via.clone()));
+        }
+    }
+    out
+}
+
+/// A user's grants gained, lost and changed, from the lines only after (`gained`, on
+/// `desired`) and only before (`lost`, on `live`), with the teams the user newly covers on
+/// each side, and the scope changes already taken out of the lines.
+pub(crate) fn user_grants(
+    (live, lost, lost_covered): (&View<'_>, &[(Line<'_>, LineVia<'_>)], &HashSet<TeamId>),
+    (desired, gained, gained_covered): (&View<'_>, &[(Line<'_>, LineVia<'_>)], &HashSet<TeamId>),
+    shifts: Vec<ScopeShift>,
+) -> UserGrants {
+    UserGrants {
+        gained: grants_of(desired, gained, gained_covered),
+        lost: grants_of(live, lost, lost_covered),
+        changed: shifts,
+    }
+}
+
+/// The scope of one CRM action on one side's lines of it, as a grant scope.
+pub(crate) fn scope_of(view: &View<'_>, lines: &[(Line<'_>, LineVia<'_>)]) -> GrantScope {
+    let mut teams = HashSet::new();
+    for (line, _) in lines {
+        match line {
+            Line::All(..) => return GrantScope::Everything,
+            Line::Own(..) => return GrantScope::Owned,
+            Line::OfTeam(_, _, Named { at, .. }) => {
+                teams.insert(TeamId(*at));
+            }
+            _ => {}
+        }
+    }
+    GrantScope::Teams {
+        teams: subtrees(view, &teams).into_iter().map(|(_, s)| s).collect(),
+    }
+}
+
+/// The via of a line, as grants show it.
+pub(crate) fn via_of(via: &LineVia<'_>) -> Via {
+    Via::of(via)
+}
+
+/// Users grouped by how their access changes, riskiest first, then largest.
+pub fn group<'u>(
+    users: impl IntoIterator<Item = (&'u str, Status, &'u UserGrants)>,
+) -> Vec<AccessGroup> {
+    let mut groups: HashMap<(Status, &UserGrants), Vec<&str>> = HashMap::new();
+    let mut order = Vec::new();
+    for (user, status, grants) in users {
+        let entry = groups.entry((status, grants)).or_default();
+        if entry.is_empty() {
+            order.push((status, grants));
+        }
+        entry.push(user);
+    }
+    let mut out: Vec<AccessGroup> = order
+        .into_iter()
+        .map(|key| {
+            let mut users: Vec<String> = groups
+                .remove(&key)
+                .unwrap_or_default()
+                .into_iter()
+                .map(str::to_string)
+                .collect();
+            users.sort_unstable();
+            AccessGroup {
+                users,
+                status: key.0,
+                risk: key.1.risk(),
+                grants: key.1.clone(),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.risk
+            .cmp(&a.risk)
+            .then(b.users.len().cmp(&a.users.len()))
+            .then_with(|| a.users.cmp(&b.users))
+    });
+    out
+}
+
+/// Lines as a list, sorted by their text, for [`user_grants`].
+pub(crate) fn listed<'p>(
+    lines: &Lines<'p>,
+    only: impl Fn(&Line<'p>) -> bool,
+) -> Vec<(Line<'p>, LineVia<'p>)> {
+    lines
+        .iter()
+        .filter(|(l, _)| only(l))
+        .map(|(l, v)| (*l, *v))
+        .collect()
+}
+
+/// [`group`] of the users of an access diff.
+pub fn group_diffs(diffs: &[super::UserAccessDiff]) -> Vec<AccessGroup> {
+    group(diffs.iter().map(|u| {
+        let status = match u.status.as_str() {
+            "new" => Status::New,
+            "removed" => Status::Removed,
+            _ => Status::Changed,
+        };
+        (u.user.as_str(), status, &u.grants)
+    }))
+}
