@@ -314,9 +314,10 @@ pub enum Command {
         code: Option<String>,
     },
     /// Explain why a user holds an access: the chain from the user to the rule, with places.
+    ///
     /// `why USER OBJECT ACTION` for CRM records (`why alice@acme.example deals edit`),
     /// `why USER PERMISSION` for an account permission or super admin (`why alice@acme.example
-    /// export`).
+    /// export`, `why alice@acme.example super_admin`).
     Why {
         /// The user's email.
         user: String,
@@ -334,9 +335,12 @@ pub enum Command {
         #[command(flatten)]
         policy: PolicyArgs,
     },
-    /// List the users who hold an account permission or super admin (`who-can export`,
-    /// `who-can super_admin`), or who can perform an action on a CRM object or in a tool
-    /// (`who-can edit contacts`, `who-can publish forms`), and how.
+    /// List the users who hold an account permission or super admin, or who can perform an
+    /// action on a CRM object or in a tool, and how.
+    ///
+    /// `who-can PERMISSION` for an account permission or super admin (`who-can export`,
+    /// `who-can super_admin`), `who-can ACTION OBJECT` for CRM records and tools (`who-can edit
+    /// contacts`, `who-can publish forms`).
     WhoCan {
         /// An account permission (`export`, `import`, `reassign_owner`...) or `super_admin`;
         /// or an action (`view`, `edit`, `delete` on CRM objects; `view`, `edit`, `publish` in
