@@ -68,6 +68,15 @@ pub enum PlanFormat {
     Markdown,
 }
 
+/// The output formats of `why` and `who-can`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum QueryFormat {
+    /// Aligned text.
+    Human,
+    /// A JSON document (`docs/queries.md`).
+    Json,
+}
+
 /// What `reconcile` does with changes.
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum ReconcileMode {
@@ -317,29 +326,52 @@ pub enum Command {
         code: Option<String>,
     },
     /// Explain why a user holds an access: the chain from the user to the rule, with places.
+    ///
+    /// `why USER OBJECT ACTION` for CRM records (`why alice@acme.example deals edit`),
+    /// `why USER PERMISSION` for an account permission or super admin (`why alice@acme.example
+    /// export`, `why alice@acme.example super_admin`).
     Why {
         /// The user's email.
         user: String,
-        /// The CRM object (`contacts`, `companies`, `deals`, `tickets`, `tasks`).
+        /// An account permission (`export`, `import`, `reassign_owner`, `bulk_delete`,
+        /// `properties`, `settings`, `users`, `billing`) or `super_admin`; or a CRM object
+        /// (`contacts`, `companies`, `deals`, `tickets`, `tasks`), followed by an action.
+        #[arg(value_name = "PERMISSION|OBJECT")]
         object: String,
-        /// The action (`view`, `edit`, `delete`).
-        action: String,
+        /// After a CRM object: the action (`view`, `edit`, `delete`).
+        action: Option<String>,
+        /// How to print the explanation.
+        #[arg(long, value_enum, default_value = "human")]
+        format: QueryFormat,
         /// The policy.
         #[command(flatten)]
         policy: PolicyArgs,
     },
-    /// List the users who can perform an action on a CRM object or in a tool.
+    /// List the users who hold an account permission or super admin, or who can perform an
+    /// action on a CRM object or in a tool, and how.
+    ///
+    /// `who-can PERMISSION` for an account permission or super admin (`who-can export`,
+    /// `who-can super_admin`), `who-can ACTION OBJECT` for CRM records and tools (`who-can edit
+    /// contacts`, `who-can publish forms`).
     WhoCan {
-        /// The action (`view`, `edit`, `delete` on CRM objects; `view`, `edit`, `publish` in tools).
+        /// An account permission (`export`, `import`, `reassign_owner`...) or `super_admin`;
+        /// or an action (`view`, `edit`, `delete` on CRM objects; `view`, `edit`, `publish` in
+        /// tools), followed by the object.
+        #[arg(value_name = "PERMISSION|ACTION")]
         action: String,
-        /// A CRM object (`contacts`...) or a tool (`forms`, `marketing_email`...).
-        object: String,
+        /// After an action: a CRM object (`contacts`...) or a tool (`forms`,
+        /// `marketing_email`...).
+        object: Option<String>,
         /// Only on records owned by this user (CRM objects).
         #[arg(long, value_name = "EMAIL")]
         owned_by: Option<String>,
-        /// Only users who can see this asset (`TYPE.KEY`, such as `form.contact-fr`).
+        /// Only users who can see this asset (`TYPE.KEY`, such as `form.contact-fr`; CRM
+        /// objects and tools).
         #[arg(long, value_name = "TYPE.KEY")]
         asset: Option<String>,
+        /// How to print the users.
+        #[arg(long, value_enum, default_value = "human")]
+        format: QueryFormat,
         /// The policy.
         #[command(flatten)]
         policy: PolicyArgs,

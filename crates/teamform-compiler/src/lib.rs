@@ -12,7 +12,9 @@ mod resolve;
 
 pub use access::{Access, UserAccess};
 pub use graph::{Edge, Node, OrgGraph};
-pub use query::{Step, WhoCan, WhoCanTarget, Why, who_can, why};
+pub use query::{
+    AccountAccess, Step, Via, WhoCan, WhoCanTarget, Why, WhyAccount, who_can, why, why_account,
+};
 pub use resolve::{AssetId, Index, KeyMap, RoleId, TeamId, UserId};
 
 use teamform_diagnostics::Diagnostic;

@@ -7,8 +7,9 @@ use crate::project::Snapshot;
 use crate::symbols::{self, Kind};
 use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind};
 use std::fmt::Write;
+use teamform_compiler::AccountAccess;
 use teamform_diagnostics::{Code, FileId, Span};
-use teamform_model::{CrmAction, CrmObject, Scope};
+use teamform_model::{AccountPermission, CrmAction, CrmObject, Scope};
 
 /// How many users or teams a hover lists before it only counts the rest.
 const LISTED: usize = 10;
@@ -91,7 +92,9 @@ fn user(snapshot: &Snapshot, email: &str) -> Option<String> {
     let access = compiled.access.users.get(id.index())?;
     let mut out = format!("**{}** — user `{email}`\n\n", name_of(u.name.as_ref()));
     if access.super_admin {
-        out.push_str("super admin: `everything` on every object, every asset\n");
+        out.push_str(
+            "super admin: `everything` on every object, every asset, every account permission\n",
+        );
         return Some(out);
     }
     match compiled.index.user_role[id.index()] {
@@ -130,6 +133,20 @@ fn user(snapshot: &Snapshot, email: &str) -> Option<String> {
                 "- {object}: view `{view}`, edit `{edit}`, delete `{delete}`"
             );
         }
+    }
+    // Account permissions, as `why` explains them.
+    let account: Vec<String> = AccountPermission::ALL
+        .iter()
+        .filter(|p| {
+            teamform_compiler::why_account(policy, compiled, id, AccountAccess::Permission(**p))
+                .granted
+        })
+        .map(|p| format!("`{p}`"))
+        .collect();
+    if account.is_empty() {
+        out.push_str("- account: none\n");
+    } else {
+        let _ = writeln!(out, "- account: {}", account.join(", "));
     }
     let uses_team = CrmObject::ALL.iter().any(|o| {
         CrmAction::ALL

@@ -96,6 +96,7 @@ fn hovers_show_access_teams_roles_and_code_docs() {
         text.contains("- deals: view `team`, edit `team`, delete `team`"),
         "{text}"
     );
+    assert!(text.contains("- account: none\n"), "{text}");
     assert!(text.contains("`team` covers `ventes-fr`"), "{text}");
     // On a role reference: who holds it.
     let role = client.at("textDocument/hover", &users, 2, 10);

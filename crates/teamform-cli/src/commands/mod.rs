@@ -166,20 +166,25 @@ pub fn run(cli: Cli) -> i32 {
             user,
             object,
             action,
+            format,
             policy,
-        } => query::why(&policy, &user, &object, &action),
+        } => query::why(&policy, &user, &object, action.as_deref(), format),
         Command::WhoCan {
             action,
             object,
             owned_by,
             asset,
+            format,
             policy,
         } => query::who_can(
             &policy,
-            &action,
-            &object,
-            owned_by.as_deref(),
-            asset.as_deref(),
+            query::WhoCanArgs {
+                action: &action,
+                object: object.as_deref(),
+                owned_by: owned_by.as_deref(),
+                asset: asset.as_deref(),
+                format,
+            },
         ),
     }
 }
