@@ -100,6 +100,7 @@ fn naive(live: &Side<'_>, desired: &Side<'_>) -> Vec<UserAccessDiff> {
                 gained,
                 lost,
                 changed: Vec::new(),
+                grants: Default::default(),
             });
         }
     }
@@ -111,6 +112,7 @@ fn naive(live: &Side<'_>, desired: &Side<'_>) -> Vec<UserAccessDiff> {
                 gained: Vec::new(),
                 lost: only(&lines(live, i), &BTreeMap::new()),
                 changed: Vec::new(),
+                grants: Default::default(),
             });
         }
     }
@@ -232,8 +234,86 @@ fn check(policy: &Spec, other: &Spec) -> Result<(), TestCaseError> {
     };
     let full = access_diff(&live_side, &desired_side, true);
     prop_assert_eq!(&made.access, &full);
-    prop_assert_eq!(&made.access, &naive(&live_side, &desired_side));
+    for u in &made.access {
+        agree(u)?;
+    }
+    let lines_only: Vec<UserAccessDiff> = made
+        .access
+        .iter()
+        .cloned()
+        .map(|u| UserAccessDiff {
+            grants: Default::default(),
+            ..u
+        })
+        .collect();
+    prop_assert_eq!(&lines_only, &naive(&live_side, &desired_side));
+    prop_assert_eq!(
+        made.groups.iter().map(|g| g.users.len()).sum::<usize>(),
+        made.access.len()
+    );
     prop_assert_eq!(&made.records, &naive_records(&live_side, &desired_side));
+    Ok(())
+}
+
+/// The grant view of a user's access changes and the expanded view (one line per team and
+/// asset) agree: every grant expands to as many lines as it says, with the same reasons, and
+/// every line is in one grant.
+fn agree(u: &UserAccessDiff) -> Result<(), TestCaseError> {
+    use teamform_plan::{Grant, GrantScope};
+    for (grants, lines) in [(&u.grants.gained, &u.gained), (&u.grants.lost, &u.lost)] {
+        let mut expanded = 0;
+        for g in grants {
+            let via = g.via.text();
+            let count = match &g.grant {
+                Grant::Crm {
+                    action,
+                    object,
+                    scope: GrantScope::Teams { teams },
+                } => {
+                    let prefix = format!("{action} {object} of team ");
+                    let n = lines
+                        .iter()
+                        .filter(|l| l.access.starts_with(&prefix) && l.via == via)
+                        .count();
+                    let said: usize = teams.iter().map(|t| 1 + t.sub_teams).sum();
+                    prop_assert_eq!(n, said, "{} in {:?}", g.grant.text(), lines);
+                    said
+                }
+                Grant::Assets { count, .. } => *count,
+                other => {
+                    let text = other.text();
+                    prop_assert!(
+                        lines.iter().any(|l| l.access == text && l.via == via),
+                        "{} ({}) not in {:?}",
+                        text,
+                        via,
+                        lines
+                    );
+                    1
+                }
+            };
+            expanded += count;
+        }
+        let assets = lines
+            .iter()
+            .filter(|l| l.access.starts_with("see "))
+            .count();
+        let said: usize = grants
+            .iter()
+            .filter_map(|g| match g.grant {
+                Grant::Assets { count, .. } => Some(count),
+                _ => None,
+            })
+            .sum();
+        prop_assert_eq!(assets, said, "asset lines of {}", u.user);
+        prop_assert_eq!(
+            expanded,
+            lines.len(),
+            "every line of {} is in a grant",
+            u.user
+        );
+    }
+    prop_assert_eq!(u.grants.changed.len(), u.changed.len());
     Ok(())
 }
 

@@ -53,7 +53,13 @@ pub fn markdown(plan: &Plan) -> String {
         );
     }
     if let Some(line) = super::access::risk_line(plan) {
-        let _ = writeln!(head, "\n**{line}**\n");
+        let users: usize = plan.groups.iter().map(|g| g.users.len()).sum();
+        let _ = writeln!(
+            head,
+            "\n**Access:** {} affected, in {} group(s). {line}\n",
+            super::access::users_text(users),
+            plan.groups.len()
+        );
     }
 
     let mut sections: Vec<Section> = Vec::new();
@@ -205,16 +211,24 @@ fn level(risk: Risk) -> usize {
     }
 }
 
-/// `1 user: a@x` or `3 users: a@x, b@x, c@x`.
+/// The most emails a group names in a comment; the count says how many more there are.
+const NAMED: usize = 10;
+
+/// `a@x`, `3 users: a@x, b@x, c@x` or `1,666 users: a@x, … and 1,656 more`.
 fn who(users: &[String]) -> String {
-    if users.len() == 1 {
-        escape(&users[0])
-    } else {
-        format!(
+    match users {
+        [one] => escape(one),
+        _ if users.len() <= NAMED => format!(
             "{}: {}",
             super::access::users_text(users.len()),
             escape(&users.join(", "))
-        )
+        ),
+        _ => format!(
+            "{}: {} and {} more",
+            super::access::users_text(users.len()),
+            escape(&users[..NAMED].join(", ")),
+            crate::access::grants::thousands(users.len() - NAMED)
+        ),
     }
 }
 
