@@ -67,7 +67,7 @@ fn diff_between_revisions_and_against_the_work_tree() -> std::io::Result<()> {
     let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap_or_default();
     assert_eq!(doc["changes"].as_array().map(Vec::len), Some(1));
     assert_eq!(doc["changes"][0]["kind"], "user");
-    assert_eq!(doc["access"][0]["user"], "theo.girard@acme.example");
+    assert_eq!(doc["access"][0]["users"][0], "theo.girard@acme.example");
 
     // Default: the merge base with main against the work tree, which has an extra edit.
     edit(

@@ -78,9 +78,9 @@ fn a_role_edit_against_hubspot_is_a_pending_manual_step_until_confirmed() -> std
         ),
         "{out}"
     );
-    let json = run(dir, &["plan", "--format", "json"], &hub);
+    let json = run(dir, &["plan", "--format", "json", "--expand"], &hub);
     let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap_or_default();
-    let access = doc["access"].as_array().cloned().unwrap_or_default();
+    let access = doc["expanded"].as_array().cloned().unwrap_or_default();
     let gaining_forms: Vec<&str> = access
         .iter()
         .filter(|u| {

@@ -122,9 +122,9 @@ fn a_promotion_reads_as_widened_scopes_not_as_losses() -> std::io::Result<()> {
         out.contains("    + view tickets of team Sales France"),
         "{out}"
     );
-    let json = teamform_in(dir, &["plan", TODAY, "--format", "json"]);
+    let json = teamform_in(dir, &["plan", TODAY, "--format", "json", "--expand"]);
     let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap_or_default();
-    let theo = &doc["access"][0];
+    let theo = &doc["expanded"][0];
     assert_eq!(theo["user"], "theo.girard@acme.example");
     let deals = theo["changed"]
         .as_array()

@@ -138,9 +138,6 @@ pub fn human(plan: &Plan, style: HumanStyle) -> String {
             n(Action::Delete)
         ))
     );
-    if let Some(line) = super::access::risk_line(plan) {
-        let _ = writeln!(out, "{line}");
-    }
     if !plan.refusals.is_empty() {
         let _ = writeln!(
             out,
@@ -150,6 +147,9 @@ pub fn human(plan: &Plan, style: HumanStyle) -> String {
         for r in &plan.refusals {
             let _ = writeln!(out, "{}", paint.sign('-', &format!("  ! {r}")));
         }
+    }
+    if let Some(line) = super::access::risk_line(plan) {
+        let _ = writeln!(out, "\n{line}");
     }
     for kind in KINDS {
         let ops: Vec<&Op> = plan.changes.iter().filter(|o| o.kind == kind).collect();
