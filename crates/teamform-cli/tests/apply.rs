@@ -27,6 +27,14 @@ fn apply_then_plan_shows_no_changes_and_the_portal_holds_the_policy() -> std::io
         "{}",
         apply.stdout
     );
+    // An unattended apply prints what it applies first, as Terraform does.
+    assert!(
+        apply.stdout.starts_with(
+            "Plan for sandbox:.teamform/sandbox.json: 107 to create, 0 to update, 0 to delete.\n\nAccess risk: 5 critical (4 users)"
+        ),
+        "{}",
+        apply.stdout
+    );
     let again = teamform_in(dir, &["plan", TODAY, "--detailed-exitcode"]);
     assert_eq!(again.code, 0, "{}{}", again.stdout, again.stderr);
     assert!(again.stdout.starts_with("No changes"), "{}", again.stdout);

@@ -117,7 +117,14 @@ pub fn run(a: &ApplyArgs<'_>) -> i32 {
                     }
                     return Ok(exit::SUCCESS);
                 }
-                if !a.auto_approve {
+                if a.auto_approve {
+                    // What is about to be applied, as Terraform prints it: a log of an
+                    // unattended apply says what it did.
+                    out!(
+                        "{}",
+                        super::plan::rendered(&plan, crate::cli::PlanFormat::Human)
+                    );
+                } else {
                     if !std::io::stdin().is_terminal() {
                         return Err(super::usage_error(
                             "not on a terminal: review `teamform plan`, then run `teamform apply --auto-approve` or apply a saved plan",
