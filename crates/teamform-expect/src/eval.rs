@@ -4,7 +4,7 @@
 //! tools and account permissions from the user's role.
 
 use crate::chain::{self, Link};
-use crate::{Expectation, Kind, Subject, Target};
+use crate::{Expectation, Kind, Subject, Suite, Target};
 use teamform_compiler::{AssetId, Compiled, UserId};
 use teamform_diagnostics::{Code, Diagnostic, Span, did_you_mean};
 use teamform_model::{Permission, Policy, Scope};
@@ -20,7 +20,9 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     /// How many expectations were checked.
     pub checked: usize,
-    /// How many of them failed (or could not be checked).
+    /// How many of them passed.
+    pub passed: usize,
+    /// How many failed or could not be checked, plus the problems reading the test files.
     pub failed: usize,
 }
 
@@ -31,6 +33,24 @@ struct Cx<'a> {
     /// of overlapping teams without clearing a set per expectation.
     mark: Vec<u32>,
     generation: u32,
+}
+
+/// Checks the expectations of `suite` against `compiled` (compiled from `policy`). The report
+/// holds the suite's reading problems and the failures, sorted by file and position.
+pub fn run(policy: &Policy, compiled: &Compiled, suite: &Suite) -> Report {
+    let mut report = check(policy, compiled, &suite.expectations);
+    report.failed += suite.diagnostics.len();
+    report.diagnostics.extend(suite.diagnostics.iter().cloned());
+    sort(&mut report.diagnostics);
+    report
+}
+
+/// Sorts diagnostics by file, position and code.
+fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by_key(|d| {
+        let span = d.main_span();
+        (span.map(|s| (s.file, s.start)), d.code)
+    });
 }
 
 /// Checks `expectations` against `compiled` (compiled from `policy`).
@@ -49,10 +69,8 @@ pub fn check(policy: &Policy, compiled: &Compiled, expectations: &[Expectation])
             report.diagnostics.push(d);
         }
     }
-    report.diagnostics.sort_by_key(|d| {
-        let span = d.main_span();
-        (span.map(|s| (s.file, s.start)), d.code)
-    });
+    report.passed = report.checked - report.failed;
+    sort(&mut report.diagnostics);
     report
 }
 
@@ -280,7 +298,12 @@ impl Cx<'_> {
             let ids: Vec<UserId> = failing.iter().map(|(u, _)| *u).collect();
             let every = if can { "every" } else { "no" };
             let (n, total) = (failing.len(), users.len());
-            let tail = if can { "do not" } else { "do" };
+            let tail = match (can, n) {
+                (true, 1) => "does not",
+                (true, _) => "do not",
+                (false, 1) => "does",
+                (false, _) => "do",
+            };
             let levels = if crm {
                 let mut seen: Vec<Scope> = failing.iter().map(|(_, l)| *l).collect();
                 seen.sort_unstable();
@@ -338,7 +361,7 @@ impl Cx<'_> {
             let d = Diagnostic::new(
                 Code::UnexpectedHolders,
                 format!(
-                    "expected at most {} users to hold {wanted}, but {} do: {}",
+                    "expected at most {} users to hold {wanted}, but {} hold it: {}",
                     max.value,
                     holders.len(),
                     self.names(&holders)
@@ -393,7 +416,8 @@ impl Cx<'_> {
         }
         if !missing.is_empty() {
             let ids: Vec<UserId> = missing.iter().map(|(u, _)| *u).collect();
-            parts.push(format!("{} do not: {}", missing.len(), self.names(&ids)));
+            let verb = if missing.len() == 1 { "does" } else { "do" };
+            parts.push(format!("{} {verb} not: {}", missing.len(), self.names(&ids)));
         }
         let count = expected.len();
         let plural = if count == 1 { "user" } else { "users" };
@@ -462,15 +486,17 @@ impl Cx<'_> {
             (true, true) => format!("expected {who} to see `{r}`, but they do not"),
             (true, false) => format!("expected {who} not to see `{r}`, but they do"),
             (false, true) => format!(
-                "expected every {who} to see `{r}`, but {} of {} do not: {}",
+                "expected every {who} to see `{r}`, but {} of {} {}: {}",
                 failing.len(),
                 users.len(),
+                if failing.len() == 1 { "does not" } else { "do not" },
                 self.names(&failing)
             ),
             (false, false) => format!(
-                "expected no {who} to see `{r}`, but {} of {} do: {}",
+                "expected no {who} to see `{r}`, but {} of {} {}: {}",
                 failing.len(),
                 users.len(),
+                if failing.len() == 1 { "does" } else { "do" },
                 self.names(&failing)
             ),
         };

@@ -11,7 +11,7 @@ mod chain;
 mod eval;
 mod read;
 
-pub use eval::{Report, check};
+pub use eval::{Report, check, run};
 pub use read::{KINDS, parse};
 
 use std::path::{Path, PathBuf};

@@ -29,7 +29,6 @@ pub fn run(args: &PolicyArgs, tests: Option<&Path>, format: DiagnosticFormat) ->
         .filter(|d| d.is_error())
         .cloned()
         .collect();
-    diagnostics.extend(suite.diagnostics);
     diagnostics.extend(report.diagnostics);
     let format = match format {
         DiagnosticFormat::Human => Format::Human,
@@ -49,7 +48,6 @@ pub fn run(args: &PolicyArgs, tests: Option<&Path>, format: DiagnosticFormat) ->
         return exit::INVALID;
     }
     if matches!(format, Format::Human) {
-        let passed = report.checked - report.failed;
         if suite.files == 0 {
             outln!(
                 "no test files in `{}`: nothing to check (see docs/policy-tests.md)",
@@ -57,8 +55,8 @@ pub fn run(args: &PolicyArgs, tests: Option<&Path>, format: DiagnosticFormat) ->
             );
         } else {
             outln!(
-                "test result: {} passed, {} failed ({} expectations in {} files)",
-                passed,
+                "test result: {} passed, {} failed ({} expectations read from {} files)",
+                report.passed,
                 report.failed,
                 report.checked,
                 suite.files
