@@ -39,6 +39,9 @@ struct Cx<'a> {
 /// holds the suite's reading problems and the failures, sorted by file and position.
 pub fn run(policy: &Policy, compiled: &Compiled, suite: &Suite) -> Report {
     let mut report = check(policy, compiled, &suite.expectations);
+    // A problem reading the tests counts as a failed expectation: something written was not
+    // checked.
+    report.checked += suite.diagnostics.len();
     report.failed += suite.diagnostics.len();
     report.diagnostics.extend(suite.diagnostics.iter().cloned());
     sort(&mut report.diagnostics);
@@ -417,7 +420,11 @@ impl Cx<'_> {
         if !missing.is_empty() {
             let ids: Vec<UserId> = missing.iter().map(|(u, _)| *u).collect();
             let verb = if missing.len() == 1 { "does" } else { "do" };
-            parts.push(format!("{} {verb} not: {}", missing.len(), self.names(&ids)));
+            parts.push(format!(
+                "{} {verb} not: {}",
+                missing.len(),
+                self.names(&ids)
+            ));
         }
         let count = expected.len();
         let plural = if count == 1 { "user" } else { "users" };
@@ -456,7 +463,13 @@ impl Cx<'_> {
                     "write the asset as `TYPE.KEY`, for example `form.contact-fr`; {}",
                     suggest(
                         &reference.value,
-                        self.compiled.index.assets.keys().map(String::as_str)
+                        self.policy
+                            .assets
+                            .iter()
+                            .map(|a| a.reference())
+                            .collect::<Vec<_>>()
+                            .iter()
+                            .map(String::as_str)
                     )
                 ),
             ));
@@ -489,7 +502,11 @@ impl Cx<'_> {
                 "expected every {who} to see `{r}`, but {} of {} {}: {}",
                 failing.len(),
                 users.len(),
-                if failing.len() == 1 { "does not" } else { "do not" },
+                if failing.len() == 1 {
+                    "does not"
+                } else {
+                    "do not"
+                },
                 self.names(&failing)
             ),
             (false, false) => format!(

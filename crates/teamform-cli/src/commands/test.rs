@@ -19,7 +19,7 @@ pub fn run(args: &PolicyArgs, tests: Option<&Path>, format: DiagnosticFormat) ->
         return super::usage_error(&format!("no tests directory `{}`", dir.display()));
     }
     let suite = teamform_expect::load_dir(&dir, &mut loaded.load.sources);
-    let report = teamform_expect::check(&loaded.load.policy, &loaded.compiled, &suite.expectations);
+    let report = teamform_expect::run(&loaded.load.policy, &loaded.compiled, &suite);
     // The policy's errors come first: an expectation checked on an invalid policy may fail
     // because of them. Its warnings are `validate`'s business.
     let mut diagnostics: Vec<_> = loaded
@@ -54,12 +54,14 @@ pub fn run(args: &PolicyArgs, tests: Option<&Path>, format: DiagnosticFormat) ->
                 dir.display()
             );
         } else {
+            let plural =
+                |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
             outln!(
-                "test result: {} passed, {} failed ({} expectations read from {} files)",
+                "test result: {} passed, {} failed ({} in {})",
                 report.passed,
                 report.failed,
-                report.checked,
-                suite.files
+                plural(report.checked, "expectation"),
+                plural(suite.files, "file")
             );
         }
     }
