@@ -265,6 +265,9 @@ pub fn parse(file: FileId, text: &str) -> (Vec<Expectation>, Vec<Diagnostic>) {
             }
         }
     }
+    // The items of one kind are grouped by the TOML reader; give them back in file order.
+    out.sort_by_key(|e| e.span.start);
+    diags.sort_by_key(|d| (d.main_span().map(|s| s.start), d.code));
     (out, diags)
 }
 

@@ -97,3 +97,53 @@ fn every_format_carries_the_why_chain() {
     let value: serde_json::Value = serde_json::from_str(&sarif).unwrap_or_default();
     insta::assert_json_snapshot!("cannot_sarif", value["runs"][0]["results"]);
 }
+
+/// The codes and 1-based lines of what `parse` reports on `text`.
+fn read_problems(text: &str) -> (usize, Vec<(String, u32, String)>) {
+    let mut sources = teamform_diagnostics::SourceMap::new();
+    let id = sources.add(teamform_diagnostics::SourceFile::new("t.toml", text));
+    let (expectations, diags) = teamform_expect::parse(id, text);
+    let problems = diags
+        .iter()
+        .map(|d| {
+            let line = d
+                .main_span()
+                .and_then(|s| sources.locate(s))
+                .map_or(0, |(_, lc)| lc.line);
+            (d.code.to_string(), line, d.message.clone())
+        })
+        .collect();
+    (expectations.len(), problems)
+}
+
+#[test]
+fn a_malformed_test_file_gets_clear_diagnostics_and_no_guess() {
+    let (n, problems) = read_problems("[[can]]\nuser = \"a@x.example\"\npermission = \n");
+    assert_eq!(n, 0);
+    assert_eq!(problems.len(), 1);
+    assert_eq!((problems[0].0.as_str(), problems[0].1), ("TF0001", 3));
+
+    let text = "[[cannot]]\nrole = \"rep\"\npermision = \"account.export\"\n\n[[sees]]\nuser = 3\nasset = \"form.x\"\n\n[[can]]\nuser = \"a@x.example\"\npermission = \"account.exports\"\n\n[[cna]]\nuser = \"a@x.example\"\n\n[[only]]\npermission = \"account.export\"\nat_most = -1\n\n[[can]]\nuser = \"a@x.example\"\npermission = \"crm.deals.view\"\nat_least = \"teams\"\n\n[[cannot]]\nrole = \"rep\"\n";
+    let (n, problems) = read_problems(text);
+    assert_eq!(n, 0, "{problems:?}");
+    let got: Vec<(&str, u32)> = problems.iter().map(|(c, l, _)| (c.as_str(), *l)).collect();
+    assert_eq!(
+        got,
+        [
+            ("TF0002", 3),
+            ("TF0003", 6),
+            ("TF0004", 11),
+            ("TF0002", 13),
+            ("TF0004", 18),
+            ("TF0004", 23),
+            ("TF0006", 25),
+        ],
+        "{problems:#?}"
+    );
+    assert_eq!(
+        problems[0].2,
+        "unknown field `permision` in a `[[cannot]]` expectation"
+    );
+    assert_eq!(problems[3].2, "unknown field `cna` in a test file");
+    assert_eq!(problems[6].2, "a `[[cannot]]` expectation has no `permission`");
+}
