@@ -40,7 +40,13 @@ fn rendered(code: &str, format: Format) -> String {
         color: false,
         width: 100,
     };
-    let result = render(format, &report.diagnostics, &load.sources, &options, &mut out);
+    let result = render(
+        format,
+        &report.diagnostics,
+        &load.sources,
+        &options,
+        &mut out,
+    );
     assert!(result.is_ok());
     let prefix = fixture(code).display().to_string();
     String::from_utf8_lossy(&out)
@@ -145,5 +151,8 @@ fn a_malformed_test_file_gets_clear_diagnostics_and_no_guess() {
         "unknown field `permision` in a `[[cannot]]` expectation"
     );
     assert_eq!(problems[3].2, "unknown field `cna` in a test file");
-    assert_eq!(problems[6].2, "a `[[cannot]]` expectation has no `permission`");
+    assert_eq!(
+        problems[6].2,
+        "a `[[cannot]]` expectation has no `permission`"
+    );
 }

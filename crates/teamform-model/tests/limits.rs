@@ -246,13 +246,26 @@ fn the_tests_directory_directly_under_the_policy_is_not_policy() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     write(dir.path(), "portal.toml", b"[portal]\nname = \"Acme\"\n");
     std::fs::create_dir_all(dir.path().join("tests")).expect("tests/");
-    write(dir.path(), "tests/reps.toml", b"[[cannot]]\nrole = \"rep\"\n");
+    write(
+        dir.path(),
+        "tests/reps.toml",
+        b"[[cannot]]\nrole = \"rep\"\n",
+    );
     std::fs::create_dir_all(dir.path().join("teams/tests")).expect("teams/tests/");
-    write(dir.path(), "teams/tests/qa.toml", b"[team.qa]\nname = \"QA\"\n");
+    write(
+        dir.path(),
+        "teams/tests/qa.toml",
+        b"[team.qa]\nname = \"QA\"\n",
+    );
     let found = teamform_model::discover(dir.path()).expect("discover");
     let names: Vec<_> = found
         .iter()
-        .map(|p| p.strip_prefix(dir.path()).unwrap_or(p).display().to_string())
+        .map(|p| {
+            p.strip_prefix(dir.path())
+                .unwrap_or(p)
+                .display()
+                .to_string()
+        })
         .collect();
     // Only the top-level `tests/` is left out: a `tests` directory deeper down is policy.
     assert_eq!(names, ["portal.toml", "teams/tests/qa.toml"]);
