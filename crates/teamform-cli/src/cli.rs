@@ -115,6 +115,19 @@ pub enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Check the policy's access expectations: the test files under `tests/` of the policy
+    /// directory (see `docs/policy-tests.md`). Exits 1 when one fails.
+    Test {
+        /// The policy.
+        #[command(flatten)]
+        policy: PolicyArgs,
+        /// The directory of test files (default: `tests/` under the policy directory).
+        #[arg(long, value_name = "DIR")]
+        tests: Option<PathBuf>,
+        /// How to print the failures.
+        #[arg(long, value_enum, default_value = "human")]
+        format: DiagnosticFormat,
+    },
     /// Show what applying the policy would change in the live portal, and who gains and loses
     /// which access.
     Plan {

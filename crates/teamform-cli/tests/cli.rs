@@ -71,6 +71,32 @@ fn validate_broken_github() {
 }
 
 #[test]
+fn test_broken_annotates_the_failing_expectations_after_the_policy_errors() {
+    let run = teamform(&["test", TODAY, "--format", "github", "-p", "examples/broken"]);
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn test_passes_on_the_demo_and_every_example() {
+    for dir in [
+        "policies",
+        "examples/franchise-branches",
+        "examples/geographic-languages",
+        "examples/large-marketing",
+        "examples/product-brands",
+    ] {
+        let run = teamform(&["test", TODAY, "-p", dir]);
+        assert_eq!(run.code, 0, "{dir}: {}", run.stdout);
+        assert!(
+            run.stdout.contains(" passed, 0 failed ("),
+            "{dir}: {}",
+            run.stdout
+        );
+    }
+}
+
+#[test]
 fn validate_broken_sarif_has_one_result_per_diagnostic() {
     let json = teamform(&[
         "validate",

@@ -1,6 +1,8 @@
 //! Data-driven tests: one fixture directory per diagnostic code under `tests/fixtures/` at the
 //! workspace root, each holding a small policy and `expected.txt`, the diagnostics it must
-//! produce (file, line, column, severity, code, message, help). Run with `UPDATE_EXPECT=1`
+//! produce (file, line, column, severity, code, message, help). A fixture with a `tests/`
+//! directory also runs its access expectations (`teamform test`), whose diagnostics follow
+//! the policy's. Run with `UPDATE_EXPECT=1`
 //! to rewrite the expectations after a deliberate change, then review the diff.
 
 use std::fmt::Write as _;
@@ -52,9 +54,16 @@ fn concise(diags: &[Diagnostic], sources: &SourceMap, root: &Path) -> String {
 }
 
 fn check_fixture(dir: &Path) -> Result<String, String> {
-    let load = load_dir(dir);
+    let mut load = load_dir(dir);
     let compiled = compile(&load, Options { today: TODAY });
-    let actual = concise(&compiled.diagnostics, &load.sources, dir);
+    let mut diagnostics = compiled.diagnostics.clone();
+    let tests = teamform_expect::tests_dir(dir);
+    if tests.is_dir() {
+        let suite = teamform_expect::load_dir(&tests, &mut load.sources);
+        let report = teamform_expect::run(&load.policy, &compiled, &suite);
+        diagnostics.extend(report.diagnostics);
+    }
+    let actual = concise(&diagnostics, &load.sources, dir);
     let expected_path = dir.join("expected.txt");
     if std::env::var_os("UPDATE_EXPECT").is_some() {
         std::fs::write(&expected_path, &actual).map_err(|e| e.to_string())?;

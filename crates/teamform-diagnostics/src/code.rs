@@ -81,6 +81,12 @@ codes! {
     MissingRole = "TF0121", "missing-role", Error, "a user without a role who is not a super admin";
     ToolActionPrerequisite = "TF0122", "tool-action-prerequisite", Error, "a tool action without the action it needs";
     UnknownAsset = "TF0123", "unknown-asset", Error, "a reference to an asset that is not defined";
+    InvalidExpectation = "TF0300", "invalid-expectation", Error, "an expectation of `teamform test` that cannot be checked as written";
+    MissingExpectedAccess = "TF0301", "missing-expected-access", Error, "a user lacks an access that a `[[can]]` test says they hold";
+    ForbiddenAccessHeld = "TF0302", "forbidden-access-held", Error, "a user holds an access that a `[[cannot]]` test forbids";
+    UnexpectedHolders = "TF0303", "unexpected-holders", Error, "other users hold an access than an `[[only]]` test allows";
+    AssetHidden = "TF0304", "asset-hidden", Error, "a user does not see an asset that a `[[sees]]` test says they see";
+    AssetVisible = "TF0305", "asset-visible", Error, "a user sees an asset that a `[[not_sees]]` test says they do not";
 }
 
 impl Code {

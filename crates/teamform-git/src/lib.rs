@@ -178,7 +178,10 @@ impl PolicyRepo {
             let mut failure = None;
             let walked = t.walk(git2::TreeWalkMode::PreOrder, |parent, entry| {
                 let name = entry.name().unwrap_or_default();
-                if name.starts_with('.') {
+                // Hidden entries are not policy, nor is the tests directory directly under the
+                // policy directory (expectations for `teamform test`).
+                if name.starts_with('.') || (parent.is_empty() && name == teamform_model::TESTS_DIR)
+                {
                     return git2::TreeWalkResult::Skip;
                 }
                 if entry.kind() == Some(git2::ObjectType::Blob) && name.ends_with(".toml") {

@@ -15,7 +15,9 @@ mod types;
 mod vocab;
 
 pub use file::{FileRefusal, MAX_FILE_BYTES, read_policy_file};
-pub use load::{LoadResult, ParsedFile, discover, load_dir, load_parsed, load_sources, parse_one};
+pub use load::{
+    LoadResult, ParsedFile, TESTS_DIR, discover, load_dir, load_parsed, load_sources, parse_one,
+};
 pub use schema::json_schema;
 pub use types::*;
 pub use vocab::*;

@@ -20,8 +20,13 @@ pub struct LoadResult {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// The directory directly under a policy directory that holds its tests (`teamform test`):
+/// expectation files, not policy files, so [`discover`] leaves it out.
+pub const TESTS_DIR: &str = "tests";
+
 /// Lists the `*.toml` files under `dir`, recursively, in a stable (sorted) order. Hidden
-/// entries (starting with `.`) are skipped, and symbolic links to directories are not
+/// entries (starting with `.`) are skipped, and so is the tests directory directly under `dir`
+/// ([`TESTS_DIR`]), and symbolic links to directories are not
 /// followed, so that a link cannot lead outside the policy or into a loop. Symbolic links to
 /// files are listed; [`load_dir`] refuses those that lead outside `dir` (see
 /// [`read_policy_file`](crate::read_policy_file)).
@@ -40,6 +45,9 @@ pub fn discover(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
             let file_type = entry.file_type()?;
             let path = entry.path();
             if file_type.is_dir() {
+                if current == dir && name == TESTS_DIR {
+                    continue;
+                }
                 subdirs.push(path);
             } else if path.extension().is_some_and(|e| e == "toml")
                 && (file_type.is_file() || path.is_file())

@@ -240,3 +240,35 @@ fn symlink_loops_do_not_hang() {
     // The looping links are not policy files; they are ignored like any dangling link.
     assert!(result.diagnostics.is_empty(), "{:?}", codes(&result));
 }
+
+#[test]
+fn the_tests_directory_directly_under_the_policy_is_not_policy() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    write(dir.path(), "portal.toml", b"[portal]\nname = \"Acme\"\n");
+    std::fs::create_dir_all(dir.path().join("tests")).expect("tests/");
+    write(
+        dir.path(),
+        "tests/reps.toml",
+        b"[[cannot]]\nrole = \"rep\"\n",
+    );
+    std::fs::create_dir_all(dir.path().join("teams/tests")).expect("teams/tests/");
+    write(
+        dir.path(),
+        "teams/tests/qa.toml",
+        b"[team.qa]\nname = \"QA\"\n",
+    );
+    let found = teamform_model::discover(dir.path()).expect("discover");
+    let names: Vec<_> = found
+        .iter()
+        .map(|p| {
+            p.strip_prefix(dir.path())
+                .unwrap_or(p)
+                .display()
+                .to_string()
+        })
+        .collect();
+    // Only the top-level `tests/` is left out: a `tests` directory deeper down is policy.
+    assert_eq!(names, ["portal.toml", "teams/tests/qa.toml"]);
+    let loaded = load_dir(dir.path());
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+}

@@ -9,6 +9,7 @@ mod import;
 pub(crate) mod plan;
 mod query;
 mod reconcile;
+mod test;
 mod validate;
 mod watch;
 
@@ -22,6 +23,11 @@ pub fn run(cli: Cli) -> i32 {
             format,
             deny_warnings,
         } => validate::run(&policy, format, deny_warnings),
+        Command::Test {
+            policy,
+            tests,
+            format,
+        } => test::run(&policy, tests.as_deref(), format),
         Command::Plan {
             policy,
             portal,

@@ -1,5 +1,7 @@
 //! The GitHub Actions renderer: one workflow command per diagnostic, so that problems show as
-//! annotations on the pull request's changed lines.
+//! annotations on the pull request's changed lines. An annotation has one place, so the
+//! related labels (the other definition, the chain that grants an access) are lines of its
+//! message, `FILE:LINE: label`.
 
 use super::location;
 use crate::{Diagnostic, Severity, SourceMap};
@@ -19,6 +21,17 @@ pub(super) fn render(
         if let Some(help) = &d.help {
             message.push_str("\nhelp: ");
             message.push_str(help);
+        }
+        for label in d.labels.iter().filter(|l| !l.primary) {
+            let Some((file, at)) = sources.locate(label.span) else {
+                continue;
+            };
+            let text = if label.message.is_empty() {
+                "related"
+            } else {
+                &label.message
+            };
+            message.push_str(&format!("\n{file}:{}: {text}", at.line));
         }
         match location(d, sources) {
             Some(l) => writeln!(

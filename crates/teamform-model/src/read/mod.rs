@@ -7,7 +7,7 @@ mod role;
 
 pub(crate) use entities::read_document;
 pub use entities::{ASSET, DENY, GUARDRAILS, PORTAL, TEAM, TOP, USER};
-pub use role::{CRM_FIELDS, ROLE};
+pub use role::{CRM_FIELDS, ROLE, parse_permission};
 
 use crate::types::{Date, Sp};
 use std::ops::Range;

@@ -165,7 +165,7 @@ fn read_account(
 }
 
 /// Reads a permission path: `account.FLAG`, `crm.OBJECT.ACTION` or `tools.TOOL.ACTION`.
-pub(crate) fn parse_permission(text: &str) -> Option<Permission> {
+pub fn parse_permission(text: &str) -> Option<Permission> {
     let parts: Vec<&str> = text.split('.').collect();
     match parts.as_slice() {
         ["account", flag] => AccountPermission::parse(flag).map(Permission::Account),

@@ -1,0 +1,73 @@
+//! `teamform test`: checks the access expectations of the policy's test files and prints the
+//! failures as diagnostics, with the policy's own errors first.
+
+use crate::cli::{DiagnosticFormat, PolicyArgs};
+use crate::{exit, policy};
+use std::path::Path;
+use teamform_diagnostics::render::{Format, render};
+
+pub fn run(args: &PolicyArgs, tests: Option<&Path>, format: DiagnosticFormat) -> i32 {
+    let mut loaded = match policy::load(args) {
+        Ok(l) => l,
+        Err(e) => return super::usage_error(&e),
+    };
+    let dir = tests.map_or_else(
+        || teamform_expect::tests_dir(&args.policies),
+        Path::to_path_buf,
+    );
+    if tests.is_some() && !dir.is_dir() {
+        return super::usage_error(&format!("no tests directory `{}`", dir.display()));
+    }
+    let suite = teamform_expect::load_dir(&dir, &mut loaded.load.sources);
+    let report = teamform_expect::run(&loaded.load.policy, &loaded.compiled, &suite);
+    // The policy's errors come first: an expectation checked on an invalid policy may fail
+    // because of them. Its warnings are `validate`'s business.
+    let mut diagnostics: Vec<_> = loaded
+        .compiled
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect();
+    diagnostics.extend(report.diagnostics);
+    let format = match format {
+        DiagnosticFormat::Human => Format::Human,
+        DiagnosticFormat::Json => Format::Json,
+        DiagnosticFormat::Sarif => Format::Sarif,
+        DiagnosticFormat::Github => Format::Github,
+    };
+    let mut out = crate::output::stdout();
+    if let Err(e) = render(
+        format,
+        &diagnostics,
+        &loaded.load.sources,
+        &policy::human_options(),
+        &mut out,
+    ) {
+        eprintln!("error: cannot write the diagnostics: {e}");
+        return exit::INVALID;
+    }
+    if matches!(format, Format::Human) {
+        if suite.files == 0 {
+            outln!(
+                "no test files in `{}`: nothing to check (see docs/policy-tests.md)",
+                dir.display()
+            );
+        } else {
+            let plural =
+                |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+            outln!(
+                "test result: {} passed, {} failed ({} in {})",
+                report.passed,
+                report.failed,
+                plural(report.checked, "expectation"),
+                plural(suite.files, "file")
+            );
+        }
+    }
+    if diagnostics.iter().any(|d| d.is_error()) {
+        exit::INVALID
+    } else {
+        exit::SUCCESS
+    }
+}

@@ -1,0 +1,405 @@
+//! Reading one test file into expectations. Every value that does not fit is reported (with
+//! the policy language's codes: TF0001 syntax, TF0002 unknown field, TF0003 wrong type, TF0004
+//! invalid value, TF0006 missing field; TF0300 for an expectation that cannot be checked) and
+//! the expectation left out, never guessed.
+
+use crate::{Expectation, Kind, Subject, Target};
+use teamform_diagnostics::{Code, Diagnostic, FileId, Span, did_you_mean};
+use teamform_model::{Scope, Sp, read::parse_permission};
+use toml::Spanned;
+use toml::de::{DeString, DeTable, DeValue};
+
+type Value<'i> = Spanned<DeValue<'i>>;
+
+/// The fields each kind of expectation accepts.
+fn allowed(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Can => &[
+            "user",
+            "members_of",
+            "role",
+            "permission",
+            "at_least",
+            "because",
+        ],
+        Kind::Cannot => &[
+            "user",
+            "members_of",
+            "role",
+            "permission",
+            "wider_than",
+            "because",
+        ],
+        Kind::Only => &["permission", "at_least", "users", "at_most", "because"],
+        Kind::Sees | Kind::NotSees => &["user", "members_of", "role", "asset", "because"],
+    }
+}
+
+/// The top-level tables of a test file.
+pub const KINDS: &[&str] = &["can", "cannot", "only", "sees", "not_sees"];
+
+struct Reader<'d> {
+    file: FileId,
+    diags: &'d mut Vec<Diagnostic>,
+}
+
+fn kind_of(v: &DeValue<'_>) -> &'static str {
+    match v {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+impl Reader<'_> {
+    fn span(&self, range: std::ops::Range<usize>) -> Span {
+        Span::new(self.file, range)
+    }
+
+    fn wrong_type(&mut self, v: &Value<'_>, what: &str, expected: &str) {
+        let found = kind_of(v.get_ref());
+        self.diags.push(
+            Diagnostic::new(
+                Code::WrongType,
+                format!("{what} must be {expected}, found {found}"),
+            )
+            .primary(self.span(v.span()), format!("expected {expected}")),
+        );
+    }
+
+    fn string(&mut self, v: &Value<'_>, what: &str) -> Option<Sp<String>> {
+        match v.get_ref() {
+            DeValue::String(s) => Some(Sp::new(s.to_string(), self.span(v.span()))),
+            _ => {
+                self.wrong_type(v, what, "a string");
+                None
+            }
+        }
+    }
+
+    fn strings(&mut self, v: &Value<'_>, what: &str) -> Option<Vec<Sp<String>>> {
+        match v.get_ref() {
+            DeValue::Array(items) => Some(
+                items
+                    .iter()
+                    .filter_map(|item| self.string(item, &format!("each item of {what}")))
+                    .collect(),
+            ),
+            _ => {
+                self.wrong_type(v, what, "an array of strings");
+                None
+            }
+        }
+    }
+
+    fn count(&mut self, v: &Value<'_>, what: &str) -> Option<Sp<u32>> {
+        let parsed = match v.get_ref() {
+            DeValue::Integer(i) => i64::from_str_radix(
+                i.as_str().replace('_', "").trim_start_matches(['+']),
+                i.radix(),
+            )
+            .ok(),
+            _ => {
+                self.wrong_type(v, what, "a whole number");
+                return None;
+            }
+        };
+        match parsed.and_then(|n| u32::try_from(n).ok()) {
+            Some(n) => Some(Sp::new(n, self.span(v.span()))),
+            None => {
+                self.invalid(
+                    v,
+                    format!("{what} must be a whole number from 0 to 4294967295"),
+                    "write a count such as `3`",
+                );
+                None
+            }
+        }
+    }
+
+    fn invalid(&mut self, v: &Value<'_>, message: String, help: &str) {
+        self.diags.push(
+            Diagnostic::new(Code::InvalidValue, message)
+                .primary(self.span(v.span()), "invalid value")
+                .help(help),
+        );
+    }
+
+    fn scope(&mut self, v: &Value<'_>, what: &str) -> Option<Sp<Scope>> {
+        let text = self.string(v, what)?;
+        if let Some(s) = Scope::parse(&text.value) {
+            return Some(Sp::new(s, text.span));
+        }
+        let names: Vec<&str> = Scope::names().collect();
+        let help = match did_you_mean(&text.value, names.iter().copied()) {
+            Some(s) => {
+                format!("did you mean `{s}`? allowed values: `none`, `owned`, `team`, `everything`")
+            }
+            None => "allowed values: `none`, `owned`, `team`, `everything`".to_string(),
+        };
+        self.diags.push(
+            Diagnostic::new(
+                Code::InvalidValue,
+                format!("`{}` is not a valid value for {what}", text.value),
+            )
+            .primary(text.span, "not allowed here")
+            .help(help),
+        );
+        None
+    }
+
+    fn target(&mut self, v: &Value<'_>, what: &str) -> Option<Sp<Target>> {
+        let text = self.string(v, what)?;
+        if text.value == "super_admin" {
+            return Some(Sp::new(Target::SuperAdmin, text.span));
+        }
+        match parse_permission(&text.value) {
+            Some(p) => Some(Sp::new(Target::Permission(p), text.span)),
+            None => {
+                self.invalid(
+                    v,
+                    format!("`{}` is not a permission", text.value),
+                    "write `account.FLAG`, `crm.OBJECT.view|edit|delete`, `tools.TOOL.view|edit|publish` or `super_admin`, for example `account.export`",
+                );
+                None
+            }
+        }
+    }
+
+    fn unknown_field(&mut self, key: &Spanned<DeString<'_>>, context: &str, allowed: &[&str]) {
+        let name = key.get_ref();
+        let listed = allowed
+            .iter()
+            .map(|a| format!("`{a}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let help = match did_you_mean(name, allowed.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("the fields of {context} are {listed}"),
+        };
+        self.diags.push(
+            Diagnostic::new(
+                Code::UnknownField,
+                format!("unknown field `{name}` in {context}"),
+            )
+            .primary(self.span(key.span()), "unknown field")
+            .help(help),
+        );
+    }
+
+    /// Reports an expectation that cannot be checked as written.
+    fn unusable(&mut self, span: Span, message: String, label: &str, help: &str) {
+        self.diags.push(
+            Diagnostic::new(Code::InvalidExpectation, message)
+                .primary(span, label.to_string())
+                .help(help),
+        );
+    }
+}
+
+/// The span of a table's first line: the `[[can]]` header of an array-of-tables item, so
+/// that an expectation is pointed at by its header rather than underlined whole.
+fn first_line(text: &str, span: Span) -> Span {
+    let start = (span.start as usize).min(text.len());
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let end = start + text[start..line_end].trim_end().len();
+    Span::new(span.file, start..end)
+}
+
+/// Reads the test file `text`, whose spans carry `file`.
+pub fn parse(file: FileId, text: &str) -> (Vec<Expectation>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let doc = match DeTable::parse(text) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let range = e.span().unwrap_or(0..0);
+            let range = if range.is_empty() {
+                range.start..(range.start + 1).min(text.len().max(range.start))
+            } else {
+                range
+            };
+            diags.push(
+                Diagnostic::new(Code::TomlSyntax, e.message().trim().to_string())
+                    .primary(Span::new(file, range), "here")
+                    .help("fix the TOML syntax; see https://toml.io/en/v1.0.0"),
+            );
+            return (Vec::new(), diags);
+        }
+    };
+    let mut r = Reader {
+        file,
+        diags: &mut diags,
+    };
+    let mut out = Vec::new();
+    for (key, value) in doc.get_ref().iter() {
+        let name: &str = key.get_ref().as_ref();
+        let kind = match name {
+            "can" => Kind::Can,
+            "cannot" => Kind::Cannot,
+            "only" => Kind::Only,
+            "sees" => Kind::Sees,
+            "not_sees" => Kind::NotSees,
+            _ => {
+                r.unknown_field(key, "a test file", KINDS);
+                continue;
+            }
+        };
+        let items = match value.get_ref() {
+            DeValue::Array(items) => items,
+            _ => {
+                r.wrong_type(
+                    value,
+                    &format!("`{name}`"),
+                    &format!("an array of tables (`[[{name}]]`)"),
+                );
+                continue;
+            }
+        };
+        for item in items {
+            if let Some(e) = read_one(&mut r, text, kind, item) {
+                out.push(e);
+            }
+        }
+    }
+    // The items of one kind are grouped by the TOML reader; give them back in file order.
+    out.sort_by_key(|e| e.span.start);
+    diags.sort_by_key(|d| (d.main_span().map(|s| s.start), d.code));
+    (out, diags)
+}
+
+fn read_one(r: &mut Reader<'_>, text: &str, kind: Kind, value: &Value<'_>) -> Option<Expectation> {
+    let name = kind.as_str();
+    let DeValue::Table(table) = value.get_ref() else {
+        r.wrong_type(value, &format!("each item of `{name}`"), "a table");
+        return None;
+    };
+    let span = first_line(text, r.span(value.span()));
+    let context = format!("a `[[{name}]]` expectation");
+    let mut e = Expectation {
+        kind,
+        span,
+        subject: None,
+        target: None,
+        at_least: None,
+        wider_than: None,
+        users: None,
+        at_most: None,
+        asset: None,
+        because: None,
+    };
+    let before = r.diags.len();
+    let mut subjects = Vec::new();
+    for (k, v) in table.iter() {
+        let field: &str = k.get_ref().as_ref();
+        if !allowed(kind).contains(&field) {
+            r.unknown_field(k, &context, allowed(kind));
+            continue;
+        }
+        let what = format!("`{field}` of {context}");
+        match field {
+            "user" => {
+                if let Some(s) = r.string(v, &what) {
+                    subjects.push(Subject::User(s));
+                }
+            }
+            "members_of" => {
+                if let Some(s) = r.string(v, &what) {
+                    subjects.push(Subject::MembersOf(s));
+                }
+            }
+            "role" => {
+                if let Some(s) = r.string(v, &what) {
+                    subjects.push(Subject::Role(s));
+                }
+            }
+            "permission" => e.target = r.target(v, &what),
+            "at_least" => e.at_least = r.scope(v, &what),
+            "wider_than" => e.wider_than = r.scope(v, &what),
+            "users" => {
+                e.users = r
+                    .strings(v, &what)
+                    .map(|users| Sp::new(users, r.span(v.span())));
+            }
+            "at_most" => e.at_most = r.count(v, &what),
+            "asset" => e.asset = r.string(v, &what),
+            "because" => e.because = r.string(v, &what),
+            _ => {}
+        }
+    }
+    // A value that could not be read leaves the expectation out: checked without it, it would
+    // test something else than what was written.
+    if r.diags.len() > before {
+        return None;
+    }
+    let has = |f: &str| table.iter().any(|(k, _)| k.get_ref() == f);
+    match kind {
+        Kind::Only => {
+            if e.users.is_some() == e.at_most.is_some() {
+                r.unusable(
+                    span,
+                    "an `[[only]]` expectation needs exactly one of `users` and `at_most`"
+                        .to_string(),
+                    "which users?",
+                    "write `users = [\"a@example.com\"]` (exactly these users) or `at_most = 3` (no more than three users)",
+                );
+                return None;
+            }
+        }
+        _ => {
+            if subjects.len() != 1 {
+                r.unusable(
+                    span,
+                    format!("a `[[{name}]]` expectation needs exactly one of `user`, `members_of` and `role`"),
+                    if subjects.is_empty() { "about whom?" } else { "about whom of these?" },
+                    "write `user = \"EMAIL\"`, `members_of = \"TEAM\"` (every member of the team and its child teams) or `role = \"ROLE\"` (every holder of the role)",
+                );
+                return None;
+            }
+            e.subject = subjects.pop();
+        }
+    }
+    match kind {
+        Kind::Sees | Kind::NotSees => {
+            if !has("asset") {
+                r.missing(span, &context, "asset", "\"form.contact-fr\"");
+                return None;
+            }
+        }
+        _ => {
+            if !has("permission") {
+                r.missing(span, &context, "permission", "\"account.export\"");
+                return None;
+            }
+        }
+    }
+    let crm = matches!(
+        e.target.as_ref().map(|t| &t.value),
+        Some(Target::Permission(teamform_model::Permission::Crm(..)))
+    );
+    for scope in [&e.at_least, &e.wider_than].into_iter().flatten() {
+        if !crm {
+            r.unusable(
+                scope.span,
+                "a scope is only meaningful for a CRM permission (`crm.OBJECT.ACTION`)".to_string(),
+                "not a CRM permission",
+                "remove the scope: tools, account permissions and super admin are held or not",
+            );
+            return None;
+        }
+    }
+    Some(e)
+}
+
+impl Reader<'_> {
+    fn missing(&mut self, span: Span, context: &str, field: &str, example: &str) {
+        self.diags.push(
+            Diagnostic::new(Code::MissingField, format!("{context} has no `{field}`"))
+                .primary(span, format!("`{field}` is required"))
+                .help(format!("add `{field} = {example}`")),
+        );
+    }
+}
