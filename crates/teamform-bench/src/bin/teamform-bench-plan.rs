@@ -486,7 +486,7 @@ fn bench_plan(setup: &Setup, json: Option<&Path>) -> Result<(Changes, Rows), Str
         eprintln!("plan run {run}/{RUNS}");
         let plan = measure_plan(&dir, &setup.portal_path, &mut rows, changes.total())?;
         if let Some(path) = json.filter(|_| run == 1) {
-            std::fs::write(path, teamform_plan::render::json(&plan))
+            std::fs::write(path, teamform_plan::render::json(&plan, true))
                 .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
         }
     }
