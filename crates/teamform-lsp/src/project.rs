@@ -1,4 +1,5 @@
-//! One policy as the editor sees it: every `*.toml` file under its directory, with the unsaved
+//! One policy as the editor sees it: every `*.toml` file under its directory (its test files
+//! under `tests/` checked as expectations), with the unsaved
 //! text of the buffers open in the editor in place of what is on disk, and its latest
 //! compilation.
 //!
@@ -73,7 +74,9 @@ impl Project {
     /// Files that cannot be read are left out; a file that is not UTF-8 is read lossily.
     pub fn open(dir: PathBuf) -> Project {
         let mut docs = BTreeMap::new();
-        for path in discover(&dir).unwrap_or_default() {
+        let tests =
+            teamform_expect::discover(&teamform_expect::tests_dir(&dir)).unwrap_or_default();
+        for path in discover(&dir).unwrap_or_default().into_iter().chain(tests) {
             if let Some(text) = read(&path) {
                 let source = SourceFile::new(shown(&dir, &path), text);
                 docs.insert(
@@ -95,9 +98,15 @@ impl Project {
         }
     }
 
-    /// Whether the file at `path` belongs to this policy.
+    /// Whether the file at `path` belongs to this policy (a policy file or a test file).
     pub fn contains(&self, path: &Path) -> bool {
         path.starts_with(&self.dir) && is_policy_file(path)
+    }
+
+    /// Whether the file at `path` is one of the policy's test files (`DIR/tests/*.toml`):
+    /// checked as expectations against the policy, never read as policy.
+    fn is_test(&self, path: &Path) -> bool {
+        path.starts_with(teamform_expect::tests_dir(&self.dir))
     }
 
     /// Sets the text of the buffer at `path`, as the editor has it.
@@ -183,7 +192,9 @@ impl Project {
         let mut sources = SourceMap::new();
         let mut paths = Vec::with_capacity(self.docs.len());
         let mut versions = Vec::with_capacity(self.docs.len());
-        for (path, doc) in &self.docs {
+        let (tests, policy): (Vec<_>, Vec<_>) =
+            self.docs.iter().partition(|(path, _)| self.is_test(path));
+        for (path, doc) in policy {
             let id = sources.add(doc.source.clone());
             let fresh = match self.cache.get(path) {
                 Some((cached_id, text, _)) => *cached_id != id || **text != *doc.source.text,
@@ -202,8 +213,26 @@ impl Project {
             .iter()
             .filter_map(|p| self.cache.get(p).map(|(_, _, parsed)| parsed))
             .collect();
-        let load = load_parsed(sources, &parsed);
-        let compiled = compile(&load, Options { today });
+        let mut load = load_parsed(sources, &parsed);
+        let mut compiled = compile(&load, Options { today });
+        // The test files, after the policy's: their expectations checked against this
+        // compilation, their problems and failures reported in them (with the policy lines
+        // that break them).
+        let mut expectations = Vec::new();
+        let mut read_problems = Vec::new();
+        for (path, doc) in tests {
+            let id = load.sources.add(doc.source.clone());
+            let (found, problems) = teamform_expect::parse(id, &doc.source.text);
+            expectations.extend(found);
+            read_problems.extend(problems);
+            paths.push(path.clone());
+            versions.push(doc.version);
+        }
+        if !expectations.is_empty() || !read_problems.is_empty() {
+            let report = teamform_expect::check(&load.policy, &compiled, &expectations);
+            compiled.diagnostics.extend(read_problems);
+            compiled.diagnostics.extend(report.diagnostics);
+        }
         let stale = self.snapshot.replace(Snapshot {
             load,
             compiled,

@@ -269,3 +269,40 @@ fn files_outside_the_policy_are_left_alone() {
     assert!(!client.latest.contains_key(&uri(&cargo)));
     assert!(client.shutdown().success());
 }
+
+/// The policy's test files (`tests/*.toml`) are checked as expectations as you type, never read
+/// as policy: a failing expectation is reported at its header, with the policy line that breaks
+/// it; fixing it, in the test or in the policy, clears it.
+#[test]
+fn failing_expectations_are_reported_as_you_type() {
+    let ws = Workspace::new();
+    let tests = ws.file("tests/roles.toml");
+    std::fs::create_dir_all(ws.file("tests")).expect("mkdir");
+    let passing = "[[cannot]]\nrole = \"commercial\"\npermission = \"crm.contacts.delete\"\n";
+    std::fs::write(&tests, passing).expect("write");
+    let mut client = Client::start(ws.dir.path());
+    // A test file is no policy file: no unknown-field errors for `[[cannot]]`.
+    client.diagnostics_until(&uri(&tests), <[Value]>::is_empty);
+    client.open(&tests, passing);
+    // Deals may be deleted by the role: the expectation fails at its header.
+    let failing = "[[cannot]]\nrole = \"commercial\"\npermission = \"crm.deals.delete\"\n";
+    client.replace(&tests, 2, failing);
+    let list = client.diagnostics_until(&uri(&tests), |l| codes(l) == ["TF0302"]);
+    assert_eq!(range(&list[0]), (0, 0, 0, 10), "{list:?}");
+    let related = list[0]["relatedInformation"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        related
+            .iter()
+            .any(|r| r["location"]["uri"] == json!(uri(&ws.file("roles.toml")))),
+        "the role's grant is pointed at: {list:?}"
+    );
+    // Fixed in the policy (the role no longer deletes deals): the failure goes away.
+    let roles = ws.file("roles.toml");
+    client.open(&roles, support::ROLES);
+    client.replace(&roles, 2, &support::ROLES.replace(", delete = true", ""));
+    client.diagnostics_until(&uri(&tests), <[Value]>::is_empty);
+    assert!(client.shutdown().success());
+}
