@@ -124,6 +124,9 @@ pub enum Command {
         /// The directory of test files (default: `tests/` under the policy directory).
         #[arg(long, value_name = "DIR")]
         tests: Option<PathBuf>,
+        /// A plan saved with `teamform plan -o FILE`, for the `[[plan]]` expectations.
+        #[arg(long, value_name = "FILE")]
+        plan: Option<PathBuf>,
         /// How to print the failures.
         #[arg(long, value_enum, default_value = "human")]
         format: DiagnosticFormat,

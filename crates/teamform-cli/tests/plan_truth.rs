@@ -183,3 +183,58 @@ fn moving_a_user_shows_who_gains_and_loses_access_to_their_records() -> std::io:
     );
     Ok(())
 }
+
+#[test]
+fn a_plan_expectation_fails_a_change_that_hands_out_critical_access() -> std::io::Result<()> {
+    let ws = demo_workspace()?;
+    let dir = ws.path();
+    let applied = teamform_in(dir, &["apply", TODAY, "--auto-approve"]);
+    assert_eq!(applied.code, 0, "{}{}", applied.stdout, applied.stderr);
+    // Without a plan, the expectation about plans is not checked, and that is said.
+    let alone = teamform_in(dir, &["test", TODAY]);
+    assert_eq!(alone.code, 0, "{}{}", alone.stdout, alone.stderr);
+    assert!(
+        alone
+            .stderr
+            .contains("note: 1 `[[plan]]` expectation(s) not checked: pass `--plan FILE`"),
+        "{}",
+        alone.stderr
+    );
+    // The marketing manager may now export: a critical grant.
+    edit(
+        &dir.join("policies/roles.toml"),
+        "account = { import = true }",
+        "account = { import = true, export = true }",
+    )?;
+    let plan = teamform_in(dir, &["plan", TODAY, "-o", "plan.json"]);
+    assert_eq!(plan.code, 0, "{}", plan.stderr);
+    let test = teamform_in(dir, &["test", TODAY, "--plan", "plan.json"]);
+    assert_eq!(test.code, 1, "{}{}", test.stdout, test.stderr);
+    assert!(
+        test.stdout
+            .contains("the plan gives 1 user `critical` access or higher"),
+        "{}",
+        test.stdout
+    );
+    assert!(
+        test.stdout.contains(
+            "`helene.rousseau@acme.example` gains `account: export` (via role marketing-manager,"
+        ),
+        "{}",
+        test.stdout
+    );
+    // An edited plan is refused.
+    let text = std::fs::read_to_string(dir.join("plan.json"))?;
+    std::fs::write(
+        dir.join("edited.json"),
+        text.replacen("export", "exp0rt", 1),
+    )?;
+    let edited = teamform_in(dir, &["test", TODAY, "--plan", "edited.json"]);
+    assert_eq!(edited.code, 1, "{}", edited.stderr);
+    assert!(
+        edited.stderr.contains("cannot use the plan"),
+        "{}",
+        edited.stderr
+    );
+    Ok(())
+}

@@ -62,6 +62,13 @@ fn check_fixture(dir: &Path) -> Result<String, String> {
         let suite = teamform_expect::load_dir(&tests, &mut load.sources);
         let report = teamform_expect::run(&load.policy, &compiled, &suite);
         diagnostics.extend(report.diagnostics);
+        // A fixture with a saved plan checks the expectations about it too.
+        let plan = dir.join("plan.json");
+        if plan.is_file() {
+            let plan = teamform_expect::load_plan(&plan)?;
+            let report = teamform_expect::check_plan(&suite.expectations, &plan);
+            diagnostics.extend(report.diagnostics);
+        }
     }
     let actual = concise(&diagnostics, &load.sources, dir);
     let expected_path = dir.join("expected.txt");

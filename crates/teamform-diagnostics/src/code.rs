@@ -87,6 +87,7 @@ codes! {
     UnexpectedHolders = "TF0303", "unexpected-holders", Error, "other users hold an access than an `[[only]]` test allows";
     AssetHidden = "TF0304", "asset-hidden", Error, "a user does not see an asset that a `[[sees]]` test says they see";
     AssetVisible = "TF0305", "asset-visible", Error, "a user sees an asset that a `[[not_sees]]` test says they do not";
+    RiskyAccessGained = "TF0306", "risky-access-gained", Error, "a plan gives users access of a risk level a `[[plan]]` test forbids";
 }
 
 impl Code {

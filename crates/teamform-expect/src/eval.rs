@@ -8,6 +8,7 @@ use crate::{Expectation, Kind, Subject, Suite, Target};
 use teamform_compiler::{AssetId, Compiled, UserId};
 use teamform_diagnostics::{Code, Diagnostic, Span, did_you_mean};
 use teamform_model::{Permission, Policy, Scope};
+use teamform_plan::{Plan, Risk};
 
 /// How many failing users a diagnostic names, and explains with related labels.
 const NAMED: usize = 5;
@@ -65,7 +66,8 @@ pub fn check(policy: &Policy, compiled: &Compiled, expectations: &[Expectation])
         generation: 0,
     };
     let mut report = Report::default();
-    for e in expectations {
+    // Expectations about a plan need one (`check_plan`).
+    for e in expectations.iter().filter(|e| e.kind != Kind::Plan) {
         report.checked += 1;
         if let Some(d) = cx.check_one(e) {
             report.failed += 1;
@@ -248,6 +250,7 @@ impl Cx<'_> {
             Kind::Can | Kind::Cannot => self.check_access(e),
             Kind::Only => self.check_only(e),
             Kind::Sees | Kind::NotSees => self.check_sees(e),
+            Kind::Plan => None,
         }
     }
 
@@ -556,4 +559,99 @@ fn with_links(mut d: Diagnostic, links: Vec<Link>) -> Diagnostic {
         d = d.secondary(span, text);
     }
     d
+}
+
+/// The groups and grant changes of `plan` that an expectation `no_gain = LEVEL` forbids: grants
+/// gained, and scopes changed, at that level or higher.
+fn gains(plan: &Plan, level: Risk) -> Vec<(&[String], String)> {
+    let mut out = Vec::new();
+    for g in &plan.groups {
+        for c in g.grants.gained.iter().filter(|c| c.risk >= level) {
+            out.push((
+                g.users.as_slice(),
+                format!(
+                    "`{}` ({}, {})",
+                    c.grant.text(),
+                    c.via.text(),
+                    c.risk.as_str()
+                ),
+            ));
+        }
+        for c in g.grants.changed.iter().filter(|c| c.risk >= level) {
+            out.push((
+                g.users.as_slice(),
+                format!(
+                    "`{} {}: {} → {}` ({}, {})",
+                    c.action,
+                    c.object,
+                    c.before.text(),
+                    c.after.text(),
+                    c.via.text(),
+                    c.risk.as_str()
+                ),
+            ));
+        }
+    }
+    out
+}
+
+/// Checks the `[[plan]]` expectations of `expectations` against a saved plan: no user may gain
+/// access of the expectation's risk level or higher (`teamform test --plan FILE`).
+pub fn check_plan(expectations: &[Expectation], plan: &Plan) -> Report {
+    let mut report = Report::default();
+    for e in expectations.iter().filter(|e| e.kind == Kind::Plan) {
+        let Some(level) = &e.no_gain else { continue };
+        report.checked += 1;
+        let found = gains(plan, level.value);
+        if found.is_empty() {
+            continue;
+        }
+        report.failed += 1;
+        let users: std::collections::BTreeSet<&str> = found
+            .iter()
+            .flat_map(|(users, _)| users.iter().map(String::as_str))
+            .collect();
+        let d = Diagnostic::new(
+            Code::RiskyAccessGained,
+            format!(
+                "the plan gives {} user{} `{}` access or higher",
+                users.len(),
+                if users.len() == 1 { "" } else { "s" },
+                level.value.as_str()
+            ),
+        )
+        .primary(
+            e.span,
+            format!("no user may gain `{}` access", level.value.as_str()),
+        );
+        let mut lines: Vec<String> = found
+            .iter()
+            .take(NAMED)
+            .map(|(users, change)| {
+                let mut who = users
+                    .iter()
+                    .take(NAMED)
+                    .map(|u| format!("`{u}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                if users.len() > NAMED {
+                    who.push_str(&format!(" and {} more", users.len() - NAMED));
+                }
+                let verb = if users.len() == 1 { "gains" } else { "gain" };
+                format!("{who} {verb} {change}")
+            })
+            .collect();
+        if found.len() > NAMED {
+            lines.push(format!("and {} more such change(s)", found.len() - NAMED));
+        }
+        let advice = match &e.because {
+            Some(b) => format!("{}: review the change, or change the expectation", b.value),
+            None => "review the change (`teamform plan` lists it first); if it is intended, change the expectation".to_string(),
+        };
+        let help = format!("{}\n{advice}", lines.join("\n"));
+        report.diagnostics.push(d.help(help));
+    }
+    report.passed = report.checked - report.failed;
+    sort(&mut report.diagnostics);
+    report
 }

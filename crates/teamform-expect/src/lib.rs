@@ -11,6 +11,7 @@ mod chain;
 mod eval;
 mod read;
 
+pub use eval::check_plan;
 pub use eval::{Report, check, run};
 pub use read::{KINDS, parse};
 
@@ -31,6 +32,9 @@ pub enum Kind {
     Sees,
     /// `[[not_sees]]`: no user of the subject sees the asset.
     NotSees,
+    /// `[[plan]]`: a saved plan (`teamform test --plan FILE`) gives no user access of a risk
+    /// level or higher.
+    Plan,
 }
 
 impl Kind {
@@ -42,6 +46,7 @@ impl Kind {
             Kind::Only => "only",
             Kind::Sees => "sees",
             Kind::NotSees => "not_sees",
+            Kind::Plan => "plan",
         }
     }
 }
@@ -99,6 +104,8 @@ pub struct Expectation {
     pub asset: Option<Sp<String>>,
     /// Why the expectation holds, shown with a failure.
     pub because: Option<Sp<String>>,
+    /// The lowest risk level no user may gain (`plan`).
+    pub no_gain: Option<Sp<teamform_plan::Risk>>,
 }
 
 /// The expectations of a policy's tests and the problems found reading them.
@@ -205,4 +212,14 @@ pub fn load_dir(dir: &Path, sources: &mut SourceMap) -> Suite {
         suite.files += 1;
     }
     suite
+}
+
+/// A plan saved with `teamform plan -o FILE`, its checksum verified, for the `[[plan]]`
+/// expectations.
+pub fn load_plan(path: &Path) -> Result<teamform_plan::Plan, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read the plan `{}`: {e}", path.display()))?;
+    teamform_plan::SavedPlan::from_json(&text)
+        .map(|s| s.plan)
+        .map_err(|e| format!("cannot use the plan `{}`: {e}", path.display()))
 }

@@ -32,11 +32,12 @@ fn allowed(kind: Kind) -> &'static [&'static str] {
         ],
         Kind::Only => &["permission", "at_least", "users", "at_most", "because"],
         Kind::Sees | Kind::NotSees => &["user", "members_of", "role", "asset", "because"],
+        Kind::Plan => &["no_gain", "because"],
     }
 }
 
 /// The top-level tables of a test file.
-pub const KINDS: &[&str] = &["can", "cannot", "only", "sees", "not_sees"];
+pub const KINDS: &[&str] = &["can", "cannot", "only", "sees", "not_sees", "plan"];
 
 struct Reader<'d> {
     file: FileId,
@@ -127,6 +128,30 @@ impl Reader<'_> {
                 .primary(self.span(v.span()), "invalid value")
                 .help(help),
         );
+    }
+
+    fn risk(&mut self, v: &Value<'_>, what: &str) -> Option<Sp<teamform_plan::Risk>> {
+        let text = self.string(v, what)?;
+        let risk = teamform_plan::Risk::ALL
+            .into_iter()
+            .find(|r| r.as_str() == text.value);
+        if let Some(r) = risk {
+            return Some(Sp::new(r, text.span));
+        }
+        let names = teamform_plan::Risk::ALL.map(|r| r.as_str());
+        let help = match did_you_mean(&text.value, names) {
+            Some(s) => format!("did you mean `{s}`? allowed values: `critical`, `high`, `normal`"),
+            None => "allowed values: `critical`, `high`, `normal`".to_string(),
+        };
+        self.diags.push(
+            Diagnostic::new(
+                Code::InvalidValue,
+                format!("`{}` is not a risk level", text.value),
+            )
+            .primary(text.span, "not a risk level")
+            .help(help),
+        );
+        None
     }
 
     fn scope(&mut self, v: &Value<'_>, what: &str) -> Option<Sp<Scope>> {
@@ -243,6 +268,7 @@ pub fn parse(file: FileId, text: &str) -> (Vec<Expectation>, Vec<Diagnostic>) {
             "only" => Kind::Only,
             "sees" => Kind::Sees,
             "not_sees" => Kind::NotSees,
+            "plan" => Kind::Plan,
             _ => {
                 r.unknown_field(key, "a test file", KINDS);
                 continue;
@@ -290,6 +316,7 @@ fn read_one(r: &mut Reader<'_>, text: &str, kind: Kind, value: &Value<'_>) -> Op
         at_most: None,
         asset: None,
         because: None,
+        no_gain: None,
     };
     let before = r.diags.len();
     let mut subjects = Vec::new();
@@ -327,6 +354,7 @@ fn read_one(r: &mut Reader<'_>, text: &str, kind: Kind, value: &Value<'_>) -> Op
             "at_most" => e.at_most = r.count(v, &what),
             "asset" => e.asset = r.string(v, &what),
             "because" => e.because = r.string(v, &what),
+            "no_gain" => e.no_gain = r.risk(v, &what),
             _ => {}
         }
     }
@@ -337,6 +365,13 @@ fn read_one(r: &mut Reader<'_>, text: &str, kind: Kind, value: &Value<'_>) -> Op
     }
     let has = |f: &str| table.iter().any(|(k, _)| k.get_ref() == f);
     match kind {
+        Kind::Plan => {
+            if !has("no_gain") {
+                r.missing(span, &context, "no_gain", "\"critical\"");
+                return None;
+            }
+            return Some(e);
+        }
         Kind::Only => {
             if e.users.is_some() == e.at_most.is_some() {
                 r.unusable(

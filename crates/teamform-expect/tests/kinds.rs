@@ -28,7 +28,15 @@ fn run(code: &str) -> (LoadResult, Compiled, Report) {
         },
     );
     let suite = teamform_expect::load_dir(&teamform_expect::tests_dir(&dir), &mut load.sources);
-    let report = teamform_expect::run(&load.policy, &compiled, &suite);
+    let mut report = teamform_expect::run(&load.policy, &compiled, &suite);
+    // A fixture with a saved plan checks the expectations about it too.
+    if let Ok(plan) = teamform_expect::load_plan(&dir.join("plan.json")) {
+        let more = teamform_expect::check_plan(&suite.expectations, &plan);
+        report.checked += more.checked;
+        report.passed += more.passed;
+        report.failed += more.failed;
+        report.diagnostics.extend(more.diagnostics);
+    }
     (load, compiled, report)
 }
 
@@ -87,6 +95,12 @@ fn sees() {
 fn not_sees() {
     assert_eq!(counts("TF0305"), (1, 1));
     insta::assert_snapshot!(rendered("TF0305", Format::Human));
+}
+
+#[test]
+fn plan() {
+    assert_eq!(counts("TF0306"), (1, 1));
+    insta::assert_snapshot!(rendered("TF0306", Format::Human));
 }
 
 #[test]

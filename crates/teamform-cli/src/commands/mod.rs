@@ -26,8 +26,9 @@ pub fn run(cli: Cli) -> i32 {
         Command::Test {
             policy,
             tests,
+            plan,
             format,
-        } => test::run(&policy, tests.as_deref(), format),
+        } => test::run(&policy, tests.as_deref(), plan.as_deref(), format),
         Command::Plan {
             policy,
             portal,

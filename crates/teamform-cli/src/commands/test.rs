@@ -6,7 +6,12 @@ use crate::{exit, policy};
 use std::path::Path;
 use teamform_diagnostics::render::{Format, render};
 
-pub fn run(args: &PolicyArgs, tests: Option<&Path>, format: DiagnosticFormat) -> i32 {
+pub fn run(
+    args: &PolicyArgs,
+    tests: Option<&Path>,
+    plan: Option<&Path>,
+    format: DiagnosticFormat,
+) -> i32 {
     let mut loaded = match policy::load(args) {
         Ok(l) => l,
         Err(e) => return super::usage_error(&e),
@@ -18,8 +23,31 @@ pub fn run(args: &PolicyArgs, tests: Option<&Path>, format: DiagnosticFormat) ->
     if tests.is_some() && !dir.is_dir() {
         return super::usage_error(&format!("no tests directory `{}`", dir.display()));
     }
+    let saved = match plan.map(teamform_expect::load_plan).transpose() {
+        Ok(p) => p,
+        Err(e) => return super::usage_error(&e),
+    };
     let suite = teamform_expect::load_dir(&dir, &mut loaded.load.sources);
-    let report = teamform_expect::run(&loaded.load.policy, &loaded.compiled, &suite);
+    let mut report = teamform_expect::run(&loaded.load.policy, &loaded.compiled, &suite);
+    // Expectations about a change need the change: a saved plan.
+    let about_plans = suite
+        .expectations
+        .iter()
+        .filter(|e| e.kind == teamform_expect::Kind::Plan)
+        .count();
+    match &saved {
+        Some(plan) => {
+            let more = teamform_expect::check_plan(&suite.expectations, plan);
+            report.checked += more.checked;
+            report.passed += more.passed;
+            report.failed += more.failed;
+            report.diagnostics.extend(more.diagnostics);
+        }
+        None if about_plans > 0 => eprintln!(
+            "note: {about_plans} `[[plan]]` expectation(s) not checked: pass `--plan FILE`, a plan saved with `teamform plan -o FILE`"
+        ),
+        None => {}
+    }
     // The policy's errors come first: an expectation checked on an invalid policy may fail
     // because of them. Its warnings are `validate`'s business.
     let mut diagnostics: Vec<_> = loaded
