@@ -471,8 +471,15 @@ fn grants_of(
             Line::See(_, Named { at, .. }) => assets.push((AssetId(*at), via_g)),
         }
     }
+    // The CRM actions of a role mostly share one set of teams: its subtrees are found once.
+    let mut found: HashMap<Vec<TeamId>, Vec<Subtree>> = HashMap::new();
     for ((action, object, via), set) in teams {
-        let teams = subtrees(view, &set).into_iter().map(|(_, s)| s).collect();
+        let mut key: Vec<TeamId> = set.iter().copied().collect();
+        key.sort_unstable();
+        let teams = found
+            .entry(key)
+            .or_insert_with(|| subtrees(view, &set).into_iter().map(|(_, s)| s).collect())
+            .clone();
         push(
             &mut out,
             Grant::Crm {
