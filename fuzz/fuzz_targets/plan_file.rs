@@ -17,8 +17,15 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let plan = saved.plan;
-    let _ = human(&plan, HumanStyle { color: false });
-    let _ = json(&plan);
+    let _ = human(&plan, HumanStyle::default());
+    let _ = human(
+        &plan,
+        HumanStyle {
+            expand: true,
+            ..HumanStyle::default()
+        },
+    );
+    let _ = json(&plan, true);
     let _ = markdown(&plan);
     // A plan written by this build reads back, checksum and all.
     let again = SavedPlan::new(plan, saved.policy_hash, saved.git_commit, saved.git_dirty);
