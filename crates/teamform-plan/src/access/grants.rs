@@ -383,13 +383,20 @@ pub fn thousands(n: usize) -> String {
     out
 }
 
-/// The subtrees that cover `teams` (positions on `view`): a team of the set whose parent is
-/// not in it is a root, with the members of the set below it.
+/// The subtrees that cover `teams` (positions on `view`): a team of the set with no ancestor
+/// in it is a root, with the members of the set below it.
 fn subtrees(view: &View<'_>, teams: &HashSet<TeamId>) -> Vec<(TeamId, Subtree)> {
     let graph = &view.compiled.graph;
     let mut out: Vec<(TeamId, Subtree)> = teams
         .iter()
-        .filter(|t| graph.parent[t.index()].is_none_or(|p| !teams.contains(&p)))
+        // A root has no ancestor in the set (not only no parent: a set may skip a level).
+        .filter(|t| {
+            graph
+                .ancestors(**t)
+                .iter()
+                .skip(1)
+                .all(|a| !teams.contains(a))
+        })
         .map(|root| {
             let below = graph.descendants(*root);
             let inside = below.iter().filter(|t| teams.contains(t)).count();
