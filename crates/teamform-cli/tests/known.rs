@@ -185,7 +185,6 @@ fn a_known_state_for_another_portal_is_refused() -> std::io::Result<()> {
 /// confirmation made while it runs clears the pending steps from the next frame.
 #[test]
 fn watch_plans_from_the_known_state_and_sees_a_confirmation() -> std::io::Result<()> {
-    use std::io::{BufRead, BufReader};
     use std::process::{Command, Stdio};
     let ws = demo_workspace()?;
     let dir = ws.path();
@@ -210,33 +209,8 @@ fn watch_plans_from_the_known_state_and_sees_a_confirmation() -> std::io::Result
     let Some(stdout) = child.stdout.take() else {
         return Err(std::io::Error::other("no stdout"));
     };
-    // Frames end with the `[watching …]` footer; read until one shows `needle`.
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut frame = String::new();
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            let done = line.starts_with("[watching ");
-            frame.push_str(&line);
-            frame.push('\n');
-            if done && tx.send(std::mem::take(&mut frame)).is_err() {
-                break;
-            }
-        }
-    });
-    let until = |needle: &str| {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-        let mut last = String::new();
-        while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
-            match rx.recv_timeout(left) {
-                Ok(frame) if frame.contains(needle) => return frame,
-                Ok(frame) => last = frame,
-                Err(_) => break,
-            }
-        }
-        format!("(no frame with `{needle}`; the last one:)\n{last}")
-    };
-    let first = until("Plan for hubspot:");
+    let rx = frames(stdout);
+    let first = until(&rx, "Plan for hubspot:");
     assert!(first.contains("(manual step: never confirmed)"), "{first}");
     let confirmed = run(
         dir,
@@ -248,7 +222,7 @@ fn watch_plans_from_the_known_state_and_sees_a_confirmation() -> std::io::Result
         "{}{}",
         confirmed.stdout, confirmed.stderr
     );
-    let after = until("No changes");
+    let after = until(&rx, "No changes");
     assert!(
         after.contains("No changes: the portal (hubspot:"),
         "{after}"

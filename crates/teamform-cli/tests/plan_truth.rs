@@ -11,12 +11,23 @@ use common::*;
 
 const TODAY: &str = "--today=2026-11-25";
 
+/// A copy of the demo policy, applied to its sandbox.
+fn applied_demo() -> std::io::Result<tempfile::TempDir> {
+    let ws = demo_workspace()?;
+    let applied = teamform_in(ws.path(), &["apply", TODAY, "--auto-approve"]);
+    if applied.code != 0 {
+        return Err(std::io::Error::other(format!(
+            "applying the demo failed: {}{}",
+            applied.stdout, applied.stderr
+        )));
+    }
+    Ok(ws)
+}
+
 #[test]
 fn plan_shows_that_apply_will_refuse_a_mass_removal() -> std::io::Result<()> {
-    let ws = demo_workspace()?;
+    let ws = applied_demo()?;
     let dir = ws.path();
-    let applied = teamform_in(dir, &["apply", TODAY, "--auto-approve"]);
-    assert_eq!(applied.code, 0, "{}{}", applied.stdout, applied.stderr);
     std::fs::remove_file(dir.join("policies/users/marketing.toml"))?;
     std::fs::remove_file(dir.join("policies/users/web.toml"))?;
 
@@ -92,10 +103,8 @@ fn a_plan_saved_from_a_dirty_tree_says_it_will_need_allow_dirty() -> std::io::Re
 
 #[test]
 fn a_promotion_reads_as_widened_scopes_not_as_losses() -> std::io::Result<()> {
-    let ws = demo_workspace()?;
+    let ws = applied_demo()?;
     let dir = ws.path();
-    let applied = teamform_in(dir, &["apply", TODAY, "--auto-approve"]);
-    assert_eq!(applied.code, 0, "{}{}", applied.stdout, applied.stderr);
     edit(
         &dir.join("policies/users/sales.toml"),
         "name = \"Théo Girard\"\nrole = \"sales-rep\"",
@@ -138,10 +147,8 @@ fn a_promotion_reads_as_widened_scopes_not_as_losses() -> std::io::Result<()> {
 
 #[test]
 fn moving_a_user_shows_who_gains_and_loses_access_to_their_records() -> std::io::Result<()> {
-    let ws = demo_workspace()?;
+    let ws = applied_demo()?;
     let dir = ws.path();
-    let applied = teamform_in(dir, &["apply", TODAY, "--auto-approve"]);
-    assert_eq!(applied.code, 0, "{}{}", applied.stdout, applied.stderr);
     edit(
         &dir.join("policies/users/sales.toml"),
         "name = \"Léa Fontaine\"\nrole = \"sales-rep\"\nteam = \"sales-fr\"",
@@ -186,10 +193,8 @@ fn moving_a_user_shows_who_gains_and_loses_access_to_their_records() -> std::io:
 
 #[test]
 fn a_plan_expectation_fails_a_change_that_hands_out_critical_access() -> std::io::Result<()> {
-    let ws = demo_workspace()?;
+    let ws = applied_demo()?;
     let dir = ws.path();
-    let applied = teamform_in(dir, &["apply", TODAY, "--auto-approve"]);
-    assert_eq!(applied.code, 0, "{}{}", applied.stdout, applied.stderr);
     // Without a plan, the expectation about plans is not checked, and that is said.
     let alone = teamform_in(dir, &["test", TODAY]);
     assert_eq!(alone.code, 0, "{}{}", alone.stdout, alone.stderr);

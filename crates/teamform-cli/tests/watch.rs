@@ -9,53 +9,9 @@
 mod common;
 
 use common::*;
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::process::{Command, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
-
-const FOOTER: &str = "[watching ";
-
-/// Reads frames (text up to each footer line) from the child's output.
-fn frames(stdout: std::process::ChildStdout) -> mpsc::Receiver<String> {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut frame = String::new();
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            let done = line.starts_with(FOOTER);
-            frame.push_str(&line);
-            frame.push('\n');
-            if done && tx.send(std::mem::take(&mut frame)).is_err() {
-                break;
-            }
-        }
-    });
-    rx
-}
-
-/// How long to wait for what should come at once; only reached when a test fails.
-const DEADLINE: Duration = Duration::from_secs(60);
-
-fn next(rx: &mpsc::Receiver<String>) -> String {
-    rx.recv_timeout(DEADLINE)
-        .unwrap_or_else(|_| format!("(no frame within {DEADLINE:?})"))
-}
-
-/// The first frame containing `needle` (frames before it show intermediate states, such as a
-/// file written in place seen half written), or what was seen instead by the deadline.
-fn until(rx: &mpsc::Receiver<String>, needle: &str) -> String {
-    let start = Instant::now();
-    let mut last = String::from("(no frame)");
-    while let Some(left) = DEADLINE.checked_sub(start.elapsed()) {
-        match rx.recv_timeout(left) {
-            Ok(frame) if frame.contains(needle) => return frame,
-            Ok(frame) => last = frame,
-            Err(_) => break,
-        }
-    }
-    format!("(no frame with `{needle}` within {DEADLINE:?}; the last one:)\n{last}")
-}
 
 /// Waits for the child to exit, killing it after the deadline; its exit code.
 fn exit_code(child: &mut std::process::Child) -> std::io::Result<Option<i32>> {

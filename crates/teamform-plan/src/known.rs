@@ -375,19 +375,7 @@ pub(crate) fn overlay(
                 Some(k) => k.teams.iter().map(|t| t.id.clone()).collect(),
                 None => {
                     unknown.push(format!("asset:{}", a.reference));
-                    let mut ids: Vec<String> = a
-                        .teams
-                        .iter()
-                        .map(|t| {
-                            bound
-                                .teams
-                                .get(*t)
-                                .cloned()
-                                .unwrap_or_else(|| placeholder(Kind::Team, t))
-                        })
-                        .collect();
-                    ids.sort();
-                    ids
+                    team_refs(a, bound)
                 }
             };
             assets.insert(a.reference.clone(), a.reference.clone());
@@ -441,6 +429,24 @@ pub(crate) fn mark_changed(ops: &mut [Op], caps: Capabilities) {
     }
 }
 
+/// The portal ids of an asset's teams as the policy wants them (the placeholder of a team the
+/// plan creates), sorted.
+fn team_refs(a: &crate::desired::DesiredAsset<'_>, bound: &Bindings) -> Vec<String> {
+    let mut ids: Vec<String> = a
+        .teams
+        .iter()
+        .map(|t| {
+            bound
+                .teams
+                .get(*t)
+                .cloned()
+                .unwrap_or_else(|| placeholder(Kind::Team, t))
+        })
+        .collect();
+    ids.sort();
+    ids
+}
+
 /// The steps for what was never confirmed: the policy's value, to check by hand once.
 pub(crate) fn unknown_ops(
     unknown: &[String],
@@ -477,18 +483,7 @@ pub(crate) fn unknown_ops(
             let Some(a) = want.assets.iter().find(|a| a.reference == reference) else {
                 continue;
             };
-            let mut ids: Vec<String> = a
-                .teams
-                .iter()
-                .map(|t| {
-                    bound
-                        .teams
-                        .get(*t)
-                        .cloned()
-                        .unwrap_or_else(|| placeholder(Kind::Team, t))
-                })
-                .collect();
-            ids.sort();
+            let ids = team_refs(a, bound);
             let list: Vec<String> = a.teams.iter().map(|t| names(t)).collect();
             let list = if list.is_empty() {
                 "(none)".to_string()

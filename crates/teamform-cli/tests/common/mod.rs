@@ -175,3 +175,48 @@ pub fn seeded_sandbox(dir: &Path, policies: &str) -> std::io::Result<PathBuf> {
     }
     Ok(state)
 }
+
+/// The last line of a `teamform watch` frame starts with this.
+pub const FOOTER: &str = "[watching ";
+
+/// Reads `teamform watch` frames (text up to each footer line) from the child's output.
+pub fn frames(stdout: std::process::ChildStdout) -> std::sync::mpsc::Receiver<String> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut frame = String::new();
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            let done = line.starts_with(FOOTER);
+            frame.push_str(&line);
+            frame.push('\n');
+            if done && tx.send(std::mem::take(&mut frame)).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// How long to wait for a frame that should come at once; only reached when a test fails.
+pub const DEADLINE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The next frame, or what was seen instead by the deadline.
+pub fn next(rx: &std::sync::mpsc::Receiver<String>) -> String {
+    rx.recv_timeout(DEADLINE)
+        .unwrap_or_else(|_| format!("(no frame within {DEADLINE:?})"))
+}
+
+/// The first frame containing `needle` (frames before it show intermediate states, such as a
+/// file written in place seen half written), or what was seen instead by the deadline.
+pub fn until(rx: &std::sync::mpsc::Receiver<String>, needle: &str) -> String {
+    let start = std::time::Instant::now();
+    let mut last = String::from("(no frame)");
+    while let Some(left) = DEADLINE.checked_sub(start.elapsed()) {
+        match rx.recv_timeout(left) {
+            Ok(frame) if frame.contains(needle) => return frame,
+            Ok(frame) => last = frame,
+            Err(_) => break,
+        }
+    }
+    format!("(no frame with `{needle}` within {DEADLINE:?}; the last one:)\n{last}")
+}
