@@ -89,9 +89,16 @@ pub(crate) fn access_changes_leaving(
             users.add_users(&|u| only.contains(&*lower(&u.email)));
             let users = users.policy.users;
             let placed = place_users(policy.0, policy.1, &users);
-            let changes = placed_diff_of(&users, &placed, &desired, caps.assets.read, only);
-            let records = placed_records_diff(&users, &placed, &desired, only);
-            ((changes, records), None)
+            // Who may act on whose records reads the same sides: on a thread of its own.
+            let both = std::thread::scope(|s| {
+                let records = s.spawn(|| placed_records_diff(&users, &placed, &desired, only));
+                let changes = placed_diff_of(&users, &placed, &desired, caps.assets.read, only);
+                let records = records
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e));
+                (changes, records)
+            });
+            (both, None)
         }
         None => {
             let mut org = live_org(policy.0, live, bound);
