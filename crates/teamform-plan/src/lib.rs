@@ -39,6 +39,6 @@ pub use live_side::{access_changes, changed_users};
 pub use matching::{Bindings, Matching, bindings, matching};
 pub use op::{Action, Confirm, FieldChange, Op, parse_placeholder, placeholder};
 pub use order::order;
-pub use plan::{Filter, KINDS, ManualStep, Plan, PlanInput, make_plan, removals};
+pub use plan::{Filter, KINDS, ManualStep, Plan, PlanInput, make_plan};
 pub use saved::{FORMAT_VERSION, SavedPlan, SavedPlanError, policy_hash};
 pub use teamform_portal::Permissions;

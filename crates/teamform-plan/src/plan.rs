@@ -9,7 +9,7 @@ use crate::matching::{Bindings, matching};
 use crate::op::{Action, Op};
 use crate::order::order;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use teamform_compiler::Compiled;
 use teamform_model::{LoadResult, Policy};
 use teamform_portal::{Capabilities, Kind, LiveState};
@@ -46,8 +46,6 @@ pub struct Plan {
     pub bindings: Bindings,
     /// The fingerprint of every live object read, keyed `kind:id`.
     pub fingerprints: BTreeMap<String, String>,
-    /// The number of live users and teams, for the removal guardrail.
-    pub live_counts: BTreeMap<String, usize>,
     /// Why `apply` would refuse this plan (the policy's guardrails, checked as apply checks
     /// them without `--allow-removals`); empty when it would not.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -209,9 +207,6 @@ fn assemble(
             instruction: crate::render::manual_instruction(o),
         })
         .collect();
-    let mut live_counts = BTreeMap::new();
-    live_counts.insert("user".to_string(), input.live.users.len());
-    live_counts.insert("team".to_string(), input.live.teams.len());
     Plan {
         portal: input.portal.clone(),
         changes: ops,
@@ -222,7 +217,6 @@ fn assemble(
         unverifiable: d.unverifiable,
         bindings: bound,
         fingerprints: BTreeMap::new(),
-        live_counts,
         refusals: Vec::new(),
     }
 }
@@ -268,12 +262,3 @@ fn filter(ops: Vec<Op>, f: &Filter) -> Vec<Op> {
 
 /// The kinds in the order plans show them.
 pub const KINDS: [Kind; 4] = [Kind::Team, Kind::Role, Kind::User, Kind::Asset];
-
-/// The users and teams a plan removes, for the removal guardrail.
-pub fn removals(plan: &Plan) -> BTreeSet<String> {
-    plan.changes
-        .iter()
-        .filter(|o| o.action == Action::Delete && matches!(o.kind, Kind::User | Kind::Team))
-        .map(Op::address)
-        .collect()
-}

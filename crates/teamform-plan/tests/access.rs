@@ -16,8 +16,8 @@ use std::collections::BTreeMap;
 use teamform_compiler::UserId;
 use teamform_compiler::compile_access;
 use teamform_plan::{
-    AccessLine, HolderGroup, RecordsAccess, Side, UserAccessDiff, access_diff, bindings, desired,
-    live_policy, user_access_lines,
+    AccessLine, HolderGroup, RecordsAccess, Side, Status, UserAccessDiff, access_diff, bindings,
+    desired, live_policy, user_access_lines,
 };
 use teamform_portal::Kind;
 
@@ -88,15 +88,15 @@ fn naive(live: &Side<'_>, desired: &Side<'_>) -> Vec<UserAccessDiff> {
         let email = u.key.value.to_lowercase();
         let after = lines(desired, i);
         let (status, before) = match live_by_email.get(&email) {
-            Some(l) => ("changed", lines(live, *l)),
-            None => ("new", BTreeMap::new()),
+            Some(l) => (Status::Changed, lines(live, *l)),
+            None => (Status::New, BTreeMap::new()),
         };
         seen.insert(email);
         let (gained, lost) = (only(&after, &before), only(&before, &after));
-        if status == "new" || !gained.is_empty() || !lost.is_empty() {
+        if status == Status::New || !gained.is_empty() || !lost.is_empty() {
             out.push(UserAccessDiff {
                 user: u.key.value.clone(),
-                status: status.to_string(),
+                status,
                 gained,
                 lost,
                 changed: Vec::new(),
@@ -108,7 +108,7 @@ fn naive(live: &Side<'_>, desired: &Side<'_>) -> Vec<UserAccessDiff> {
         if !seen.contains(&u.key.value.to_lowercase()) {
             out.push(UserAccessDiff {
                 user: u.key.value.clone(),
-                status: "removed".to_string(),
+                status: Status::Removed,
                 gained: Vec::new(),
                 lost: only(&lines(live, i), &BTreeMap::new()),
                 changed: Vec::new(),

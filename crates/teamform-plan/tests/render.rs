@@ -5,7 +5,7 @@ mod common;
 
 use common::{TestResult, apply, compile_valid, one_file, plan_against, read_live, scenario};
 use teamform_plan::render::{HumanStyle, MARKDOWN_LIMIT, human, json, markdown};
-use teamform_plan::{Action, Op, Plan};
+use teamform_plan::{Action, Op, Plan, Status};
 use teamform_portal::{Change, Kind, LiveState};
 
 /// The index of the one operation `action kind:key`.
@@ -207,15 +207,15 @@ fn the_access_diff_of_the_scenario_names_who_gains_and_loses_what() -> TestResul
         plan.access
             .iter()
             .find(|u| u.user == email)
-            .map(|u| u.status.as_str())
+            .map(|u| u.status)
     };
-    assert_eq!(status("dave@acme.example"), Some("new"));
-    assert_eq!(status("carol@acme.example"), Some("removed"));
+    assert_eq!(status("dave@acme.example"), Some(Status::New));
+    assert_eq!(status("carol@acme.example"), Some(Status::Removed));
     // Bob moves between two teams that see the same: his access does not change.
     assert_eq!(status("bob@acme.example"), None);
     // The super admin loses a role, but a super admin holds everything either way.
     assert_eq!(status("root@acme.example"), None);
-    assert_eq!(status("alice@acme.example"), Some("changed"));
+    assert_eq!(status("alice@acme.example"), Some(Status::Changed));
     let alice = plan
         .access
         .iter()

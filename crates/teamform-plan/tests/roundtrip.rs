@@ -14,6 +14,7 @@ use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Display;
+use teamform_plan::Status;
 use teamform_plan::render::{HumanStyle, human};
 use teamform_plan::{Plan, parse_placeholder};
 use teamform_portal::{Change, CrmPermission, Kind, LiveState, Permissions};
@@ -278,19 +279,18 @@ fn check_access(plan: &Plan, policy: &Spec, live: &LiveState) -> Result<(), Test
     let mut removed = BTreeSet::new();
     for u in &plan.access {
         let email = u.user.to_lowercase();
-        match u.status.as_str() {
-            "new" => {
+        match u.status {
+            Status::New => {
                 new.insert(email);
             }
-            "removed" => {
+            Status::Removed => {
                 removed.insert(email);
             }
-            "changed" => prop_assert!(
+            Status::Changed => prop_assert!(
                 wanted.contains(&email) && had.contains(&email),
                 "`{}` is `changed` but not both wanted and live",
                 u.user
             ),
-            other => prop_assert!(false, "unknown access status `{other}`"),
         }
     }
     let only_wanted: BTreeSet<String> = wanted.difference(&had).cloned().collect();

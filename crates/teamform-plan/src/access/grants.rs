@@ -693,12 +693,5 @@ pub(crate) fn listed<'p>(
 
 /// [`group`] of the users of an access diff.
 pub fn group_diffs(diffs: &[super::UserAccessDiff]) -> Vec<AccessGroup> {
-    group(diffs.iter().map(|u| {
-        let status = match u.status.as_str() {
-            "new" => Status::New,
-            "removed" => Status::Removed,
-            _ => Status::Changed,
-        };
-        (u.user.as_str(), status, &u.grants)
-    }))
+    group(diffs.iter().map(|u| (u.user.as_str(), u.status, &u.grants)))
 }

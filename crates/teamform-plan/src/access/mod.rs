@@ -44,8 +44,8 @@ pub struct ScopeChange {
 pub struct UserAccessDiff {
     /// The email.
     pub user: String,
-    /// `new`, `removed` or `changed`.
-    pub status: String,
+    /// New, removed or changed (`new`, `removed`, `changed` in JSON).
+    pub status: grants::Status,
     /// Access gained.
     pub gained: Vec<AccessLine>,
     /// Access lost.
@@ -397,9 +397,9 @@ fn users_diff(
         };
         let before = job.before.map(|l| lines(live, l, omit));
         let status = match (&before, job.after) {
-            (_, None) => "removed",
-            (Some(_), Some(_)) => "changed",
-            (None, Some(_)) => "new",
+            (_, None) => grants::Status::Removed,
+            (Some(_), Some(_)) => grants::Status::Changed,
+            (None, Some(_)) => grants::Status::New,
         };
         let after = job.after.map(|d| lines(desired, d, omit));
         entry(
@@ -447,7 +447,7 @@ struct Job<'a> {
 /// sorted by its text; nothing for a changed user whose lines are the same.
 fn entry(
     user: &str,
-    status: &str,
+    status: grants::Status,
     (live, l, mut before): (&View<'_>, Option<UserId>, Lines<'_>),
     (desired, d, mut after): (&View<'_>, Option<UserId>, Lines<'_>),
 ) -> Option<UserAccessDiff> {
@@ -466,7 +466,11 @@ fn entry(
     };
     let gained = only(&after, &before);
     let lost = only(&before, &after);
-    if gained.is_empty() && lost.is_empty() && changed.is_empty() && status == "changed" {
+    if gained.is_empty()
+        && lost.is_empty()
+        && changed.is_empty()
+        && status == grants::Status::Changed
+    {
         return None;
     }
     // The teams covered on one side only, by identity, under which assets are grouped.
@@ -506,7 +510,7 @@ fn entry(
     );
     Some(UserAccessDiff {
         user: user.to_string(),
-        status: status.to_string(),
+        status,
         gained,
         lost,
         changed,

@@ -155,10 +155,10 @@ pub(super) fn expanded(out: &mut String, paint: &Paint, plan: &Plan) {
         ))
     );
     for user in &plan.access {
-        let status = match user.status.as_str() {
-            "new" => " (new user)",
-            "removed" => " (removed)",
-            _ => "",
+        let status = match user.status {
+            Status::New => " (new user)",
+            Status::Removed => " (removed)",
+            Status::Changed => "",
         };
         let _ = writeln!(out, "  {}{status}", user.user);
         for line in &user.gained {
