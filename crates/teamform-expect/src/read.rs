@@ -5,11 +5,9 @@
 
 use crate::{Expectation, Kind, Subject, Target};
 use teamform_diagnostics::{Code, Diagnostic, FileId, Span, did_you_mean};
-use teamform_model::{Scope, Sp, read::parse_permission};
-use toml::Spanned;
-use toml::de::{DeString, DeTable, DeValue};
-
-type Value<'i> = Spanned<DeValue<'i>>;
+use teamform_model::read::{Reader, Value, parse_permission};
+use teamform_model::{Scope, Sp};
+use toml::de::{DeTable, DeValue};
 
 /// The fields each kind of expectation accepts.
 fn allowed(kind: Kind) -> &'static [&'static str] {
@@ -39,97 +37,20 @@ fn allowed(kind: Kind) -> &'static [&'static str] {
 /// The top-level tables of a test file.
 pub const KINDS: &[&str] = &["can", "cannot", "only", "sees", "not_sees", "plan"];
 
-struct Reader<'d> {
-    file: FileId,
-    diags: &'d mut Vec<Diagnostic>,
+/// What the reading of test files adds to the policy reader ([`teamform_model::read::Reader`],
+/// which reports wrong types, unknown fields and invalid values with the language's codes).
+trait ExpectReader {
+    /// A risk level (`critical`, `high`, `normal`).
+    fn risk(&mut self, v: &Value<'_>, what: &str) -> Option<Sp<teamform_plan::Risk>>;
+    /// A CRM scope (`none`, `owned`, `team`, `everything`).
+    fn scope(&mut self, v: &Value<'_>, what: &str) -> Option<Sp<Scope>>;
+    /// A permission as deny rules write it, or `super_admin`.
+    fn target(&mut self, v: &Value<'_>, what: &str) -> Option<Sp<Target>>;
+    /// Reports an expectation that cannot be checked as written.
+    fn unusable(&mut self, span: Span, message: String, label: &str, help: &str);
 }
 
-fn kind_of(v: &DeValue<'_>) -> &'static str {
-    match v {
-        DeValue::String(_) => "a string",
-        DeValue::Integer(_) => "an integer",
-        DeValue::Float(_) => "a float",
-        DeValue::Boolean(_) => "a boolean",
-        DeValue::Datetime(_) => "a date",
-        DeValue::Array(_) => "an array",
-        DeValue::Table(_) => "a table",
-    }
-}
-
-impl Reader<'_> {
-    fn span(&self, range: std::ops::Range<usize>) -> Span {
-        Span::new(self.file, range)
-    }
-
-    fn wrong_type(&mut self, v: &Value<'_>, what: &str, expected: &str) {
-        let found = kind_of(v.get_ref());
-        self.diags.push(
-            Diagnostic::new(
-                Code::WrongType,
-                format!("{what} must be {expected}, found {found}"),
-            )
-            .primary(self.span(v.span()), format!("expected {expected}")),
-        );
-    }
-
-    fn string(&mut self, v: &Value<'_>, what: &str) -> Option<Sp<String>> {
-        match v.get_ref() {
-            DeValue::String(s) => Some(Sp::new(s.to_string(), self.span(v.span()))),
-            _ => {
-                self.wrong_type(v, what, "a string");
-                None
-            }
-        }
-    }
-
-    fn strings(&mut self, v: &Value<'_>, what: &str) -> Option<Vec<Sp<String>>> {
-        match v.get_ref() {
-            DeValue::Array(items) => Some(
-                items
-                    .iter()
-                    .filter_map(|item| self.string(item, &format!("each item of {what}")))
-                    .collect(),
-            ),
-            _ => {
-                self.wrong_type(v, what, "an array of strings");
-                None
-            }
-        }
-    }
-
-    fn count(&mut self, v: &Value<'_>, what: &str) -> Option<Sp<u32>> {
-        let parsed = match v.get_ref() {
-            DeValue::Integer(i) => i64::from_str_radix(
-                i.as_str().replace('_', "").trim_start_matches(['+']),
-                i.radix(),
-            )
-            .ok(),
-            _ => {
-                self.wrong_type(v, what, "a whole number");
-                return None;
-            }
-        };
-        match parsed.and_then(|n| u32::try_from(n).ok()) {
-            Some(n) => Some(Sp::new(n, self.span(v.span()))),
-            None => {
-                self.invalid(
-                    v,
-                    format!("{what} must be a whole number from 0 to 4294967295"),
-                    "write a count such as `3`",
-                );
-                None
-            }
-        }
-    }
-
-    fn invalid(&mut self, v: &Value<'_>, message: String, help: &str) {
-        self.diags.push(
-            Diagnostic::new(Code::InvalidValue, message)
-                .primary(self.span(v.span()), "invalid value")
-                .help(help),
-        );
-    }
-
+impl ExpectReader for Reader<'_> {
     fn risk(&mut self, v: &Value<'_>, what: &str) -> Option<Sp<teamform_plan::Risk>> {
         let text = self.string(v, what)?;
         let risk = teamform_plan::Risk::ALL
@@ -155,26 +76,8 @@ impl Reader<'_> {
     }
 
     fn scope(&mut self, v: &Value<'_>, what: &str) -> Option<Sp<Scope>> {
-        let text = self.string(v, what)?;
-        if let Some(s) = Scope::parse(&text.value) {
-            return Some(Sp::new(s, text.span));
-        }
-        let names: Vec<&str> = Scope::names().collect();
-        let help = match did_you_mean(&text.value, names.iter().copied()) {
-            Some(s) => {
-                format!("did you mean `{s}`? allowed values: `none`, `owned`, `team`, `everything`")
-            }
-            None => "allowed values: `none`, `owned`, `team`, `everything`".to_string(),
-        };
-        self.diags.push(
-            Diagnostic::new(
-                Code::InvalidValue,
-                format!("`{}` is not a valid value for {what}", text.value),
-            )
-            .primary(text.span, "not allowed here")
-            .help(help),
-        );
-        None
+        let names: Vec<&'static str> = Scope::names().collect();
+        self.keyword(v, what, Scope::parse, &names)
     }
 
     fn target(&mut self, v: &Value<'_>, what: &str) -> Option<Sp<Target>> {
@@ -187,36 +90,15 @@ impl Reader<'_> {
             None => {
                 self.invalid(
                     v,
-                    format!("`{}` is not a permission", text.value),
-                    "write `account.FLAG`, `crm.OBJECT.view|edit|delete`, `tools.TOOL.view|edit|publish` or `super_admin`, for example `account.export`",
+                    &format!("`{}`", text.value),
+                    "is not a permission",
+                    Some("write `account.FLAG`, `crm.OBJECT.view|edit|delete`, `tools.TOOL.view|edit|publish` or `super_admin`, for example `account.export`".to_string()),
                 );
                 None
             }
         }
     }
 
-    fn unknown_field(&mut self, key: &Spanned<DeString<'_>>, context: &str, allowed: &[&str]) {
-        let name = key.get_ref();
-        let listed = allowed
-            .iter()
-            .map(|a| format!("`{a}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let help = match did_you_mean(name, allowed.iter().copied()) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => format!("the fields of {context} are {listed}"),
-        };
-        self.diags.push(
-            Diagnostic::new(
-                Code::UnknownField,
-                format!("unknown field `{name}` in {context}"),
-            )
-            .primary(self.span(key.span()), "unknown field")
-            .help(help),
-        );
-    }
-
-    /// Reports an expectation that cannot be checked as written.
     fn unusable(&mut self, span: Span, message: String, label: &str, help: &str) {
         self.diags.push(
             Diagnostic::new(Code::InvalidExpectation, message)
@@ -347,11 +229,12 @@ fn read_one(r: &mut Reader<'_>, text: &str, kind: Kind, value: &Value<'_>) -> Op
             "at_least" => e.at_least = r.scope(v, &what),
             "wider_than" => e.wider_than = r.scope(v, &what),
             "users" => {
-                e.users = r
-                    .strings(v, &what)
-                    .map(|users| Sp::new(users, r.span(v.span())));
+                // On a value that is no array, the reader reports it, and the expectation is
+                // left out below: the empty list is never checked.
+                let users = r.strings(v, &what);
+                e.users = Some(Sp::new(users, r.span(v.span())));
             }
-            "at_most" => e.at_most = r.count(v, &what),
+            "at_most" => e.at_most = r.count(v, &what, 3),
             "asset" => e.asset = r.string(v, &what),
             "because" => e.because = r.string(v, &what),
             "no_gain" => e.no_gain = r.risk(v, &what),
@@ -427,14 +310,4 @@ fn read_one(r: &mut Reader<'_>, text: &str, kind: Kind, value: &Value<'_>) -> Op
         }
     }
     Some(e)
-}
-
-impl Reader<'_> {
-    fn missing(&mut self, span: Span, context: &str, field: &str, example: &str) {
-        self.diags.push(
-            Diagnostic::new(Code::MissingField, format!("{context} has no `{field}`"))
-                .primary(span, format!("`{field}` is required"))
-                .help(format!("add `{field} = {example}`")),
-        );
-    }
 }

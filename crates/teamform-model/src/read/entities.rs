@@ -148,13 +148,13 @@ fn read_portal(r: &mut Reader<'_>, value: &Value<'_>) -> Option<Portal> {
                         // As for `tiers`, the value is still checked, and the seat it
                         // probably means has an unknown capacity, not none.
                         r.unknown_field(k, "`seats`", &seat_names);
-                        r.count(sv, &what);
+                        r.count(sv, &what, 10);
                         portal
                             .unread_seats
                             .extend(meant(k.get_ref(), &seat_names, Seat::parse));
                         continue;
                     };
-                    match r.count(sv, &what) {
+                    match r.count(sv, &what, 10) {
                         Some(n) => portal.seats.push((seat, n)),
                         None => portal.unread_seats.push(seat),
                     }
@@ -307,8 +307,8 @@ fn read_guardrails(r: &mut Reader<'_>, value: &Value<'_>, g: &mut Guardrails) {
     for (name, v) in fields(r, table, "`[guardrails]`", GUARDRAILS) {
         let what = format!("`{name}`");
         match name {
-            "min_super_admins" => g.min_super_admins = r.count(v, &what),
-            "max_super_admins" => g.max_super_admins = r.count(v, &what),
+            "min_super_admins" => g.min_super_admins = r.count(v, &what, 10),
+            "max_super_admins" => g.max_super_admins = r.count(v, &what, 10),
             "max_removal_ratio" => g.max_removal_ratio = r.ratio(v, &what),
             "protected_users" => g.protected_users = r.strings(v, &what),
             "require_partition" => g.require_partition = r.bool(v, &what),

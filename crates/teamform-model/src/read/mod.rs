@@ -16,11 +16,16 @@ use toml::Spanned;
 use toml::de::{DeString, DeTable, DeValue};
 
 /// A spanned TOML value.
-pub(crate) type Value<'i> = Spanned<DeValue<'i>>;
+pub type Value<'i> = Spanned<DeValue<'i>>;
 
-/// Reads values of one file, collecting diagnostics.
-pub(crate) struct Reader<'d> {
+/// Reads values of one file, collecting diagnostics: the one place a TOML value that does not
+/// fit is reported (TF0003 wrong type, TF0004 invalid value, TF0002 unknown field, TF0006
+/// missing field), for policy files and for the other files written in the language's style
+/// (test files, `teamform_expect`).
+pub struct Reader<'d> {
+    /// The file the spans point into.
     pub file: FileId,
+    /// Where diagnostics go.
     pub diags: &'d mut Vec<Diagnostic>,
 }
 
@@ -38,11 +43,13 @@ fn kind_of(v: &DeValue<'_>) -> &'static str {
 }
 
 impl Reader<'_> {
+    /// A span of this file.
     pub fn span(&self, range: Range<usize>) -> Span {
         Span::new(self.file, range)
     }
 
-    fn wrong_type(&mut self, v: &Value<'_>, what: &str, expected: &str) {
+    /// Reports a value of the wrong type.
+    pub fn wrong_type(&mut self, v: &Value<'_>, what: &str, expected: &str) {
         let found = kind_of(v.get_ref());
         self.diags.push(
             Diagnostic::new(
@@ -53,6 +60,7 @@ impl Reader<'_> {
         );
     }
 
+    /// A table, or a wrong-type diagnostic.
     pub fn table<'a, 'i>(&mut self, v: &'a Value<'i>, what: &str) -> Option<&'a DeTable<'i>> {
         match v.get_ref() {
             DeValue::Table(t) => Some(t),
@@ -63,6 +71,7 @@ impl Reader<'_> {
         }
     }
 
+    /// A string, or a wrong-type diagnostic.
     pub fn string(&mut self, v: &Value<'_>, what: &str) -> Option<Sp<String>> {
         match v.get_ref() {
             DeValue::String(s) => Some(Sp::new(s.to_string(), self.span(v.span()))),
@@ -73,6 +82,7 @@ impl Reader<'_> {
         }
     }
 
+    /// A boolean, or a wrong-type diagnostic.
     pub fn bool(&mut self, v: &Value<'_>, what: &str) -> Option<Sp<bool>> {
         match v.get_ref() {
             DeValue::Boolean(b) => Some(Sp::new(*b, self.span(v.span()))),
@@ -83,7 +93,8 @@ impl Reader<'_> {
         }
     }
 
-    pub fn count(&mut self, v: &Value<'_>, what: &str) -> Option<Sp<u32>> {
+    /// A whole number from 0 to `u32::MAX`; `example` is the count the help suggests.
+    pub fn count(&mut self, v: &Value<'_>, what: &str, example: u32) -> Option<Sp<u32>> {
         let parsed = match v.get_ref() {
             DeValue::Integer(i) => i64::from_str_radix(
                 i.as_str().replace('_', "").trim_start_matches(['+']),
@@ -102,13 +113,14 @@ impl Reader<'_> {
                     v,
                     what,
                     "must be a whole number from 0 to 4294967295",
-                    Some("write a count such as `10`".to_string()),
+                    Some(format!("write a count such as `{example}`")),
                 );
                 None
             }
         }
     }
 
+    /// A share from 0 to 1.
     pub fn ratio(&mut self, v: &Value<'_>, what: &str) -> Option<Sp<f64>> {
         let parsed = match v.get_ref() {
             DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
@@ -132,6 +144,7 @@ impl Reader<'_> {
         }
     }
 
+    /// A date (`YYYY-MM-DD`).
     pub fn date(&mut self, v: &Value<'_>, what: &str) -> Option<Sp<Date>> {
         match v.get_ref() {
             DeValue::Datetime(dt) if dt.time.is_none() && dt.offset.is_none() => {
@@ -161,6 +174,7 @@ impl Reader<'_> {
         }
     }
 
+    /// An array, or a wrong-type diagnostic.
     pub fn array<'a, 'i>(&mut self, v: &'a Value<'i>, what: &str) -> Option<&'a [Value<'i>]> {
         match v.get_ref() {
             DeValue::Array(items) => Some(items),
@@ -171,6 +185,7 @@ impl Reader<'_> {
         }
     }
 
+    /// An array of strings (the items that are strings; a diagnostic for each other one).
     pub fn strings(&mut self, v: &Value<'_>, what: &str) -> Vec<Sp<String>> {
         match v.get_ref() {
             DeValue::Array(items) => items
@@ -219,6 +234,7 @@ impl Reader<'_> {
         }
     }
 
+    /// Reports a value that breaks `rule` (`{what} {rule}`).
     pub fn invalid(&mut self, v: &Value<'_>, what: &str, rule: &str, help: Option<String>) {
         let mut d = Diagnostic::new(Code::InvalidValue, format!("{what} {rule}"))
             .primary(self.span(v.span()), "invalid value");
@@ -228,6 +244,7 @@ impl Reader<'_> {
         self.diags.push(d);
     }
 
+    /// Reports a key `allowed` does not hold, suggesting the nearest one.
     pub fn unknown_field(&mut self, key: &Spanned<DeString<'_>>, context: &str, allowed: &[&str]) {
         let name = key.get_ref();
         let mut d = Diagnostic::new(
@@ -247,6 +264,7 @@ impl Reader<'_> {
         self.diags.push(d);
     }
 
+    /// Reports a required field that is not written.
     pub fn missing(&mut self, span: Span, context: &str, field: &str, example: &str) {
         self.diags.push(
             Diagnostic::new(Code::MissingField, format!("{context} has no `{field}`"))
