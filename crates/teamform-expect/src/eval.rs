@@ -7,7 +7,7 @@ use crate::chain::{self, Link};
 use crate::{Expectation, Kind, Subject, Suite, Target};
 use teamform_compiler::{AssetId, Compiled, UserId};
 use teamform_diagnostics::{Code, Diagnostic, Span, did_you_mean};
-use teamform_model::{Permission, Policy, Scope};
+use teamform_model::{Permission, Policy, Scope, Sp};
 use teamform_plan::{Plan, Risk};
 
 /// How many failing users a diagnostic names, and explains with related labels.
@@ -85,6 +85,20 @@ fn unusable(span: Span, message: String, label: &str, help: String) -> Diagnosti
         .help(help)
 }
 
+/// An expectation naming a user, team or role (`what`) the policy does not define.
+fn unknown<'k>(
+    what: &str,
+    key: &Sp<String>,
+    keys: impl IntoIterator<Item = &'k str>,
+) -> Diagnostic {
+    unusable(
+        key.span,
+        format!("the policy has no {what} `{}`", key.value),
+        &format!("unknown {what}"),
+        suggest(&key.value, keys),
+    )
+}
+
 fn suggest<'k>(input: &str, keys: impl IntoIterator<Item = &'k str>) -> String {
     match did_you_mean(input, keys) {
         Some(s) => format!("did you mean `{s}`?"),
@@ -117,26 +131,18 @@ impl Cx<'_> {
         match subject {
             Subject::User(email) => match index.user(&email.value) {
                 Some(u) => Ok((vec![u], format!("`{}`", email.value))),
-                None => Err(unusable(
-                    email.span,
-                    format!("the policy has no user `{}`", email.value),
-                    "unknown user",
-                    suggest(
-                        &email.value,
-                        self.policy.users.iter().map(|u| u.key.value.as_str()),
-                    ),
+                None => Err(unknown(
+                    "user",
+                    email,
+                    self.policy.users.iter().map(|u| u.key.value.as_str()),
                 )),
             },
             Subject::MembersOf(key) => {
                 let Some(team) = index.team(&key.value) else {
-                    return Err(unusable(
-                        key.span,
-                        format!("the policy has no team `{}`", key.value),
-                        "unknown team",
-                        suggest(
-                            &key.value,
-                            self.policy.teams.iter().map(|t| t.key.value.as_str()),
-                        ),
+                    return Err(unknown(
+                        "team",
+                        key,
+                        self.policy.teams.iter().map(|t| t.key.value.as_str()),
                     ));
                 };
                 self.generation += 1;
@@ -166,14 +172,10 @@ impl Cx<'_> {
             }
             Subject::Role(key) => {
                 let Some(role) = index.role(&key.value) else {
-                    return Err(unusable(
-                        key.span,
-                        format!("the policy has no role `{}`", key.value),
-                        "unknown role",
-                        suggest(
-                            &key.value,
-                            self.policy.roles.iter().map(|r| r.key.value.as_str()),
-                        ),
+                    return Err(unknown(
+                        "role",
+                        key,
+                        self.policy.roles.iter().map(|r| r.key.value.as_str()),
                     ));
                 };
                 let mut users = graph.holders[role.index()].clone();
