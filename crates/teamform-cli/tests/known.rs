@@ -185,31 +185,17 @@ fn a_known_state_for_another_portal_is_refused() -> std::io::Result<()> {
 /// confirmation made while it runs clears the pending steps from the next frame.
 #[test]
 fn watch_plans_from_the_known_state_and_sees_a_confirmation() -> std::io::Result<()> {
-    use std::process::{Command, Stdio};
+    use std::process::Stdio;
     let ws = demo_workspace()?;
     let dir = ws.path();
     let state = seeded_sandbox(dir, "policies")?;
     let sim = start_sim(&state, TOKEN, &[])?;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_teamform"))
-        .args([
-            "watch",
-            TODAY,
-            "--portal",
-            "hubspot",
-            "--api-base",
-            &sim.base,
-        ])
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("HUBSPOT_TOKEN", TOKEN)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()?;
-    let Some(stdout) = child.stdout.take() else {
-        return Err(std::io::Error::other("no stdout"));
-    };
-    let rx = frames(stdout);
+    let (mut child, rx) = start_watch(
+        dir,
+        &[TODAY, "--portal", "hubspot", "--api-base", &sim.base],
+        &[("HUBSPOT_TOKEN", TOKEN)],
+        Stdio::piped(),
+    )?;
     let first = until(&rx, "Plan for hubspot:");
     assert!(first.contains("(manual step: never confirmed)"), "{first}");
     let confirmed = run(

@@ -10,7 +10,7 @@ mod common;
 
 use common::*;
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 /// Waits for the child to exit, killing it after the deadline; its exit code.
@@ -40,18 +40,7 @@ fn atomic_save(path: &std::path::Path, text: &str) -> std::io::Result<()> {
 fn watch_recompiles_on_every_save_and_survives_bad_input() -> std::io::Result<()> {
     let ws = demo_workspace()?;
     let dir = ws.path();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_teamform"))
-        .args(["watch", "--today=2026-11-25"])
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()?;
-    let Some(stdout) = child.stdout.take() else {
-        return Err(std::io::Error::other("no stdout"));
-    };
-    let rx = frames(stdout);
+    let (mut child, rx) = start_watch(dir, &["--today=2026-11-25"], &[], Stdio::piped())?;
     let first = next(&rx);
     assert!(first.contains("no problems found"), "{first}");
     assert!(
@@ -103,18 +92,7 @@ fn watch_draws_nothing_until_a_change_also_with_its_input_at_an_end() -> std::io
     let ws = demo_workspace()?;
     let dir = ws.path();
     // Standard input at its end from the start, as under a process manager.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_teamform"))
-        .args(["watch", "--today=2026-11-25"])
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()?;
-    let Some(stdout) = child.stdout.take() else {
-        return Err(std::io::Error::other("no stdout"));
-    };
-    let rx = frames(stdout);
+    let (mut child, rx) = start_watch(dir, &["--today=2026-11-25"], &[], Stdio::null())?;
     let first = next(&rx);
     assert!(first.contains("no problems found"), "{first}");
 

@@ -197,6 +197,31 @@ pub fn frames(stdout: std::process::ChildStdout) -> std::sync::mpsc::Receiver<St
     rx
 }
 
+/// Starts `teamform watch` with `args` in `dir` (and `env`), its standard input as `stdin`;
+/// the process and its frames.
+pub fn start_watch(
+    dir: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+    stdin: Stdio,
+) -> std::io::Result<(Child, std::sync::mpsc::Receiver<String>)> {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_teamform"))
+        .arg("watch")
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
+        .stdin(stdin)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let Some(stdout) = child.stdout.take() else {
+        let _ = child.kill();
+        return Err(std::io::Error::other("no stdout"));
+    };
+    Ok((child, frames(stdout)))
+}
+
 /// How long to wait for a frame that should come at once; only reached when a test fails.
 pub const DEADLINE: std::time::Duration = std::time::Duration::from_secs(60);
 
