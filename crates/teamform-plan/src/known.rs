@@ -330,9 +330,7 @@ pub(crate) fn overlay(
     bound: &Bindings,
     caps: Capabilities,
 ) -> Option<Overlay> {
-    let roles_unread = !caps.roles.read_contents;
-    let assets_unread = !caps.assets.read;
-    if !roles_unread && !assets_unread {
+    if !needed(caps) {
         return None;
     }
     let empty = Known::new("");
@@ -340,7 +338,7 @@ pub(crate) fn overlay(
     let mut live = live.clone();
     let mut unknown = Vec::new();
     let mut unverifiable = Vec::new();
-    if roles_unread {
+    if !caps.roles.read_contents {
         let keys: BTreeMap<&str, &str> = bound
             .roles
             .iter()
@@ -367,7 +365,7 @@ pub(crate) fn overlay(
         }
     }
     let mut assets = BTreeMap::new();
-    if assets_unread {
+    if !caps.assets.read {
         live.assets.clear();
         for a in &want.assets {
             unverifiable.push(format!("asset:{} teams", a.reference));

@@ -21,13 +21,22 @@ use teamform_portal::{Capabilities, Kind, LiveState};
 /// same access. `None` when a team, role or asset changes, or when an asset's partition
 /// cannot be read back, as that may change anyone's access.
 pub fn changed_users(d: &Diff, caps: Capabilities) -> Option<HashSet<String>> {
-    if d.ops.iter().any(|o| o.kind != Kind::User) {
-        return None;
-    }
-    if caps.assets.read && d.unverifiable.iter().any(|u| u.starts_with("asset:")) {
-        return None;
-    }
-    Some(d.ops.iter().map(|o| lower(&o.key).into_owned()).collect())
+    only_users_change(d, caps).then(|| user_ops(d))
+}
+
+/// Whether a diff changes users only (see [`changed_users`]).
+pub(crate) fn only_users_change(d: &Diff, caps: Capabilities) -> bool {
+    d.ops.iter().all(|o| o.kind == Kind::User)
+        && !(caps.assets.read && d.unverifiable.iter().any(|u| u.starts_with("asset:")))
+}
+
+/// The users of a diff's user operations (lowercased emails).
+pub(crate) fn user_ops(d: &Diff) -> HashSet<String> {
+    d.ops
+        .iter()
+        .filter(|o| o.kind == Kind::User)
+        .map(|o| lower(&o.key).into_owned())
+        .collect()
 }
 
 /// The live side's teams, roles and managed assets: a role the portal cannot read back is

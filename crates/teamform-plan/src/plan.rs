@@ -4,7 +4,7 @@ use crate::access::{RecordsAccess, UserAccessDiff};
 use crate::desired::desired;
 use crate::diff::diff;
 use crate::known::{self, Known};
-use crate::live_side::{access_changes_leaving, changed_users};
+use crate::live_side::{access_changes_leaving, only_users_change, user_ops};
 use crate::matching::{Bindings, matching};
 use crate::op::{Action, Op};
 use crate::order::order;
@@ -129,15 +129,11 @@ pub fn make_plan(input: &PlanInput<'_>) -> Plan {
             None => (input.live, input.capabilities),
         };
         let mut d = diff(&want, live, &matched, caps);
-        let only = changed_users(&d, caps);
-        // The users the plan changes: those whose teams change are the owners of records
-        // others gain or lose access to.
-        let owners: std::collections::HashSet<String> = d
-            .ops
-            .iter()
-            .filter(|o| o.kind == Kind::User)
-            .map(|o| crate::access::lower(&o.key).into_owned())
-            .collect();
+        // The users the plan changes: when nothing else changes, only their access can
+        // differ; those whose teams change are the owners of records others gain or lose
+        // access to.
+        let owners = user_ops(&d);
+        let only = only_users_change(&d, caps).then_some(&owners);
         if let Some(o) = &overlay {
             let names = |key: &str| {
                 want.teams
@@ -161,7 +157,7 @@ pub fn make_plan(input: &PlanInput<'_>) -> Plan {
                     (policy, input.compiled),
                     live,
                     &matched.bound,
-                    (only.as_ref(), &owners),
+                    (only, &owners),
                     caps,
                 )
             });

@@ -263,7 +263,8 @@ impl Via {
         }
     }
 
-    fn of(via: &LineVia<'_>) -> Via {
+    /// The reason of a line, as grants show it.
+    pub(crate) fn of(via: &LineVia<'_>) -> Via {
         match via {
             LineVia::SuperAdmin => Via::SuperAdmin,
             LineVia::Role(role) | LineVia::BareRole(role) => Via::Role {
@@ -632,11 +633,6 @@ pub(crate) fn scope_of(view: &View<'_>, lines: &[(Line<'_>, LineVia<'_>)]) -> Gr
     GrantScope::Teams {
         teams: subtrees(view, &teams).into_iter().map(|(_, s)| s).collect(),
     }
-}
-
-/// The via of a line, as grants show it.
-pub(crate) fn via_of(via: &LineVia<'_>) -> Via {
-    Via::of(via)
 }
 
 /// Users grouped by how their access changes, riskiest first, then largest.

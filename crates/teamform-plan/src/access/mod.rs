@@ -577,7 +577,7 @@ fn scope_changes<'a, 'b>(
             risk: risk(&old_scope).max(risk(&new_scope)),
             before: old_scope,
             after: new_scope,
-            via: via.map_or(grants::Via::Unassigned, grants::via_of),
+            via: via.map_or(grants::Via::Unassigned, grants::Via::of),
         });
         out.push(ScopeChange {
             access: format!("{} {}", key.0, key.1),
