@@ -9,21 +9,14 @@ const TODAY: &str = "--today=2026-11-25";
 
 /// The short commit id `teamform diff` names a revision by.
 fn rev(dir: &std::path::Path, name: &str) -> String {
-    std::process::Command::new("git")
-        .args(["rev-parse", "--short=8", name])
-        .current_dir(dir)
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .unwrap_or_default()
+    git_output(dir, &["rev-parse", "--short=8", name])
 }
 
 #[test]
 fn diff_between_revisions_and_against_the_work_tree() -> std::io::Result<()> {
     let ws = demo_workspace()?;
     let dir = ws.path();
-    assert!(git(dir, &["init", "-q", "-b", "main"]));
-    assert!(git(dir, &["add", "."]));
-    assert!(git(dir, &["commit", "-q", "-m", "Demo org"]));
+    assert!(demo_repo(dir, "."));
     assert!(git(dir, &["checkout", "-q", "-b", "promote-theo"]));
     let users = dir.join("policies/users/sales.toml");
     edit(
@@ -126,9 +119,7 @@ fn diff_between_revisions_and_against_the_work_tree() -> std::io::Result<()> {
 fn blame_names_the_commit_that_granted_each_access() -> std::io::Result<()> {
     let ws = demo_workspace()?;
     let dir = ws.path();
-    assert!(git(dir, &["init", "-q", "-b", "main"]));
-    assert!(git(dir, &["add", "."]));
-    assert!(git(dir, &["commit", "-q", "-m", "Demo org"]));
+    assert!(demo_repo(dir, "."));
     let users = dir.join("policies/users/sales.toml");
     edit(
         &users,
@@ -171,24 +162,11 @@ fn blame_names_the_commit_that_granted_each_access() -> std::io::Result<()> {
     Ok(())
 }
 
-/// The output of `git ARGS` in `dir`, trimmed.
-fn git_output(dir: &std::path::Path, args: &[&str]) -> String {
-    std::process::Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("TZ", "UTC")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .unwrap_or_default()
-}
-
 #[test]
 fn blame_of_a_removed_user_names_the_commit_that_removed_them() -> std::io::Result<()> {
     let ws = demo_workspace()?;
     let dir = ws.path();
-    assert!(git(dir, &["init", "-q", "-b", "main"]));
-    assert!(git(dir, &["add", "."]));
-    assert!(git(dir, &["commit", "-q", "-m", "Demo org"]));
+    assert!(demo_repo(dir, "."));
     let users = dir.join("policies/users/sales.toml");
     edit(
         &users,

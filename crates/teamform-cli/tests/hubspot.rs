@@ -231,9 +231,7 @@ fn reconcile_keeps_a_hubspot_portal_equal_to_the_branch() -> std::io::Result<()>
     seed_policy(dir)?;
     let state = seeded_sandbox(dir, "seed")?;
     std::fs::remove_dir_all(dir.join("seed"))?;
-    assert!(git(dir, &["init", "-q", "-b", "main"]));
-    assert!(git(dir, &["add", "policies"]));
-    assert!(git(dir, &["commit", "-q", "-m", "Demo org"]));
+    assert!(demo_repo(dir, "policies"));
 
     let sim = start_sim(&state, TOKEN, &["--fail-rate", "0.05", "--seed", "7"])?;
     let base = sim.base.clone();

@@ -78,9 +78,7 @@ fn plan_shows_that_apply_will_refuse_a_mass_removal() -> std::io::Result<()> {
 fn a_plan_saved_from_a_dirty_tree_says_it_will_need_allow_dirty() -> std::io::Result<()> {
     let ws = demo_workspace()?;
     let dir = ws.path();
-    assert!(git(dir, &["init", "-q", "-b", "main"]));
-    assert!(git(dir, &["add", "policies"]));
-    assert!(git(dir, &["commit", "-q", "-m", "Demo org"]));
+    assert!(demo_repo(dir, "policies"));
     let clean = teamform_in(dir, &["plan", TODAY, "-o", "clean.json"]);
     assert_eq!(clean.code, 0, "{}", clean.stderr);
     assert!(!clean.stderr.contains("--allow-dirty"), "{}", clean.stderr);

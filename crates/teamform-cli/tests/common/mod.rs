@@ -101,6 +101,25 @@ pub fn git(dir: &Path, args: &[&str]) -> bool {
         .is_ok_and(|s| s.success())
 }
 
+/// Makes `dir` a git repository on `main` whose one commit, "Demo org", holds `path` (`.` or
+/// `policies`); whether every git command succeeded.
+pub fn demo_repo(dir: &Path, path: &str) -> bool {
+    git(dir, &["init", "-q", "-b", "main"])
+        && git(dir, &["add", path])
+        && git(dir, &["commit", "-q", "-m", "Demo org"])
+}
+
+/// The output of `git ARGS` in `dir` (dates in UTC), trimmed.
+pub fn git_output(dir: &Path, args: &[&str]) -> String {
+    Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("TZ", "UTC")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default()
+}
+
 /// Runs `teamform` with `args` at the workspace root.
 pub fn teamform(args: &[&str]) -> Run {
     teamform_in(&root(), args)
