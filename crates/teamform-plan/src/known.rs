@@ -8,7 +8,7 @@
 //! value never confirmed is a manual step too, to check once and confirm. The record is a file
 //! the caller keeps beside the policy, committed, so git history shows who confirmed what.
 
-use crate::desired::DesiredState;
+use crate::desired::{DesiredAsset, DesiredState};
 use crate::matching::Bindings;
 use crate::op::{Action, Confirm, FieldChange, Op, placeholder};
 use serde::{Deserialize, Serialize};
@@ -314,8 +314,9 @@ pub(crate) struct Overlay {
     pub caps: Capabilities,
     /// The bindings of the overlaid assets (reference to reference: their stand-in id).
     pub assets: BTreeMap<String, String>,
-    /// What was never confirmed, assumed as the policy says (`role:KEY`, `asset:TYPE.KEY`).
-    pub unknown: Vec<String>,
+    /// The steps for what was never confirmed (assumed as the policy says): the policy's
+    /// value, to check by hand once.
+    pub unknown: Vec<Op>,
     /// Everything taken from the known state or assumed, for the unverifiable list.
     pub unverifiable: Vec<String>,
 }
@@ -354,13 +355,25 @@ pub(crate) fn overlay(
             unverifiable.push(format!("role:{key} permissions"));
             r.permissions = match known.roles.get(&r.id) {
                 Some(k) => Some(k.permissions.clone()),
-                None => {
-                    unknown.push(format!("role:{key}"));
-                    want.roles
-                        .iter()
-                        .find(|d| d.key == *key)
-                        .map(|d| d.permissions.clone())
-                }
+                None => want.roles.iter().find(|d| d.key == *key).map(|d| {
+                    unknown.push(pending_op(
+                        Kind::Role,
+                        key,
+                        d.name,
+                        &r.id,
+                        FieldChange {
+                            field: "permissions".to_string(),
+                            before: None,
+                            after: Some(crate::diff::permissions_text(&d.permissions)),
+                        },
+                        Change::UpdateRole {
+                            id: r.id.clone(),
+                            name: None,
+                            permissions: Some(d.permissions.clone()),
+                        },
+                    ));
+                    d.permissions.clone()
+                }),
             };
         }
     }
@@ -372,7 +385,7 @@ pub(crate) fn overlay(
             let team_ids = match known.assets.get(&a.reference) {
                 Some(k) => k.teams.iter().map(|t| t.id.clone()).collect(),
                 None => {
-                    unknown.push(format!("asset:{}", a.reference));
+                    unknown.push(unknown_asset(a, want, bound));
                     team_refs(a, bound)
                 }
             };
@@ -429,7 +442,7 @@ pub(crate) fn mark_changed(ops: &mut [Op], caps: Capabilities) {
 
 /// The portal ids of an asset's teams as the policy wants them (the placeholder of a team the
 /// plan creates), sorted.
-fn team_refs(a: &crate::desired::DesiredAsset<'_>, bound: &Bindings) -> Vec<String> {
+fn team_refs(a: &DesiredAsset<'_>, bound: &Bindings) -> Vec<String> {
     let mut ids: Vec<String> = a
         .teams
         .iter()
@@ -445,70 +458,43 @@ fn team_refs(a: &crate::desired::DesiredAsset<'_>, bound: &Bindings) -> Vec<Stri
     ids
 }
 
-/// The steps for what was never confirmed: the policy's value, to check by hand once.
-pub(crate) fn unknown_ops(
-    unknown: &[String],
-    want: &DesiredState<'_>,
-    bound: &Bindings,
-    names: &dyn Fn(&str) -> String,
-) -> Vec<Op> {
-    let mut out = Vec::new();
-    for address in unknown {
-        if let Some(key) = address.strip_prefix("role:") {
-            let (Some(d), Some(id)) = (
-                want.roles.iter().find(|r| r.key == key),
-                bound.roles.get(key),
-            ) else {
-                continue;
-            };
-            out.push(pending_op(
-                Kind::Role,
-                key,
-                d.name,
-                id,
-                FieldChange {
-                    field: "permissions".to_string(),
-                    before: None,
-                    after: Some(crate::diff::permissions_text(&d.permissions)),
-                },
-                Change::UpdateRole {
-                    id: id.clone(),
-                    name: None,
-                    permissions: Some(d.permissions.clone()),
-                },
-            ));
-        } else if let Some(reference) = address.strip_prefix("asset:") {
-            let Some(a) = want.assets.iter().find(|a| a.reference == reference) else {
-                continue;
-            };
-            let ids = team_refs(a, bound);
-            let list: Vec<String> = a.teams.iter().map(|t| names(t)).collect();
-            let list = if list.is_empty() {
-                "(none)".to_string()
-            } else {
-                list.join(", ")
-            };
-            out.push(pending_op(
-                Kind::Asset,
-                reference,
-                a.name,
-                reference,
-                FieldChange {
-                    field: "teams".to_string(),
-                    before: None,
-                    after: Some(list),
-                },
-                Change::UpdateAsset {
-                    id: reference.to_string(),
-                    name: None,
-                    team_ids: Some(ids),
-                },
-            ));
-        }
-    }
-    out
+/// The step for an asset whose teams were never confirmed: the policy's teams, to check by
+/// hand once.
+fn unknown_asset(a: &DesiredAsset<'_>, want: &DesiredState<'_>, bound: &Bindings) -> Op {
+    let names: Vec<&str> = a
+        .teams
+        .iter()
+        .map(|key| {
+            want.teams
+                .iter()
+                .find(|t| t.key == *key)
+                .map_or(*key, |t| t.name)
+        })
+        .collect();
+    let list = if names.is_empty() {
+        "(none)".to_string()
+    } else {
+        names.join(", ")
+    };
+    pending_op(
+        Kind::Asset,
+        &a.reference,
+        a.name,
+        &a.reference,
+        FieldChange {
+            field: "teams".to_string(),
+            before: None,
+            after: Some(list),
+        },
+        Change::UpdateAsset {
+            id: a.reference.clone(),
+            name: None,
+            team_ids: Some(team_refs(a, bound)),
+        },
+    )
 }
 
+/// A step on something never confirmed (see [`Confirm::Unknown`]).
 fn pending_op(
     kind: Kind,
     key: &str,

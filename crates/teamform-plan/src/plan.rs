@@ -135,20 +135,8 @@ pub fn make_plan(input: &PlanInput<'_>) -> Plan {
         let owners = user_ops(&d);
         let only = only_users_change(&d, caps).then_some(&owners);
         if let Some(o) = &overlay {
-            let names = |key: &str| {
-                want.teams
-                    .iter()
-                    .find(|t| t.key == key)
-                    .map_or(key, |t| t.name)
-                    .to_string()
-            };
             known::mark_changed(&mut d.ops, input.capabilities);
-            d.ops.extend(known::unknown_ops(
-                &o.unknown,
-                &want,
-                &matched.bound,
-                &names,
-            ));
+            d.ops.extend(o.unknown.iter().cloned());
             d.unverifiable.extend(o.unverifiable.iter().cloned());
         }
         let (users, ops, ((access, records), leftover)) = std::thread::scope(|s| {
