@@ -452,10 +452,13 @@ fn entry(
     (desired, d, mut after): (&View<'_>, Option<UserId>, Lines<'_>),
 ) -> Option<UserAccessDiff> {
     let (changed, shifts) = scope_changes((live, &mut before), (desired, &mut after));
-    let only = |a: &Lines<'_>, b: &Lines<'_>| {
-        let mut out: Vec<AccessLine> = a
+    // The lines only after (gained) and only before (lost), once: the expanded view shows
+    // them as text, the grants are made from them.
+    let gained_lines = grants::listed(&after, |line| !before.contains_key(line));
+    let lost_lines = grants::listed(&before, |line| !after.contains_key(line));
+    let text = |lines: &[(lines::Line<'_>, lines::Via<'_>)]| {
+        let mut out: Vec<AccessLine> = lines
             .iter()
-            .filter(|(line, _)| !b.contains_key(*line))
             .map(|(line, via)| AccessLine {
                 access: line.text(),
                 via: via.text(),
@@ -464,8 +467,8 @@ fn entry(
         out.sort_unstable_by(|x, y| x.access.cmp(&y.access));
         out
     };
-    let gained = only(&after, &before);
-    let lost = only(&before, &after);
+    let gained = text(&gained_lines);
+    let lost = text(&lost_lines);
     if gained.is_empty()
         && lost.is_empty()
         && changed.is_empty()
@@ -496,16 +499,8 @@ fn entry(
             .collect()
     };
     let grants = grants::user_grants(
-        (
-            live,
-            &grants::listed(&before, |line| !after.contains_key(line)),
-            &covered(live, l, desired, d),
-        ),
-        (
-            desired,
-            &grants::listed(&after, |line| !before.contains_key(line)),
-            &covered(desired, d, live, l),
-        ),
+        (live, &lost_lines, &covered(live, l, desired, d)),
+        (desired, &gained_lines, &covered(desired, d, live, l)),
         shifts,
     );
     Some(UserAccessDiff {
