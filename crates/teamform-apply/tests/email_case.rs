@@ -66,6 +66,7 @@ fn plan(text: &str, live: &LiveState, portal: &dyn Provider) -> Plan {
         filter: Filter::default(),
         fingerprints: true,
         known: None,
+        detail: teamform_plan::Detail::Expanded,
     })
 }
 

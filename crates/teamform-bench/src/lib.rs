@@ -327,6 +327,7 @@ mod tests {
             filter: Filter::default(),
             fingerprints: false,
             known: None,
+            detail: teamform_plan::Detail::Grants,
         })
     }
 

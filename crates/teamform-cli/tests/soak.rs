@@ -344,7 +344,9 @@ fn start(state: &Path, log: &Path, config: &Config) -> std::io::Result<Sim> {
 /// Per user, the access lines a plan's `access` section lists as gained and as lost.
 type AccessDiff = BTreeMap<String, (BTreeSet<String>, BTreeSet<String>)>;
 
-/// Reads the `access` section of a plan printed with `--format json`.
+/// Reads the expanded access diff (`expanded`) of a plan printed with `--format json
+/// --expand`; a plan without it is an error, so that a change of the format cannot make the
+/// checks pass on nothing.
 fn access_diff(plan_json: &str) -> std::io::Result<AccessDiff> {
     let doc: serde_json::Value = serde_json::from_str(plan_json)
         .map_err(|e| std::io::Error::other(format!("the plan is not JSON: {e}")))?;
@@ -356,7 +358,12 @@ fn access_diff(plan_json: &str) -> std::io::Result<AccessDiff> {
             .collect()
     };
     let mut out = AccessDiff::new();
-    for entry in doc["access"].as_array().into_iter().flatten() {
+    let expanded = doc["expanded"].as_array().ok_or_else(|| {
+        std::io::Error::other(format!(
+            "the plan has no `expanded` access diff: {plan_json}"
+        ))
+    })?;
+    for entry in expanded {
         let user = entry["user"].as_str().unwrap_or_default().to_lowercase();
         out.insert(user, (lines(&entry["gained"]), lines(&entry["lost"])));
     }
@@ -391,7 +398,9 @@ impl Workspace {
         let portal = format!("sandbox:{}", empty.display());
         let run = teamform(
             &self.dir,
-            &["plan", TODAY, "--format", "json", "--portal", &portal],
+            &[
+                "plan", TODAY, "--format", "json", "--expand", "--portal", &portal,
+            ],
         )?;
         if run.code != 0 {
             return Err(fail("planning against an empty sandbox", &run));
@@ -411,7 +420,9 @@ impl Workspace {
         let portal = format!("sandbox:{}", snapshot.display());
         let run = teamform(
             &self.dir,
-            &["plan", TODAY, "--format", "json", "--portal", &portal],
+            &[
+                "plan", TODAY, "--format", "json", "--expand", "--portal", &portal,
+            ],
         )?;
         if run.code != 0 {
             return Err(fail("planning against the live snapshot", &run));

@@ -75,6 +75,7 @@ pub fn compare(
         filter: Filter::default(),
         fingerprints: false,
         known: None,
+        detail: crate::access::Detail::Grants,
     });
     plan.access = access_diff(
         &Side {

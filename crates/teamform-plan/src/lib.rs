@@ -27,7 +27,7 @@ pub use access::grants::{
     UserGrants,
 };
 pub use access::{
-    AccessLine, HolderGroup, RecordsAccess, ScopeChange, Side, UserAccessDiff, access_diff,
+    AccessLine, Detail, HolderGroup, RecordsAccess, ScopeChange, Side, UserAccessDiff, access_diff,
     granted_at, user_access_lines,
 };
 pub use compare::{compare, state_of};

@@ -4,7 +4,7 @@
 //! just those users, placed in the policy's org.
 
 use crate::access::{
-    RecordsAccess, Side, UserAccessDiff, lower, placed_diff_of, placed_records_diff,
+    Detail, RecordsAccess, Side, UserAccessDiff, lower, placed_diff_of, placed_records_diff,
     plan_access_diff, plan_records_diff,
 };
 use crate::diff::Diff;
@@ -71,20 +71,26 @@ pub fn access_changes(
     only: Option<&HashSet<String>>,
     caps: Capabilities,
 ) -> Vec<UserAccessDiff> {
-    access_changes_leaving(policy, live, bound, (only, &HashSet::new()), caps)
-        .0
-        .0
+    access_changes_leaving(
+        policy,
+        live,
+        bound,
+        (only, &HashSet::new()),
+        (caps, Detail::Expanded),
+    )
+    .0
+    .0
 }
 
-/// [`access_changes`] and who gains and loses access over the records of the users of
-/// `owners` (the plan's user operations, lowercased emails) whose teams change, with what is
-/// left to drop.
+/// [`access_changes`] (in `detail`) and who gains and loses access over the records of the
+/// users of `owners` (the plan's user operations, lowercased emails) whose teams change, with
+/// what is left to drop.
 pub(crate) fn access_changes_leaving(
     policy: (&Policy, &Compiled),
     live: &LiveState,
     bound: &Bindings,
     (only, owners): (Option<&HashSet<String>>, &HashSet<String>),
-    caps: Capabilities,
+    (caps, detail): (Capabilities, Detail),
 ) -> ((Vec<UserAccessDiff>, Vec<RecordsAccess>), Leftover) {
     let desired = Side {
         policy: policy.0,
@@ -101,7 +107,8 @@ pub(crate) fn access_changes_leaving(
             // Who may act on whose records reads the same sides: on a thread of its own.
             let both = std::thread::scope(|s| {
                 let records = s.spawn(|| placed_records_diff(&users, &placed, &desired, only));
-                let changes = placed_diff_of(&users, &placed, &desired, caps.assets.read, only);
+                let changes =
+                    placed_diff_of(&users, &placed, &desired, (caps.assets.read, detail), only);
                 let records = records
                     .join()
                     .unwrap_or_else(|e| std::panic::resume_unwind(e));
@@ -117,7 +124,7 @@ pub(crate) fn access_changes_leaving(
                 policy: &org.policy,
                 compiled: &compiled,
             };
-            let changes = plan_access_diff(&live, &desired, caps.assets.read);
+            let changes = plan_access_diff(&live, &desired, (caps.assets.read, detail));
             let records = plan_records_diff(&live, &desired, owners);
             ((changes, records), Some((org.policy, compiled)))
         }

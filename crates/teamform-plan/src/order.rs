@@ -4,9 +4,10 @@
 //! policy order keep plans stable and readable.
 
 use crate::op::{Action, Op, parse_placeholder};
+use foldhash::HashMap;
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 use teamform_portal::{Change, Kind, LiveState};
 
 fn phase(op: &Op) -> u8 {
@@ -71,8 +72,8 @@ fn references(change: &Change) -> Vec<&str> {
 fn reparenting(ops: &[Op], live: &LiveState, edge: &mut impl FnMut(usize, usize)) {
     // The team ids whose parent changes, with their operation, and the parent every team
     // ends with (placeholders for the teams the plan creates).
-    let mut moves: HashMap<String, usize> = HashMap::new();
-    let mut parent: HashMap<String, Option<String>> = HashMap::new();
+    let mut moves: HashMap<String, usize> = HashMap::default();
+    let mut parent: HashMap<String, Option<String>> = HashMap::default();
     for (i, o) in ops.iter().enumerate() {
         match &o.change {
             Change::UpdateTeam {
@@ -126,15 +127,18 @@ pub fn order(ops: Vec<Op>, live: &LiveState) -> Vec<Op> {
         .filter(|(_, o)| o.action == Action::Create)
         .map(|(i, o)| ((o.kind, o.key.as_str()), i))
         .collect();
-    let mut by_id: HashMap<(Kind, &str), Vec<usize>> = HashMap::new();
+    let mut by_id: HashMap<(Kind, &str), Vec<usize>> = HashMap::default();
     for (i, o) in ops.iter().enumerate() {
         if let Some(id) = &o.portal_id {
             by_id.entry((o.kind, id.as_str())).or_default().push(i);
         }
     }
+    // Each edge once: petgraph's `update_edge` looks through the source's edges, which for
+    // a role created with thousands of users on it made ordering quadratic.
+    let mut edges: foldhash::HashSet<(usize, usize)> = foldhash::HashSet::default();
     let mut edge = |from: usize, to: usize| {
-        if from != to {
-            graph.update_edge(nodes[from], nodes[to], ());
+        if from != to && edges.insert((from, to)) {
+            graph.add_edge(nodes[from], nodes[to], ());
         }
     };
     for (i, o) in ops.iter().enumerate() {

@@ -97,6 +97,8 @@ pub struct PlanInput<'a> {
     /// What is known to be live where the portal cannot read it back (see [`crate::known`]);
     /// `None` when nothing was ever confirmed.
     pub known: Option<&'a Known>,
+    /// How much of the access diff to compute: the expanded lines only when shown.
+    pub detail: crate::access::Detail,
 }
 
 /// Plans the changes that make the live portal equal the policy.
@@ -146,7 +148,7 @@ pub fn make_plan(input: &PlanInput<'_>) -> Plan {
                     live,
                     &matched.bound,
                     (only, &owners),
-                    caps,
+                    (caps, input.detail),
                 )
             });
             let ops = filter(order(std::mem::take(&mut d.ops), live), &input.filter);

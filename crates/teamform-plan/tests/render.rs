@@ -53,7 +53,11 @@ fn the_scenario_renders_as_text_json_and_markdown() -> TestResult {
             }
         )
     );
-    insta::assert_snapshot!("json", json(&plan, false));
+    // The output is one line; the snapshot is indented to be reviewable.
+    let text = json(&plan, false);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    let doc: serde_json::Value = serde_json::from_str(&text)?;
+    insta::assert_snapshot!("json", serde_json::to_string_pretty(&doc)?);
     insta::assert_snapshot!("markdown", markdown(&plan));
     // The JSON rendering is JSON, valid against the plan's JSON Schema, with and without the
     // expanded view.

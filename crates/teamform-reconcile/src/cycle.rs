@@ -169,6 +169,7 @@ impl<'a> Cycle<'a> {
             filter: Filter::default(),
             fingerprints: true,
             known: None,
+            detail: teamform_plan::Detail::Grants,
         });
         log.changes = plan.changes.iter().filter(|o| o.automatic).count();
         log.drift = log.changes > 0 && self.applied.as_ref() == Some(&good.commit);

@@ -63,6 +63,7 @@ pub fn render_frame(f: &Frame<'_>) -> String {
                 filter: Filter::default(),
                 fingerprints: false,
                 known: known.as_ref(),
+                detail: teamform_plan::Detail::Grants,
             });
             text.push('\n');
             text.push_str(&human(

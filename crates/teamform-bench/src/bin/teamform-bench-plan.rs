@@ -129,6 +129,7 @@ fn plan_of(load: &LoadResult, compiled: &Compiled, live: &LiveState, portal: &Sa
         filter: Filter::default(),
         fingerprints: false,
         known: None,
+        detail: teamform_plan::Detail::Grants,
     })
 }
 

@@ -8,7 +8,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 use teamform_apply::{Applied, FlowError, Guardrails, apply_plan};
 use teamform_plan::render::{HumanStyle, human};
-use teamform_plan::{Filter, Plan, SavedPlan, policy_hash};
+use teamform_plan::{Detail, Filter, Plan, SavedPlan, policy_hash};
 use teamform_portal::Provider;
 
 /// The options of `apply`.
@@ -102,7 +102,12 @@ pub fn run(a: &ApplyArgs<'_>) -> i32 {
                 (saved.plan, id)
             }
             None => {
-                let plan = plan_with(&loaded, &mut provider, Filter::default(), true)?;
+                let plan = plan_with(
+                    &loaded,
+                    &mut provider,
+                    Filter::default(),
+                    (true, Detail::Grants),
+                )?;
                 if !plan.has_changes() {
                     outln!(
                         "No changes: the portal ({}) matches the policy.",
@@ -192,7 +197,12 @@ pub fn run(a: &ApplyArgs<'_>) -> i32 {
         }
         // Verify: the portal must now equal the policy.
         let mut check = portal::open(&spec).map_err(portal_error)?;
-        let after = plan_with(&loaded, &mut check, Filter::default(), false)?;
+        let after = plan_with(
+            &loaded,
+            &mut check,
+            Filter::default(),
+            (false, Detail::Grants),
+        )?;
         let left: Vec<_> = after.changes.iter().filter(|o| o.automatic).collect();
         if !left.is_empty() && report.blocked.is_empty() {
             eprintln!("error: after apply, the portal still differs from the policy:");

@@ -5,7 +5,7 @@
 use super::plan::{plan_with, valid};
 use crate::cli::{PolicyArgs, PortalArgs};
 use crate::{exit, known, portal};
-use teamform_plan::{Confirmation, Filter, Known};
+use teamform_plan::{Confirmation, Detail, Filter, Known};
 
 pub fn run(addresses: &[String], all: bool, policy: &PolicyArgs, portal_args: &PortalArgs) -> i32 {
     let go = || -> Result<i32, i32> {
@@ -25,7 +25,12 @@ pub fn run(addresses: &[String], all: bool, policy: &PolicyArgs, portal_args: &P
             outln!("Nothing to confirm: {describe} reads everything back.");
             return Ok(exit::SUCCESS);
         }
-        let plan = plan_with(&loaded, provider.as_mut(), Filter::default(), false)?;
+        let plan = plan_with(
+            &loaded,
+            provider.as_mut(),
+            Filter::default(),
+            (false, Detail::Grants),
+        )?;
         let mut state = known::load(&loaded.dir, &describe)
             .map_err(|e| super::usage_error(&e))?
             .unwrap_or_else(|| Known::new(&describe));

@@ -5,7 +5,7 @@ use crate::policy::{self, Loaded};
 use crate::{exit, portal, provenance};
 use std::io::IsTerminal;
 use teamform_plan::render::{HumanStyle, human, json, markdown};
-use teamform_plan::{Filter, Plan, PlanInput, SavedPlan, make_plan, policy_hash};
+use teamform_plan::{Detail, Filter, Plan, PlanInput, SavedPlan, make_plan, policy_hash};
 use teamform_portal::Provider;
 
 /// Loads a valid policy, or prints its errors and returns the exit code.
@@ -19,12 +19,12 @@ pub fn valid(args: &PolicyArgs) -> Result<Loaded, i32> {
 }
 
 /// Plans against an opened provider; with `fingerprints` when the plan is to be saved or
-/// applied (see [`PlanInput::fingerprints`]).
+/// applied (see [`PlanInput::fingerprints`]), the access diff in `detail`.
 pub fn plan_with(
     loaded: &Loaded,
     provider: &mut dyn Provider,
     filter: Filter,
-    fingerprints: bool,
+    (fingerprints, detail): (bool, Detail),
 ) -> Result<Plan, i32> {
     let caps = provider.capabilities();
     let portal = provider.describe();
@@ -49,6 +49,7 @@ pub fn plan_with(
         filter,
         fingerprints,
         known: known.as_ref(),
+        detail,
     }))
 }
 
@@ -61,6 +62,16 @@ pub struct Output {
     pub show_unverifiable: bool,
     /// The access diff per user, every team and asset (human and JSON).
     pub expand: bool,
+}
+
+impl Output {
+    /// How much of the access diff the output shows.
+    pub fn detail(&self) -> Detail {
+        match self.expand {
+            true => Detail::Expanded,
+            false => Detail::Grants,
+        }
+    }
 }
 
 impl From<PlanFormat> for Output {
@@ -144,7 +155,12 @@ pub fn run(
             eprintln!("error: {e}");
             exit::PORTAL
         })?;
-        let plan = plan_with(&loaded, &mut provider, filter, out.is_some())?;
+        let plan = plan_with(
+            &loaded,
+            &mut provider,
+            filter,
+            (out.is_some(), format.detail()),
+        )?;
         out!("{}", rendered(&plan, format));
         let changes = plan.has_changes();
         let refused = !plan.refusals.is_empty();

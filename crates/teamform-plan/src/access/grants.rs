@@ -9,9 +9,10 @@
 
 use super::lines::{Line, Lines, Named, Via as LineVia};
 use super::view::View;
+use foldhash::{HashMap, HashSet};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use teamform_compiler::{AssetId, TeamId};
 use teamform_model::{AccountPermission, CrmAction, CrmObject, Tool, ToolAction};
 
@@ -480,7 +481,7 @@ fn grants_of(
         }
     }
     // The CRM actions of a role mostly share one set of teams: its subtrees are found once.
-    let mut found: HashMap<Vec<TeamId>, Vec<Subtree>> = HashMap::new();
+    let mut found: HashMap<Vec<TeamId>, Vec<Subtree>> = HashMap::default();
     for ((action, object, via), set) in teams {
         let mut key: Vec<TeamId> = set.iter().copied().collect();
         key.sort_unstable();
@@ -619,7 +620,7 @@ pub(crate) fn user_grants(
 
 /// The scope of one CRM action on one side's lines of it, as a grant scope.
 pub(crate) fn scope_of(view: &View<'_>, lines: &[(Line<'_>, LineVia<'_>)]) -> GrantScope {
-    let mut teams = HashSet::new();
+    let mut teams = HashSet::default();
     for (line, _) in lines {
         match line {
             Line::All(..) => return GrantScope::Everything,
@@ -639,7 +640,8 @@ pub(crate) fn scope_of(view: &View<'_>, lines: &[(Line<'_>, LineVia<'_>)]) -> Gr
 pub fn group<'u>(
     users: impl IntoIterator<Item = (&'u str, Status, &'u UserGrants)>,
 ) -> Vec<AccessGroup> {
-    let mut groups: HashMap<(Status, &UserGrants), Vec<&str>> = HashMap::new();
+    let mut groups: foldhash::HashMap<(Status, &UserGrants), Vec<&str>> =
+        foldhash::HashMap::default();
     let mut order = Vec::new();
     for (user, status, grants) in users {
         let entry = groups.entry((status, grants)).or_default();
@@ -689,5 +691,9 @@ pub(crate) fn listed<'p>(
 
 /// [`group`] of the users of an access diff.
 pub fn group_diffs(diffs: &[super::UserAccessDiff]) -> Vec<AccessGroup> {
-    group(diffs.iter().map(|u| (u.user.as_str(), u.status, &u.grants)))
+    group(
+        diffs
+            .iter()
+            .map(|u| (u.user.as_str(), u.status, u.grants.as_ref())),
+    )
 }

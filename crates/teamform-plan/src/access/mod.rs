@@ -39,6 +39,18 @@ pub struct ScopeChange {
     pub via: String,
 }
 
+/// How much of the access diff to compute: the grants always; the expanded lines (one per
+/// team and asset, as text) only when they will be shown (`--expand`), as for a first plan
+/// of a large org they outweigh everything else.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Detail {
+    /// The grants only: [`UserAccessDiff::gained`], `lost` and `changed` stay empty.
+    #[default]
+    Grants,
+    /// The grants and the expanded lines.
+    Expanded,
+}
+
 /// What changes for one user.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UserAccessDiff {
@@ -46,16 +58,20 @@ pub struct UserAccessDiff {
     pub user: String,
     /// New, removed or changed (`new`, `removed`, `changed` in JSON).
     pub status: grants::Status,
-    /// Access gained.
+    /// Access gained (with [`Detail::Expanded`] only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub gained: Vec<AccessLine>,
-    /// Access lost.
+    /// Access lost (with [`Detail::Expanded`] only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub lost: Vec<AccessLine>,
-    /// Scopes that change kind, sorted by access (instead of a loss and a gain).
+    /// Scopes that change kind, sorted by access (instead of a loss and a gain; with
+    /// [`Detail::Expanded`] only).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub changed: Vec<ScopeChange>,
-    /// The same changes as grants (team subtrees, asset partitions, risk levels).
+    /// The same changes as grants (team subtrees, asset partitions, risk levels), shared by
+    /// the users whose access is computed once (see [`OneSided`]).
     #[serde(default, skip_serializing_if = "grants::UserGrants::is_empty")]
-    pub grants: grants::UserGrants,
+    pub grants: std::sync::Arc<grants::UserGrants>,
 }
 
 /// A compiled policy, for one side of the comparison.
@@ -227,7 +243,7 @@ pub fn access_diff(live: &Side<'_>, desired: &Side<'_>, assets: bool) -> Vec<Use
         View::of(live, Identity::Name),
         View::of(desired, Identity::Name),
     );
-    users_diff(&live, &desired, assets, None)
+    users_diff(&live, &desired, (assets, Detail::Expanded), None)
 }
 
 /// [`access_diff`] for a plan: the live side's bound teams and assets carry the policy's keys
@@ -236,13 +252,13 @@ pub fn access_diff(live: &Side<'_>, desired: &Side<'_>, assets: bool) -> Vec<Use
 pub(crate) fn plan_access_diff(
     live: &Side<'_>,
     desired: &Side<'_>,
-    assets: bool,
+    (assets, detail): (bool, Detail),
 ) -> Vec<UserAccessDiff> {
     let (live, desired) = (
         View::of(live, Identity::Key),
         View::of(desired, Identity::Key),
     );
-    users_diff(&live, &desired, assets, None)
+    users_diff(&live, &desired, (assets, detail), None)
 }
 
 /// [`access_diff`] for the users whose lowercased email is in `only`, where the live side is
@@ -253,7 +269,7 @@ pub(crate) fn placed_diff_of(
     users: &[teamform_model::User],
     placed: &teamform_compiler::Placed,
     desired: &Side<'_>,
-    assets: bool,
+    assets: (bool, Detail),
     only: &std::collections::HashSet<String>,
 ) -> Vec<UserAccessDiff> {
     let live = View::placed(desired, users, placed);
@@ -309,13 +325,97 @@ pub(crate) fn placed_records_diff(
     )
 }
 
-/// [`access_diff`], for every user or for those in `only`.
+/// [`access_diff`], for every user or for those in `only`; asset visibility compared only
+/// with `assets`, the expanded lines computed only with [`Detail::Expanded`].
 fn users_diff(
     live: &View<'_>,
     desired: &View<'_>,
-    assets: bool,
+    (assets, detail): (bool, Detail),
     only: Option<&std::collections::HashSet<String>>,
 ) -> Vec<UserAccessDiff> {
+    let jobs = jobs(live, desired, assets, only);
+    // A user on one side only (new or removed) gains or loses all their access, which
+    // depends on nothing but what [`OneSided`] holds: computed once per distinct value (a
+    // first plan of a large org has a handful of users per value).
+    let mut shared: foldhash::HashMap<OneSided, usize> = foldhash::HashMap::default();
+    let mut representatives: Vec<&Job<'_>> = Vec::new();
+    let mut two_sided: Vec<&Job<'_>> = Vec::new();
+    let slot: Vec<Result<usize, usize>> = jobs
+        .iter()
+        .map(|job| match OneSided::of(live, desired, job) {
+            Some(key) => Ok(*shared.entry(key).or_insert_with(|| {
+                representatives.push(job);
+                representatives.len() - 1
+            })),
+            None => {
+                two_sided.push(job);
+                Err(two_sided.len() - 1)
+            }
+        })
+        .collect();
+    let compute = |job: &&Job<'_>| user_diff(live, desired, (assets, detail), job);
+    let (one, two) = (
+        crate::par::map(&representatives, compute),
+        crate::par::map(&two_sided, compute),
+    );
+    jobs.iter()
+        .zip(slot)
+        .filter_map(|(job, slot)| {
+            let diff = match slot {
+                Ok(i) => one[i].as_ref(),
+                Err(i) => two[i].as_ref(),
+            }?;
+            Some(UserAccessDiff {
+                user: job.user.to_string(),
+                ..diff.clone()
+            })
+        })
+        .collect()
+}
+
+/// What determines all the access of a user on one side only (new or removed): the side,
+/// super admin, role, direct teams (they name the reasons), and the access they compile to.
+#[derive(PartialEq, Eq, Hash)]
+struct OneSided {
+    desired: bool,
+    super_admin: bool,
+    role: Option<teamform_compiler::RoleId>,
+    team: Option<teamform_compiler::TeamId>,
+    teams: Vec<teamform_compiler::TeamId>,
+    crm: [[teamform_model::Scope; 3]; 5],
+    asset_types: u32,
+}
+
+impl OneSided {
+    /// The key of `job` when its user is on one side only.
+    fn of(live: &View<'_>, desired: &View<'_>, job: &Job<'_>) -> Option<Self> {
+        let (view, user, desired_side) = match (job.before, job.after) {
+            (Some(l), None) => (live, l, false),
+            (None, Some(d)) => (desired, d, true),
+            _ => return None,
+        };
+        let access = view.user(user);
+        Some(OneSided {
+            desired: desired_side,
+            super_admin: access.super_admin,
+            role: view.role[user.index()],
+            team: view.team[user.index()],
+            teams: view.teams[user.index()].clone(),
+            crm: access.crm,
+            asset_types: access.asset_types,
+        })
+    }
+}
+
+/// The users to compare, in the order of the diff: the desired users (those that may
+/// differ from their live counterpart, or have none), then the live users no longer in the
+/// policy. Cheap; their access lines are the costly part.
+fn jobs<'v>(
+    live: &View<'v>,
+    desired: &View<'v>,
+    assets: bool,
+    only: Option<&std::collections::HashSet<String>>,
+) -> Vec<Job<'v>> {
     let wanted = |email: &str| only.is_none_or(|o| o.contains(lower(email).as_ref()));
     let mut interned = Interned::default();
     let live_classes = interned.side(live);
@@ -325,14 +425,12 @@ fn users_diff(
         && asset_view(live, &live_classes) != asset_view(desired, &desired_classes);
     // Lowercased email to the live user (the last one with it), and whether a desired user
     // has that email.
-    let mut live_users: HashMap<Cow<'_, str>, (UserId, bool)> = live
+    let mut live_users: foldhash::HashMap<Cow<'_, str>, (UserId, bool)> = live
         .users
         .iter()
         .enumerate()
         .map(|(i, u)| (lower(&u.key.value), (UserId(i as u32), false)))
         .collect();
-    // First which users to compare (cheap), then their access lines (the costly part, on
-    // several threads), in the same order.
     let mut jobs = Vec::new();
     let (mut live_sets, mut desired_sets) = (TeamSets::default(), TeamSets::default());
     for (i, u) in desired.users.iter().enumerate() {
@@ -386,32 +484,36 @@ fn users_diff(
             });
         }
     }
-    crate::par::map(&jobs, |job| {
-        let omit = match (job.before, job.after) {
-            (Some(l), Some(d)) if job.same_teams => same_lines(live, l, desired, d),
-            _ => Omit::default(),
-        };
-        let omit = Omit {
-            assets: omit.assets || !assets,
-            ..omit
-        };
-        let before = job.before.map(|l| lines(live, l, omit));
-        let status = match (&before, job.after) {
-            (_, None) => grants::Status::Removed,
-            (Some(_), Some(_)) => grants::Status::Changed,
-            (None, Some(_)) => grants::Status::New,
-        };
-        let after = job.after.map(|d| lines(desired, d, omit));
-        entry(
-            job.user,
-            status,
-            (live, job.before, before.unwrap_or_default()),
-            (desired, job.after, after.unwrap_or_default()),
-        )
-    })
-    .into_iter()
-    .flatten()
-    .collect()
+    jobs
+}
+
+/// What changes for the user of `job`: their lines on each side, compared.
+fn user_diff(
+    live: &View<'_>,
+    desired: &View<'_>,
+    (assets, detail): (bool, Detail),
+    job: &Job<'_>,
+) -> Option<UserAccessDiff> {
+    let omit = match (job.before, job.after) {
+        (Some(l), Some(d)) if job.same_teams => same_lines(live, l, desired, d),
+        _ => Omit::default(),
+    };
+    let omit = Omit {
+        assets: omit.assets || !assets,
+        ..omit
+    };
+    let before = job.before.map(|l| lines(live, l, omit));
+    let status = match (&before, job.after) {
+        (_, None) => grants::Status::Removed,
+        (Some(_), Some(_)) => grants::Status::Changed,
+        (None, Some(_)) => grants::Status::New,
+    };
+    let after = job.after.map(|d| lines(desired, d, omit));
+    entry(
+        (job.user, status, detail),
+        (live, job.before, before.unwrap_or_default()),
+        (desired, job.after, after.unwrap_or_default()),
+    )
 }
 
 /// For a user who covers the same teams on both sides, with the same tools to open assets
@@ -446,8 +548,7 @@ struct Job<'a> {
 /// What changes for one user: the lines only after (gained) and only before (lost), each
 /// sorted by its text; nothing for a changed user whose lines are the same.
 fn entry(
-    user: &str,
-    status: grants::Status,
+    (user, status, detail): (&str, grants::Status, Detail),
     (live, l, mut before): (&View<'_>, Option<UserId>, Lines<'_>),
     (desired, d, mut after): (&View<'_>, Option<UserId>, Lines<'_>),
 ) -> Option<UserAccessDiff> {
@@ -467,21 +568,24 @@ fn entry(
         out.sort_unstable_by(|x, y| x.access.cmp(&y.access));
         out
     };
-    let gained = text(&gained_lines);
-    let lost = text(&lost_lines);
-    if gained.is_empty()
-        && lost.is_empty()
+    if gained_lines.is_empty()
+        && lost_lines.is_empty()
         && changed.is_empty()
         && status == grants::Status::Changed
     {
         return None;
     }
+    let expanded = detail == Detail::Expanded;
+    let (gained, lost, changed) = match expanded {
+        true => (text(&gained_lines), text(&lost_lines), changed),
+        false => Default::default(),
+    };
     // The teams covered on one side only, by identity, under which assets are grouped.
     let covered = |view: &View<'_>, u: Option<UserId>, other: &View<'_>, o: Option<UserId>| {
         let Some(u) = u else {
-            return std::collections::HashSet::new();
+            return foldhash::HashSet::default();
         };
-        let theirs: std::collections::HashSet<&str> = o
+        let theirs: foldhash::HashSet<&str> = o
             .map(|o| {
                 other
                     .user(o)
@@ -509,7 +613,7 @@ fn entry(
         gained,
         lost,
         changed,
-        grants,
+        grants: std::sync::Arc::new(grants),
     })
 }
 

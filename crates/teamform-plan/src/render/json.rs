@@ -2,15 +2,17 @@
 //! typed documents, so that its JSON Schema ([`plan_schema`], `teamform schema --plan`) is
 //! derived from the same types and cannot drift from the output.
 
-use crate::access::grants::{AccessGroup, Risk};
+use crate::access::grants::{AccessGroup, GrantChange, Risk, ScopeShift, Status};
 use crate::access::{RecordsAccess, UserAccessDiff};
 use crate::op::{Action, Confirm, FieldChange};
 use crate::plan::{ManualStep, Plan};
 use schemars::JsonSchema;
 use serde::Serialize;
 
-/// The version of the JSON plan output. Version 2 groups the access diff in grants.
-pub const JSON_FORMAT_VERSION: u32 = 2;
+/// The version of the JSON plan output. Version 2 groups the access diff in grants; version
+/// 3 lists each grant change once (`grants`), the groups referring to it by position, and
+/// prints the document on one line.
+pub const JSON_FORMAT_VERSION: u32 = 3;
 
 /// A plan as `teamform plan --format json` prints it.
 #[derive(Serialize, JsonSchema)]
@@ -25,8 +27,11 @@ pub struct PlanDocument<'a> {
     pub refusals: &'a [String],
     /// The operations, in execution order.
     pub changes: Vec<ChangeDocument<'a>>,
-    /// Users grouped by how their access changes, in grants, riskiest first.
-    pub access: &'a [AccessGroup],
+    /// Every grant change of the groups, each once (a grant, why, and its risk); the groups
+    /// refer to them by position.
+    pub grants: Vec<&'a GrantChange>,
+    /// Users grouped by how their access changes, riskiest first.
+    pub access: Vec<GroupDocument<'a>>,
     /// Per user, every team and asset gained and lost (`--expand` only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<&'a [UserAccessDiff]>,
@@ -36,6 +41,24 @@ pub struct PlanDocument<'a> {
     pub manual_steps: &'a [ManualStep],
     /// What the portal cannot read back (taken from what was last confirmed).
     pub unverifiable: &'a [String],
+}
+
+/// Users whose access changes the same way.
+#[derive(Serialize, JsonSchema)]
+pub struct GroupDocument<'a> {
+    /// The users' emails, sorted.
+    pub users: &'a [String],
+    /// New, removed or changed.
+    pub status: Status,
+    /// The highest risk of its changes.
+    pub risk: Risk,
+    /// The grants gained: positions in the document's `grants`.
+    pub gained: Vec<usize>,
+    /// The grants lost: positions in the document's `grants`.
+    pub lost: Vec<usize>,
+    /// Scopes that change kind.
+    #[serde(default, skip_serializing_if = "<[ScopeShift]>::is_empty")]
+    pub changed: &'a [ScopeShift],
 }
 
 /// The counts a plan opens with.
@@ -118,6 +141,7 @@ pub fn document(plan: &Plan, expand: bool) -> PlanDocument<'_> {
             },
         )
     };
+    let (grants, access) = grant_table(&plan.groups);
     PlanDocument {
         format_version: JSON_FORMAT_VERSION,
         portal: &plan.portal,
@@ -151,7 +175,8 @@ pub fn document(plan: &Plan, expand: bool) -> PlanDocument<'_> {
                 confirm: op.confirm,
             })
             .collect(),
-        access: &plan.groups,
+        grants,
+        access,
         expanded: expand.then_some(plan.access.as_slice()),
         records: &plan.records,
         manual_steps: &plan.manual_steps,
@@ -159,9 +184,41 @@ pub fn document(plan: &Plan, expand: bool) -> PlanDocument<'_> {
     }
 }
 
-/// The plan as JSON; with `expand`, every team and asset per user too.
+/// The grant changes of `groups`, each once in order of first use, and the groups referring
+/// to them by position.
+fn grant_table<'p>(groups: &'p [AccessGroup]) -> (Vec<&'p GrantChange>, Vec<GroupDocument<'p>>) {
+    let mut table: Vec<&GrantChange> = Vec::new();
+    let mut position: foldhash::HashMap<&GrantChange, usize> = foldhash::HashMap::default();
+    let mut refer = |changes: &'p [GrantChange]| -> Vec<usize> {
+        changes
+            .iter()
+            .map(|c| {
+                *position.entry(c).or_insert_with(|| {
+                    table.push(c);
+                    table.len() - 1
+                })
+            })
+            .collect()
+    };
+    let mut out = Vec::with_capacity(groups.len());
+    for g in groups {
+        let (gained, lost) = (refer(&g.grants.gained), refer(&g.grants.lost));
+        out.push(GroupDocument {
+            users: &g.users,
+            status: g.status,
+            risk: g.risk,
+            gained,
+            lost,
+            changed: &g.grants.changed,
+        });
+    }
+    (table, out)
+}
+
+/// The plan as JSON, on one line (a first plan of a large org is tens of megabytes: `jq .`
+/// indents it); with `expand`, every team and asset per user too.
 pub fn json(plan: &Plan, expand: bool) -> String {
-    let mut text = serde_json::to_string_pretty(&document(plan, expand)).unwrap_or_default();
+    let mut text = serde_json::to_string(&document(plan, expand)).unwrap_or_default();
     text.push('\n');
     text
 }

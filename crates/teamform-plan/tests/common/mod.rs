@@ -109,6 +109,7 @@ pub fn plan(policy: &CompiledPolicy, path: &Path) -> TestResult<Plan> {
         filter: Filter::default(),
         fingerprints: true,
         known: None,
+        detail: teamform_plan::Detail::Expanded,
     }))
 }
 
@@ -126,6 +127,7 @@ pub fn apply(policy: &CompiledPolicy, path: &Path) -> TestResult<(Plan, Report)>
         filter: Filter::default(),
         fingerprints: true,
         known: None,
+        detail: teamform_plan::Detail::Expanded,
     });
     let plan_id = teamform_portal::fingerprint(&plan);
     let mut journal = Journal::open(&sandbox.journal_path(), &plan_id)?;
@@ -292,6 +294,7 @@ pub fn plan_against(policy: &CompiledPolicy, live: &LiveState) -> Plan {
         filter: Filter::default(),
         fingerprints: true,
         known: None,
+        detail: teamform_plan::Detail::Expanded,
     })
 }
 
