@@ -28,7 +28,10 @@ pub fn tables_around(text: &str, range: Range<usize>) -> Range<usize> {
         .chain(std::iter::once(0))
         .find(|&i| i <= range.start)
         .unwrap_or(0);
-    let from = range.end.max(range.start + 1).min(text.len());
+    let mut from = range.end.max(range.start + 1).min(text.len());
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
     let end = text[from..]
         .match_indices("\n[")
         .map(|(i, _)| from + i + 1)
