@@ -197,7 +197,7 @@ proptest! {
             let f = users[file_of(edit) % users.len()];
             files[f].1 = apply(&files[f].1, edit);
             let id = FileId(u32::try_from(f).expect("few files"));
-            if !state.edit(id, &files[f].1) {
+            if !state.edit(id, SourceFile::new(files[f].0.clone(), files[f].1.as_str())) {
                 state = Incremental::new(load(&files), options);
             }
             let fresh = load(&files);
@@ -220,7 +220,8 @@ fn a_typo_in_a_role_is_taken_incrementally() {
     let id = FileId(u32::try_from(f).expect("few files"));
     for typo in ["role = \"sales-reps\"", "role = \"sales-rep\""] {
         files[f].1 = files[f].1.replacen("role = \"sales-rep\"", typo, 1);
-        assert!(state.edit(id, &files[f].1), "taken incrementally");
+        let source = SourceFile::new(files[f].0.clone(), files[f].1.as_str());
+        assert!(state.edit(id, source), "taken incrementally");
         let fresh = compile(&load(&files), options);
         assert_eq!(state.compiled().diagnostics, fresh.diagnostics);
     }

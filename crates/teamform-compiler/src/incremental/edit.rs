@@ -24,20 +24,19 @@ struct Plan {
 }
 
 impl Incremental {
-    /// Takes `text` as the new text of `file`. Returns true when it was taken incrementally
+    /// Takes `source` as the new text of `file`. Returns true when it was taken incrementally
     /// (the result is then what compiling afresh gives), false when the caller must load and
     /// compile afresh; nothing is changed then.
-    pub fn edit(&mut self, file: FileId, text: &str) -> bool {
-        let Some(source) = self.load.sources.get(file) else {
+    pub fn edit(&mut self, file: FileId, source: SourceFile) -> bool {
+        let Some(old) = self.load.sources.get(file) else {
             return false;
         };
-        if *source.text == *text {
+        if std::sync::Arc::ptr_eq(&old.text, &source.text) || *old.text == *source.text {
             return true;
         }
-        let Some(plan) = self.plan(file, &source.text, text) else {
+        let Some(plan) = self.plan(file, &old.text, &source.text) else {
             return false;
         };
-        let source = SourceFile::new(source.path.clone(), text);
         self.apply(file, plan, source);
         true
     }

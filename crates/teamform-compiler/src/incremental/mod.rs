@@ -15,6 +15,7 @@ use teamform_diagnostics::Diagnostic;
 use teamform_model::{LoadResult, Policy};
 
 /// A compilation split by what each diagnostic depends on.
+#[derive(Debug)]
 pub(crate) struct Parts {
     /// The index, graph and access; the diagnostics are left empty.
     pub compiled: Compiled,
@@ -79,6 +80,7 @@ pub(crate) fn assemble(
 }
 
 /// A loaded and compiled policy that edits update in place.
+#[derive(Debug)]
 pub struct Incremental {
     load: LoadResult,
     options: Options,
