@@ -14,18 +14,8 @@ use teamform_bench::{OrgSize, generate, write};
 /// The edits timed per layout (after three of warm-up).
 const EDITS: usize = 20;
 
-/// What one layout measured.
-pub struct Measured {
-    /// From starting the server to every file's first publication.
-    pub open: Duration,
-    /// The parse floor of the same files.
-    pub floor: Duration,
-    /// Each edit, from `didChange` to the edited file's diagnostics.
-    pub edits: Vec<Duration>,
-}
-
 /// Runs the benchmark on a layout; `name` labels the output.
-pub fn run(name: &str, size: &OrgSize) -> Measured {
+pub fn run(name: &str, size: &OrgSize) {
     let files = generate(size, 1);
     let megabytes = files.iter().map(|(_, t)| t.len()).sum::<usize>() as f64 / 1e6;
     println!(
@@ -91,9 +81,8 @@ pub fn run(name: &str, size: &OrgSize) -> Measured {
     );
     summary(
         &format!("{name}: typo in `role` → publishDiagnostics"),
-        edits.clone(),
+        edits,
     );
-    Measured { open, floor, edits }
 }
 
 /// 10,000 users in one file, 500 teams, 50 roles, 5,000 assets.

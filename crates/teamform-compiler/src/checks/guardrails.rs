@@ -63,8 +63,11 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
+/// Per kind of seat, how many the portal has and where that is written.
+type Capacity = HashMap<Seat, (u32, Span)>;
+
 /// The portal's seat capacities, when it declares seats (written, readable or not).
-fn capacities<'a>(cx: &Ctx<'a>) -> Option<(&'a Portal, HashMap<Seat, (u32, Span)>)> {
+fn capacities<'a>(cx: &Ctx<'a>) -> Option<(&'a Portal, Capacity)> {
     let portal = cx.policy.portal.as_ref()?;
     if portal.seats.is_empty() && portal.unread_seats.is_empty() {
         return None;
