@@ -4,6 +4,7 @@
 
 use crate::resolve::{AssetId, Index, RoleId, TeamId, UserId};
 use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::EdgeRef;
 use teamform_diagnostics::{Code, Diagnostic};
 use teamform_model::Policy;
 
@@ -162,6 +163,57 @@ pub(crate) fn build(policy: &Policy, index: &Index, diags: &mut Vec<Diagnostic>)
         }
     }
     g
+}
+
+/// A user's resolved role, primary team and additional teams.
+pub(crate) type Placement<'a> = (Option<RoleId>, Option<TeamId>, &'a [TeamId]);
+
+/// Moves `user` from where `old` placed them to where `new` does: their edges, the holders of
+/// their role and the members of their teams, leaving every list as [`build`] makes it (in
+/// user order, a user's primary membership before their additional ones).
+pub(crate) fn move_user(
+    g: &mut OrgGraph,
+    policy: &Policy,
+    user: UserId,
+    old: Placement<'_>,
+    new: Placement<'_>,
+) {
+    let node = NodeIndex::new(policy.teams.len() + policy.roles.len() + user.index());
+    // Removing an edge moves the last one into its place: removing in descending order leaves
+    // the indices still to remove valid.
+    let mut edges: Vec<_> = g.graph.edges(node).map(|e| e.id()).collect();
+    edges.sort_unstable_by(|a, b| b.cmp(a));
+    for e in edges {
+        g.graph.remove_edge(e);
+    }
+    if let Some(r) = old.0 {
+        g.holders[r.index()].retain(|u| *u != user);
+    }
+    for t in old.1.iter().chain(old.2) {
+        g.members[t.index()].retain(|(u, _)| *u != user);
+    }
+    let (role, team, teams) = new;
+    if let Some(r) = role {
+        g.graph.add_edge(
+            node,
+            NodeIndex::new(policy.teams.len() + r.index()),
+            Edge::HoldsRole,
+        );
+        let holders = &mut g.holders[r.index()];
+        let at = holders.partition_point(|u| *u < user);
+        holders.insert(at, user);
+    }
+    for (t, primary) in team
+        .iter()
+        .map(|t| (t, true))
+        .chain(teams.iter().map(|t| (t, false)))
+    {
+        g.graph
+            .add_edge(node, NodeIndex::new(t.index()), Edge::MemberOf { primary });
+        let members = &mut g.members[t.index()];
+        let at = members.partition_point(|(u, _)| *u <= user);
+        members.insert(at, (user, primary));
+    }
 }
 
 /// Finds the cycles of the team tree, reports each once, whole, and breaks it by dropping the

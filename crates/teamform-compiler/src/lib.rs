@@ -7,11 +7,13 @@
 mod access;
 mod checks;
 mod graph;
+mod incremental;
 mod query;
 mod resolve;
 
 pub use access::{Access, UserAccess};
 pub use graph::{Edge, Node, OrgGraph};
+pub use incremental::Incremental;
 pub use query::{
     AccountAccess, Step, Via, WhoCan, WhoCanTarget, Why, WhyAccount, who_can, why, why_account,
 };
@@ -49,35 +51,12 @@ impl Compiled {
 
 /// Compiles a loaded policy; the loader's diagnostics are carried over.
 pub fn compile(load: &LoadResult, options: Options) -> Compiled {
-    let mut diagnostics = load.diagnostics.clone();
-    let compiled = compile_policy(&load.policy, options, &mut diagnostics);
-    let mut diagnostics = compiled.1;
-    sort(&mut diagnostics);
+    let parts = incremental::build(&load.policy, &load.diagnostics, options);
+    let diagnostics = incremental::assemble(&load.policy, &load.diagnostics, &parts, options);
     Compiled {
         diagnostics,
-        ..compiled.0
+        ..parts.compiled
     }
-}
-
-fn compile_policy(
-    policy: &Policy,
-    options: Options,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> (Compiled, Vec<Diagnostic>) {
-    let index = resolve::resolve(policy, diagnostics);
-    let graph = graph::build(policy, &index, diagnostics);
-    let access = access::compute(policy, &index, &graph);
-    checks::run(policy, &index, &graph, options, diagnostics);
-    let diags = std::mem::take(diagnostics);
-    (
-        Compiled {
-            index,
-            graph,
-            access,
-            diagnostics: Vec::new(),
-        },
-        diags,
-    )
 }
 
 /// Resolves names, builds the graph and computes the access, without the checks: for a

@@ -86,6 +86,21 @@ impl Index {
 
 /// Resolves every key and reference of `policy`.
 pub(crate) fn resolve(policy: &Policy, diags: &mut Vec<Diagnostic>) -> Index {
+    let mut index = resolve_keys(policy, diags);
+    for user in &policy.users {
+        let (role, team, teams) = resolve_user(&index, user, policy, diags);
+        index.user_role.push(role);
+        index.user_team.push(team);
+        index.user_teams.push(teams);
+    }
+    protected_users(&index, policy, diags);
+    index
+}
+
+/// Resolves every key, and the references that do not name a user nor come from one: team
+/// parents, asset partitions and the guardrails' assets, teams and roles. The references of
+/// users are left to [`resolve_user`], those to users to [`protected_users`].
+pub(crate) fn resolve_keys(policy: &Policy, diags: &mut Vec<Diagnostic>) -> Index {
     let mut index = Index {
         teams: policy
             .teams
@@ -125,12 +140,6 @@ pub(crate) fn resolve(policy: &Policy, diags: &mut Vec<Diagnostic>) -> Index {
             team_of(&index.teams, policy, p, diags)
         })
         .collect();
-    for user in &policy.users {
-        let (role, team, teams) = resolve_user(&index, user, policy, diags);
-        index.user_role.push(role);
-        index.user_team.push(team);
-        index.user_teams.push(teams);
-    }
     index.asset_kind = policy.assets.iter().map(|a| a.kind).collect();
     index.asset_teams = policy
         .assets
@@ -143,14 +152,6 @@ pub(crate) fn resolve(policy: &Policy, diags: &mut Vec<Diagnostic>) -> Index {
         })
         .collect();
     let g = &policy.guardrails;
-    for u in &g.protected_users {
-        // Users are keyed by folded email: a protected user is found whatever the case, and
-        // only one that is not found is looked up again to be reported.
-        if index.user(&u.value).is_none() {
-            let users = policy.users.iter().map(|u| u.key.value.as_str());
-            lookup(&index.users, u, "user", Code::UnknownUser, users, diags);
-        }
-    }
     for a in &g.public_assets {
         let refs: Vec<String> = policy.assets.iter().map(|a| a.reference()).collect();
         lookup(
@@ -178,6 +179,18 @@ pub(crate) fn resolve(policy: &Policy, diags: &mut Vec<Diagnostic>) -> Index {
         }
     }
     index
+}
+
+/// Reports the guardrails' protected users that no user is.
+pub(crate) fn protected_users(index: &Index, policy: &Policy, diags: &mut Vec<Diagnostic>) {
+    for u in &policy.guardrails.protected_users {
+        // Users are keyed by folded email: a protected user is found whatever the case, and
+        // only one that is not found is looked up again to be reported.
+        if index.user(&u.value).is_none() {
+            let users = policy.users.iter().map(|u| u.key.value.as_str());
+            lookup(&index.users, u, "user", Code::UnknownUser, users, diags);
+        }
+    }
 }
 
 /// A user's role, primary team and additional teams (without the primary team), resolved

@@ -1,6 +1,6 @@
 //! The one diagnostic type shared by the CLI, the language server and every renderer.
 
-use crate::{Code, Span};
+use crate::{Code, FileId, Span};
 use serde::Serialize;
 
 /// How serious a diagnostic is.
@@ -91,6 +91,21 @@ impl Diagnostic {
     pub fn severity(mut self, severity: Severity) -> Self {
         self.severity = severity;
         self
+    }
+
+    /// Follows an edit of `file` (see [`Span::follow_edit`]) with every label; false, leaving
+    /// the labels as they were, when one of them overlaps the edited bytes.
+    pub fn follow_edit(&mut self, file: FileId, edit: std::ops::Range<u32>, new_len: u32) -> bool {
+        let moves = self.labels.iter().all(|l| {
+            let mut span = l.span;
+            span.follow_edit(file, edit.clone(), new_len)
+        });
+        if moves {
+            for l in &mut self.labels {
+                l.span.follow_edit(file, edit.clone(), new_len);
+            }
+        }
+        moves
     }
 
     /// The main location: the first primary label, else the first label.

@@ -33,6 +33,23 @@ impl Span {
     pub fn range(&self) -> std::ops::Range<usize> {
         self.start as usize..self.end as usize
     }
+
+    /// Follows an edit of `file` that replaced the bytes from `edit.start` to `edit.end` of the
+    /// old text by `new_len` bytes: a span after the edited bytes moves with them, a span before
+    /// them stays. Returns false, leaving the span as it was, for a span that overlaps them:
+    /// whatever it pointed at was edited.
+    pub fn follow_edit(&mut self, file: FileId, edit: std::ops::Range<u32>, new_len: u32) -> bool {
+        if self.file != file || self.end <= edit.start {
+            return true;
+        }
+        if self.start < edit.end {
+            return false;
+        }
+        let moved = |n: u32| n - edit.end + edit.start + new_len;
+        self.start = moved(self.start);
+        self.end = moved(self.end);
+        true
+    }
 }
 
 /// A 1-based line and column; the column counts Unicode scalar values, not bytes.

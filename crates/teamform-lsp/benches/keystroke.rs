@@ -4,10 +4,14 @@
 //! every file, loading one user file, and compiling.
 //!
 //! `cargo bench -p teamform-lsp --bench keystroke`
+//!
+//! With `-- large`, instead the two large layouts of issue #20 (see `large.rs`):
+//! `cargo bench -p teamform-lsp --bench keystroke -- large`.
 
 // A benchmark, like a test, stops with a clear message when its setup fails.
 #![allow(clippy::expect_used, clippy::panic)]
 
+mod large;
 #[path = "../tests/support/mod.rs"]
 mod support;
 
@@ -40,6 +44,11 @@ fn time<T>(f: impl FnOnce() -> T) -> (Duration, T) {
 }
 
 fn main() {
+    if std::env::args().any(|a| a == "large") {
+        large::run("10k users in one file", &large::single_file());
+        large::run("100k users in 10 files", &OrgSize::large());
+        return;
+    }
     let size = OrgSize {
         users: 10_000,
         teams: 500,

@@ -19,7 +19,7 @@ pub fn quick_fixes(snapshot: &Snapshot, file: FileId, start: u32, end: u32) -> V
         return Vec::new();
     };
     let mut out = Vec::new();
-    for d in &snapshot.compiled.diagnostics {
+    for d in snapshot.diagnostics() {
         let Some(span) = d.main_span() else { continue };
         if span.file != file || span.end < start || span.start > end {
             continue;

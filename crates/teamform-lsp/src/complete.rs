@@ -48,7 +48,7 @@ pub fn complete(snapshot: &Snapshot, file: FileId, at: Position) -> Vec<Completi
     };
     let start = position(source, u32::try_from(cursor - partial_len).unwrap_or(0));
     let replace = Range::new(start, at);
-    let policy = &snapshot.load.policy;
+    let policy = snapshot.policy();
     let candidates: Vec<(String, String, CompletionItemKind)> = match context {
         Context::Field { .. } => {
             let header = text[..line_start]

@@ -16,7 +16,7 @@ pub const SOURCE: &str = "teamform";
 /// A diagnostic without a location is shown at the start of the first file.
 pub fn by_file(snapshot: &Snapshot) -> Vec<Vec<lsp_types::Diagnostic>> {
     let mut out = vec![Vec::new(); snapshot.paths.len()];
-    for d in &snapshot.compiled.diagnostics {
+    for d in snapshot.diagnostics() {
         if let Some((file, diagnostic)) = convert(snapshot, d)
             && let Some(list) = out.get_mut(file.0 as usize)
         {

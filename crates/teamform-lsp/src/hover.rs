@@ -17,7 +17,7 @@ const LISTED: usize = 10;
 /// The hover at byte `offset` of `file`.
 pub fn hover(snapshot: &Snapshot, file: FileId, offset: u32) -> Option<Hover> {
     let source = snapshot.file(file)?;
-    let policy = &snapshot.load.policy;
+    let policy = snapshot.policy();
     let (text, span) = match symbols::at(policy, file, offset) {
         Some(o) => {
             let text = match o.kind {
@@ -86,7 +86,7 @@ fn name_of(name: Option<&teamform_model::Sp<String>>) -> &str {
 }
 
 fn user(snapshot: &Snapshot, email: &str) -> Option<String> {
-    let (policy, compiled) = (&snapshot.load.policy, &snapshot.compiled);
+    let (policy, compiled) = (snapshot.policy(), snapshot.compiled());
     let id = compiled.index.user(email)?;
     let u = policy.users.get(id.index())?;
     let access = compiled.access.users.get(id.index())?;
@@ -173,7 +173,7 @@ fn user(snapshot: &Snapshot, email: &str) -> Option<String> {
 }
 
 fn team(snapshot: &Snapshot, key: &str) -> Option<String> {
-    let (policy, compiled) = (&snapshot.load.policy, &snapshot.compiled);
+    let (policy, compiled) = (snapshot.policy(), snapshot.compiled());
     let id = compiled.index.team(key)?;
     let t = policy.teams.get(id.index())?;
     let graph = &compiled.graph;
@@ -224,7 +224,7 @@ fn team(snapshot: &Snapshot, key: &str) -> Option<String> {
 }
 
 fn role(snapshot: &Snapshot, key: &str) -> Option<String> {
-    let (policy, compiled) = (&snapshot.load.policy, &snapshot.compiled);
+    let (policy, compiled) = (snapshot.policy(), snapshot.compiled());
     let id = compiled.index.role(key)?;
     let r = policy.roles.get(id.index())?;
     let mut out = format!("**{}** — role `{key}`\n\n", name_of(r.name.as_ref()));
@@ -260,7 +260,7 @@ fn role(snapshot: &Snapshot, key: &str) -> Option<String> {
 }
 
 fn asset(snapshot: &Snapshot, reference: &str) -> Option<String> {
-    let (policy, compiled) = (&snapshot.load.policy, &snapshot.compiled);
+    let (policy, compiled) = (snapshot.policy(), snapshot.compiled());
     let id = compiled.index.assets.get(reference)?;
     let a = policy.assets.get(id.index())?;
     let mut out = format!("**{}** — asset `{reference}`\n\n", name_of(a.name.as_ref()));

@@ -17,7 +17,7 @@ pub fn location(snapshot: &Snapshot, span: Span) -> Option<Location> {
 
 /// The definition of the key written at byte `offset` of `file`.
 pub fn definition(snapshot: &Snapshot, file: FileId, offset: u32) -> Option<Location> {
-    let policy = &snapshot.load.policy;
+    let policy = snapshot.policy();
     let here = symbols::at(policy, file, offset)?;
     let span = symbols::definition(policy, here.kind, &here.key)?;
     location(snapshot, span)
@@ -30,7 +30,7 @@ pub fn references(
     offset: u32,
     with_definition: bool,
 ) -> Vec<Location> {
-    let policy = &snapshot.load.policy;
+    let policy = snapshot.policy();
     let Some(here) = symbols::at(policy, file, offset) else {
         return Vec::new();
     };

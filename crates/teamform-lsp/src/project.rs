@@ -4,15 +4,17 @@
 //! compilation.
 //!
 //! Edits only mark the project dirty; it is compiled again when the server asks, so that a
-//! burst of edits costs one compilation.
+//! burst of edits costs one compilation. The compilation is kept up to date in place
+//! ([`Incremental`]): an edit within user tables re-reads and re-checks only those users; any
+//! other change loads every file again (in parallel) and compiles afresh.
 
 use crate::workspace::is_policy_file;
 use lsp_types::TextDocumentContentChangeEvent;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use teamform_compiler::{Compiled, Options, compile};
-use teamform_diagnostics::{FileId, SourceFile, SourceMap};
-use teamform_model::{Date, LoadResult, ParsedFile, discover, load_parsed, parse_one};
+use teamform_compiler::{Compiled, Incremental, Options};
+use teamform_diagnostics::{Diagnostic, FileId, SourceFile, SourceMap};
+use teamform_model::{Date, Policy, discover, load_sources};
 
 /// One file of the project.
 #[derive(Debug)]
@@ -26,10 +28,12 @@ struct Doc {
 /// A compilation of the project, with what is needed to map its file ids back to paths.
 #[derive(Debug)]
 pub struct Snapshot {
-    /// The loaded policy and its sources, addressed by `FileId`.
-    pub load: LoadResult,
-    /// The compiled policy.
-    pub compiled: Compiled,
+    /// The loaded and compiled policy, kept up to date by edits.
+    state: Incremental,
+    /// The test files, by `FileId` after the policy's files.
+    tests: Vec<SourceFile>,
+    /// The problems and failures of the test files.
+    test_diagnostics: Vec<Diagnostic>,
     /// The path of each file, by `FileId`.
     pub paths: Vec<PathBuf>,
     /// The editor's version of each file, by `FileId` (`None` when not open).
@@ -45,12 +49,33 @@ impl Snapshot {
 
     /// The file with id `id`.
     pub fn file(&self, id: FileId) -> Option<&SourceFile> {
-        self.load.sources.get(id)
+        let sources = &self.state.load().sources;
+        sources
+            .get(id)
+            .or_else(|| self.tests.get((id.0 as usize).checked_sub(sources.len())?))
     }
 
     /// The path of the file with id `id`.
     pub fn path(&self, id: FileId) -> Option<&Path> {
         self.paths.get(id.0 as usize).map(PathBuf::as_path)
+    }
+
+    /// The loaded policy.
+    pub fn policy(&self) -> &Policy {
+        &self.state.load().policy
+    }
+
+    /// The compiled policy.
+    pub fn compiled(&self) -> &Compiled {
+        self.state.compiled()
+    }
+
+    /// Every diagnostic: the policy's, then those of its test files.
+    pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.compiled()
+            .diagnostics
+            .iter()
+            .chain(&self.test_diagnostics)
     }
 }
 
@@ -62,9 +87,6 @@ pub struct Project {
     docs: BTreeMap<PathBuf, Doc>,
     dirty: bool,
     snapshot: Option<Snapshot>,
-    /// Each file as last parsed, with the id its spans carry: only changed files are parsed
-    /// again.
-    cache: HashMap<PathBuf, (FileId, std::sync::Arc<str>, ParsedFile)>,
     /// Whether the latest compilation's diagnostics still have to be published.
     pub unpublished: bool,
 }
@@ -93,7 +115,6 @@ impl Project {
             docs,
             dirty: true,
             snapshot: None,
-            cache: HashMap::new(),
             unpublished: false,
         }
     }
@@ -187,62 +208,66 @@ impl Project {
         if !self.dirty {
             return;
         }
-        // Only files whose text (or position, hence file id) changed are parsed again; the
-        // others come from the cache.
-        let mut sources = SourceMap::new();
-        let mut paths = Vec::with_capacity(self.docs.len());
-        let mut versions = Vec::with_capacity(self.docs.len());
         let (tests, policy): (Vec<_>, Vec<_>) =
             self.docs.iter().partition(|(path, _)| self.is_test(path));
-        for (path, doc) in policy {
-            let id = sources.add(doc.source.clone());
-            let fresh = match self.cache.get(path) {
-                Some((cached_id, text, _)) => *cached_id != id || **text != *doc.source.text,
-                None => true,
-            };
-            if fresh {
-                let parsed = parse_one(id, &doc.source.text);
-                self.cache
-                    .insert(path.clone(), (id, doc.source.text.clone(), parsed));
+        let mut paths: Vec<PathBuf> = policy.iter().map(|(p, _)| (*p).clone()).collect();
+        let mut versions: Vec<Option<i32>> = policy.iter().map(|(_, d)| d.version).collect();
+        // The same files, compiled for the same day: each changed file is taken in place,
+        // which declines (and the policy is loaded afresh) unless only user tables changed.
+        let kept = self.snapshot.take().and_then(|mut s| {
+            let same = s.state.options().today == today
+                && s.paths.len() >= paths.len()
+                && s.paths[..paths.len()] == paths[..];
+            let taken = same
+                && policy.iter().enumerate().all(|(i, (_, doc))| {
+                    u32::try_from(i).is_ok_and(|i| s.state.edit(FileId(i), doc.source.clone()))
+                });
+            if taken {
+                Some(s)
+            } else {
+                // Freeing a large policy takes milliseconds: it is done off the path to
+                // publication.
+                std::thread::spawn(move || drop(s));
+                None
             }
-            paths.push(path.clone());
-            versions.push(doc.version);
-        }
-        self.cache.retain(|p, _| self.docs.contains_key(p));
-        let parsed: Vec<&ParsedFile> = paths
-            .iter()
-            .filter_map(|p| self.cache.get(p).map(|(_, _, parsed)| parsed))
-            .collect();
-        let mut load = load_parsed(sources, &parsed);
-        let mut compiled = compile(&load, Options { today });
+        });
+        let state = match kept {
+            Some(s) => s.state,
+            None => {
+                let mut sources = SourceMap::new();
+                for (_, doc) in &policy {
+                    sources.add(doc.source.clone());
+                }
+                Incremental::new(load_sources(sources), Options { today })
+            }
+        };
         // The test files, after the policy's: their expectations checked against this
         // compilation, their problems and failures reported in them (with the policy lines
         // that break them).
         let mut expectations = Vec::new();
-        let mut read_problems = Vec::new();
+        let mut test_diagnostics = Vec::new();
+        let mut test_sources = Vec::new();
         for (path, doc) in tests {
-            let id = load.sources.add(doc.source.clone());
+            let id = FileId(u32::try_from(paths.len()).unwrap_or(u32::MAX));
             let (found, problems) = teamform_expect::parse(id, &doc.source.text);
             expectations.extend(found);
-            read_problems.extend(problems);
+            test_diagnostics.extend(problems);
+            test_sources.push(doc.source.clone());
             paths.push(path.clone());
             versions.push(doc.version);
         }
-        if !expectations.is_empty() || !read_problems.is_empty() {
-            let report = teamform_expect::check(&load.policy, &compiled, &expectations);
-            compiled.diagnostics.extend(read_problems);
-            compiled.diagnostics.extend(report.diagnostics);
+        if !expectations.is_empty() {
+            let report =
+                teamform_expect::check(&state.load().policy, state.compiled(), &expectations);
+            test_diagnostics.extend(report.diagnostics);
         }
-        let stale = self.snapshot.replace(Snapshot {
-            load,
-            compiled,
+        self.snapshot = Some(Snapshot {
+            state,
+            tests: test_sources,
+            test_diagnostics,
             paths,
             versions,
         });
-        // Freeing a large policy takes milliseconds: it is done off the path to publication.
-        if let Some(stale) = stale {
-            std::thread::spawn(move || drop(stale));
-        }
         self.dirty = false;
         self.unpublished = true;
     }

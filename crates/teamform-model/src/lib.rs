@@ -7,10 +7,12 @@
 //! I/O; [`load_sources`] is pure, so editors can load unsaved buffers.
 
 mod file;
+pub mod follow;
 mod load;
 mod merge;
 pub mod read;
 mod schema;
+pub mod table;
 mod types;
 mod vocab;
 

@@ -74,7 +74,7 @@ impl std::fmt::Display for Date {
 }
 
 /// The whole policy, merged from all its files.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Policy {
     /// The `[portal]` table (the first one, if several were written).
     pub portal: Option<Portal>,
@@ -91,7 +91,7 @@ pub struct Policy {
 }
 
 /// The `[portal]` table.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Portal {
     /// The `[portal]` header.
     pub span: Span,
@@ -122,7 +122,7 @@ impl Portal {
 }
 
 /// A `[team.KEY]` table.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Team {
     /// The key.
     pub key: Sp<String>,
@@ -141,7 +141,7 @@ pub struct Team {
 }
 
 /// Access to one CRM object in a role.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CrmGrant {
     /// The object.
     pub object: CrmObject,
@@ -180,7 +180,7 @@ impl CrmGrant {
 }
 
 /// Actions granted in one tool.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ToolGrant {
     /// The tool.
     pub tool: Tool,
@@ -191,7 +191,7 @@ pub struct ToolGrant {
 }
 
 /// A `[role.KEY]` table: a permission set.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Role {
     /// The key.
     pub key: Sp<String>,
@@ -234,7 +234,7 @@ impl Role {
 }
 
 /// A `[user."EMAIL"]` table.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct User {
     /// The email, the user's key.
     pub key: Sp<String>,
@@ -266,7 +266,7 @@ impl User {
 }
 
 /// An `[asset.TYPE.KEY]` table.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Asset {
     /// The asset type.
     pub kind: AssetType,
@@ -290,7 +290,7 @@ impl Asset {
 }
 
 /// The `[guardrails]` table, merged across files.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Guardrails {
     /// At least this many super admins.
     pub min_super_admins: Option<Sp<u32>>,
@@ -330,7 +330,7 @@ impl std::fmt::Display for Permission {
 }
 
 /// A `[[guardrails.deny]]` rule.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DenyRule {
     /// The rule's table.
     pub span: Span,

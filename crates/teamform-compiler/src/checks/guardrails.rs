@@ -4,8 +4,9 @@ use super::Ctx;
 use crate::resolve::{RoleId, TeamId, UserId};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use teamform_diagnostics::{Code, Diagnostic, Span};
-use teamform_model::{Permission, Role, Scope, Seat, ToolAction};
+use teamform_model::{Permission, Portal, Role, Scope, Seat, ToolAction, User};
 
+/// The guardrails, which all count or look across users.
 pub(super) fn check(cx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) {
     super_admins(cx, diags);
     seats(cx, diags);
@@ -62,39 +63,61 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-fn seats(cx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) {
+/// Per kind of seat, how many the portal has and where that is written.
+type Capacity = HashMap<Seat, (u32, Span)>;
+
+/// The portal's seat capacities, when it declares seats (written, readable or not).
+fn capacities<'a>(cx: &Ctx<'a>) -> Option<(&'a Portal, Capacity)> {
+    let portal = cx.policy.portal.as_ref()?;
+    if portal.seats.is_empty() && portal.unread_seats.is_empty() {
+        return None;
+    }
+    let capacity = portal
+        .seats
+        .iter()
+        .map(|(s, n)| (*s, (n.value, n.span)))
+        .collect();
+    Some((portal, capacity))
+}
+
+/// The seats of one user that the portal does not have.
+pub(super) fn unknown_seats(cx: &Ctx<'_>, user: &User, diags: &mut Vec<Diagnostic>) {
     let Some(portal) = &cx.policy.portal else {
         return;
     };
     if portal.seats.is_empty() && portal.unread_seats.is_empty() {
         return;
     }
-    let capacity: HashMap<Seat, (u32, Span)> = portal
-        .seats
-        .iter()
-        .map(|(s, n)| (*s, (n.value, n.span)))
-        .collect();
+    for seat in &user.seats {
+        // A capacity that was written but could not be read is unknown, not missing.
+        let known = portal.seats.iter().any(|(s, _)| *s == seat.value);
+        if known || portal.unread_seats.contains(&seat.value) {
+            continue;
+        }
+        diags.push(
+            Diagnostic::new(
+                Code::UnknownSeat,
+                format!("the portal has no `{}` seats", seat.value),
+            )
+            .primary(seat.span, "not in `[portal] seats`")
+            .help(format!(
+                "add `{} = N` to `[portal] seats`, or remove the seat from the user",
+                seat.value
+            )),
+        );
+    }
+}
+
+/// Seats held beyond the portal's capacity.
+fn seats(cx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) {
+    let Some((portal, capacity)) = capacities(cx) else {
+        return;
+    };
     let mut holders: HashMap<Seat, Vec<Span>> = HashMap::new();
     for user in &cx.policy.users {
         for seat in &user.seats {
-            if portal.unread_seats.contains(&seat.value) {
-                // The capacity was written but could not be read: it is unknown, not missing.
-                continue;
-            }
-            if capacity.contains_key(&seat.value) {
+            if !portal.unread_seats.contains(&seat.value) && capacity.contains_key(&seat.value) {
                 holders.entry(seat.value).or_default().push(seat.span);
-            } else {
-                diags.push(
-                    Diagnostic::new(
-                        Code::UnknownSeat,
-                        format!("the portal has no `{}` seats", seat.value),
-                    )
-                    .primary(seat.span, "not in `[portal] seats`")
-                    .help(format!(
-                        "add `{} = N` to `[portal] seats`, or remove the seat from the user",
-                        seat.value
-                    )),
-                );
             }
         }
     }

@@ -14,7 +14,7 @@ use crate::Options;
 use crate::graph::OrgGraph;
 use crate::resolve::Index;
 use teamform_diagnostics::{Code, Diagnostic, Span};
-use teamform_model::Policy;
+use teamform_model::{Policy, User};
 
 /// Everything a check may look at.
 pub(crate) struct Ctx<'a> {
@@ -48,24 +48,43 @@ fn unread(diags: &[Diagnostic]) -> Vec<Span> {
     out
 }
 
-pub(crate) fn run(
-    policy: &Policy,
-    index: &Index,
-    graph: &OrgGraph,
-    options: Options,
-    diags: &mut Vec<Diagnostic>,
-) {
-    let cx = Ctx {
-        policy,
-        index,
-        graph,
-        options,
-        unread: unread(diags),
-    };
-    portal::check(&cx, diags);
-    teams::check(&cx, diags);
-    roles::check(&cx, diags);
-    users::check(&cx, diags);
-    assets::check(&cx, diags);
-    guardrails::check(&cx, diags);
+impl<'a> Ctx<'a> {
+    /// The context of checking `policy`, whose loading reported `loaded`.
+    pub(crate) fn new(
+        policy: &'a Policy,
+        index: &'a Index,
+        graph: &'a OrgGraph,
+        options: Options,
+        loaded: &[Diagnostic],
+    ) -> Self {
+        Ctx {
+            policy,
+            index,
+            graph,
+            options,
+            unread: unread(loaded),
+        }
+    }
+}
+
+/// The checks that look at no user: teams, roles and assets on their own.
+pub(crate) fn org(cx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) {
+    teams::check(cx, diags);
+    roles::check(cx, diags);
+    assets::check(cx, diags);
+}
+
+/// The checks of one user on their own.
+pub(crate) fn user(cx: &Ctx<'_>, user: &User, diags: &mut Vec<Diagnostic>) {
+    users::check(cx, user, diags);
+    guardrails::unknown_seats(cx, user, diags);
+}
+
+/// The checks that look across users: the portal, empty teams, unused roles and the
+/// guardrails (super-admin counts, seat capacity, deny rules).
+pub(crate) fn across_users(cx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) {
+    portal::check(cx, diags);
+    teams::check_members(cx, diags);
+    roles::check_holders(cx, diags);
+    guardrails::check(cx, diags);
 }

@@ -7,9 +7,10 @@ use std::collections::HashMap;
 use teamform_diagnostics::{Code, Diagnostic};
 use teamform_model::{Scope, ToolAction};
 
+/// The checks of roles alone: scopes, tool prerequisites and names used twice.
 pub(super) fn check(cx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) {
     let mut names = HashMap::new();
-    for (i, role) in cx.policy.roles.iter().enumerate() {
+    for role in &cx.policy.roles {
         let key = &role.key.value;
         if let Some(name) = &role.name {
             duplicate_name(&mut names, "role", &name.value, name.span, key, diags);
@@ -83,6 +84,13 @@ pub(super) fn check(cx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) {
                 }
             }
         }
+    }
+}
+
+/// The checks of roles that depend on who holds them: roles nobody holds.
+pub(super) fn check_holders(cx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) {
+    for (i, role) in cx.policy.roles.iter().enumerate() {
+        let key = &role.key.value;
         if cx.graph.holders[i].is_empty() {
             diags.push(
                 Diagnostic::new(Code::UnusedRole, format!("no user holds role `{key}`"))

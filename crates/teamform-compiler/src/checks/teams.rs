@@ -4,9 +4,10 @@ use super::Ctx;
 use std::collections::HashMap;
 use teamform_diagnostics::{Code, Diagnostic, Span};
 
+/// The checks of teams alone: names used twice.
 pub(super) fn check(cx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) {
     let mut names: HashMap<&str, (Span, &str)> = HashMap::new();
-    for (i, team) in cx.policy.teams.iter().enumerate() {
+    for team in &cx.policy.teams {
         if let Some(name) = &team.name {
             duplicate_name(
                 &mut names,
@@ -17,6 +18,12 @@ pub(super) fn check(cx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) {
                 diags,
             );
         }
+    }
+}
+
+/// The checks of teams that depend on their members: empty teams.
+pub(super) fn check_members(cx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) {
+    for (i, team) in cx.policy.teams.iter().enumerate() {
         if cx.graph.members[i].is_empty()
             && cx.graph.children[i].is_empty()
             && !cx.graph.in_cycle[i]

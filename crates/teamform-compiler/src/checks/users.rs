@@ -3,71 +3,71 @@
 
 use super::Ctx;
 use teamform_diagnostics::{Code, Diagnostic};
+use teamform_model::User;
 
-pub(super) fn check(cx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) {
-    for user in &cx.policy.users {
-        let email = &user.key.value;
-        if !is_email(email) {
-            diags.push(
-                Diagnostic::new(
-                    Code::InvalidEmail,
-                    format!("`{email}` is not an email address"),
-                )
-                .primary(user.key.span, "a user's key is their email")
-                .help("write the user's login email, such as `[user.\"alice@acme.example\"]`"),
-            );
-        }
-        match &user.team {
-            None => diags.push(
-                Diagnostic::new(
-                    Code::MissingPrimaryTeam,
-                    format!("user `{email}` has no primary team"),
-                )
-                .primary(user.span, "no `team`")
-                .help("add `team = \"...\"` with the key of the user's main team"),
-            ),
-            Some(primary) => {
-                for extra in user.teams.iter().filter(|t| t.value == primary.value) {
-                    diags.push(
-                        Diagnostic::new(
-                            Code::PrimaryTeamRepeated,
-                            format!(
-                                "user `{email}` lists their primary team `{}` again in `teams`",
-                                primary.value
-                            ),
-                        )
-                        .primary(extra.span, "already the primary team")
-                        .secondary(primary.span, "primary team")
-                        .help("remove it from `teams`: `teams` holds only additional teams"),
-                    );
-                }
+/// The checks of one user.
+pub(super) fn check(cx: &Ctx<'_>, user: &User, diags: &mut Vec<Diagnostic>) {
+    let email = &user.key.value;
+    if !is_email(email) {
+        diags.push(
+            Diagnostic::new(
+                Code::InvalidEmail,
+                format!("`{email}` is not an email address"),
+            )
+            .primary(user.key.span, "a user's key is their email")
+            .help("write the user's login email, such as `[user.\"alice@acme.example\"]`"),
+        );
+    }
+    match &user.team {
+        None => diags.push(
+            Diagnostic::new(
+                Code::MissingPrimaryTeam,
+                format!("user `{email}` has no primary team"),
+            )
+            .primary(user.span, "no `team`")
+            .help("add `team = \"...\"` with the key of the user's main team"),
+        ),
+        Some(primary) => {
+            for extra in user.teams.iter().filter(|t| t.value == primary.value) {
+                diags.push(
+                    Diagnostic::new(
+                        Code::PrimaryTeamRepeated,
+                        format!(
+                            "user `{email}` lists their primary team `{}` again in `teams`",
+                            primary.value
+                        ),
+                    )
+                    .primary(extra.span, "already the primary team")
+                    .secondary(primary.span, "primary team")
+                    .help("remove it from `teams`: `teams` holds only additional teams"),
+                );
             }
         }
-        if user.role.is_none() && !user.is_super_admin() {
-            diags.push(
-                Diagnostic::new(Code::MissingRole, format!("user `{email}` has no role"))
-                    .primary(user.span, "no `role`")
-                    .help("add `role = \"...\"` with the key of a permission set"),
-            );
-        }
-        if let Some(expires) = &user.expires
-            && expires.value < cx.options.today
-        {
-            diags.push(
-                Diagnostic::new(
-                    Code::AccessExpired,
-                    format!(
-                        "the access of `{email}` expired on {} and must be removed",
-                        expires.value
-                    ),
-                )
-                .primary(
-                    expires.span,
-                    format!("in the past (today is {})", cx.options.today),
-                )
-                .help("remove the user, or extend `expires` if the access was renewed"),
-            );
-        }
+    }
+    if user.role.is_none() && !user.is_super_admin() {
+        diags.push(
+            Diagnostic::new(Code::MissingRole, format!("user `{email}` has no role"))
+                .primary(user.span, "no `role`")
+                .help("add `role = \"...\"` with the key of a permission set"),
+        );
+    }
+    if let Some(expires) = &user.expires
+        && expires.value < cx.options.today
+    {
+        diags.push(
+            Diagnostic::new(
+                Code::AccessExpired,
+                format!(
+                    "the access of `{email}` expired on {} and must be removed",
+                    expires.value
+                ),
+            )
+            .primary(
+                expires.span,
+                format!("in the past (today is {})", cx.options.today),
+            )
+            .help("remove the user, or extend `expires` if the access was renewed"),
+        );
     }
 }
 

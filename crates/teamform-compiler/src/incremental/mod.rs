@@ -1,0 +1,165 @@
+//! A compilation kept up to date while the policy is edited, for the language server and
+//! watch mode: what depends on one user alone is kept per user, so that an edit of a user
+//! re-resolves and re-checks that user only, and the checks that look across users (counts,
+//! seats, empty teams, unused roles, deny rules) run again over the kept results.
+//!
+//! [`compile`](crate::compile) is this module's build followed by its assembly, so a fresh
+//! compilation and an updated one are made by the same code; the property test of the crate
+//! checks that they agree after any sequence of edits.
+
+mod edit;
+
+use crate::checks::{self, Ctx};
+use crate::{Compiled, Options, access, graph, resolve, sort};
+use teamform_diagnostics::Diagnostic;
+use teamform_model::{LoadResult, Policy};
+
+/// A compilation split by what each diagnostic depends on.
+#[derive(Debug)]
+pub(crate) struct Parts {
+    /// The index, graph and access; the diagnostics are left empty.
+    pub compiled: Compiled,
+    /// The diagnostics of compiling that depend on no user.
+    pub org: Vec<Diagnostic>,
+    /// Per user, by [`UserId`](crate::UserId), the diagnostics about that user alone.
+    pub per_user: Vec<Vec<Diagnostic>>,
+}
+
+/// Resolves, builds the graph, computes the access and runs every check that does not look
+/// across users. `loaded` are the loader's diagnostics.
+pub(crate) fn build(policy: &Policy, loaded: &[Diagnostic], options: Options) -> Parts {
+    let mut org = Vec::new();
+    let mut index = resolve::resolve_keys(policy, &mut org);
+    let mut per_user = Vec::with_capacity(policy.users.len());
+    for user in &policy.users {
+        let mut diags = Vec::new();
+        let (role, team, teams) = resolve::resolve_user(&index, user, policy, &mut diags);
+        index.user_role.push(role);
+        index.user_team.push(team);
+        index.user_teams.push(teams);
+        per_user.push(diags);
+    }
+    let graph = graph::build(policy, &index, &mut org);
+    let access = access::compute(policy, &index, &graph);
+    let cx = Ctx::new(policy, &index, &graph, options, loaded);
+    checks::org(&cx, &mut org);
+    for (user, diags) in policy.users.iter().zip(&mut per_user) {
+        checks::user(&cx, user, diags);
+    }
+    Parts {
+        compiled: Compiled {
+            index,
+            graph,
+            access,
+            diagnostics: Vec::new(),
+        },
+        org,
+        per_user,
+    }
+}
+
+/// Every diagnostic, sorted: the loader's, the kept ones and those of the checks across
+/// users, which are run here.
+pub(crate) fn assemble(
+    policy: &Policy,
+    loaded: &[Diagnostic],
+    parts: &Parts,
+    options: Options,
+) -> Vec<Diagnostic> {
+    let mut all = loaded.to_vec();
+    all.extend(parts.org.iter().cloned());
+    for diags in &parts.per_user {
+        all.extend(diags.iter().cloned());
+    }
+    let c = &parts.compiled;
+    resolve::protected_users(&c.index, policy, &mut all);
+    let cx = Ctx::new(policy, &c.index, &c.graph, options, loaded);
+    checks::across_users(&cx, &mut all);
+    sort(&mut all);
+    all
+}
+
+/// A loaded and compiled policy that edits update in place.
+#[derive(Debug)]
+pub struct Incremental {
+    load: LoadResult,
+    options: Options,
+    parts: Parts,
+}
+
+impl Incremental {
+    /// Compiles `load` afresh.
+    pub fn new(load: LoadResult, options: Options) -> Incremental {
+        let mut parts = build(&load.policy, &load.diagnostics, options);
+        parts.compiled.diagnostics = assemble(&load.policy, &load.diagnostics, &parts, options);
+        Incremental {
+            load,
+            options,
+            parts,
+        }
+    }
+
+    /// The loaded policy, with its sources.
+    pub fn load(&self) -> &LoadResult {
+        &self.load
+    }
+
+    /// The compiled policy: the same as [`compile`](crate::compile) of [`Self::load`].
+    pub fn compiled(&self) -> &Compiled {
+        &self.parts.compiled
+    }
+
+    /// The settings it was compiled with.
+    pub fn options(&self) -> Options {
+        self.options
+    }
+
+    /// The loaded and compiled policy, taken apart.
+    pub fn into_parts(self) -> (LoadResult, Compiled) {
+        (self.load, self.parts.compiled)
+    }
+
+    /// Re-resolves and re-checks the user `u` after `load.policy.users[u]` was replaced; their
+    /// previous placement is still in the index.
+    fn replace_user(&mut self, u: crate::UserId) {
+        let policy = &self.load.policy;
+        let user = &policy.users[u.index()];
+        let c = &mut self.parts.compiled;
+        let i = u.index();
+        let old_teams = std::mem::take(&mut c.index.user_teams[i]);
+        let old = (c.index.user_role[i], c.index.user_team[i]);
+        let mut diags = Vec::new();
+        let (role, team, teams) = resolve::resolve_user(&c.index, user, policy, &mut diags);
+        graph::move_user(
+            &mut c.graph,
+            policy,
+            u,
+            (old.0, old.1, &old_teams),
+            (role, team, &teams),
+        );
+        c.access.users[i] = access::Cx::new(policy, &c.graph).user(user, role, team, &teams);
+        c.index.user_role[i] = role;
+        c.index.user_team[i] = team;
+        c.index.user_teams[i] = teams;
+        let cx = Ctx::new(
+            policy,
+            &c.index,
+            &c.graph,
+            self.options,
+            &self.load.diagnostics,
+        );
+        checks::user(&cx, user, &mut diags);
+        self.parts.per_user[i] = diags;
+    }
+
+    /// Runs the checks across users again and sorts every diagnostic.
+    fn reassemble(&mut self) {
+        let diags = assemble(
+            &self.load.policy,
+            &self.load.diagnostics,
+            &self.parts,
+            self.options,
+        );
+        self.parts.compiled.diagnostics = diags;
+    }
+}

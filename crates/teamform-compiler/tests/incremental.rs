@@ -1,0 +1,231 @@
+//! Property test of incremental compilation: after any sequence of random edits of the demo
+//! policy's user files (values replaced as one types them, characters inserted or deleted,
+//! tables duplicated), a compilation kept up to date by `Incremental::edit` (or compiled
+//! afresh when it declines, as the language server does) equals a fresh `compile`: the same
+//! policy, the same diagnostics in the same order, the same index, graph and access.
+
+// A test stops with a clear message when its setup fails.
+#![allow(clippy::expect_used)]
+
+use proptest::prelude::*;
+use teamform_compiler::{Compiled, Incremental, Options, compile};
+use teamform_diagnostics::{FileId, SourceFile, SourceMap};
+use teamform_model::{Date, LoadResult, load_sources};
+
+const TODAY: Date = Date {
+    year: 2026,
+    month: 11,
+    day: 25,
+};
+
+/// The demo policy's files, by path relative to the policy directory, in load order.
+fn demo() -> Vec<(String, String)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../policies");
+    teamform_model::discover(&dir)
+        .expect("the demo policy")
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).expect("read");
+            let name = p.strip_prefix(&dir).expect("inside").display().to_string();
+            (name, text)
+        })
+        .collect()
+}
+
+fn load(files: &[(String, String)]) -> LoadResult {
+    let mut sources = SourceMap::new();
+    for (path, text) in files {
+        sources.add(SourceFile::new(path.clone(), text.as_str()));
+    }
+    load_sources(sources)
+}
+
+/// One edit: which user file, which value or byte (taken modulo what there is), and what.
+#[derive(Clone, Debug)]
+enum Edit {
+    /// A quoted value on a `role`, `team`, `teams` or `seats` line replaced.
+    Value(usize, usize, &'static str),
+    /// `super_admin = true` added to a user table, or removed.
+    SuperAdmin(usize, usize),
+    /// A character inserted at a byte.
+    Insert(usize, usize, char),
+    /// A few bytes deleted.
+    Delete(usize, usize, usize),
+    /// A user table written twice.
+    Duplicate(usize, usize),
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    let values = prop::sample::select(vec![
+        "sales-rep",
+        "sales-reps",
+        "sales-manager",
+        "hr-partner",
+        "sales",
+        "sales-fr",
+        "marketing",
+        "nowhere",
+        "sales",
+        "cms",
+        "core",
+        "",
+    ]);
+    prop_oneof![
+        6 => (0..4usize, any::<usize>(), values).prop_map(|(f, i, v)| Edit::Value(f, i, v)),
+        2 => (0..4usize, any::<usize>()).prop_map(|(f, i)| Edit::SuperAdmin(f, i)),
+        2 => (0..4usize, any::<usize>(), prop::sample::select(vec!['x', '"', '\n', '[', 'é', ' ']))
+            .prop_map(|(f, i, c)| Edit::Insert(f, i, c)),
+        1 => (0..4usize, any::<usize>(), 1..4usize).prop_map(|(f, i, n)| Edit::Delete(f, i, n)),
+        1 => (0..4usize, any::<usize>()).prop_map(|(f, i)| Edit::Duplicate(f, i)),
+    ]
+}
+
+/// The text of `text` after `edit`.
+fn apply(text: &str, edit: &Edit) -> String {
+    match *edit {
+        Edit::Value(_, i, value) => {
+            let spots: Vec<(usize, usize)> = text
+                .lines()
+                .scan(0, |at, line| {
+                    let start = *at;
+                    *at += line.len() + 1;
+                    Some((start, line))
+                })
+                .filter(|(_, l)| {
+                    ["role", "team", "teams", "seats"]
+                        .iter()
+                        .any(|k| l.starts_with(k))
+                })
+                .filter_map(|(start, l)| {
+                    let open = l.find('"')?;
+                    let close = l[open + 1..].find('"')? + open + 1;
+                    Some((start + open + 1, start + close))
+                })
+                .collect();
+            let Some(&(a, b)) = spots.get(i % spots.len().max(1)) else {
+                return text.to_string();
+            };
+            format!("{}{value}{}", &text[..a], &text[b..])
+        }
+        Edit::SuperAdmin(_, i) => {
+            if let Some(at) = text.find("super_admin = true\n") {
+                return format!("{}{}", &text[..at], &text[at + 19..]);
+            }
+            let headers: Vec<usize> = text.match_indices("\n[user.").map(|(i, _)| i + 1).collect();
+            let Some(&h) = headers.get(i % headers.len().max(1)) else {
+                return text.to_string();
+            };
+            let eol = text[h..].find('\n').map_or(text.len(), |n| h + n + 1);
+            format!("{}super_admin = true\n{}", &text[..eol], &text[eol..])
+        }
+        Edit::Insert(_, i, c) => {
+            let mut at = i % (text.len() + 1);
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            format!("{}{c}{}", &text[..at], &text[at..])
+        }
+        Edit::Delete(_, i, n) => {
+            let mut a = i % (text.len() + 1);
+            while !text.is_char_boundary(a) {
+                a -= 1;
+            }
+            let mut b = (a + n).min(text.len());
+            while !text.is_char_boundary(b) {
+                b += 1;
+            }
+            format!("{}{}", &text[..a], &text[b..])
+        }
+        Edit::Duplicate(_, i) => {
+            let headers: Vec<usize> = text.match_indices("\n[user.").map(|(i, _)| i + 1).collect();
+            let Some(&h) = headers.get(i % headers.len().max(1)) else {
+                return text.to_string();
+            };
+            let end = text[h + 1..].find("\n[").map_or(text.len(), |n| h + n + 2);
+            format!("{}{}", &text[..end], &text[h..end])
+        }
+    }
+}
+
+fn file_of(edit: &Edit) -> usize {
+    match *edit {
+        Edit::Value(f, ..)
+        | Edit::SuperAdmin(f, _)
+        | Edit::Insert(f, ..)
+        | Edit::Delete(f, ..)
+        | Edit::Duplicate(f, _) => f,
+    }
+}
+
+/// Asserts that two compilations are the same, the graph's edges compared as a set.
+fn same(a: &Compiled, b: &Compiled) -> Result<(), TestCaseError> {
+    prop_assert_eq!(&a.diagnostics, &b.diagnostics);
+    let (i, j) = (&a.index, &b.index);
+    prop_assert_eq!(&i.users, &j.users);
+    prop_assert_eq!(&i.user_role, &j.user_role);
+    prop_assert_eq!(&i.user_team, &j.user_team);
+    prop_assert_eq!(&i.user_teams, &j.user_teams);
+    prop_assert_eq!(&a.access.users, &b.access.users);
+    let (g, h) = (&a.graph, &b.graph);
+    prop_assert_eq!(&g.members, &h.members);
+    prop_assert_eq!(&g.holders, &h.holders);
+    let edges = |c: &Compiled| {
+        let mut e: Vec<String> = c
+            .graph
+            .graph
+            .raw_edges()
+            .iter()
+            .map(|e| format!("{:?} {:?} {:?}", e.source(), e.target(), e.weight))
+            .collect();
+        e.sort();
+        e
+    };
+    prop_assert_eq!(edges(a), edges(b));
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+
+    #[test]
+    fn incremental_results_equal_a_fresh_compile(edits in prop::collection::vec(edit(), 1..20)) {
+        let options = Options { today: TODAY };
+        let mut files = demo();
+        let users: Vec<usize> = (0..files.len()).filter(|&i| files[i].0.starts_with("users/")).collect();
+        let mut state = Incremental::new(load(&files), options);
+        for edit in &edits {
+            let f = users[file_of(edit) % users.len()];
+            files[f].1 = apply(&files[f].1, edit);
+            let id = FileId(u32::try_from(f).expect("few files"));
+            if !state.edit(id, SourceFile::new(files[f].0.clone(), files[f].1.as_str())) {
+                state = Incremental::new(load(&files), options);
+            }
+            let fresh = load(&files);
+            prop_assert_eq!(&state.load().policy, &fresh.policy);
+            let compiled = compile(&fresh, options);
+            same(state.compiled(), &compiled)?;
+        }
+    }
+}
+
+#[test]
+fn a_typo_in_a_role_is_taken_incrementally() {
+    let options = Options { today: TODAY };
+    let mut files = demo();
+    let f = files
+        .iter()
+        .position(|(p, _)| p == "users/sales.toml")
+        .expect("users/sales.toml");
+    let mut state = Incremental::new(load(&files), options);
+    let id = FileId(u32::try_from(f).expect("few files"));
+    for typo in ["role = \"sales-reps\"", "role = \"sales-rep\""] {
+        files[f].1 = files[f].1.replacen("role = \"sales-rep\"", typo, 1);
+        let source = SourceFile::new(files[f].0.clone(), files[f].1.as_str());
+        assert!(state.edit(id, source), "taken incrementally");
+        let fresh = compile(&load(&files), options);
+        assert_eq!(state.compiled().diagnostics, fresh.diagnostics);
+    }
+    files[f].1.insert_str(0, "[team.x]\n");
+    let source = SourceFile::new(files[f].0.clone(), files[f].1.as_str());
+    assert!(!state.edit(id, source), "a new table is compiled afresh");
+}
