@@ -170,6 +170,7 @@ pub fn plan(policy: &Policy, live: &LiveState, capabilities: Capabilities, porta
             filter: Filter::default(),
             fingerprints: true,
             known,
+            detail: teamform_plan::Detail::Expanded,
         })
     };
     let first = planned(None);
