@@ -93,12 +93,15 @@ fn a_change_shows_its_access_diff_and_a_saved_plan_applies() -> std::io::Result<
     }
     let json = teamform_in(dir, &["plan", TODAY, "--format", "json"]);
     let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap_or_default();
-    assert_eq!(doc["format_version"], 2);
+    assert_eq!(doc["format_version"], 3);
     assert_eq!(doc["changes"][0]["action"], "update");
     assert_eq!(doc["changes"][0]["kind"], "user");
     assert_eq!(doc["changes"][0]["key"], "theo.girard@acme.example");
     assert_eq!(doc["changes"][0]["automatic"], true);
     assert_eq!(doc["access"][0]["users"][0], "theo.girard@acme.example");
+    // The group refers to its grants by position in the document's table.
+    let first = doc["access"][0]["gained"][0].as_u64().unwrap_or(u64::MAX) as usize;
+    assert!(doc["grants"][first]["grant"]["kind"].is_string(), "{doc}");
     let apply = teamform_in(dir, &["apply", TODAY, "plan.json"]);
     assert_eq!(apply.code, 0, "{}{}", apply.stdout, apply.stderr);
     assert!(

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use teamform_diagnostics::SourceMap;
 
 /// The version of the saved-plan format.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// A plan as saved to a file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,6 +6,7 @@ mod human;
 mod json;
 mod markdown;
 
+pub use access::GROUP_LINES;
 pub use human::{HumanStyle, human};
 pub use json::{JSON_FORMAT_VERSION, PlanDocument, json, plan_schema};
 pub use markdown::{MARKDOWN_LIMIT, markdown};

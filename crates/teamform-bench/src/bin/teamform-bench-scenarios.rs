@@ -1,0 +1,323 @@
+//! `teamform-bench-scenarios [--medium] [--keep DIR]`: the plans a reviewer reads at scale,
+//! run as a user runs them — the release `teamform` binary, one process per measurement —
+//! on the generator's large organisation. The figures are in `BENCHMARKS.md`.
+//!
+//! Scenarios, each in the three formats (human, JSON, Markdown):
+//!
+//! - **first plan**: the whole org planned against an empty sandbox (a new portal);
+//! - **reorganisation**: against a sandbox holding the org, the top-level team with the
+//!   largest subtree moved under another top-level team, and one role's `team` scope on a CRM
+//!   object widened to `everything`;
+//! - **whole apply**: the whole org applied to an empty sandbox (`apply --auto-approve`).
+//!
+//! Each run reports its wall time against the parse floor measured in the same run, its peak
+//! resident memory (the kernel's high-water mark, read by `wait4`), and the size of what it
+//! printed. The targets are issue #12's; the binary exits with a failure when one is missed.
+//! It needs the release CLI beside it:
+//! `cargo build --release -p teamform-cli -p teamform-bench && target/release/teamform-bench-scenarios`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+use teamform_bench::measure::{TempDir, floor, ms};
+use teamform_bench::{OrgSize, generate, live, write};
+use teamform_model::{discover, load_dir};
+use teamform_portal::sandbox::Sandbox;
+use wait4::Wait4;
+
+/// The most a plan may take, as a multiple of the floor.
+const MAX_PLAN_RATIO: f64 = 2.0;
+/// The most the whole apply may take, as a multiple of the floor.
+const MAX_APPLY_RATIO: f64 = 15.0;
+/// The most memory any run may use.
+const MAX_PEAK: u64 = 1 << 30;
+/// The largest JSON plan of the first plan.
+const MAX_JSON: u64 = 64 << 20;
+/// The longest human output of the reorganisation, in lines.
+const MAX_REORG_LINES: usize = 3_000;
+/// The longest Markdown of the reorganisation, in characters.
+const MAX_REORG_MARKDOWN: usize = 60_000;
+/// The date the plans are made on.
+const TODAY: &str = "--today=2026-11-25";
+
+/// What one run of the CLI took and printed.
+struct Run {
+    time: Duration,
+    peak: u64,
+    bytes: u64,
+    lines: usize,
+    chars: usize,
+    code: Option<i32>,
+}
+
+/// Runs `teamform ARGS` in `dir`, its output to `out`, and measures it.
+fn run(teamform: &Path, dir: &Path, args: &[&str], out: &Path) -> Result<Run, String> {
+    let file = std::fs::File::create(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let start = Instant::now();
+    let mut child = Command::new(teamform)
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(file)
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot run `{}`: {e}", teamform.display()))?;
+    let used = child
+        .wait4()
+        .map_err(|e| format!("waiting for teamform: {e}"))?;
+    let time = start.elapsed();
+    let text = std::fs::read(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let text = String::from_utf8_lossy(&text);
+    Ok(Run {
+        time,
+        peak: used.rusage.maxrss,
+        bytes: text.len() as u64,
+        lines: text.lines().count(),
+        chars: text.chars().count(),
+        code: used.status.code(),
+    })
+}
+
+/// The checks of one report line: what was missed, if anything.
+#[derive(Default)]
+struct Verdict(Vec<String>);
+
+impl Verdict {
+    fn check(&mut self, ok: bool, what: String) {
+        if !ok {
+            self.0.push(what);
+        }
+    }
+}
+
+/// Moves the top-level team with the largest subtree under another top-level team and
+/// widens one role's first `team` scope to `everything`: edits of `teams.toml` and
+/// `roles.toml` as a person would make them. Returns what it did.
+fn reorganise(dir: &Path) -> Result<String, String> {
+    let load = load_dir(dir);
+    let policy = &load.policy;
+    let compiled = teamform_compiler::compile_access(policy);
+    let tops: Vec<usize> = (0..policy.teams.len())
+        .filter(|i| policy.teams[*i].parent.is_none())
+        .collect();
+    let size = |i: usize| {
+        compiled
+            .graph
+            .descendants(teamform_compiler::TeamId(i as u32))
+            .len()
+    };
+    let moved = *tops
+        .iter()
+        .max_by_key(|i| size(**i))
+        .ok_or("the org has no top-level team")?;
+    let under = *tops
+        .iter()
+        .filter(|i| **i != moved && policy.teams[**i].key.value != "t0000")
+        .max_by_key(|i| size(**i))
+        .ok_or("the org has one top-level team")?;
+    let (moved_key, under_key) = (
+        policy.teams[moved].key.value.clone(),
+        policy.teams[under].key.value.clone(),
+    );
+    let teams = dir.join("teams.toml");
+    let text = std::fs::read_to_string(&teams).map_err(|e| e.to_string())?;
+    let header = format!("[team.{moved_key}]\n");
+    let text = text.replacen(&header, &format!("{header}parent = \"{under_key}\"\n"), 1);
+    std::fs::write(&teams, text).map_err(|e| e.to_string())?;
+    let roles = dir.join("roles.toml");
+    let text = std::fs::read_to_string(&roles).map_err(|e| e.to_string())?;
+    let mut widened = None;
+    let mut lines: Vec<String> = Vec::new();
+    let mut role = String::new();
+    for line in text.lines() {
+        if let Some(key) = line.strip_prefix("[role.") {
+            role = key.trim_end_matches(']').to_string();
+        }
+        if widened.is_none() && line.starts_with("crm.") && line.contains("view = \"team\"") {
+            widened = Some(format!("{role}: {}", line.split(' ').next().unwrap_or("")));
+            lines.push(line.replacen("view = \"team\"", "view = \"everything\"", 1));
+        } else {
+            lines.push(line.to_string());
+        }
+    }
+    let widened = widened.ok_or("no role has a `view = \"team\"` scope")?;
+    std::fs::write(&roles, lines.join("\n") + "\n").map_err(|e| e.to_string())?;
+    Ok(format!(
+        "team {moved_key} ({} teams) moved under {under_key}; role {widened} view widened from team to everything",
+        size(moved)
+    ))
+}
+
+fn mib(bytes: u64) -> f64 {
+    bytes as f64 / (1 << 20) as f64
+}
+
+fn main() -> ExitCode {
+    match main_run() {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn main_run() -> Result<bool, String> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let size = match args.iter().any(|a| a == "--medium") {
+        true => OrgSize::medium(),
+        false => OrgSize::large(),
+    };
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let teamform = exe.with_file_name("teamform");
+    if !teamform.exists() {
+        return Err(format!(
+            "`{}` is missing: build it with `cargo build --release -p teamform-cli`",
+            teamform.display()
+        ));
+    }
+    let tmp = TempDir::new("teamform-bench-scenarios").map_err(|e| e.to_string())?;
+    let root = tmp.path().to_path_buf();
+    let (org, reorg) = (root.join("org"), root.join("reorg"));
+    {
+        let files = generate(&size, 7);
+        for dir in [&org, &reorg] {
+            write(&dir.join("policies"), &files).map_err(|e| e.to_string())?;
+        }
+    }
+    let paths: Vec<PathBuf> = discover(&org.join("policies")).map_err(|e| e.to_string())?;
+    let floor = (0..5)
+        .map(|_| floor(&paths))
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .min()
+        .unwrap_or_default();
+    let holding = root.join("holding.json");
+    {
+        let load = load_dir(&org.join("policies"));
+        let file = live::sandbox_file(&load.policy);
+        let portal = Sandbox::open(&holding).map_err(|e| e.to_string())?;
+        portal.save(&file).map_err(|e| e.to_string())?;
+    }
+    let did = reorganise(&reorg.join("policies"))?;
+    println!(
+        "{} users; floor (read + parse every file) {:.0} ms\nreorganisation: {did}\n",
+        size.users,
+        ms(floor)
+    );
+    let ratio = |d: Duration| d.as_secs_f64() / floor.as_secs_f64();
+    let mut verdict = Verdict::default();
+    println!(
+        "| scenario | format | time | × floor | peak MiB | output | exit |\n|---|---|---:|---:|---:|---:|---:|"
+    );
+    let empty = root.join("empty.json");
+    let holding_portal = format!("--portal=sandbox:{}", holding.display());
+    for (scenario, dir) in [("first plan", &org), ("reorganisation", &reorg)] {
+        for format in ["human", "json", "markdown"] {
+            let _ = std::fs::remove_file(&empty);
+            Sandbox::open(&empty).map_err(|e| e.to_string())?;
+            let portal = match scenario {
+                "first plan" => format!("--portal=sandbox:{}", empty.display()),
+                _ => holding_portal.clone(),
+            };
+            let out = root.join(format!("out.{format}"));
+            let fmt = format!("--format={format}");
+            let r = run(&teamform, dir, &["plan", TODAY, &portal, &fmt], &out)?;
+            let size = match format {
+                "human" => format!("{} lines", r.lines),
+                "json" => format!("{:.1} MiB", mib(r.bytes)),
+                _ => format!("{} chars", r.chars),
+            };
+            println!(
+                "| {scenario} | {format} | {:.0} ms | {:.2} | {:.0} | {size} | {:?} |",
+                ms(r.time),
+                ratio(r.time),
+                mib(r.peak),
+                r.code
+            );
+            let what = format!("{scenario} ({format})");
+            verdict.check(r.code == Some(0), format!("{what}: exit {:?}", r.code));
+            verdict.check(
+                ratio(r.time) <= MAX_PLAN_RATIO,
+                format!("{what}: {:.2} × floor", ratio(r.time)),
+            );
+            verdict.check(
+                r.peak < MAX_PEAK,
+                format!("{what}: peak {:.0} MiB", mib(r.peak)),
+            );
+            match (scenario, format) {
+                ("first plan", "json") => verdict.check(
+                    r.bytes <= MAX_JSON,
+                    format!("{what}: {:.1} MiB", mib(r.bytes)),
+                ),
+                ("reorganisation", "human") => verdict.check(
+                    r.lines <= MAX_REORG_LINES,
+                    format!("{what}: {} lines", r.lines),
+                ),
+                ("reorganisation", "markdown") => verdict.check(
+                    r.chars <= MAX_REORG_MARKDOWN,
+                    format!("{what}: {} characters", r.chars),
+                ),
+                _ => {}
+            }
+            if let Some(dir) = args.iter().position(|a| a == "--keep") {
+                if let Some(keep) = args.get(dir + 1) {
+                    let name = format!("{}.{format}", scenario.replace(' ', "-"));
+                    let _ = std::fs::create_dir_all(keep);
+                    let _ = std::fs::copy(&out, Path::new(keep).join(name));
+                }
+            }
+        }
+    }
+    let _ = std::fs::remove_file(&empty);
+    Sandbox::open(&empty).map_err(|e| e.to_string())?;
+    let portal = format!("--portal=sandbox:{}", empty.display());
+    let out = root.join("apply.out");
+    let r = run(
+        &teamform,
+        &org,
+        &["apply", TODAY, &portal, "--auto-approve"],
+        &out,
+    )?;
+    println!(
+        "| whole apply | human | {:.0} ms | {:.2} | {:.0} | {} lines | {:?} |",
+        ms(r.time),
+        ratio(r.time),
+        mib(r.peak),
+        r.lines,
+        r.code
+    );
+    verdict.check(r.code == Some(0), format!("whole apply: exit {:?}", r.code));
+    verdict.check(
+        ratio(r.time) <= MAX_APPLY_RATIO,
+        format!("whole apply: {:.2} × floor", ratio(r.time)),
+    );
+    verdict.check(
+        r.peak < MAX_PEAK,
+        format!("whole apply: peak {:.0} MiB", mib(r.peak)),
+    );
+    let again = run(
+        &teamform,
+        &org,
+        &["plan", TODAY, &portal, "--detailed-exitcode"],
+        &out,
+    )?;
+    verdict.check(
+        again.code == Some(0),
+        format!(
+            "the plan after the whole apply exits {:?}, not 0",
+            again.code
+        ),
+    );
+    if verdict.0.is_empty() {
+        println!("\nall targets met");
+        return Ok(true);
+    }
+    println!("\ntargets missed:");
+    for miss in &verdict.0 {
+        println!("- {miss}");
+    }
+    Ok(false)
+}
