@@ -262,12 +262,14 @@ fn main_run() -> Result<bool, String> {
                 ),
                 _ => {}
             }
-            if let Some(dir) = args.iter().position(|a| a == "--keep") {
-                if let Some(keep) = args.get(dir + 1) {
-                    let name = format!("{}.{format}", scenario.replace(' ', "-"));
-                    let _ = std::fs::create_dir_all(keep);
-                    let _ = std::fs::copy(&out, Path::new(keep).join(name));
-                }
+            if let Some(keep) = args
+                .iter()
+                .position(|a| a == "--keep")
+                .and_then(|i| args.get(i + 1))
+            {
+                let name = format!("{}.{format}", scenario.replace(' ', "-"));
+                let _ = std::fs::create_dir_all(keep);
+                let _ = std::fs::copy(&out, Path::new(keep).join(name));
             }
         }
     }
