@@ -5,9 +5,6 @@ use std::collections::{HashMap, HashSet};
 use teamform_plan::{Plan, parse_placeholder};
 use teamform_portal::{Change, Kind, PortalError, Provider};
 
-/// The most operations sent to the provider at once.
-const BATCH: usize = 1000;
-
 /// How an apply ended.
 #[derive(Debug, Default)]
 pub struct Report {
@@ -124,12 +121,13 @@ pub fn execute(
     let mut batch: Vec<(usize, Change)> = Vec::new();
     // Placeholders that the current, unsent batch will create.
     let mut pending: HashSet<(Kind, String)> = HashSet::new();
+    let batch_size = provider.batch_size().max(1);
     let mut i = 0;
     while i <= total {
         let op = plan.changes.get(i);
         let needs_flush = match op {
             None => true,
-            Some(op) => batch.len() >= BATCH || refers_to_pending(&op.change, &pending),
+            Some(op) => batch.len() >= batch_size || refers_to_pending(&op.change, &pending),
         };
         if needs_flush && !batch.is_empty() {
             let changes: Vec<Change> = batch.iter().map(|(_, c)| c.clone()).collect();

@@ -37,7 +37,16 @@ pub trait Provider {
     /// of an existing name, a delete of a missing id) succeeds without doing anything, so that
     /// a batch can be retried after an interruption.
     fn apply(&mut self, changes: &[Change]) -> (Vec<Outcome>, Option<PortalError>);
+
+    /// The most changes to send in one [`Provider::apply`]: an apply journals each batch as
+    /// one step, so a batch is what an interrupted apply may have to look at again.
+    fn batch_size(&self) -> usize {
+        DEFAULT_BATCH
+    }
 }
+
+/// The batch size of a provider that does not say otherwise.
+pub const DEFAULT_BATCH: usize = 1000;
 
 /// A boxed provider is a provider, so that callers can choose one at run time.
 impl<P: Provider + ?Sized> Provider for Box<P> {
@@ -59,5 +68,9 @@ impl<P: Provider + ?Sized> Provider for Box<P> {
 
     fn apply(&mut self, changes: &[Change]) -> (Vec<Outcome>, Option<PortalError>) {
         (**self).apply(changes)
+    }
+
+    fn batch_size(&self) -> usize {
+        (**self).batch_size()
     }
 }

@@ -140,8 +140,10 @@ pub fn run(a: &ApplyArgs<'_>) -> i32 {
                         return Ok(exit::REFUSED);
                     }
                 }
-                let id = saved(plan.clone(), &loaded, a.policy).checksum;
-                (plan, id)
+                // The plan's id is the checksum it would be saved with (the plan is moved in
+                // and out: a whole org's plan is too big to copy).
+                let saved = saved(plan, &loaded, a.policy);
+                (saved.plan, saved.checksum)
             }
         };
         let guard = Guardrails::from(&loaded.load.policy.guardrails);
@@ -195,7 +197,9 @@ pub fn run(a: &ApplyArgs<'_>) -> i32 {
         for b in &report.blocked {
             outln!("  waiting for a manual step: {b}");
         }
-        // Verify: the portal must now equal the policy.
+        // Verify: the portal must now equal the policy. The applied plan is dropped first, so
+        // that two plans of a whole org are never held at once.
+        drop(plan);
         let mut check = portal::open(&spec).map_err(portal_error)?;
         let after = plan_with(
             &loaded,

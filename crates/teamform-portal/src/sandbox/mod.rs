@@ -140,6 +140,12 @@ fn io_error(path: &Path, e: &std::io::Error) -> PortalError {
 }
 
 impl Provider for Sandbox {
+    /// A batch is one atomic write of the whole file: writing a whole org's file once per
+    /// thousand operations took most of a first apply's time, so batches are larger.
+    fn batch_size(&self) -> usize {
+        5_000
+    }
+
     fn describe(&self) -> String {
         format!("sandbox:{}", self.path.display())
     }
