@@ -252,6 +252,17 @@ fn check(policy: &Spec, other: &Spec) -> Result<(), TestCaseError> {
         made.access.len()
     );
     prop_assert_eq!(&made.records, &naive_records(&live_side, &desired_side));
+    // Without `--expand`, the same grants and groups, and no lines.
+    let short = common::plan_in(&new, &path, teamform_plan::Detail::Grants).map_err(fail)?;
+    prop_assert_eq!(&short.groups, &made.groups);
+    prop_assert_eq!(short.access.len(), made.access.len());
+    for (s, m) in short.access.iter().zip(&made.access) {
+        prop_assert_eq!(
+            (&s.user, s.status, &s.grants),
+            (&m.user, m.status, &m.grants)
+        );
+        prop_assert!(s.gained.is_empty() && s.lost.is_empty() && s.changed.is_empty());
+    }
     Ok(())
 }
 

@@ -96,8 +96,18 @@ pub fn read_live(path: &Path) -> TestResult<LiveState> {
     Ok(Sandbox::open(path)?.read()?)
 }
 
-/// Plans `policy` against the sandbox at `path` (without changing it).
+/// Plans `policy` against the sandbox at `path` (without changing it), with the expanded
+/// access diff.
 pub fn plan(policy: &CompiledPolicy, path: &Path) -> TestResult<Plan> {
+    plan_in(policy, path, teamform_plan::Detail::Expanded)
+}
+
+/// [`plan`], with the access diff in `detail`.
+pub fn plan_in(
+    policy: &CompiledPolicy,
+    path: &Path,
+    detail: teamform_plan::Detail,
+) -> TestResult<Plan> {
     let mut sandbox = Sandbox::open(path)?;
     let live = sandbox.read()?;
     Ok(make_plan(&PlanInput {
@@ -109,7 +119,7 @@ pub fn plan(policy: &CompiledPolicy, path: &Path) -> TestResult<Plan> {
         filter: Filter::default(),
         fingerprints: true,
         known: None,
-        detail: teamform_plan::Detail::Expanded,
+        detail,
     }))
 }
 
