@@ -141,6 +141,11 @@ pub fn make_plan(input: &PlanInput<'_>) -> Plan {
             d.ops.extend(o.unknown.iter().cloned());
             d.unverifiable.extend(o.unverifiable.iter().cloned());
         }
+        // The access diff reads the live state, the policy and the bindings, and writes
+        // nothing they hold; the ordering takes the operations out of `d` (moved, not shared)
+        // and the user bindings only read. So the three need no lock, and the result is the
+        // same as one after the other. Whoever changes one of them to write shared state must
+        // move it out of this scope.
         let (users, ops, ((access, records), leftover)) = std::thread::scope(|s| {
             let access = s.spawn(|| {
                 access_changes_leaving(
@@ -159,6 +164,9 @@ pub fn make_plan(input: &PlanInput<'_>) -> Plan {
             users,
             ..std::mem::take(&mut matched.bound)
         };
+        // Dropping the intermediate state (the desired state, the matching, the compiled
+        // live side: hundreds of megabytes for a large org) takes a noticeable time; it runs
+        // beside the rest, and the scope joins it before returning.
         s.spawn(move || drop((want, matched, leftover)));
         let mut plan = assemble(input, d, ops, access, bound);
         plan.groups = crate::access::grants::group_diffs(&plan.access);

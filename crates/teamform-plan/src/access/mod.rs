@@ -129,6 +129,12 @@ struct Classes {
 
 /// Per side, the class of each distinct set of covered teams (the compiler shares one
 /// `Arc<[TeamId]>` between the users with the same teams), keyed by its address and length.
+///
+/// Keying by address is safe only while every `Arc` looked up stays alive: a freed `Arc`'s
+/// address may be reused by another set. The `Arc`s belong to the side's compiled access,
+/// which outlives the diff, and a `TeamSets` is made per diff and per side (never shared
+/// between two compilations). Two equal sets under different addresses only cost a second
+/// lookup by content ([`Interned::team_set`]), never a wrong class.
 #[derive(Default)]
 struct TeamSets {
     by_arc: HashMap<(usize, usize), u32>,
