@@ -84,7 +84,7 @@ impl Access {
 /// Computes everyone's effective access. Team closures are computed once per team and shared
 /// between users with the same teams.
 pub(crate) fn compute(policy: &Policy, index: &Index, graph: &OrgGraph) -> Access {
-    let mut cx = Cx::new(policy, graph);
+    let mut cx = AccessTables::new(policy, graph);
     let users = policy
         .users
         .iter()
@@ -102,7 +102,7 @@ pub(crate) fn compute(policy: &Policy, index: &Index, graph: &OrgGraph) -> Acces
 }
 
 /// What computing users' access shares: the roles' scope matrices and the team closures.
-pub(crate) struct Cx<'a> {
+pub(crate) struct AccessTables<'a> {
     graph: &'a OrgGraph,
     role_matrices: Vec<[[Scope; 3]; 5]>,
     role_asset_types: Vec<u32>,
@@ -111,7 +111,7 @@ pub(crate) struct Cx<'a> {
     empty: Arc<[TeamId]>,
 }
 
-impl<'a> Cx<'a> {
+impl<'a> AccessTables<'a> {
     /// For the teams and roles of `policy`, organised in `graph`.
     pub(crate) fn new(policy: &Policy, graph: &'a OrgGraph) -> Self {
         let role_matrices = policy
@@ -143,7 +143,7 @@ impl<'a> Cx<'a> {
                     .fold(0u32, |bits, kind| bits | (1 << *kind as u32))
             })
             .collect();
-        Cx {
+        AccessTables {
             graph,
             role_matrices,
             role_asset_types,

@@ -94,7 +94,7 @@ pub struct Placed {
 /// other users' access (the live portal's) within the same teams, roles and assets.
 pub fn place_users(policy: &Policy, compiled: &Compiled, users: &[User]) -> Placed {
     let mut unreported = Vec::new();
-    let mut cx = access::Cx::new(policy, &compiled.graph);
+    let mut cx = access::AccessTables::new(policy, &compiled.graph);
     let mut out = Placed::default();
     for user in users {
         let (role, team, teams) =

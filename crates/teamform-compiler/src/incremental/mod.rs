@@ -137,7 +137,8 @@ impl Incremental {
             (old.0, old.1, &old_teams),
             (role, team, &teams),
         );
-        c.access.users[i] = access::Cx::new(policy, &c.graph).user(user, role, team, &teams);
+        c.access.users[i] =
+            access::AccessTables::new(policy, &c.graph).user(user, role, team, &teams);
         c.index.user_role[i] = role;
         c.index.user_team[i] = team;
         c.index.user_teams[i] = teams;
