@@ -276,3 +276,28 @@ fn a_user_without_a_role_holds_no_account_permission() {
     );
     assert!(found.iter().all(|w| w.user != user));
 }
+
+#[test]
+fn visible_assets_are_the_assets_a_user_can_see() {
+    let (load, compiled) = demo();
+    let assets = compiled.index.asset_teams.len();
+    let mut seen = 0;
+    for u in 0..load.policy.users.len() {
+        let user = teamform_compiler::UserId(u as u32);
+        let by_test: Vec<teamform_compiler::AssetId> = (0..assets)
+            .map(|a| teamform_compiler::AssetId(a as u32))
+            .filter(|a| {
+                compiled
+                    .access
+                    .can_see_asset(&compiled.graph, &compiled.index, user, *a)
+            })
+            .collect();
+        let listed = compiled
+            .access
+            .visible_assets(&compiled.graph, &compiled.index, user);
+        assert_eq!(listed, by_test, "{}", load.policy.users[u].key.value);
+        seen += listed.len();
+    }
+    // Some users see some assets and not others: the comparison is not between empty lists.
+    assert!(seen > 0 && seen < assets * load.policy.users.len());
+}

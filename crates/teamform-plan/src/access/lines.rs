@@ -3,7 +3,7 @@
 //! when shown, so that comparing two users' access allocates nothing per line.
 
 use super::view::{Identity, View};
-use teamform_compiler::{AssetId, TeamId, UserId};
+use teamform_compiler::{TeamId, UserId};
 use teamform_model::{AccountPermission, AssetType, CrmAction, CrmObject, Scope, Tool, ToolAction};
 
 /// A team or an asset named in a line: compared by its identity on the view (its key or its
@@ -103,29 +103,6 @@ impl Via<'_> {
 /// A user's lines with their reasons; a line found twice keeps the last reason.
 pub(crate) type Lines<'a> = foldhash::HashMap<Line<'a>, Via<'a>>;
 
-/// The assets a user can see (the tool of their type and their partition, as
-/// `Access::can_see_asset` decides), found through the compiler's team to assets index
-/// instead of testing every asset: what `Access::visible_assets` gives, in the same order.
-fn visible_assets(side: &View<'_>, user: UserId) -> Vec<AssetId> {
-    let c = side.compiled;
-    let access = side.user(user);
-    if access.super_admin {
-        return (0..c.index.asset_teams.len())
-            .map(|a| AssetId(a as u32))
-            .collect();
-    }
-    let mut out = c.graph.unassigned.clone();
-    for t in access.teams.iter() {
-        if let Some(assets) = c.graph.team_assets.get(t.index()) {
-            out.extend_from_slice(assets);
-        }
-    }
-    out.retain(|a| access.may_use(c.index.asset_kind[a.index()]));
-    out.sort_unstable();
-    out.dedup();
-    out
-}
-
 /// Which lines [`lines`] may leave out, because they are the same on both sides of a
 /// comparison.
 #[derive(Clone, Copy, Debug, Default)]
@@ -206,7 +183,7 @@ pub(crate) fn lines<'p>(side: &View<'p>, user: UserId, omit: Omit) -> Lines<'p> 
         }
     }
     if !omit.assets {
-        for asset in visible_assets(side, user) {
+        for asset in access.visible_assets(&c.graph, &c.index) {
             let a = &p.assets[asset.index()];
             let name = a.name.as_ref().map_or(&a.key.value, |n| &n.value);
             // Of the direct teams through which the asset's teams are reached, the first by
