@@ -17,7 +17,7 @@ pub use incremental::Incremental;
 pub use query::{
     AccountAccess, Step, Via, WhoCan, WhoCanTarget, Why, WhyAccount, who_can, why, why_account,
 };
-pub use resolve::{AssetId, Index, KeyMap, RoleId, TeamId, UserId};
+pub use resolve::{AssetId, Index, KeyMap, ResolvedUser, RoleId, TeamId, UserId};
 
 use teamform_diagnostics::Diagnostic;
 use teamform_model::{Date, LoadResult, Policy, User};
@@ -63,15 +63,12 @@ pub fn compile(load: &LoadResult, options: Options) -> Compiled {
 /// policy made by teamform itself (the live portal seen as a policy, for the access diff),
 /// whose diagnostics nobody reads. What resolving and building report is still returned.
 pub fn compile_access(policy: &Policy) -> Compiled {
-    let mut diagnostics = Vec::new();
-    let index = resolve::resolve(policy, &mut diagnostics);
-    let graph = graph::build(policy, &index, &mut diagnostics);
-    let access = access::compute(policy, &index, &graph);
+    let parts = incremental::resolved(policy);
+    let mut diagnostics = parts.org;
+    diagnostics.extend(parts.per_user.into_iter().flatten());
     Compiled {
-        index,
-        graph,
-        access,
         diagnostics,
+        ..parts.compiled
     }
 }
 
@@ -97,12 +94,13 @@ pub fn place_users(policy: &Policy, compiled: &Compiled, users: &[User]) -> Plac
     let mut cx = access::AccessTables::new(policy, &compiled.graph);
     let mut out = Placed::default();
     for user in users {
-        let (role, team, teams) =
-            resolve::resolve_user(&compiled.index, user, policy, &mut unreported);
-        out.access.users.push(cx.user(user, role, team, &teams));
-        out.user_role.push(role);
-        out.user_team.push(team);
-        out.user_teams.push(teams);
+        let r = resolve::resolve_user(&compiled.index, user, policy, &mut unreported);
+        out.access
+            .users
+            .push(cx.user(user, r.role, r.team, &r.teams));
+        out.user_role.push(r.role);
+        out.user_team.push(r.team);
+        out.user_teams.push(r.teams);
     }
     out
 }

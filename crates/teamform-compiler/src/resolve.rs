@@ -68,6 +68,31 @@ pub struct Index {
 }
 
 impl Index {
+    /// Records the next user's resolution (users are pushed in policy order).
+    pub(crate) fn push_user(&mut self, user: ResolvedUser) {
+        self.user_role.push(user.role);
+        self.user_team.push(user.team);
+        self.user_teams.push(user.teams);
+    }
+
+    /// Replaces the resolution of `user`.
+    pub(crate) fn set_user(&mut self, user: UserId, to: ResolvedUser) {
+        let i = user.index();
+        self.user_role[i] = to.role;
+        self.user_team[i] = to.team;
+        self.user_teams[i] = to.teams;
+    }
+
+    /// The resolution of `user`.
+    pub fn resolved(&self, user: UserId) -> ResolvedUser {
+        let i = user.index();
+        ResolvedUser {
+            role: self.user_role[i],
+            team: self.user_team[i],
+            teams: self.user_teams[i].clone(),
+        }
+    }
+
     /// The team with key `key`.
     pub fn team(&self, key: &str) -> Option<TeamId> {
         self.teams.get(key).copied()
@@ -82,19 +107,6 @@ impl Index {
     pub fn user(&self, email: &str) -> Option<UserId> {
         self.users.get(EmailKey::new(email).as_str()).copied()
     }
-}
-
-/// Resolves every key and reference of `policy`.
-pub(crate) fn resolve(policy: &Policy, diags: &mut Vec<Diagnostic>) -> Index {
-    let mut index = resolve_keys(policy, diags);
-    for user in &policy.users {
-        let (role, team, teams) = resolve_user(&index, user, policy, diags);
-        index.user_role.push(role);
-        index.user_team.push(team);
-        index.user_teams.push(teams);
-    }
-    protected_users(&index, policy, diags);
-    index
 }
 
 /// Resolves every key, and the references that do not name a user nor come from one: team
@@ -193,14 +205,26 @@ pub(crate) fn protected_users(index: &Index, policy: &Policy, diags: &mut Vec<Di
     }
 }
 
-/// A user's role, primary team and additional teams (without the primary team), resolved
-/// against the keys of `index` (those of `policy`); what does not resolve is reported.
+/// What a user's references resolve to: the one result of resolving a user, for the policy's
+/// own users ([`Index`]), users placed in another org ([`crate::Placed`]) and edits.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ResolvedUser {
+    /// The role, when it resolves.
+    pub role: Option<RoleId>,
+    /// The primary team, when it resolves.
+    pub team: Option<TeamId>,
+    /// The additional teams that resolve, without the primary team.
+    pub teams: Vec<TeamId>,
+}
+
+/// A user's role, primary team and additional teams, resolved against the keys of `index`
+/// (those of `policy`); what does not resolve is reported.
 pub(crate) fn resolve_user(
     index: &Index,
     user: &User,
     policy: &Policy,
     diags: &mut Vec<Diagnostic>,
-) -> (Option<RoleId>, Option<TeamId>, Vec<TeamId>) {
+) -> ResolvedUser {
     let role_keys = policy.roles.iter().map(|r| r.key.value.as_str());
     let role = user
         .role
@@ -216,7 +240,7 @@ pub(crate) fn resolve_user(
         .filter_map(|t| team_of(&index.teams, policy, t, diags))
         .filter(|t| Some(*t) != team)
         .collect();
-    (role, team, teams)
+    ResolvedUser { role, team, teams }
 }
 
 /// The team with key `reference`, reported when there is none.

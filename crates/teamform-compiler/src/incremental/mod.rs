@@ -25,27 +25,19 @@ pub(crate) struct Parts {
     pub per_user: Vec<Vec<Diagnostic>>,
 }
 
-/// Resolves, builds the graph, computes the access and runs every check that does not look
-/// across users. `loaded` are the loader's diagnostics.
-pub(crate) fn build(policy: &Policy, loaded: &[Diagnostic], options: Options) -> Parts {
+/// Resolves every key and user, builds the graph and computes the access, without the
+/// checks: what [`build`] and [`crate::compile_access`] share.
+pub(crate) fn resolved(policy: &Policy) -> Parts {
     let mut org = Vec::new();
     let mut index = resolve::resolve_keys(policy, &mut org);
     let mut per_user = Vec::with_capacity(policy.users.len());
     for user in &policy.users {
         let mut diags = Vec::new();
-        let (role, team, teams) = resolve::resolve_user(&index, user, policy, &mut diags);
-        index.user_role.push(role);
-        index.user_team.push(team);
-        index.user_teams.push(teams);
+        index.push_user(resolve::resolve_user(&index, user, policy, &mut diags));
         per_user.push(diags);
     }
     let graph = graph::build(policy, &index, &mut org);
     let access = access::compute(policy, &index, &graph);
-    let cx = Ctx::new(policy, &index, &graph, options, loaded);
-    checks::org(&cx, &mut org);
-    for (user, diags) in policy.users.iter().zip(&mut per_user) {
-        checks::user(&cx, user, diags);
-    }
     Parts {
         compiled: Compiled {
             index,
@@ -56,6 +48,19 @@ pub(crate) fn build(policy: &Policy, loaded: &[Diagnostic], options: Options) ->
         org,
         per_user,
     }
+}
+
+/// [`resolved`], then every check that does not look across users. `loaded` are the
+/// loader's diagnostics.
+pub(crate) fn build(policy: &Policy, loaded: &[Diagnostic], options: Options) -> Parts {
+    let mut parts = resolved(policy);
+    let c = &parts.compiled;
+    let cx = Ctx::new(policy, &c.index, &c.graph, options, loaded);
+    checks::org(&cx, &mut parts.org);
+    for (user, diags) in policy.users.iter().zip(&mut parts.per_user) {
+        checks::user(&cx, user, diags);
+    }
+    parts
 }
 
 /// Every diagnostic, sorted: the loader's, the kept ones and those of the checks across
@@ -126,22 +131,19 @@ impl Incremental {
         let user = &policy.users[u.index()];
         let c = &mut self.parts.compiled;
         let i = u.index();
-        let old_teams = std::mem::take(&mut c.index.user_teams[i]);
-        let old = (c.index.user_role[i], c.index.user_team[i]);
         let mut diags = Vec::new();
-        let (role, team, teams) = resolve::resolve_user(&c.index, user, policy, &mut diags);
+        let now = resolve::resolve_user(&c.index, user, policy, &mut diags);
+        let was = c.index.resolved(u);
         graph::move_user(
             &mut c.graph,
             policy,
             u,
-            (old.0, old.1, &old_teams),
-            (role, team, &teams),
+            (was.role, was.team, &was.teams),
+            (now.role, now.team, &now.teams),
         );
         c.access.users[i] =
-            access::AccessTables::new(policy, &c.graph).user(user, role, team, &teams);
-        c.index.user_role[i] = role;
-        c.index.user_team[i] = team;
-        c.index.user_teams[i] = teams;
+            access::AccessTables::new(policy, &c.graph).user(user, now.role, now.team, &now.teams);
+        c.index.set_user(u, now);
         let cx = Ctx::new(
             policy,
             &c.index,
