@@ -165,7 +165,7 @@ pub fn execute(
             continue;
         }
         if !op.automatic {
-            report.manual.push(op.address());
+            report.manual.push(op.address().to_string());
             done_count += 1;
             continue;
         }
@@ -184,10 +184,10 @@ pub fn execute(
             }
             None if refers_to_pending(&op.change, &pending) => {
                 // Unreachable: a flush happens first; kept for safety.
-                report.blocked.push(op.address());
+                report.blocked.push(op.address().to_string());
             }
             None => {
-                report.blocked.push(op.address());
+                report.blocked.push(op.address().to_string());
                 done_count += 1;
             }
         }

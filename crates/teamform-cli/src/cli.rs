@@ -150,10 +150,10 @@ pub enum Command {
         /// Only this object and what it depends on (`KIND:KEY`, such as `team:sales-fr`;
         /// repeatable).
         #[arg(long, value_name = "KIND:KEY")]
-        target: Vec<String>,
+        target: Vec<teamform_plan::Address>,
         /// Leave this object and what depends on it out (repeatable).
         #[arg(long, value_name = "KIND:KEY")]
-        exclude: Vec<String>,
+        exclude: Vec<teamform_plan::Address>,
         /// Save the plan to this file, for `teamform apply FILE`.
         #[arg(long, short = 'o', value_name = "FILE")]
         out: Option<PathBuf>,
@@ -173,7 +173,7 @@ pub enum Command {
     Confirm {
         /// The steps to confirm, as the plan lists them (`role:KEY`, `asset:TYPE.KEY`).
         #[arg(value_name = "ADDRESS", required_unless_present = "all")]
-        addresses: Vec<String>,
+        addresses: Vec<teamform_plan::Address>,
         /// Confirm every pending step that can be confirmed.
         #[arg(long, conflicts_with = "addresses")]
         all: bool,

@@ -318,5 +318,18 @@ fn target_limits_the_plan_to_an_object_and_its_dependencies() -> std::io::Result
     );
     let bad = teamform_in(dir, &["plan", TODAY, "--target", "sales-fr"]);
     assert_eq!(bad.code, 1);
+    assert!(
+        bad.stderr
+            .contains("`sales-fr` is not `KIND:KEY` (KIND is team, role, user or asset)"),
+        "{}",
+        bad.stderr
+    );
+    let bad = teamform_in(dir, &["plan", TODAY, "--exclude", "group:sales-fr"]);
+    assert_eq!(bad.code, 1);
+    assert!(
+        bad.stderr.contains("`group:sales-fr` is not"),
+        "{}",
+        bad.stderr
+    );
     Ok(())
 }

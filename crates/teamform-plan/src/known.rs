@@ -204,7 +204,7 @@ impl Known {
             .changes
             .iter()
             .filter(|o| o.confirm.is_some())
-            .map(|o| (o.address(), o))
+            .map(|o| (o.address().to_string(), o))
             .collect();
         let mut problems = Vec::new();
         let mut chosen = Vec::new();
@@ -240,7 +240,7 @@ impl Known {
         plan.changes
             .iter()
             .filter(|o| o.confirm.is_some() && known_value(o, plan, policy).is_ok())
-            .map(Op::address)
+            .map(|o| o.address().to_string())
             .collect()
     }
 }

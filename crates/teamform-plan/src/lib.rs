@@ -37,7 +37,7 @@ pub use known::{Confirmation, Known, KnownError};
 pub use live_policy::{Grants, live_policy, slug};
 pub use live_side::{access_changes, changed_users};
 pub use matching::{Bindings, Matching, bindings, matching};
-pub use op::{Action, Confirm, FieldChange, Op, parse_placeholder, placeholder};
+pub use op::{Action, Address, Confirm, FieldChange, Op, parse_placeholder, placeholder};
 pub use order::order;
 pub use plan::{Filter, KINDS, ManualStep, Plan, PlanInput, make_plan};
 pub use saved::{FORMAT_VERSION, SavedPlan, SavedPlanError, policy_hash};

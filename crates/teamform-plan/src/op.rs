@@ -103,9 +103,45 @@ pub enum Confirm {
 }
 
 impl Op {
-    /// `kind:key`, as `--target` names it.
-    pub fn address(&self) -> String {
-        format!("{}:{}", self.kind.as_str(), self.key)
+    /// Its object's address, as `--target` names it.
+    pub fn address(&self) -> Address {
+        Address {
+            kind: self.kind,
+            key: self.key.clone(),
+        }
+    }
+}
+
+/// An object as commands name it: `KIND:KEY` (`team:sales-fr`, `user:lea@acme.example`,
+/// `asset:form.contact-us`), parsed once where it is read (`--target`, `--exclude`,
+/// `confirm`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Address {
+    /// The kind of object.
+    pub kind: Kind,
+    /// Its policy key (for objects only the portal has: name or email).
+    pub key: String,
+}
+
+impl std::fmt::Display for Address {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.kind.as_str(), self.key)
+    }
+}
+
+impl std::str::FromStr for Address {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        s.split_once(':')
+            .and_then(|(kind, key)| {
+                let kind = Kind::parse(kind)?;
+                (!key.is_empty()).then(|| Address {
+                    kind,
+                    key: key.to_string(),
+                })
+            })
+            .ok_or_else(|| format!("`{s}` is not `KIND:KEY` (KIND is team, role, user or asset)"))
     }
 }
 

@@ -72,9 +72,9 @@ impl Plan {
 #[derive(Clone, Debug, Default)]
 pub struct Filter {
     /// Only these (and what they depend on); empty for all.
-    pub targets: Vec<String>,
+    pub targets: Vec<crate::op::Address>,
     /// Never these (nor what depends on them).
-    pub excludes: Vec<String>,
+    pub excludes: Vec<crate::op::Address>,
 }
 
 /// Everything a plan is made from.
@@ -197,7 +197,7 @@ fn assemble(
         .iter()
         .filter(|o| !o.automatic)
         .map(|o| ManualStep {
-            target: o.address(),
+            target: o.address().to_string(),
             instruction: crate::render::manual_instruction(o),
         })
         .collect();

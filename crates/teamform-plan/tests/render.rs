@@ -143,7 +143,7 @@ fn operations_come_after_what_they_depend_on() -> TestResult {
         .changes
         .iter()
         .filter(|o| o.action == Action::Delete)
-        .map(Op::address)
+        .map(|o| o.address().to_string())
         .collect();
     assert_eq!(deletes, ["user:carol@acme.example", "team:Legacy"]);
     Ok(())

@@ -7,7 +7,12 @@ use crate::cli::{PolicyArgs, PortalArgs};
 use crate::{exit, known, portal};
 use teamform_plan::{Confirmation, Detail, Filter, Known};
 
-pub fn run(addresses: &[String], all: bool, policy: &PolicyArgs, portal_args: &PortalArgs) -> i32 {
+pub fn run(
+    addresses: &[teamform_plan::Address],
+    all: bool,
+    policy: &PolicyArgs,
+    portal_args: &PortalArgs,
+) -> i32 {
     let go = || -> Result<i32, i32> {
         let loaded = valid(policy)?;
         let spec = portal::choose(
@@ -37,7 +42,7 @@ pub fn run(addresses: &[String], all: bool, policy: &PolicyArgs, portal_args: &P
         let chosen = if all {
             Known::confirmable(&plan, &loaded.load.policy)
         } else {
-            addresses.to_vec()
+            addresses.iter().map(ToString::to_string).collect()
         };
         if chosen.is_empty() {
             outln!(

@@ -113,33 +113,17 @@ pub fn saved(plan: Plan, loaded: &Loaded, args: &PolicyArgs) -> SavedPlan {
     )
 }
 
-fn check_addresses(list: &[String]) -> Result<(), i32> {
-    for a in list {
-        let ok = a
-            .split_once(':')
-            .is_some_and(|(k, key)| teamform_portal::Kind::parse(k).is_some() && !key.is_empty());
-        if !ok {
-            return Err(super::usage_error(&format!(
-                "`{a}` is not `KIND:KEY` (KIND is team, role, user or asset)"
-            )));
-        }
-    }
-    Ok(())
-}
-
 #[allow(clippy::too_many_arguments)]
 pub fn run(
     args: &PolicyArgs,
     portal_args: &PortalArgs,
     format: Output,
     detailed: bool,
-    target: Vec<String>,
-    exclude: Vec<String>,
+    target: Vec<teamform_plan::Address>,
+    exclude: Vec<teamform_plan::Address>,
     out: Option<&std::path::Path>,
 ) -> i32 {
     let go = || -> Result<i32, i32> {
-        check_addresses(&target)?;
-        check_addresses(&exclude)?;
         let loaded = valid(args)?;
         let spec = portal::choose(
             portal_args.portal.as_deref(),
