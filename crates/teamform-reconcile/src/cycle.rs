@@ -18,12 +18,35 @@ pub enum Mode {
     Report,
 }
 
+/// How a cycle ended (`status` in the JSON line, kebab-case).
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// The portal was brought to (or found equal to) the policy, or reported.
+    Ok,
+    /// The branch tip does not compile; the last good commit was used.
+    Invalid,
+    /// A guardrail or staleness refusal.
+    Refused,
+    /// The policy repository could not be fetched.
+    FetchError,
+    /// The portal failed.
+    PortalError,
+}
+
+impl Status {
+    /// Whether the cycle failed in a way that backs off the next (the repository or the
+    /// portal failed).
+    pub fn failed(self) -> bool {
+        matches!(self, Status::FetchError | Status::PortalError)
+    }
+}
+
 /// The JSON line logged after each cycle.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct CycleLog {
-    /// `ok`, `invalid` (the branch tip does not compile; the last good commit was used),
-    /// `refused` (a guardrail or staleness refusal), `fetch-error` or `portal-error`.
-    pub status: String,
+    /// How the cycle ended.
+    pub status: Status,
     /// The commit at the branch tip.
     pub commit: Option<String>,
     /// The commit whose policy was planned (the last good one).
@@ -87,7 +110,7 @@ impl<'a> Cycle<'a> {
     pub fn run(&mut self) -> CycleLog {
         let started = Instant::now();
         let mut log = CycleLog {
-            status: "ok".to_string(),
+            status: Status::Ok,
             commit: None,
             applied_commit: None,
             changes: 0,
@@ -105,7 +128,7 @@ impl<'a> Cycle<'a> {
         let tip = match self.repo.fetch(&self.branch) {
             Ok(c) => c,
             Err(e) => {
-                log.status = "fetch-error".to_string();
+                log.status = Status::FetchError;
                 log.message = Some(e.to_string());
                 return;
             }
@@ -123,7 +146,7 @@ impl<'a> Cycle<'a> {
                             .filter(|d| d.is_error())
                             .map(|d| format!("{} {}", d.code, d.message))
                             .collect();
-                        log.status = "invalid".to_string();
+                        log.status = Status::Invalid;
                         log.message = Some(errors.join("; "));
                     } else {
                         self.good = Some(Good {
@@ -134,7 +157,7 @@ impl<'a> Cycle<'a> {
                     }
                 }
                 Err(e) => {
-                    log.status = "fetch-error".to_string();
+                    log.status = Status::FetchError;
                     log.message = Some(e.to_string());
                     return;
                 }
@@ -147,7 +170,7 @@ impl<'a> Cycle<'a> {
         let mut provider = match (self.open_portal)() {
             Ok(p) => p,
             Err(e) => {
-                log.status = "portal-error".to_string();
+                log.status = Status::PortalError;
                 log.message = Some(e);
                 return;
             }
@@ -155,7 +178,7 @@ impl<'a> Cycle<'a> {
         let live = match provider.read() {
             Ok(l) => l,
             Err(e) => {
-                log.status = "portal-error".to_string();
+                log.status = Status::PortalError;
                 log.message = Some(e.to_string());
                 return;
             }
@@ -201,11 +224,11 @@ impl<'a> Cycle<'a> {
                 self.applied = Some(good.commit.clone());
             }
             Err(FlowError::Refused(reasons)) => {
-                log.status = "refused".to_string();
+                log.status = Status::Refused;
                 log.message = Some(reasons.join("; "));
             }
             Err(FlowError::Portal(m)) => {
-                log.status = "portal-error".to_string();
+                log.status = Status::PortalError;
                 log.message = Some(m);
             }
         }

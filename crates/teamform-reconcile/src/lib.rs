@@ -6,7 +6,7 @@
 
 mod cycle;
 
-pub use cycle::{Cycle, CycleLog, Mode};
+pub use cycle::{Cycle, CycleLog, Mode, Status};
 
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -52,7 +52,7 @@ pub fn run(
         let entry = cycle.run();
         let _ = writeln!(log, "{}", serde_json::to_string(&entry).unwrap_or_default());
         let _ = log.flush();
-        failures = if entry.status == "portal-error" || entry.status == "fetch-error" {
+        failures = if entry.status.failed() {
             failures + 1
         } else {
             0

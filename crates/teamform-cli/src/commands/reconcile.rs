@@ -84,7 +84,7 @@ pub fn run(a: &Args) -> i32 {
             &mut std::io::stdout().lock(),
         );
         Ok(match last {
-            Some(l) if a.once && l.status != "ok" => exit::PORTAL,
+            Some(l) if a.once && l.status != teamform_reconcile::Status::Ok => exit::PORTAL,
             _ => exit::SUCCESS,
         })
     };
