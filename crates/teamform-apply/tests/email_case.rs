@@ -67,6 +67,7 @@ fn plan(text: &str, live: &LiveState, portal: &dyn Provider) -> Plan {
         fingerprints: true,
         known: None,
         detail: teamform_plan::Detail::Expanded,
+        screens: &teamform_portal::Screens::HUBSPOT,
     })
 }
 

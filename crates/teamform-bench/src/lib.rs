@@ -328,6 +328,7 @@ mod tests {
             fingerprints: false,
             known: None,
             detail: teamform_plan::Detail::Grants,
+            screens: &teamform_portal::Screens::HUBSPOT,
         })
     }
 

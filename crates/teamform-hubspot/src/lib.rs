@@ -218,6 +218,10 @@ fn user_of(change: &Change) -> Option<&str> {
 }
 
 impl Provider for HubSpot {
+    fn screens(&self) -> &'static teamform_portal::Screens {
+        &teamform_portal::Screens::HUBSPOT
+    }
+
     fn describe(&self) -> String {
         format!("hubspot:{}", self.host)
     }

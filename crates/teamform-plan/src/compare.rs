@@ -76,6 +76,7 @@ pub fn compare(
         fingerprints: false,
         known: None,
         detail: crate::access::Detail::Grants,
+        screens: &teamform_portal::Screens::HUBSPOT,
     });
     plan.access = access_diff(
         &Side {

@@ -99,6 +99,8 @@ pub struct PlanInput<'a> {
     pub known: Option<&'a Known>,
     /// How much of the access diff to compute: the expanded lines only when shown.
     pub detail: crate::access::Detail,
+    /// The provider's screens, named in the manual steps.
+    pub screens: &'a teamform_portal::Screens,
 }
 
 /// Plans the changes that make the live portal equal the policy.
@@ -198,7 +200,7 @@ fn assemble(
         .filter(|o| !o.automatic)
         .map(|o| ManualStep {
             target: o.address().to_string(),
-            instruction: crate::render::manual_instruction(o),
+            instruction: crate::render::manual_instruction(o, input.screens),
         })
         .collect();
     Plan {

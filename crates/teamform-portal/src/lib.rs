@@ -8,11 +8,13 @@ mod caps;
 mod change;
 mod error;
 pub mod sandbox;
+mod screens;
 mod state;
 
 pub use caps::{Capabilities, Kind, KindCaps};
 pub use change::{Change, Outcome};
 pub use error::PortalError;
+pub use screens::Screens;
 pub use state::{
     CrmPermission, LiveAsset, LiveRole, LiveState, LiveTeam, LiveUser, Permissions, fingerprint,
 };
@@ -37,6 +39,9 @@ pub trait Provider {
     /// of an existing name, a delete of a missing id) succeeds without doing anything, so that
     /// a batch can be retried after an interruption.
     fn apply(&mut self, changes: &[Change]) -> (Vec<Outcome>, Option<PortalError>);
+
+    /// The screens a person uses for what this provider cannot do (manual steps).
+    fn screens(&self) -> &'static Screens;
 
     /// The most changes to send in one [`Provider::apply`]: an apply journals each batch as
     /// one step, so a batch is what an interrupted apply may have to look at again.
@@ -72,5 +77,9 @@ impl<P: Provider + ?Sized> Provider for Box<P> {
 
     fn batch_size(&self) -> usize {
         (**self).batch_size()
+    }
+
+    fn screens(&self) -> &'static Screens {
+        (**self).screens()
     }
 }

@@ -193,6 +193,7 @@ impl<'a> Cycle<'a> {
             fingerprints: true,
             known: None,
             detail: teamform_plan::Detail::Grants,
+            screens: provider.screens(),
         });
         log.changes = plan.changes.iter().filter(|o| o.automatic).count();
         log.drift = log.changes > 0 && self.applied.as_ref() == Some(&good.commit);

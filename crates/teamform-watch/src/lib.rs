@@ -30,6 +30,8 @@ pub struct Snapshot {
     pub capabilities: Capabilities,
     /// The provider's description.
     pub portal: String,
+    /// The provider's screens, for the manual steps.
+    pub screens: &'static teamform_portal::Screens,
 }
 
 /// What the watcher reacts to.

@@ -64,6 +64,7 @@ pub fn render_frame(f: &Frame<'_>) -> String {
                 fingerprints: false,
                 known: known.as_ref(),
                 detail: teamform_plan::Detail::Grants,
+                screens: s.screens,
             });
             text.push('\n');
             text.push_str(&human(

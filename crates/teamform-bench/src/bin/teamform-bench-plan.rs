@@ -130,6 +130,7 @@ fn plan_of(load: &LoadResult, compiled: &Compiled, live: &LiveState, portal: &Sa
         fingerprints: false,
         known: None,
         detail: teamform_plan::Detail::Grants,
+        screens: &teamform_portal::Screens::HUBSPOT,
     })
 }
 
@@ -269,6 +270,14 @@ struct Timing<'a> {
 }
 
 impl Provider for Timing<'_> {
+    fn screens(&self) -> &'static teamform_portal::Screens {
+        self.inner.screens()
+    }
+
+    fn batch_size(&self) -> usize {
+        self.inner.batch_size()
+    }
+
     fn describe(&self) -> String {
         self.inner.describe()
     }

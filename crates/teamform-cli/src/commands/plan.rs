@@ -50,6 +50,7 @@ pub fn plan_with(
         fingerprints,
         known: known.as_ref(),
         detail,
+        screens: provider.screens(),
     }))
 }
 

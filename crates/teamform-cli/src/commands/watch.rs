@@ -66,6 +66,7 @@ pub fn run_watch(
             live: provider.read().map_err(|e| e.to_string())?,
             capabilities: provider.capabilities(),
             portal: provider.describe(),
+            screens: provider.screens(),
         })
     };
     teamform_watch::run(&options, &rx, &mut read_live, &mut std::io::stdout().lock()).map_err(

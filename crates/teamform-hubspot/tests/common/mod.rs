@@ -171,6 +171,7 @@ pub fn plan(policy: &Policy, live: &LiveState, capabilities: Capabilities, porta
             fingerprints: true,
             known,
             detail: teamform_plan::Detail::Expanded,
+            screens: &teamform_portal::Screens::HUBSPOT,
         })
     };
     let first = planned(None);

@@ -12,12 +12,12 @@ pub use json::{JSON_FORMAT_VERSION, PlanDocument, json, plan_schema};
 pub use markdown::{MARKDOWN_LIMIT, markdown};
 
 use crate::op::{Action, Confirm, Op};
-use teamform_portal::Kind;
+use teamform_portal::{Kind, Screens};
 
 /// The exact instruction for an operation the provider cannot perform; for what the portal
 /// cannot read back, followed by how to record that it is done.
-pub fn manual_instruction(op: &Op) -> String {
-    let what = instruction(op);
+pub fn manual_instruction(op: &Op, screens: &Screens) -> String {
+    let what = instruction(op, screens);
     match op.confirm {
         None => what,
         Some(_) => format!("{what}; then run `teamform confirm {}`", op.address()),
@@ -25,7 +25,7 @@ pub fn manual_instruction(op: &Op) -> String {
 }
 
 /// [`manual_instruction`] without the confirmation.
-fn instruction(op: &Op) -> String {
+fn instruction(op: &Op, screens: &Screens) -> String {
     let fields = |sep: &str| {
         op.changes
             .iter()
@@ -38,18 +38,21 @@ fn instruction(op: &Op) -> String {
     };
     match (op.kind, op.action) {
         (Kind::Role, Action::Create) => format!(
-            "create permission set `{}` in Settings > Users & Teams > Permission sets with these rights: {}",
+            "create permission set `{}` in {} with these rights: {}",
             op.name,
+            screens.permission_sets,
             fields("; ")
         ),
         (Kind::Role, Action::Update) if op.confirm == Some(Confirm::Unknown) => format!(
-            "check that permission set `{}` in Settings > Users & Teams > Permission sets holds exactly: {}",
+            "check that permission set `{}` in {} holds exactly: {}",
             op.name,
+            screens.permission_sets,
             fields("; ")
         ),
         (Kind::Role, Action::Update) => format!(
-            "edit permission set `{}` in Settings > Users & Teams > Permission sets: {}",
+            "edit permission set `{}` in {}: {}",
             op.name,
+            screens.permission_sets,
             op.changes
                 .iter()
                 .map(|c| match (c.field.as_str(), &c.before, &c.after) {
@@ -61,8 +64,8 @@ fn instruction(op: &Op) -> String {
                 .join("; ")
         ),
         (Kind::Role, Action::Delete) => format!(
-            "delete permission set `{}` in Settings > Users & Teams > Permission sets",
-            op.name
+            "delete permission set `{}` in {}",
+            op.name, screens.permission_sets
         ),
         (Kind::Asset, _) => {
             let teams = op
@@ -82,18 +85,21 @@ fn instruction(op: &Op) -> String {
                 " to team(s)"
             };
             format!(
-                "{verb} {} `{}`{tail} {teams} (open the asset, then Actions > Manage teams)",
+                "{verb} {} `{}`{tail} {teams} (open the asset, then {})",
                 op.key.split('.').next().unwrap_or("asset"),
-                op.name
+                op.name,
+                screens.asset_teams
             )
         }
         (Kind::User, _) => format!(
-            "in Settings > Users & Teams, open user `{}` and set {}",
+            "in {}, open user `{}` and set {}",
+            screens.users,
             op.key,
             fields(", ")
         ),
         (Kind::Team, _) => format!(
-            "in Settings > Users & Teams > Teams, {} team `{}`: {}",
+            "in {}, {} team `{}`: {}",
+            screens.teams,
             op.action.as_str(),
             op.name,
             fields(", ")

@@ -120,6 +120,7 @@ pub fn plan_in(
         fingerprints: true,
         known: None,
         detail,
+        screens: &teamform_portal::Screens::HUBSPOT,
     }))
 }
 
@@ -138,6 +139,7 @@ pub fn apply(policy: &CompiledPolicy, path: &Path) -> TestResult<(Plan, Report)>
         fingerprints: true,
         known: None,
         detail: teamform_plan::Detail::Expanded,
+        screens: &teamform_portal::Screens::HUBSPOT,
     });
     let plan_id = teamform_portal::fingerprint(&plan);
     let mut journal = Journal::open(&sandbox.journal_path(), &plan_id)?;
@@ -305,6 +307,7 @@ pub fn plan_against(policy: &CompiledPolicy, live: &LiveState) -> Plan {
         fingerprints: true,
         known: None,
         detail: teamform_plan::Detail::Expanded,
+        screens: &teamform_portal::Screens::HUBSPOT,
     })
 }
 

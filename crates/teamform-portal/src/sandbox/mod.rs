@@ -146,6 +146,11 @@ impl Provider for Sandbox {
         5_000
     }
 
+    /// The sandbox stands for a HubSpot portal: a person would use HubSpot's screens.
+    fn screens(&self) -> &'static crate::Screens {
+        &crate::Screens::HUBSPOT
+    }
+
     fn describe(&self) -> String {
         format!("sandbox:{}", self.path.display())
     }
