@@ -6,10 +6,12 @@
 mod flow;
 mod journal;
 mod run;
+mod saved;
 mod stale;
 
 pub use flow::{Applied, FlowError, apply_plan};
 pub use journal::Journal;
 pub use run::{ApplyError, Progress, Report, execute};
+pub use saved::{Here, check_saved};
 pub use stale::stale_objects;
 pub use teamform_plan::guard::{Guardrails, check_guardrails};

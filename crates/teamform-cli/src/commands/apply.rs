@@ -6,7 +6,7 @@ use crate::cli::{PolicyArgs, PortalArgs};
 use crate::{exit, portal};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
-use teamform_apply::{Applied, FlowError, Guardrails, apply_plan};
+use teamform_apply::{Applied, FlowError, Guardrails, Here, apply_plan, check_saved};
 use teamform_plan::render::{HumanStyle, human};
 use teamform_plan::{Detail, Filter, Plan, SavedPlan, policy_hash};
 use teamform_portal::Provider;
@@ -72,20 +72,14 @@ pub fn run(a: &ApplyArgs<'_>) -> i32 {
                 })?;
                 let saved = SavedPlan::from_json(&text).map_err(|e| refuse(&[e.to_string()]))?;
                 let root = a.policy.policies.display().to_string();
-                if saved.policy_hash != policy_hash(&loaded.load.sources, &root) {
-                    return Err(refuse(&[
-                        "the policy changed since the plan was made; make a new plan".to_string(),
-                    ]));
-                }
-                if saved.plan.portal != provider.describe() {
-                    return Err(refuse(&[format!(
-                        "the plan was made for {}, not {}",
-                        saved.plan.portal,
-                        provider.describe()
-                    )]));
-                }
-                if saved.git_dirty == Some(true) && !a.allow_dirty {
-                    return Err(refuse(&["the plan was made from a work tree with uncommitted changes; commit them and plan again, or pass `--allow-dirty`".to_string()]));
+                let here = Here {
+                    policy_hash: &policy_hash(&loaded.load.sources, &root),
+                    portal: &provider.describe(),
+                    allow_dirty: a.allow_dirty,
+                };
+                let reasons = check_saved(&saved, here);
+                if !reasons.is_empty() {
+                    return Err(refuse(&reasons));
                 }
                 if let (Some(planned), Some((head, _))) = (
                     &saved.git_commit,
