@@ -293,6 +293,14 @@ pub enum Command {
         /// Append one JSON line per request to this file.
         #[arg(long, value_name = "FILE")]
         log: Option<PathBuf>,
+        /// Serve this activity (`{"login": [], "security": [], "audit": []}`, HubSpot's
+        /// shapes) instead of the sandbox portal's own.
+        #[arg(long, value_name = "FILE")]
+        activity: Option<PathBuf>,
+        /// The portal's tier: free, starter, professional or enterprise (audit logs are
+        /// served on Enterprise only).
+        #[arg(long, default_value = "enterprise", value_name = "TIER")]
+        tier: teamform_sim::Tier,
     },
     /// Keep a portal equal to a branch of a policy repository: fetch, compile, plan and apply
     /// (or report) every interval, logging one JSON line per cycle.

@@ -4,6 +4,7 @@
 //!
 //! Providers speak in portal ids and names; they know nothing of policy keys.
 
+pub mod activity;
 mod caps;
 mod change;
 mod error;
@@ -37,6 +38,18 @@ pub trait Provider {
     /// of an existing name, a delete of a missing id) succeeds without doing anything, so that
     /// a batch can be retried after an interruption.
     fn apply(&mut self, changes: &[Change]) -> (Vec<Outcome>, Option<PortalError>);
+
+    /// Reads the activity of the last `days` days before `until` that an access review needs
+    /// (last successful logins, user security events). A provider without activity answers
+    /// [`activity::Activity::default`], whose `available` is false.
+    fn read_activity(
+        &mut self,
+        until: activity::Instant,
+        days: u32,
+    ) -> Result<activity::Activity, PortalError> {
+        let _ = (until, days);
+        Ok(activity::Activity::default())
+    }
 }
 
 /// A boxed provider is a provider, so that callers can choose one at run time.
@@ -59,5 +72,13 @@ impl<P: Provider + ?Sized> Provider for Box<P> {
 
     fn apply(&mut self, changes: &[Change]) -> (Vec<Outcome>, Option<PortalError>) {
         (**self).apply(changes)
+    }
+
+    fn read_activity(
+        &mut self,
+        until: activity::Instant,
+        days: u32,
+    ) -> Result<activity::Activity, PortalError> {
+        (**self).read_activity(until, days)
     }
 }

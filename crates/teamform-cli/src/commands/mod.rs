@@ -113,6 +113,8 @@ pub fn run(cli: Cli) -> i32 {
             latency_ms,
             seed,
             log,
+            activity,
+            tier,
         } => {
             let mut config = teamform_sim::SimConfig::new(state, token);
             config.listen = listen;
@@ -121,6 +123,8 @@ pub fn run(cli: Cli) -> i32 {
             config.latency_ms = latency_ms;
             config.seed = seed;
             config.log = log;
+            config.activity = activity;
+            config.tier = tier;
             match teamform_sim::run(config) {
                 Ok(()) => crate::exit::SUCCESS,
                 Err(e) => {
