@@ -2,6 +2,9 @@
 //! first with paging and their filters, audit logs refused below Enterprise, the activity of
 //! an `--activity` file or of the sandbox portal, the account's details and API usage.
 
+// The helpers below stop with a clear message when something fails, like the tests.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::{error_body, portal, start, start_with};
