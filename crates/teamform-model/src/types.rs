@@ -155,6 +155,9 @@ pub struct Team {
     pub id: Option<Sp<String>>,
     /// The former name.
     pub previously: Option<Sp<String>>,
+    /// The emails of the people who review this team's members' access (`teamform review`);
+    /// empty: the parent team's reviewers.
+    pub reviewers: Vec<Sp<String>>,
 }
 
 /// Access to one CRM object in a role.
@@ -323,6 +326,22 @@ pub struct Guardrails {
     pub public_assets: Vec<Sp<String>>,
     /// Custom deny rules.
     pub deny: Vec<DenyRule>,
+    /// Separation-of-duties rules, checked by access reviews.
+    pub separate: Vec<SeparationRule>,
+}
+
+/// A `[[guardrails.separate]]` rule: nobody may hold all of its permissions at once (for CRM
+/// permissions, at `scope` or wider). Access reviews report the users who do.
+#[derive(Clone, Debug)]
+pub struct SeparationRule {
+    /// The rule's table.
+    pub span: Span,
+    /// Why the duties are separated.
+    pub message: Option<Sp<String>>,
+    /// The permissions no one may hold together (at least two).
+    pub permissions: Vec<Sp<Permission>>,
+    /// For CRM permissions: the narrowest scope that counts (default: any but `none`).
+    pub scope: Option<Sp<Scope>>,
 }
 
 /// A permission that a deny rule can name.
