@@ -13,7 +13,8 @@ mod resolve;
 pub use access::{Access, UserAccess};
 pub use graph::{Edge, Node, OrgGraph};
 pub use query::{
-    AccountAccess, Step, Via, WhoCan, WhoCanTarget, Why, WhyAccount, who_can, why, why_account,
+    AccountAccess, Step, Via, WhoCan, WhoCanTarget, Why, WhyAccount, holds, who_can, why,
+    why_account,
 };
 pub use resolve::{AssetId, Index, KeyMap, RoleId, TeamId, UserId};
 
