@@ -3,6 +3,10 @@
 //! work tree is at and whether it is dirty, the first-parent history of the policy, and the
 //! commit along it where something (a user, for `blame`) disappeared from the policy.
 
+mod blame;
+
+pub use blame::LineOrigin;
+
 use std::path::{Path, PathBuf};
 use teamform_diagnostics::{SourceFile, SourceMap};
 use teamform_model::{LoadResult, load_sources};

@@ -6,7 +6,7 @@
 use crate::findings;
 use crate::types::*;
 use std::collections::{BTreeMap, HashMap};
-use teamform_compiler::{Compiled, TeamId, UserId};
+use teamform_compiler::{Compiled, UserId};
 use teamform_diagnostics::Diagnostic;
 use teamform_email::EmailKey;
 use teamform_model::Policy;
@@ -122,17 +122,33 @@ struct Names<'a> {
     teams: HashMap<&'a str, &'a str>,
     roles: HashMap<&'a str, &'a str>,
     team_by_name: HashMap<&'a str, &'a str>,
+    first_root: Option<&'a str>,
 }
 
 impl<'a> Names<'a> {
     fn new(input: &Input<'a>) -> Self {
         let p = input.policy;
-        let named = |key: &'a teamform_model::Sp<String>, name: &'a Option<teamform_model::Sp<String>>| {
-            (key.value.as_str(), name.as_ref().map_or(key.value.as_str(), |n| n.value.as_str()))
+        let named = |key: &'a teamform_model::Sp<String>,
+                     name: &'a Option<teamform_model::Sp<String>>| {
+            (
+                key.value.as_str(),
+                name.as_ref()
+                    .map_or(key.value.as_str(), |n| n.value.as_str()),
+            )
         };
         Names {
-            live_teams: input.live.teams.iter().map(|t| (t.id.as_str(), t.name.as_str())).collect(),
-            live_roles: input.live.roles.iter().map(|r| (r.id.as_str(), r.name.as_str())).collect(),
+            live_teams: input
+                .live
+                .teams
+                .iter()
+                .map(|t| (t.id.as_str(), t.name.as_str()))
+                .collect(),
+            live_roles: input
+                .live
+                .roles
+                .iter()
+                .map(|r| (r.id.as_str(), r.name.as_str()))
+                .collect(),
             teams: p.teams.iter().map(|t| named(&t.key, &t.name)).collect(),
             roles: p.roles.iter().map(|r| named(&r.key, &r.name)).collect(),
             team_by_name: p
@@ -140,6 +156,11 @@ impl<'a> Names<'a> {
                 .iter()
                 .filter_map(|t| Some((t.name.as_ref()?.value.as_str(), t.key.value.as_str())))
                 .collect(),
+            first_root: p
+                .teams
+                .iter()
+                .find(|t| t.parent.is_none())
+                .map(|t| t.key.value.as_str()),
         }
     }
 
@@ -154,7 +175,9 @@ fn user(input: &Input<'_>, s: &Subject<'_>, names: &Names<'_>) -> ReviewUser {
     let pu = s.policy.map(|id| &p.users[id.index()]);
     let (role, primary_team, teams, super_admin, seats) = match (s.live, pu) {
         (Some(l), _) => (
-            l.role_id.as_deref().map(|r| Names::get(&names.live_roles, r)),
+            l.role_id
+                .as_deref()
+                .map(|r| Names::get(&names.live_roles, r)),
             l.primary_team_id
                 .as_deref()
                 .map(|t| Names::get(&names.live_teams, t)),
@@ -168,7 +191,10 @@ fn user(input: &Input<'_>, s: &Subject<'_>, names: &Names<'_>) -> ReviewUser {
         (None, Some(u)) => (
             u.role.as_ref().map(|r| Names::get(&names.roles, &r.value)),
             u.team.as_ref().map(|t| Names::get(&names.teams, &t.value)),
-            u.teams.iter().map(|t| Names::get(&names.teams, &t.value)).collect(),
+            u.teams
+                .iter()
+                .map(|t| Names::get(&names.teams, &t.value))
+                .collect(),
             u.is_super_admin(),
             u.seats.iter().map(|s| s.value.to_string()).collect(),
         ),
@@ -183,11 +209,13 @@ fn user(input: &Input<'_>, s: &Subject<'_>, names: &Names<'_>) -> ReviewUser {
         .and_then(|u| u.name.as_ref().map(|n| n.value.clone()))
         .or_else(|| s.live.map(|l| l.name.clone()))
         .unwrap_or_default();
+    // A user the policy places in no team is reviewed by the top of the org chart.
     let review_team = match (pu, &primary_team) {
         (Some(u), _) => u.team.as_ref().map(|t| t.value.clone()),
         (None, Some(name)) => names.team_by_name.get(name.as_str()).map(|k| k.to_string()),
         (None, None) => None,
-    };
+    }
+    .or_else(|| names.first_root.map(str::to_string));
     let grants = match s.policy {
         Some(id) => {
             let side = Side {
@@ -265,37 +293,22 @@ fn login_status(
 
 /// The policy's teams, each with its reviewers: its own, or its nearest ancestor's.
 fn teams(input: &Input<'_>) -> Vec<ReviewTeam> {
-    let p = input.policy;
-    let parent = &input.compiled.index.parent;
-    p.teams
+    let reviewers = crate::decisions::reviewers_of(input.policy, input.compiled);
+    input
+        .policy
+        .teams
         .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let mut at = Some(TeamId(u32::try_from(i).unwrap_or(u32::MAX)));
-            let mut from = None;
-            // The compiler broke cycles, and the walk is bounded by the number of teams.
-            for _ in 0..=p.teams.len() {
-                let Some(team) = at else { break };
-                let declared = &p.teams[team.index()];
-                if !declared.reviewers.is_empty() {
-                    from = Some(declared);
-                    break;
-                }
-                at = parent.get(team.index()).copied().flatten();
-            }
-            ReviewTeam {
-                key: t.key.value.clone(),
-                name: t
-                    .name
-                    .as_ref()
-                    .map_or(t.key.value.clone(), |n| n.value.clone()),
-                parent: t.parent.as_ref().map(|p| p.value.clone()),
-                reviewers: from
-                    .map(|f| f.reviewers.iter().map(|r| r.value.clone()).collect())
-                    .unwrap_or_default(),
-                reviewers_from: from.map(|f| f.key.value.clone()),
-                members: Vec::new(),
-            }
+        .zip(reviewers)
+        .map(|(t, (reviewers, from))| ReviewTeam {
+            key: t.key.value.clone(),
+            name: t
+                .name
+                .as_ref()
+                .map_or(t.key.value.clone(), |n| n.value.clone()),
+            parent: t.parent.as_ref().map(|p| p.value.clone()),
+            reviewers: reviewers.into_iter().map(str::to_string).collect(),
+            reviewers_from: from.map(str::to_string),
+            members: Vec::new(),
         })
         .collect()
 }

@@ -25,7 +25,10 @@ pub(crate) fn find(
             None => d,
         };
         let email = &u.email;
-        let silent = matches!(u.login, LoginStatus::Inactive | LoginStatus::NoLoginInWindow);
+        let silent = matches!(
+            u.login,
+            LoginStatus::Inactive | LoginStatus::NoLoginInWindow
+        );
         if u.login == LoginStatus::NeverSinceAdded && u.in_policy {
             let since = u.added.as_deref().map_or("", |a| a.get(..10).unwrap_or(a));
             let d = Diagnostic::new(

@@ -84,7 +84,10 @@ pub fn files(review: &Review) -> Vec<(String, Vec<u8>)> {
             json(serde_json::to_value(review).unwrap_or_default()),
         ),
         ("review.schema.json".into(), json(review_schema())),
-        ("report.html".into(), crate::report_html(review).into_bytes()),
+        (
+            "report.html".into(),
+            crate::report_html(review).into_bytes(),
+        ),
     ]
 }
 
