@@ -222,8 +222,10 @@ fn user(input: &Input<'_>, s: &Subject<'_>, names: &Names<'_>) -> ReviewUser {
                 policy: p,
                 compiled: input.compiled,
             };
-            user_holdings(&side, id)
-                .into_iter()
+            let mut held = user_holdings(&side, id);
+            // Riskiest first, as plans list them.
+            held.sort_by(|a, b| b.risk.cmp(&a.risk).then_with(|| a.grant.cmp(&b.grant)));
+            held.into_iter()
                 .map(|g| HeldGrant {
                     grant: g.grant.text(),
                     via: g.via.text(),

@@ -10,12 +10,14 @@ mod check;
 mod edits;
 mod period;
 mod read;
+mod record;
 mod start;
 
 pub use check::{check, reviewers_of, undecided};
 pub use edits::{Edit, EditError, apply_edits, edits};
 pub use period::{Period, check_open_reviews, reviews_dir};
 pub use read::{load_dir, parse};
+pub use record::{DecisionRecord, Recorded, records};
 pub use start::{TeamFile, render, team_files};
 
 use teamform_diagnostics::{FileId, Span};
