@@ -112,7 +112,9 @@ pub fn status(period: &str, args: &PolicyArgs) -> Result<i32, i32> {
         .filter(|d| d.code != Code::DecisionMissing)
         .cloned()
         .collect();
-    super::review::print(&loaded, &problems)?;
+    if !problems.is_empty() {
+        super::review::print(&loaded, &problems)?;
+    }
     let mut open = 0;
     for (f, left) in undecided(&p.files) {
         let team = f.team.as_ref().map_or("?", |t| t.value.as_str());
@@ -143,7 +145,9 @@ pub fn status(period: &str, args: &PolicyArgs) -> Result<i32, i32> {
         return Ok(exit::INVALID);
     }
     let _ = open;
-    outln!("Every decision is recorded: `teamform review close --period {period}` closes the review.");
+    outln!(
+        "Every decision is recorded: `teamform review close --period {period}` closes the review."
+    );
     Ok(exit::SUCCESS)
 }
 

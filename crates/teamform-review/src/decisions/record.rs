@@ -56,15 +56,20 @@ pub fn records(
         .filter_map(|m: &Member| {
             let decision = m.decision.as_ref()?;
             let rec = recorded(m.line)?;
-            let decided_by = m
-                .decider(file)
-                .map(|d| d.value.clone())
-                .unwrap_or_default();
+            let decided_by = m.decider(file).map(|d| d.value.clone()).unwrap_or_default();
             Some(DecisionRecord {
-                team: file.team.as_ref().map(|t| t.value.clone()).unwrap_or_default(),
+                team: file
+                    .team
+                    .as_ref()
+                    .map(|t| t.value.clone())
+                    .unwrap_or_default(),
                 user: m.email.value.clone(),
                 decision: decision.value.as_str().to_string(),
-                reason: m.reason.as_ref().map(|r| r.value.clone()).unwrap_or_default(),
+                reason: m
+                    .reason
+                    .as_ref()
+                    .map(|r| r.value.clone())
+                    .unwrap_or_default(),
                 role: m.role.as_ref().map(|r| r.value.clone()),
                 new_team: m.team.as_ref().map(|t| t.value.clone()),
                 recorded_by_decider: EmailKey::new(&rec.email) == EmailKey::new(&decided_by),
