@@ -167,6 +167,9 @@ pub fn check(
                 out.push(not_reviewer(by));
             }
             let Some(decision) = &m.decision else {
+                if m.unreadable {
+                    continue;
+                }
                 out.push(
                     Diagnostic::new(
                         Code::DecisionMissing,

@@ -89,8 +89,11 @@ pub struct Member {
     pub email: Sp<String>,
     /// The findings the review made (as `start` wrote them).
     pub findings: Vec<String>,
-    /// The decision; `None` while undecided (empty).
+    /// The decision; `None` while undecided (empty) or when it is not a decision.
     pub decision: Option<Sp<Decision>>,
+    /// Whether a `decision` was written that is not one (reported when read, so not
+    /// reported again as missing).
+    pub unreadable: bool,
     /// Why.
     pub reason: Option<Sp<String>>,
     /// For `change`: the new role's key.

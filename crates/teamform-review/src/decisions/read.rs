@@ -108,19 +108,23 @@ pub fn parse(
         let table = raw.span();
         let raw = raw.into_inner();
         let mut decision = None;
+        let mut unreadable = false;
         if let Some(d) = &raw.decision {
             let text = d.get_ref().trim();
             match Decision::parse(text) {
                 Some(v) => decision = Some(Sp::new(v, Span::new(file, d.span()))),
                 None if text.is_empty() => {}
-                None => diags.push(
-                    Diagnostic::new(
-                        Code::InvalidDecisionFile,
-                        format!("`{text}` is not a decision"),
-                    )
-                    .primary(Span::new(file, d.span()), "here")
-                    .help("write `keep`, `revoke` or `change`"),
-                ),
+                None => {
+                    unreadable = true;
+                    diags.push(
+                        Diagnostic::new(
+                            Code::InvalidDecisionFile,
+                            format!("`{text}` is not a decision"),
+                        )
+                        .primary(Span::new(file, d.span()), "here")
+                        .help("write `keep`, `revoke` or `change`"),
+                    );
+                }
             }
         }
         let nonempty = |s: &Option<Spanned<String>>| {
@@ -138,6 +142,7 @@ pub fn parse(
             email: sp(file, &email),
             findings: raw.findings,
             decision,
+            unreadable,
             reason: nonempty(&raw.reason),
             role: nonempty(&raw.role),
             team: nonempty(&raw.team),
