@@ -1,5 +1,6 @@
 //! One policy as the editor sees it: every `*.toml` file under its directory (its test files
-//! under `tests/` checked as expectations), with the unsaved
+//! under `tests/` checked as expectations), and the decisions files of its open access
+//! reviews (`reviews/PERIOD/*.toml` beside it, checked against it), with the unsaved
 //! text of the buffers open in the editor in place of what is on disk, and its latest
 //! compilation.
 //!
@@ -76,7 +77,17 @@ impl Project {
         let mut docs = BTreeMap::new();
         let tests =
             teamform_expect::discover(&teamform_expect::tests_dir(&dir)).unwrap_or_default();
-        for path in discover(&dir).unwrap_or_default().into_iter().chain(tests) {
+        let reviews = teamform_review::decisions::open_periods(&dir)
+            .into_iter()
+            .flat_map(|p| std::fs::read_dir(p).into_iter().flatten().flatten())
+            .map(|e| e.path())
+            .filter(|p| is_policy_file(p));
+        for path in discover(&dir)
+            .unwrap_or_default()
+            .into_iter()
+            .chain(tests)
+            .chain(reviews)
+        {
             if let Some(text) = read(&path) {
                 let source = SourceFile::new(shown(&dir, &path), text);
                 docs.insert(
@@ -100,7 +111,15 @@ impl Project {
 
     /// Whether the file at `path` belongs to this policy (a policy file or a test file).
     pub fn contains(&self, path: &Path) -> bool {
-        path.starts_with(&self.dir) && is_policy_file(path)
+        (path.starts_with(&self.dir) || self.is_review(path)) && is_policy_file(path)
+    }
+
+    /// Whether the file at `path` is a decisions file of an access review
+    /// (`reviews/PERIOD/*.toml` beside the policy directory): checked against the policy.
+    fn is_review(&self, path: &Path) -> bool {
+        path.parent()
+            .and_then(Path::parent)
+            .is_some_and(|d| d == teamform_review::decisions::reviews_dir(&self.dir))
     }
 
     /// Whether the file at `path` is one of the policy's test files (`DIR/tests/*.toml`):
@@ -192,8 +211,10 @@ impl Project {
         let mut sources = SourceMap::new();
         let mut paths = Vec::with_capacity(self.docs.len());
         let mut versions = Vec::with_capacity(self.docs.len());
+        let (reviews, rest): (Vec<_>, Vec<_>) =
+            self.docs.iter().partition(|(path, _)| self.is_review(path));
         let (tests, policy): (Vec<_>, Vec<_>) =
-            self.docs.iter().partition(|(path, _)| self.is_test(path));
+            rest.into_iter().partition(|(path, _)| self.is_test(path));
         for (path, doc) in policy {
             let id = sources.add(doc.source.clone());
             let fresh = match self.cache.get(path) {
@@ -232,6 +253,37 @@ impl Project {
             let report = teamform_expect::check(&load.policy, &compiled, &expectations);
             compiled.diagnostics.extend(read_problems);
             compiled.diagnostics.extend(report.diagnostics);
+        }
+        // The decisions files of open reviews, per period, with the period's snapshot.
+        let mut periods: BTreeMap<PathBuf, Vec<teamform_review::decisions::DecisionFile>> =
+            BTreeMap::new();
+        for (path, doc) in reviews {
+            let id = load.sources.add(doc.source.clone());
+            let mut problems = Vec::new();
+            let file = teamform_review::decisions::parse(
+                &doc.source.path,
+                id,
+                &doc.source.text,
+                &mut problems,
+            );
+            compiled.diagnostics.extend(problems);
+            let period = path.parent().map(Path::to_path_buf).unwrap_or_default();
+            periods.entry(period).or_default().extend(file);
+            paths.push(path.clone());
+            versions.push(doc.version);
+        }
+        for (dir, files) in periods {
+            let snapshot = teamform_review::decisions::Period::snapshot(&dir).unwrap_or_else(|d| {
+                compiled.diagnostics.push(d);
+                None
+            });
+            let found = teamform_review::decisions::check(
+                &files,
+                &load.policy,
+                &compiled,
+                snapshot.as_ref(),
+            );
+            compiled.diagnostics.extend(found);
         }
         let stale = self.snapshot.replace(Snapshot {
             load,

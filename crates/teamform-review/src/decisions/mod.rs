@@ -15,7 +15,7 @@ mod start;
 
 pub use check::{check, reviewers_of, undecided};
 pub use edits::{Edit, EditError, apply_edits, edits};
-pub use period::{Period, check_open_reviews, reviews_dir};
+pub use period::{Period, check_open_reviews, open_periods, reviews_dir};
 pub use read::{load_dir, parse};
 pub use record::{DecisionRecord, Recorded, records};
 pub use start::{TeamFile, render, team_files};

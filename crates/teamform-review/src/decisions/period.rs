@@ -36,26 +36,33 @@ impl Period {
         dir.join(EVIDENCE_DIR).join("manifest.json").is_file()
     }
 
+    /// The snapshot of the period in `dir`: `None` when there is none, a TF0410 when it
+    /// cannot be read.
+    pub fn snapshot(dir: &Path) -> Result<Option<Review>, Diagnostic> {
+        let path = dir.join(SNAPSHOT);
+        let Ok(bytes) = std::fs::read(&path) else {
+            return Ok(None);
+        };
+        serde_json::from_slice::<Review>(&bytes)
+            .map(Some)
+            .map_err(|e| {
+                Diagnostic::new(
+                    Code::InvalidDecisionFile,
+                    format!(
+                        "the review snapshot `{}` cannot be read: {e}",
+                        path.display()
+                    ),
+                )
+            })
+    }
+
     /// Reads a period's directory, adding its files to `sources`.
     pub fn read(dir: &Path, sources: &mut SourceMap) -> Period {
         let (files, mut diagnostics) = load_dir(dir, sources);
-        let path = dir.join(SNAPSHOT);
-        let snapshot = match std::fs::read(&path) {
-            Ok(bytes) => match serde_json::from_slice::<Review>(&bytes) {
-                Ok(r) => Some(r),
-                Err(e) => {
-                    diagnostics.push(Diagnostic::new(
-                        Code::InvalidDecisionFile,
-                        format!(
-                            "the review snapshot `{}` cannot be read: {e}",
-                            path.display()
-                        ),
-                    ));
-                    None
-                }
-            },
-            Err(_) => None,
-        };
+        let snapshot = Period::snapshot(dir).unwrap_or_else(|d| {
+            diagnostics.push(d);
+            None
+        });
         Period {
             dir: dir.to_path_buf(),
             snapshot,
@@ -72,6 +79,21 @@ impl Period {
     }
 }
 
+/// The directories of the open (not closed) periods under the reviews directory of
+/// `policies`, sorted.
+pub fn open_periods(policies: &Path) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(reviews_dir(policies))
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_dir() && !Period::closed(p))
+                .collect()
+        })
+        .unwrap_or_default();
+    dirs.sort();
+    dirs
+}
+
 /// The diagnostics of every open (not closed) period under the reviews directory of
 /// `policies`, for `validate` and the language server; the decision files are added to
 /// `sources`.
@@ -81,18 +103,8 @@ pub fn check_open_reviews(
     compiled: &Compiled,
     sources: &mut SourceMap,
 ) -> Vec<Diagnostic> {
-    let root = reviews_dir(policies);
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
-        .map(|rd| {
-            rd.flatten()
-                .map(|e| e.path())
-                .filter(|p| p.is_dir() && !Period::closed(p))
-                .collect()
-        })
-        .unwrap_or_default();
-    dirs.sort();
     let mut out = Vec::new();
-    for dir in dirs {
+    for dir in open_periods(policies) {
         out.extend(Period::read(&dir, sources).check(policy, compiled));
     }
     out
