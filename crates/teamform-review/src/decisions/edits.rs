@@ -51,6 +51,8 @@ impl std::fmt::Display for EditError {
     }
 }
 
+impl std::error::Error for EditError {}
+
 /// The edits the decisions call for, in file order.
 pub fn edits(files: &[DecisionFile], policy: &Policy, sources: &SourceMap) -> Vec<Edit> {
     let declared: BTreeMap<String, PathBuf> = policy
