@@ -119,10 +119,23 @@ fn findings(out: &mut String, r: &Review) {
             escape(&f.severity),
             escape(&anchor(&f.user)),
             escape(&f.user),
-            escape(&f.message)
+            code_spans(&escape(&f.message))
         );
     }
     out.push_str("</tbody></table>\n<p class=\"muted\">Each code is documented by <code>teamform explain CODE</code>.</p></section>\n");
+}
+
+/// Turns the `backquoted` parts of an escaped message into `<code>` elements.
+fn code_spans(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, part) in text.split('`').enumerate() {
+        if i % 2 == 1 {
+            let _ = write!(out, "<code>{part}</code>");
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
 }
 
 /// An id for a user's row.
@@ -174,7 +187,22 @@ fn user_row(out: &mut String, u: &ReviewUser) {
     };
     let mut grants = String::new();
     if !u.grants.is_empty() {
-        grants.push_str("<ul class=\"grants\">");
+        let risky = u
+            .grants
+            .iter()
+            .filter(|g| g.risk != teamform_plan::Risk::Normal)
+            .count();
+        let _ = write!(
+            grants,
+            "<details><summary>{} grant{}{}</summary><ul class=\"grants\">",
+            u.grants.len(),
+            if u.grants.len() == 1 { "" } else { "s" },
+            if risky > 0 {
+                format!(", {risky} high or critical")
+            } else {
+                String::new()
+            }
+        );
         for g in &u.grants {
             let _ = write!(
                 grants,
@@ -184,7 +212,7 @@ fn user_row(out: &mut String, u: &ReviewUser) {
                 escape(&g.via)
             );
         }
-        grants.push_str("</ul>");
+        grants.push_str("</ul></details>");
     }
     let _ = writeln!(
         out,
