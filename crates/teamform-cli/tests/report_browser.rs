@@ -4,6 +4,8 @@
 //! JavaScript off, and it renders to a screenshot. Skipped, saying so, where chromium is
 //! not installed.
 
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // Tests and their helpers stop with a clear message.
+
 mod common;
 
 use common::{root, teamform_in};

@@ -3,6 +3,8 @@
 //! review period in a temporary git repository (start, decisions committed, validate's
 //! diagnostics at file:line, status, a refused and an accepted close, the policy edits).
 
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // Tests and their helpers stop with a clear message.
+
 mod common;
 
 use common::{demo_workspace, git, git_output, root, teamform_env, teamform_in};

@@ -122,11 +122,10 @@ pub fn check(
         };
         let decided = f.members.iter().any(|m| m.decision.is_some());
         match &f.reviewer {
-            Some(r) if !r.value.is_empty() => {
-                if !allowed.contains(&folded(&r.value)) {
-                    out.push(not_reviewer(r));
-                }
+            Some(r) if !r.value.is_empty() && !allowed.contains(&folded(&r.value)) => {
+                out.push(not_reviewer(r));
             }
+            Some(r) if !r.value.is_empty() => {}
             _ if decided
                 && f.members
                     .iter()

@@ -99,9 +99,9 @@ fn header(out: &mut String, r: &Review) {
 }
 
 fn findings(out: &mut String, r: &Review) {
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<section id=\"findings\"><h2>Findings ({})</h2>\n",
+        "<section id=\"findings\"><h2>Findings ({})</h2>",
         r.findings.len()
     );
     if r.findings.is_empty() {
