@@ -4,7 +4,7 @@
 
 use crate::cli::{ReviewAction, ReviewArgs};
 use crate::policy::{self, Loaded};
-use crate::{exit, portal, provenance};
+use crate::{exit, provenance};
 use std::path::Path;
 use teamform_diagnostics::Diagnostic;
 use teamform_diagnostics::render::{Format, render};
@@ -37,16 +37,7 @@ pub fn run(action: Option<ReviewAction>, args: &ReviewArgs, out: Option<&Path>) 
 /// Reads the portal and its activity and builds the review.
 pub(super) fn take(args: &ReviewArgs) -> Result<(Loaded, Built), i32> {
     let loaded = super::plan::valid(&args.policy)?;
-    let spec = portal::choose(
-        args.portal.portal.as_deref(),
-        args.portal.api_base.as_deref(),
-        Some(&loaded.load.policy),
-    )
-    .map_err(|e| super::usage_error(&e))?;
-    let mut provider = portal::open(&spec).map_err(|e| {
-        eprintln!("error: {e}");
-        exit::PORTAL
-    })?;
+    let mut provider = super::plan::open_portal(&loaded, &args.portal)?;
     let portal_error = |e: teamform_portal::PortalError| {
         eprintln!("error: cannot read the portal: {e}");
         exit::PORTAL
