@@ -5,6 +5,7 @@
 
 use crate::findings;
 use crate::types::*;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use teamform_compiler::{Compiled, UserId};
 use teamform_diagnostics::Diagnostic;
@@ -53,7 +54,28 @@ pub fn build(input: &Input<'_>) -> Built {
     let subjects = subjects(input);
     let teams = teams(input);
     let names = Names::new(input);
-    let mut users: Vec<ReviewUser> = subjects.iter().map(|s| user(input, s, &names)).collect();
+    // Users are made on every thread, a chunk at a time (so that only a chunk's grants are
+    // held as text at once), and their grants interned in the review's table in user order.
+    let mut users: Vec<ReviewUser> = Vec::with_capacity(subjects.len());
+    let mut table: Vec<HeldGrant> = Vec::new();
+    let mut index: HashMap<HeldGrant, u32> = HashMap::new();
+    for chunk in subjects.chunks(CHUNK) {
+        let made: Vec<(ReviewUser, Vec<HeldGrant>)> =
+            chunk.par_iter().map(|s| user(input, s, &names)).collect();
+        for (mut u, held) in made {
+            u.grants = held
+                .into_iter()
+                .map(|g| {
+                    *index.entry(g).or_insert_with_key(|g| {
+                        table.push(g.clone());
+                        u32::try_from(table.len() - 1).unwrap_or(u32::MAX)
+                    })
+                })
+                .collect();
+            users.push(u);
+        }
+    }
+    drop(index);
     let (findings, diagnostics) = findings::find(input, &subjects, &mut users);
     let mut teams = teams;
     let position: HashMap<String, usize> = teams
@@ -82,6 +104,7 @@ pub fn build(input: &Input<'_>) -> Built {
         },
         summary,
         findings,
+        grants: table,
         users,
         teams,
     };
@@ -169,8 +192,12 @@ impl<'a> Names<'a> {
     }
 }
 
-/// One user's line of the review, before findings.
-fn user(input: &Input<'_>, s: &Subject<'_>, names: &Names<'_>) -> ReviewUser {
+/// How many users are made at once.
+const CHUNK: usize = 8192;
+
+/// One user's line of the review, before findings, and the grants they hold (riskiest
+/// first), not yet interned.
+fn user(input: &Input<'_>, s: &Subject<'_>, names: &Names<'_>) -> (ReviewUser, Vec<HeldGrant>) {
     let p = input.policy;
     let pu = s.policy.map(|id| &p.users[id.index()]);
     let (role, primary_team, teams, super_admin, seats) = match (s.live, pu) {
@@ -251,7 +278,7 @@ fn user(input: &Input<'_>, s: &Subject<'_>, names: &Names<'_>) -> ReviewUser {
                 .collect()
         })
         .unwrap_or_default();
-    ReviewUser {
+    let user = ReviewUser {
         email,
         name,
         role,
@@ -267,10 +294,11 @@ fn user(input: &Input<'_>, s: &Subject<'_>, names: &Names<'_>) -> ReviewUser {
         last_login: last_login.map(|i| i.to_string()),
         login,
         added: added.map(|i| i.to_string()),
-        grants,
+        grants: Vec::new(),
         findings: Vec::new(),
         events,
-    }
+    };
+    (user, grants)
 }
 
 /// What the logins say of a user.

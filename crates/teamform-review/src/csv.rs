@@ -1,6 +1,7 @@
 //! `users.csv`: one row per user, RFC 4180 (CRLF line ends, fields with a comma, quote or
 //! line break quoted, quotes doubled), UTF-8 without a byte-order mark. Lists are
-//! `;`-separated, findings space-separated, dates ISO 8601. A field a spreadsheet would run
+//! `;`-separated, findings space-separated, dates ISO 8601; `grants` summarises the user's
+//! grants: the high and critical ones, then how many normal ones (all are in `review.json`). A field a spreadsheet would run
 //! as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) is written
 //! with a leading `'`, as OWASP advises against CSV injection.
 
@@ -57,11 +58,14 @@ pub fn users_csv(review: &Review) -> String {
     row(&mut out, &header);
     let yes = |b: bool| if b { "true" } else { "false" }.to_string();
     for u in &review.users {
-        let grants: Vec<String> = u
-            .grants
+        let (risky, others) = review.grant_summary(u);
+        let mut grants: Vec<String> = risky
             .iter()
             .map(|g| format!("{} [{}]", g.grant, g.risk.as_str()))
             .collect();
+        if others > 0 {
+            grants.push(format!("+{others} normal"));
+        }
         row(
             &mut out,
             &[

@@ -53,42 +53,64 @@ pub fn sha256(bytes: &[u8]) -> String {
 
 /// Writes `bytes` to `path` through a temporary file in the same directory.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_with(path, |w| w.write_all(bytes)).map(|_| ())
+}
+
+/// A writer that hashes and counts what goes through it.
+struct Hashing<W> {
+    inner: W,
+    hasher: Sha256,
+    bytes: u64,
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Writes what `fill` writes to `path` through a temporary file in the same directory,
+/// flushed to disk and renamed; returns its SHA-256 and size. Large files are streamed, never
+/// held whole in memory.
+fn write_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<(String, u64)> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let mut name = path.file_name().unwrap_or_default().to_os_string();
     name.push(format!(".tmp.{}", std::process::id()));
     let tmp = dir.join(name);
     let written = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()
+        let file = std::fs::File::create(&tmp)?;
+        let mut w = Hashing {
+            inner: std::io::BufWriter::new(file),
+            hasher: Sha256::new(),
+            bytes: 0,
+        };
+        fill(&mut w)?;
+        let file = w.inner.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        let sum: String = w
+            .hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        Ok((sum, w.bytes))
     })();
-    if let Err(e) = written.and_then(|()| std::fs::rename(&tmp, path)) {
+    let done = written.and_then(|sum| std::fs::rename(&tmp, path).map(|()| sum));
+    if done.is_err() {
         let _ = std::fs::remove_file(&tmp);
-        return Err(e);
     }
-    Ok(())
-}
-
-/// The files of a review's pack, before the manifest.
-pub fn files(review: &Review) -> Vec<(String, Vec<u8>)> {
-    let json = |v: serde_json::Value| {
-        let mut bytes = serde_json::to_vec_pretty(&v).unwrap_or_default();
-        bytes.push(b'\n');
-        bytes
-    };
-    vec![
-        ("users.csv".into(), crate::users_csv(review).into_bytes()),
-        (
-            "review.json".into(),
-            json(serde_json::to_value(review).unwrap_or_default()),
-        ),
-        ("review.schema.json".into(), json(review_schema())),
-        (
-            "report.html".into(),
-            crate::report_html(review).into_bytes(),
-        ),
-    ]
+    done
 }
 
 /// Writes the pack of `review`, with `extra` files, into `dir`; returns the manifest.
@@ -99,16 +121,42 @@ pub fn write(
 ) -> Result<Manifest, String> {
     let io = |what: &str, e: std::io::Error| format!("cannot write `{what}`: {e}");
     std::fs::create_dir_all(dir).map_err(|e| io(&dir.display().to_string(), e))?;
+    fn json(w: &mut dyn Write, v: &impl serde::Serialize) -> std::io::Result<()> {
+        serde_json::to_writer_pretty(&mut *w, v).map_err(std::io::Error::other)?;
+        w.write_all(b"\n")
+    }
+    type Fill<'a> = Box<dyn FnOnce(&mut dyn Write) -> std::io::Result<()> + 'a>;
+    let schema = review_schema();
+    let mut files: Vec<(String, Fill<'_>)> = vec![
+        (
+            "users.csv".into(),
+            Box::new(|w: &mut dyn Write| w.write_all(crate::users_csv(review).as_bytes())),
+        ),
+        (
+            "review.json".into(),
+            Box::new(|w: &mut dyn Write| json(w, review)),
+        ),
+        (
+            "review.schema.json".into(),
+            Box::new(move |w: &mut dyn Write| json(w, &schema)),
+        ),
+        (
+            "report.html".into(),
+            Box::new(|w: &mut dyn Write| w.write_all(crate::report_html(review).as_bytes())),
+        ),
+    ];
+    for (name, bytes) in extra {
+        files.push((name, Box::new(move |w: &mut dyn Write| w.write_all(&bytes))));
+    }
     let mut sums = Vec::new();
-    let mut all = files(review);
-    all.extend(extra);
-    for (name, bytes) in &all {
-        let path = dir.join(name);
-        write_atomic(&path, bytes).map_err(|e| io(&path.display().to_string(), e))?;
+    for (name, fill) in files {
+        let path = dir.join(&name);
+        let (sha256, bytes) =
+            write_with(&path, fill).map_err(|e| io(&path.display().to_string(), e))?;
         sums.push(FileSum {
-            path: name.clone(),
-            sha256: sha256(bytes),
-            bytes: bytes.len() as u64,
+            path: name,
+            sha256,
+            bytes,
         });
     }
     sums.sort_by(|a, b| a.path.cmp(&b.path));

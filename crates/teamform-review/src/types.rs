@@ -35,6 +35,8 @@ pub struct Review {
     pub summary: Summary,
     /// The findings, in code order then by user.
     pub findings: Vec<Finding>,
+    /// Every distinct grant held, with why and its risk; users refer to them by position.
+    pub grants: Vec<HeldGrant>,
     /// Every user of the portal or the policy, by email.
     pub users: Vec<ReviewUser>,
     /// Every team of the policy, in the order of the policy.
@@ -120,6 +122,24 @@ pub enum LoginStatus {
     Unknown,
 }
 
+impl Review {
+    /// The grants of `user`, from the table.
+    pub fn grants_of<'a>(&'a self, user: &ReviewUser) -> impl Iterator<Item = &'a HeldGrant> {
+        let table = &self.grants;
+        user.grants
+            .clone()
+            .into_iter()
+            .filter_map(move |g| table.get(g as usize))
+    }
+
+    /// A short summary of a user's grants: the high and critical ones, then how many others.
+    pub fn grant_summary(&self, user: &ReviewUser) -> (Vec<&HeldGrant>, usize) {
+        let (risky, normal): (Vec<&HeldGrant>, Vec<&HeldGrant>) =
+            self.grants_of(user).partition(|g| g.risk != Risk::Normal);
+        (risky, normal.len())
+    }
+}
+
 impl LoginStatus {
     /// As the CSV and the report write it.
     pub fn as_str(self) -> &'static str {
@@ -174,8 +194,9 @@ pub struct ReviewUser {
     /// When the user was added, when that is in the window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub added: Option<String>,
-    /// The grants the policy gives the user (empty for users only in the portal).
-    pub grants: Vec<HeldGrant>,
+    /// The grants the policy gives the user (empty for users only in the portal), riskiest
+    /// first, as positions in the review's `grants`.
+    pub grants: Vec<u32>,
     /// The codes of the user's findings.
     pub findings: Vec<String>,
     /// The security events about the user in the window.
@@ -183,7 +204,7 @@ pub struct ReviewUser {
 }
 
 /// A grant held, as plans word it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct HeldGrant {
     /// The grant (`edit deals of team Sales and its 2 sub-teams`).
     pub grant: String,

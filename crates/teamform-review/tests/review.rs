@@ -94,7 +94,12 @@ fn review_json_follows_its_committed_schema() -> TestResult {
         .ok_or("theo")?;
     assert_eq!(theo.findings, ["TF0400"]);
     assert_eq!(theo.review_team.as_deref(), Some("sales-fr"));
-    assert!(theo.grants.iter().any(|g| g.grant == "edit own contacts"));
+    assert!(
+        built
+            .review
+            .grants_of(theo)
+            .any(|g| g.grant == "edit own contacts" && g.via == "via role rep")
+    );
     let fr = built
         .review
         .teams

@@ -165,12 +165,12 @@ fn users(out: &mut String, r: &Review) {
     }
     out.push_str("</tr></thead><tbody>\n");
     for u in &r.users {
-        user_row(out, u);
+        user_row(out, r, u);
     }
     out.push_str("</tbody></table></section>\n");
 }
 
-fn user_row(out: &mut String, u: &ReviewUser) {
+fn user_row(out: &mut String, review: &Review, u: &ReviewUser) {
     let flagged = if u.findings.is_empty() {
         ""
     } else {
@@ -185,25 +185,12 @@ fn user_row(out: &mut String, u: &ReviewUser) {
         Some(l) => escape(l),
         None => escape(u.login.as_str()),
     };
+    // The high and critical grants, and how many others: every grant is in `review.json`.
+    let (risky, others) = review.grant_summary(u);
     let mut grants = String::new();
-    if !u.grants.is_empty() {
-        let risky = u
-            .grants
-            .iter()
-            .filter(|g| g.risk != teamform_plan::Risk::Normal)
-            .count();
-        let _ = write!(
-            grants,
-            "<details><summary>{} grant{}{}</summary><ul class=\"grants\">",
-            u.grants.len(),
-            if u.grants.len() == 1 { "" } else { "s" },
-            if risky > 0 {
-                format!(", {risky} high or critical")
-            } else {
-                String::new()
-            }
-        );
-        for g in &u.grants {
+    if !risky.is_empty() {
+        grants.push_str("<ul class=\"grants\">");
+        for g in &risky {
             let _ = write!(
                 grants,
                 "<li>{} <span class=\"muted\">[{}, {}]</span></li>",
@@ -212,7 +199,15 @@ fn user_row(out: &mut String, u: &ReviewUser) {
                 escape(&g.via)
             );
         }
-        grants.push_str("</ul></details>");
+        grants.push_str("</ul>");
+    }
+    if others > 0 {
+        let _ = write!(
+            grants,
+            "<span class=\"muted\">{}{others} normal grant{}</span>",
+            if risky.is_empty() { "" } else { "and " },
+            if others == 1 { "" } else { "s" }
+        );
     }
     let _ = writeln!(
         out,
