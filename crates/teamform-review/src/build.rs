@@ -146,6 +146,8 @@ struct Names<'a> {
     roles: HashMap<&'a str, &'a str>,
     team_by_name: HashMap<&'a str, &'a str>,
     first_root: Option<&'a str>,
+    /// The security events per user id.
+    events: HashMap<String, Vec<&'a teamform_portal::activity::CriticalAction>>,
 }
 
 impl<'a> Names<'a> {
@@ -179,6 +181,7 @@ impl<'a> Names<'a> {
                 .iter()
                 .filter_map(|t| Some((t.name.as_ref()?.value.as_str(), t.key.value.as_str())))
                 .collect(),
+            events: input.activity.events_by_user(),
             first_root: p
                 .teams
                 .iter()
@@ -268,8 +271,9 @@ fn user(input: &Input<'_>, s: &Subject<'_>, names: &Names<'_>) -> (ReviewUser, V
     let added = live_id.and_then(|id| a.added.get(id)).copied();
     let login = login_status(input, s.live.is_some(), last_login, added);
     let events = live_id
-        .map(|id| {
-            a.events_of(id)
+        .and_then(|id| names.events.get(id))
+        .map(|list| {
+            list.iter()
                 .map(|e| UserEvent {
                     at: e.created_at.clone(),
                     kind: e.kind.clone(),

@@ -98,10 +98,12 @@ fn run() -> Result<bool, String> {
         let start = Clock::now();
         let load = load_dir(&policies);
         let compiled = compile(&load, Options { today: TODAY });
+        let t_compile = start.elapsed();
         let bytes = std::fs::read(&portal_path).map_err(|e| e.to_string())?;
         let file = teamform_portal::sandbox::parse(&bytes)?;
         drop(bytes);
         let activity = Activity::from_file(&file.activity, now.days_before(90), now);
+        let t_portal = start.elapsed();
         let built = build(&Input {
             policy: &load.policy,
             compiled: &compiled,
@@ -116,8 +118,16 @@ fn run() -> Result<bool, String> {
                 dirty: false,
             },
         });
+        let t_build = start.elapsed();
         let manifest = teamform_review::pack::write(&out, &built.review, Vec::new())?;
         let t = start.elapsed();
+        eprintln!(
+            "  load + compile {:.0} ms, portal file + activity {:.0} ms, review {:.0} ms, pack {:.0} ms",
+            ms(t_compile),
+            ms(t_portal - t_compile),
+            ms(t_build - t_portal),
+            ms(t - t_build)
+        );
         best = Some(best.map_or(t, |b| b.min(t)));
         let sizes: Vec<String> = manifest
             .files

@@ -4,7 +4,7 @@
 
 use super::{ActivityFile, CriticalAction, Instant, LoginAudit};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use teamform_email::EmailKey;
 
 /// How many days of login history HubSpot keeps (about 90): a user with no login in the
@@ -134,11 +134,18 @@ impl Activity {
         by_id.max(by_email)
     }
 
-    /// The security events about the user with `id` (as the affected object or the user).
-    pub fn events_of<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a CriticalAction> {
-        self.events
-            .iter()
-            .filter(move |e| e.object_id.as_deref() == Some(id) || e.user_id.to_string() == id)
+    /// The security events per user id, oldest first: each event under the user it affects
+    /// (its object) and the user it names, once each.
+    pub fn events_by_user(&self) -> HashMap<String, Vec<&CriticalAction>> {
+        let mut out: HashMap<String, Vec<&CriticalAction>> = HashMap::new();
+        for e in &self.events {
+            let user = e.user_id.to_string();
+            if let Some(object) = e.object_id.as_ref().filter(|o| **o != user) {
+                out.entry(object.clone()).or_default().push(e);
+            }
+            out.entry(user).or_default().push(e);
+        }
+        out
     }
 }
 
