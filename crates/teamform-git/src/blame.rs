@@ -1,7 +1,7 @@
 //! Who recorded each line of a file: git blame of its committed version, for the evidence
 //! of a closed access review (the commit and author that recorded each decision).
 
-use crate::{CommitInfo, GitError, PolicyRepo, err, info};
+use crate::{CommitInfo, GitError, PolicyRepo, err, info, within};
 use std::path::Path;
 
 /// The origin of one line.
@@ -18,18 +18,9 @@ impl PolicyRepo {
     /// error when the file is not committed or differs from what is committed (the evidence
     /// would not say who wrote the lines as they are).
     pub fn blame(&self, path: &Path) -> Result<Vec<LineOrigin>, GitError> {
-        let root = self
-            .repo
-            .workdir()
-            .ok_or_else(|| GitError("the repository has no work tree".to_string()))?
-            .canonicalize()
-            .map_err(|e| GitError(e.to_string()))?;
-        let abs = path
-            .canonicalize()
-            .map_err(|e| GitError(format!("`{}`: {e}", path.display())))?;
-        let rel = abs
-            .strip_prefix(&root)
-            .map_err(|_| GitError(format!("`{}` is not in the repository", path.display())))?;
+        let rel = within(&self.repo, path)?
+            .ok_or_else(|| GitError(format!("`{}` is not in the repository", path.display())))?;
+        let rel = rel.as_path();
         let head = self
             .repo
             .head()
@@ -45,7 +36,7 @@ impl PolicyRepo {
             .repo
             .find_blob(entry.id())
             .map_err(|e| err("cannot read the committed file", &e))?;
-        let text = std::fs::read(&abs).map_err(|e| GitError(e.to_string()))?;
+        let text = std::fs::read(path).map_err(|e| GitError(e.to_string()))?;
         if blob.content() != text.as_slice() {
             return Err(GitError(format!(
                 "`{}` has uncommitted changes; commit them first",
