@@ -1,6 +1,6 @@
 //! The command line: commands, arguments and their help.
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 /// Access to a CRM portal, kept as code: validate, plan and apply teams, permission sets,
@@ -86,6 +86,62 @@ pub enum ReconcileMode {
     Report,
 }
 
+/// The arguments of a review.
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// The policy.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// The portal.
+    #[command(flatten)]
+    pub portal: PortalArgs,
+    /// No successful login in this many days is inactivity (HubSpot keeps about 90 days of
+    /// login history).
+    #[arg(long, default_value = "90", value_name = "DAYS")]
+    pub inactive_days: u32,
+    /// Report access that expires within this many days.
+    #[arg(long, default_value = "30", value_name = "DAYS")]
+    pub expiring_days: u32,
+}
+
+/// The steps of a review period, whose decisions are files under `reviews/PERIOD/` beside
+/// the policy directory.
+#[derive(Debug, Subcommand)]
+pub enum ReviewAction {
+    /// Take the snapshot and write one decisions file per team for its reviewers.
+    Start {
+        /// The period's name, such as `2026-Q4`.
+        #[arg(long)]
+        period: String,
+        /// The policy, the portal and the thresholds.
+        #[command(flatten)]
+        args: ReviewArgs,
+    },
+    /// Show who has not decided yet. Exits 1 while decisions are missing or invalid.
+    Status {
+        /// The period.
+        #[arg(long)]
+        period: String,
+        /// The policy.
+        #[command(flatten)]
+        policy: PolicyArgs,
+    },
+    /// Close the period: refuse while decisions are missing or invalid; otherwise write the
+    /// evidence pack with the decisions and who committed each, and edit the policy files
+    /// for the `revoke` and `change` decisions.
+    Close {
+        /// The period.
+        #[arg(long)]
+        period: String,
+        /// The policy.
+        #[command(flatten)]
+        policy: PolicyArgs,
+        /// Where to write the evidence pack (default `reviews/PERIOD/evidence`).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+}
+
 impl Command {
     /// The portal arguments of a command that talks to a portal.
     pub fn portal(&self) -> Option<&PortalArgs> {
@@ -95,6 +151,10 @@ impl Command {
             | Command::Import { portal, .. }
             | Command::Watch { portal, .. }
             | Command::Reconcile { portal, .. } => Some(portal),
+            Command::Review { args, action, .. } => match action {
+                Some(ReviewAction::Start { args, .. }) => Some(&args.portal),
+                _ => Some(&args.portal),
+            },
             _ => None,
         }
     }
@@ -266,6 +326,21 @@ pub enum Command {
         #[arg(long, value_name = "SECONDS")]
         refresh: Option<u64>,
     },
+    /// Access review: write a point-in-time evidence pack (`users.csv`, `review.json`,
+    /// `report.html`, `manifest.json`) from the policy, the live portal and its activity, or
+    /// run a review period with decisions kept in git (`start`, `status`, `close`); see
+    /// `docs/reviews.md`.
+    Review {
+        /// A review period's step; without one, writes the evidence pack to `--out`.
+        #[command(subcommand)]
+        action: Option<ReviewAction>,
+        /// The policy, the portal and the thresholds.
+        #[command(flatten)]
+        args: ReviewArgs,
+        /// Where to write the evidence pack.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Serve a sandbox portal over HubSpot's public API (users, teams, roles, seats, owners),
     /// for tests, demos and benchmarks. The first line printed is `listening on http://ADDR`.
     Sim {
@@ -293,6 +368,14 @@ pub enum Command {
         /// Append one JSON line per request to this file.
         #[arg(long, value_name = "FILE")]
         log: Option<PathBuf>,
+        /// Serve this activity (`{"login": [], "security": [], "audit": []}`, HubSpot's
+        /// shapes) instead of the sandbox portal's own.
+        #[arg(long, value_name = "FILE")]
+        activity: Option<PathBuf>,
+        /// The portal's tier: free, starter, professional or enterprise (audit logs are
+        /// served on Enterprise only).
+        #[arg(long, default_value = "enterprise", value_name = "TIER")]
+        tier: teamform_sim::Tier,
     },
     /// Keep a portal equal to a branch of a policy repository: fetch, compile, plan and apply
     /// (or report) every interval, logging one JSON line per cycle.

@@ -15,7 +15,8 @@ pub use access::{Access, UserAccess};
 pub use graph::{Edge, Node, OrgGraph};
 pub use incremental::Incremental;
 pub use query::{
-    AccountAccess, Step, Via, WhoCan, WhoCanTarget, Why, WhyAccount, who_can, why, why_account,
+    AccountAccess, Step, Via, WhoCan, WhoCanTarget, Why, WhyAccount, holds, who_can, why,
+    why_account,
 };
 pub use resolve::{AssetId, Index, KeyMap, ResolvedUser, RoleId, TeamId, UserId};
 

@@ -331,3 +331,22 @@ pub fn who_can(
     }
     out
 }
+
+/// Whether `user` holds `permission` (for CRM permissions, at `scope` or wider; `none` counts
+/// as `owned`), through their role or as a super admin: the test of deny rules, for
+/// separation-of-duties rules.
+pub fn holds(
+    policy: &Policy,
+    compiled: &Compiled,
+    user: UserId,
+    permission: teamform_model::Permission,
+    scope: Scope,
+) -> bool {
+    if compiled.access.user(user).super_admin {
+        return true;
+    }
+    compiled.index.user_role[user.index()]
+        .and_then(|r| policy.roles.get(r.index()))
+        .and_then(|role| crate::checks::guardrails::grant(role, permission, scope))
+        .is_some()
+}

@@ -2,7 +2,10 @@
 //! workspace root, each holding a small policy and `expected.txt`, the diagnostics it must
 //! produce (file, line, column, severity, code, message, help). A fixture with a `tests/`
 //! directory also runs its access expectations (`teamform test`), whose diagnostics follow
-//! the policy's. Run with `UPDATE_EXPECT=1`
+//! the policy's. A fixture with a `portal.json` (a sandbox portal file, with its activity) also
+//! builds an access review against it (TF0400–TF0405), and one with `.reviews/PERIOD/` checks
+//! those review decisions files (TF0410–TF0415; hidden, so not read as policy, where a
+//! repository keeps them in `reviews/` beside the policy directory). Run with `UPDATE_EXPECT=1`
 //! to rewrite the expectations after a deliberate change, then review the diff.
 
 use std::fmt::Write as _;
@@ -53,6 +56,54 @@ fn concise(diags: &[Diagnostic], sources: &SourceMap, root: &Path) -> String {
     out.replace(&format!("{prefix}/"), "").replace(&prefix, ".")
 }
 
+/// The findings of a review against the fixture's `portal.json`, and the diagnostics of its
+/// `.reviews/*/` decisions files; the decisions files are added to the sources.
+fn review(
+    dir: &Path,
+    policy: &teamform_model::Policy,
+    compiled: &teamform_compiler::Compiled,
+    sources: &mut SourceMap,
+) -> Result<Vec<Diagnostic>, String> {
+    use teamform_portal::activity::{Activity, Instant};
+    let mut out = Vec::new();
+    let portal = dir.join("portal.json");
+    if portal.is_file() {
+        let bytes = std::fs::read(&portal).map_err(|e| e.to_string())?;
+        let file = teamform_portal::sandbox::parse(&bytes)?;
+        let now = Instant::from_date(TODAY);
+        let activity = Activity::from_file(&file.activity, now.days_before(90), now);
+        let built = teamform_review::build(&teamform_review::Input {
+            policy,
+            compiled,
+            live: &file.state,
+            activity: &activity,
+            now,
+            options: teamform_review::ReviewOptions::default(),
+            portal: "fixture".to_string(),
+            policy_ref: teamform_review::PolicyRef {
+                hash: String::new(),
+                commit: None,
+                dirty: false,
+            },
+        });
+        out.extend(built.diagnostics);
+    }
+    let reviews = dir.join(".reviews");
+    if reviews.is_dir() {
+        let mut periods: Vec<_> = std::fs::read_dir(&reviews)
+            .map_err(|e| e.to_string())?
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        periods.sort();
+        for period in periods {
+            let p = teamform_review::decisions::Period::read(&period, sources);
+            out.extend(p.check(policy, compiled));
+        }
+    }
+    Ok(out)
+}
+
 fn check_fixture(dir: &Path) -> Result<String, String> {
     let mut load = load_dir(dir);
     let compiled = compile(&load, Options { today: TODAY });
@@ -70,6 +121,7 @@ fn check_fixture(dir: &Path) -> Result<String, String> {
             diagnostics.extend(report.diagnostics);
         }
     }
+    diagnostics.extend(review(dir, &load.policy, &compiled, &mut load.sources)?);
     let actual = concise(&diagnostics, &load.sources, dir);
     let expected_path = dir.join("expected.txt");
     if std::env::var_os("UPDATE_EXPECT").is_some() {

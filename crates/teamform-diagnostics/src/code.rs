@@ -88,6 +88,18 @@ codes! {
     AssetHidden = "TF0304", "asset-hidden", Error, "a user does not see an asset that a `[[sees]]` test says they see";
     AssetVisible = "TF0305", "asset-visible", Error, "a user sees an asset that a `[[not_sees]]` test says they do not";
     RiskyAccessGained = "TF0306", "risky-access-gained", Error, "a plan gives users access of a risk level a `[[plan]]` test forbids";
+    InactivePaidSeat = "TF0400", "inactive-paid-seat", Warning, "a user holding a paid seat has not logged in within the review's inactivity window";
+    InactiveSuperAdmin = "TF0401", "inactive-super-admin", Warning, "a super admin has not logged in within the review's inactivity window";
+    AccessExpiring = "TF0402", "access-expiring", Warning, "a user's access expires within the review's window";
+    UserNotInPolicy = "TF0403", "user-not-in-policy", Warning, "a user in the portal is not declared in the policy";
+    NeverLoggedIn = "TF0404", "never-logged-in", Warning, "a user of the policy never logged in since they were added";
+    SeparationOfDuties = "TF0405", "separation-of-duties", Error, "a user holds permissions that a separation-of-duties rule keeps apart";
+    InvalidDecisionFile = "TF0410", "invalid-decision-file", Error, "a review decisions file is not as `teamform review start` writes it";
+    DecisionUnknownUser = "TF0411", "decision-unknown-user", Error, "a review decision is about a user who is not a member of the team under review";
+    DecisionOnOwnAccess = "TF0412", "decision-on-own-access", Error, "a reviewer decides on their own access";
+    FlaggedKeptWithoutReason = "TF0413", "flagged-kept-without-reason", Error, "a user with findings is kept without a reason";
+    DecisionByNonReviewer = "TF0414", "decision-by-non-reviewer", Error, "decisions recorded by someone who is not a reviewer of the team";
+    DecisionMissing = "TF0415", "decision-missing", Warning, "a member of a team under review has no decision yet";
 }
 
 impl Code {

@@ -3,6 +3,10 @@
 //! work tree is at and whether it is dirty, the first-parent history of the policy, and the
 //! commit along it where something (a user, for `blame`) disappeared from the policy.
 
+mod blame;
+
+pub use blame::LineOrigin;
+
 use std::path::{Path, PathBuf};
 use teamform_diagnostics::{SourceFile, SourceMap};
 use teamform_model::{LoadResult, load_sources};
@@ -74,18 +78,7 @@ impl PolicyRepo {
                 &e,
             )
         })?;
-        let root = repo
-            .workdir()
-            .ok_or_else(|| GitError("the repository has no work tree".to_string()))?
-            .canonicalize()
-            .map_err(|e| GitError(e.to_string()))?;
-        let abs = policies
-            .canonicalize()
-            .map_err(|e| GitError(format!("`{}`: {e}", policies.display())))?;
-        let subdir = abs
-            .strip_prefix(&root)
-            .map(Path::to_path_buf)
-            .unwrap_or_default();
+        let subdir = within(&repo, policies)?.unwrap_or_default();
         Ok(PolicyRepo { repo, subdir })
     }
 
@@ -321,6 +314,19 @@ impl PolicyRepo {
         }
         Ok(Presence::Absent(walked))
     }
+}
+
+/// `path` relative to the work tree of `repo` (both canonical), or `None` when it is outside.
+fn within(repo: &git2::Repository, path: &Path) -> Result<Option<PathBuf>, GitError> {
+    let root = repo
+        .workdir()
+        .ok_or_else(|| GitError("the repository has no work tree".to_string()))?
+        .canonicalize()
+        .map_err(|e| GitError(e.to_string()))?;
+    let abs = path
+        .canonicalize()
+        .map_err(|e| GitError(format!("`{}`: {e}", path.display())))?;
+    Ok(abs.strip_prefix(&root).ok().map(Path::to_path_buf))
 }
 
 fn info(c: &git2::Commit<'_>) -> CommitInfo {

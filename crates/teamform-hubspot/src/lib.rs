@@ -15,6 +15,7 @@
 //! The provider is synchronous, as the [`Provider`] trait is: it owns a small tokio runtime
 //! and blocks on it, so it must not be called from inside another tokio runtime.
 
+mod activity;
 mod client;
 pub mod decode;
 mod join;
@@ -250,6 +251,15 @@ impl Provider for HubSpot {
 
     fn read(&mut self) -> Result<LiveState, PortalError> {
         self.runtime.block_on(read::state(&self.client))
+    }
+
+    fn read_activity(
+        &mut self,
+        until: teamform_portal::activity::Instant,
+        days: u32,
+    ) -> Result<teamform_portal::activity::Activity, PortalError> {
+        self.runtime
+            .block_on(activity::read(&self.client, until, days))
     }
 
     fn apply(&mut self, changes: &[Change]) -> (Vec<Outcome>, Option<PortalError>) {

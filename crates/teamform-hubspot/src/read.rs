@@ -19,24 +19,44 @@ pub async fn all_pages<T: DeserializeOwned>(
     client: &Client,
     path: &str,
 ) -> Result<Vec<T>, CallError> {
-    let limit = PAGE_LIMIT.to_string();
     let mut out = Vec::new();
+    pages(client, path, PAGE_LIMIT, &[], |page: Vec<T>| {
+        out.extend(page);
+        true
+    })
+    .await?;
+    Ok(out)
+}
+
+/// Reads the pages of a forward-paged list of `limit` items each, with the `query`
+/// parameters, handing each page to `take` until it answers false or the list ends.
+pub async fn pages<T: DeserializeOwned>(
+    client: &Client,
+    path: &str,
+    limit: usize,
+    query: &[(&str, &str)],
+    mut take: impl FnMut(Vec<T>) -> bool,
+) -> Result<(), CallError> {
+    let limit = limit.to_string();
     let mut after: Option<String> = None;
     let mut seen = HashSet::new();
     loop {
-        let mut query = vec![("limit", limit.as_str())];
+        let mut params = query.to_vec();
+        params.push(("limit", limit.as_str()));
         if let Some(a) = &after {
-            query.push(("after", a.as_str()));
+            params.push(("after", a.as_str()));
         }
         let page: Page<T> = client
-            .json(Method::GET, path, &query, None, Kind::Idempotent)
+            .json(Method::GET, path, &params, None, Kind::Idempotent)
             .await?;
         let next = page.next_after();
-        out.extend(page.results);
+        if !take(page.results) {
+            return Ok(());
+        }
         match next {
             // A cursor seen before would loop forever: the list is treated as complete.
             Some(n) if seen.insert(n.clone()) => after = Some(n),
-            _ => return Ok(out),
+            _ => return Ok(()),
         }
     }
 }

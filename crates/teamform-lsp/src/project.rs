@@ -1,5 +1,6 @@
 //! One policy as the editor sees it: every `*.toml` file under its directory (its test files
-//! under `tests/` checked as expectations), with the unsaved
+//! under `tests/` checked as expectations), and the decisions files of its open access
+//! reviews (`reviews/PERIOD/*.toml` beside it, checked against it), with the unsaved
 //! text of the buffers open in the editor in place of what is on disk, and its latest
 //! compilation.
 //!
@@ -98,7 +99,17 @@ impl Project {
         let mut docs = BTreeMap::new();
         let tests =
             teamform_expect::discover(&teamform_expect::tests_dir(&dir)).unwrap_or_default();
-        for path in discover(&dir).unwrap_or_default().into_iter().chain(tests) {
+        let reviews = teamform_review::decisions::open_periods(&dir)
+            .into_iter()
+            .flat_map(|p| std::fs::read_dir(p).into_iter().flatten().flatten())
+            .map(|e| e.path())
+            .filter(|p| is_policy_file(p));
+        for path in discover(&dir)
+            .unwrap_or_default()
+            .into_iter()
+            .chain(tests)
+            .chain(reviews)
+        {
             if let Some(text) = read(&path) {
                 let source = SourceFile::new(shown(&dir, &path), text);
                 docs.insert(
@@ -121,7 +132,15 @@ impl Project {
 
     /// Whether the file at `path` belongs to this policy (a policy file or a test file).
     pub fn contains(&self, path: &Path) -> bool {
-        path.starts_with(&self.dir) && is_policy_file(path)
+        (path.starts_with(&self.dir) || self.is_review(path)) && is_policy_file(path)
+    }
+
+    /// Whether the file at `path` is a decisions file of an access review
+    /// (`reviews/PERIOD/*.toml` beside the policy directory): checked against the policy.
+    fn is_review(&self, path: &Path) -> bool {
+        path.parent()
+            .and_then(Path::parent)
+            .is_some_and(|d| d == teamform_review::decisions::reviews_dir(&self.dir))
     }
 
     /// Whether the file at `path` is one of the policy's test files (`DIR/tests/*.toml`):
@@ -208,8 +227,10 @@ impl Project {
         if !self.dirty {
             return;
         }
+        let (reviews, rest): (Vec<_>, Vec<_>) =
+            self.docs.iter().partition(|(path, _)| self.is_review(path));
         let (tests, policy): (Vec<_>, Vec<_>) =
-            self.docs.iter().partition(|(path, _)| self.is_test(path));
+            rest.into_iter().partition(|(path, _)| self.is_test(path));
         let mut paths: Vec<PathBuf> = policy.iter().map(|(p, _)| (*p).clone()).collect();
         let mut versions: Vec<Option<i32>> = policy.iter().map(|(_, d)| d.version).collect();
         // The same files, compiled for the same day: each changed file is taken in place,
@@ -260,6 +281,39 @@ impl Project {
             let report =
                 teamform_expect::check(&state.load().policy, state.compiled(), &expectations);
             test_diagnostics.extend(report.diagnostics);
+        }
+        // The decisions files of open reviews, after the tests: checked per period against
+        // this compilation and the period's snapshot, their problems reported in them.
+        let mut periods: BTreeMap<PathBuf, Vec<teamform_review::decisions::DecisionFile>> =
+            BTreeMap::new();
+        for (path, doc) in reviews {
+            let id = FileId(u32::try_from(paths.len()).unwrap_or(u32::MAX));
+            let mut problems = Vec::new();
+            let file = teamform_review::decisions::parse(
+                &doc.source.path,
+                id,
+                &doc.source.text,
+                &mut problems,
+            );
+            test_diagnostics.extend(problems);
+            test_sources.push(doc.source.clone());
+            let period = path.parent().map(Path::to_path_buf).unwrap_or_default();
+            periods.entry(period).or_default().extend(file);
+            paths.push(path.clone());
+            versions.push(doc.version);
+        }
+        for (dir, files) in periods {
+            let snapshot = teamform_review::decisions::Period::snapshot(&dir).unwrap_or_else(|d| {
+                test_diagnostics.push(d);
+                None
+            });
+            let found = teamform_review::decisions::check(
+                &files,
+                &state.load().policy,
+                state.compiled(),
+                snapshot.as_ref(),
+            );
+            test_diagnostics.extend(found);
         }
         self.snapshot = Some(Snapshot {
             state,

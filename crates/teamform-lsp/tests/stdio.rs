@@ -306,3 +306,30 @@ fn failing_expectations_are_reported_as_you_type() {
     client.diagnostics_until(&uri(&tests), <[Value]>::is_empty);
     assert!(client.shutdown().success());
 }
+
+/// The decisions files of an open access review (`reviews/PERIOD/*.toml` beside the policy
+/// directory) are checked against the policy as you type, never read as policy.
+#[test]
+fn review_decisions_are_checked_as_you_type() {
+    let ws = Workspace::new();
+    let period = ws.dir.path().join("reviews/2026-Q4");
+    std::fs::create_dir_all(&period).expect("mkdir");
+    let file = period.join("ventes.toml");
+    let head = "period = \"2026-Q4\"\nteam = \"ventes\"\n";
+    let bad = format!(
+        "{head}reviewer = \"\"\n\n[member.\"amelie@acme.example\"]\nfindings = []\ndecision = \"remove\"\nreason = \"\"\n"
+    );
+    std::fs::write(&file, &bad).expect("write");
+    let mut client = Client::start(ws.dir.path());
+    let list = client.diagnostics_until(&uri(&file), |l| codes(l) == ["TF0410"]);
+    assert_eq!(range(&list[0]), (6, 11, 6, 19), "{list:?}");
+    // Decided by someone the team does not name as a reviewer (it names none).
+    client.open(&file, &bad);
+    let kept = bad
+        .replace("reviewer = \"\"", "reviewer = \"zoe@acme.example\"")
+        .replace("\"remove\"", "\"keep\"");
+    client.replace(&file, 2, &kept);
+    let list = client.diagnostics_until(&uri(&file), |l| codes(l) == ["TF0414"]);
+    assert_eq!(range(&list[0]).0, 2, "{list:?}");
+    assert!(client.shutdown().success());
+}

@@ -207,4 +207,5 @@ fn merge_guardrails(
     into.protected_users.extend(from.protected_users);
     into.public_assets.extend(from.public_assets);
     into.deny.extend(from.deny);
+    into.separate.extend(from.separate);
 }

@@ -57,6 +57,23 @@ impl Date {
         }
     }
 
+    /// The number of days from 1970-01-01 to this date (the inverse of
+    /// [`Date::from_unix_days`]).
+    pub fn unix_days(self) -> i64 {
+        let (y, m, d) = (
+            i64::from(self.year),
+            i64::from(self.month),
+            i64::from(self.day),
+        );
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y.rem_euclid(400);
+        let mp = (m + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
     /// Today in UTC, from the system clock (the compiler never reads the clock: callers pass
     /// this in).
     pub fn today_utc() -> Date {
@@ -138,6 +155,9 @@ pub struct Team {
     pub id: Option<Sp<String>>,
     /// The former name.
     pub previously: Option<Sp<String>>,
+    /// The emails of the people who review this team's members' access (`teamform review`);
+    /// empty: the parent team's reviewers.
+    pub reviewers: Vec<Sp<String>>,
 }
 
 /// Access to one CRM object in a role.
@@ -306,6 +326,22 @@ pub struct Guardrails {
     pub public_assets: Vec<Sp<String>>,
     /// Custom deny rules.
     pub deny: Vec<DenyRule>,
+    /// Separation-of-duties rules, checked by access reviews.
+    pub separate: Vec<SeparationRule>,
+}
+
+/// A `[[guardrails.separate]]` rule: nobody may hold all of its permissions at once (for CRM
+/// permissions, at `scope` or wider). Access reviews report the users who do.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeparationRule {
+    /// The rule's table.
+    pub span: Span,
+    /// Why the duties are separated.
+    pub message: Option<Sp<String>>,
+    /// The permissions no one may hold together (at least two).
+    pub permissions: Vec<Sp<Permission>>,
+    /// For CRM permissions: the narrowest scope that counts (default: any but `none`).
+    pub scope: Option<Sp<Scope>>,
 }
 
 /// A permission that a deny rule can name.

@@ -28,7 +28,7 @@ pub use access::grants::{
 };
 pub use access::{
     AccessLine, Detail, HolderGroup, RecordsAccess, ScopeChange, Side, UserAccessDiff, access_diff,
-    granted_at, user_access_lines,
+    granted_at, user_access_lines, user_holdings,
 };
 pub use compare::{compare, state_of};
 pub use desired::{DesiredState, desired, permissions};

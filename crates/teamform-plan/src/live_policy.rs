@@ -214,6 +214,7 @@ impl<'a> LiveOrg<'a> {
                 description: None,
                 id: pinned(&t.id),
                 previously: None,
+                reviewers: Vec::new(),
             })
             .collect();
         let roles = live

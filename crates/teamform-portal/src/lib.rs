@@ -4,6 +4,7 @@
 //!
 //! Providers speak in portal ids and names; they know nothing of policy keys.
 
+pub mod activity;
 mod caps;
 mod change;
 mod error;
@@ -48,6 +49,18 @@ pub trait Provider {
     fn batch_size(&self) -> usize {
         DEFAULT_BATCH
     }
+
+    /// Reads the activity of the last `days` days before `until` that an access review needs
+    /// (last successful logins, user security events). A provider without activity answers
+    /// [`activity::Activity::default`], whose `available` is false.
+    fn read_activity(
+        &mut self,
+        until: activity::Instant,
+        days: u32,
+    ) -> Result<activity::Activity, PortalError> {
+        let _ = (until, days);
+        Ok(activity::Activity::default())
+    }
 }
 
 /// The batch size of a provider that does not say otherwise.
@@ -81,5 +94,13 @@ impl<P: Provider + ?Sized> Provider for Box<P> {
 
     fn screens(&self) -> &'static Screens {
         (**self).screens()
+    }
+
+    fn read_activity(
+        &mut self,
+        until: activity::Instant,
+        days: u32,
+    ) -> Result<activity::Activity, PortalError> {
+        (**self).read_activity(until, days)
     }
 }

@@ -50,6 +50,11 @@ impl ApiError {
         Self::new(StatusCode::UNAUTHORIZED, "INVALID_AUTHENTICATION", message)
     }
 
+    /// A 403: the portal's subscription does not include the API.
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "FORBIDDEN", message)
+    }
+
     /// A 404: no such object.
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, "OBJECT_NOT_FOUND", message)

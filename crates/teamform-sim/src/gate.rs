@@ -19,6 +19,8 @@ pub async fn gate(State(app): State<Shared>, request: Request, next: Next) -> Re
     if !app.latency.is_zero() {
         tokio::time::sleep(app.latency).await;
     }
+    app.served
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let fault = app.faults.draw();
     let response = match fault {
         Some(Fault::Drop) => {

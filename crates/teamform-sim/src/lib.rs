@@ -14,6 +14,8 @@
 //! [`run`] is the blocking entry point of `teamform sim`; [`Simulator`] and [`serve`] serve on a
 //! listener the caller bound, for tests in the same process.
 
+mod account;
+mod activity;
 mod clock;
 mod errors;
 mod faults;
@@ -30,6 +32,7 @@ mod state;
 mod teams;
 mod users;
 
+pub use activity::Tier;
 pub use server::{Simulator, run, serve};
 
 use std::fmt;
@@ -60,6 +63,11 @@ pub struct SimConfig {
     pub seed: Option<u64>,
     /// A file to which one JSON line per request is appended.
     pub log: Option<PathBuf>,
+    /// An activity file to serve (`{"login": [], "security": [], "audit": []}`) instead of
+    /// the sandbox portal's own activity.
+    pub activity: Option<PathBuf>,
+    /// The portal's tier: audit logs are served on Enterprise only.
+    pub tier: Tier,
 }
 
 impl SimConfig {
@@ -75,6 +83,8 @@ impl SimConfig {
             latency_ms: 0,
             seed: None,
             log: None,
+            activity: None,
+            tier: Tier::Enterprise,
         }
     }
 }
@@ -91,6 +101,8 @@ impl fmt::Debug for SimConfig {
             .field("latency_ms", &self.latency_ms)
             .field("seed", &self.seed)
             .field("log", &self.log)
+            .field("activity", &self.activity)
+            .field("tier", &self.tier)
             .finish()
     }
 }

@@ -39,6 +39,16 @@ impl PageRequest {
         Ok(PageRequest { limit, after })
     }
 
+    /// The number of items asked for.
+    pub fn limit(&self) -> usize {
+        self.limit
+    }
+
+    /// The cursor after which the page starts.
+    pub fn after(&self) -> Option<&str> {
+        self.after.as_deref()
+    }
+
     /// The page of `items` (in any order; each with its id), and HubSpot's `paging` value
     /// when more follow.
     pub fn page<T>(&self, mut items: Vec<(String, T)>) -> (Vec<T>, Option<Value>) {

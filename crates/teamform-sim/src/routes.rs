@@ -6,7 +6,7 @@ use crate::errors::ApiError;
 use crate::gate::gate;
 use crate::state::Shared;
 use crate::users::Flavor;
-use crate::{members, owners, roles, teams, users};
+use crate::{account, activity, members, owners, roles, teams, users};
 use axum::routing::{delete, get, post};
 use axum::{Extension, Router, middleware};
 
@@ -69,6 +69,26 @@ fn owners_api(base: &str) -> Router<Shared> {
         .route(&format!("{base}/{{owner_id}}"), get(owners::get))
 }
 
+/// The account-info APIs: activity (login, security, audit logs), details and API usage.
+fn account_info_api() -> Router<Shared> {
+    let base = "/account-info/2026-09";
+    Router::new()
+        .route(&format!("{base}/activity/login"), get(activity::login))
+        .route(
+            &format!("{base}/activity/security"),
+            get(activity::security),
+        )
+        .route(
+            &format!("{base}/activity/audit-logs"),
+            get(activity::audit_logs),
+        )
+        .route(&format!("{base}/details"), get(account::details))
+        .route(
+            &format!("{base}/api-usage/daily/private-apps"),
+            get(account::api_usage),
+        )
+}
+
 /// The whole application.
 pub fn router(app: Shared) -> Router {
     let mut router = Router::new();
@@ -82,6 +102,7 @@ pub fn router(app: Shared) -> Router {
         router = router.merge(owners_api(base));
     }
     router
+        .merge(account_info_api())
         .fallback(|| async { ApiError::not_found("The requested path does not exist") })
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(middleware::from_fn_with_state(app.clone(), gate))

@@ -10,9 +10,11 @@ use crate::faults::Faults;
 use crate::ratelimit::RateLimiter;
 use crate::reqlog::RequestLog;
 use crate::{SimConfig, SimError};
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use teamform_email::EmailKey;
+use teamform_portal::activity::ActivityFile;
 use teamform_portal::sandbox::{Sandbox, SandboxFile};
 use teamform_portal::{LiveTeam, LiveUser};
 
@@ -30,6 +32,12 @@ pub struct App {
     pub latency: Duration,
     /// The request log, if any.
     pub log: Option<RequestLog>,
+    /// The activity served (`activity.rs`).
+    pub activity: ActivityFile,
+    /// The portal's tier.
+    pub tier: crate::Tier,
+    /// Requests answered so far (the API usage).
+    pub served: AtomicU64,
 }
 
 /// The shared handle the router holds.
@@ -50,6 +58,10 @@ impl App {
             Some(path) => Some(RequestLog::open(path).map_err(|e| SimError::Log(path.clone(), e))?),
             None => None,
         };
+        let activity = match &config.activity {
+            Some(path) => crate::activity::load(path).map_err(SimError::Config)?,
+            None => data.activity.clone(),
+        };
         Ok(App {
             token: config.token.clone(),
             store: Store {
@@ -60,6 +72,9 @@ impl App {
             faults: Faults::new(config.fail_rate, config.seed),
             latency: Duration::from_millis(config.latency_ms),
             log,
+            activity,
+            tier: config.tier,
+            served: AtomicU64::new(0),
         })
     }
 }

@@ -4,7 +4,7 @@
 
 use super::plan::{plan_with, valid};
 use crate::cli::{PolicyArgs, PortalArgs};
-use crate::{exit, known, portal};
+use crate::{exit, known};
 use teamform_plan::{Confirmation, Detail, Filter, Known};
 
 pub fn run(
@@ -15,16 +15,7 @@ pub fn run(
 ) -> i32 {
     let go = || -> Result<i32, i32> {
         let loaded = valid(policy)?;
-        let spec = portal::choose(
-            portal_args.portal.as_deref(),
-            portal_args.api_base.as_deref(),
-            Some(&loaded.load.policy),
-        )
-        .map_err(|e| super::usage_error(&e))?;
-        let mut provider = portal::open(&spec).map_err(|e| {
-            eprintln!("error: {e}");
-            exit::PORTAL
-        })?;
+        let mut provider = super::plan::open_portal(&loaded, portal_args)?;
         let describe = provider.describe();
         if !known::needed(provider.capabilities()) {
             outln!("Nothing to confirm: {describe} reads everything back.");

@@ -9,6 +9,8 @@ mod import;
 pub(crate) mod plan;
 mod query;
 mod reconcile;
+mod review;
+mod review_period;
 mod test;
 mod validate;
 mod watch;
@@ -18,6 +20,7 @@ use crate::cli::{Cli, Command};
 /// Runs the command and returns the exit code.
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
+        Command::Review { action, args, out } => review::run(action, &args, out.as_deref()),
         Command::Validate {
             policy,
             format,
@@ -113,6 +116,8 @@ pub fn run(cli: Cli) -> i32 {
             latency_ms,
             seed,
             log,
+            activity,
+            tier,
         } => {
             let mut config = teamform_sim::SimConfig::new(state, token);
             config.listen = listen;
@@ -121,6 +126,8 @@ pub fn run(cli: Cli) -> i32 {
             config.latency_ms = latency_ms;
             config.seed = seed;
             config.log = log;
+            config.activity = activity;
+            config.tier = tier;
             match teamform_sim::run(config) {
                 Ok(()) => crate::exit::SUCCESS,
                 Err(e) => {

@@ -18,6 +18,21 @@ pub fn valid(args: &PolicyArgs) -> Result<Loaded, i32> {
     Ok(loaded)
 }
 
+/// Opens the portal named by `--portal` or the policy's `provider`, for reading; a usage
+/// error or a portal that cannot be opened is printed and returned as the exit code.
+pub fn open_portal(loaded: &Loaded, args: &PortalArgs) -> Result<Box<dyn Provider>, i32> {
+    let spec = portal::choose(
+        args.portal.as_deref(),
+        args.api_base.as_deref(),
+        Some(&loaded.load.policy),
+    )
+    .map_err(|e| super::usage_error(&e))?;
+    portal::open(&spec).map_err(|e| {
+        eprintln!("error: {e}");
+        exit::PORTAL
+    })
+}
+
 /// Plans against an opened provider; with `fingerprints` when the plan is to be saved or
 /// applied (see [`PlanInput::fingerprints`]), the access diff in `detail`.
 pub fn plan_with(
@@ -126,20 +141,11 @@ pub fn run(
 ) -> i32 {
     let go = || -> Result<i32, i32> {
         let loaded = valid(args)?;
-        let spec = portal::choose(
-            portal_args.portal.as_deref(),
-            portal_args.api_base.as_deref(),
-            Some(&loaded.load.policy),
-        )
-        .map_err(|e| super::usage_error(&e))?;
+        let mut provider = open_portal(&loaded, portal_args)?;
         let filter = Filter {
             targets: target,
             excludes: exclude,
         };
-        let mut provider = portal::open(&spec).map_err(|e| {
-            eprintln!("error: {e}");
-            exit::PORTAL
-        })?;
         let plan = plan_with(
             &loaded,
             &mut provider,

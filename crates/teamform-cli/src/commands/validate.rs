@@ -1,11 +1,12 @@
-//! `teamform validate`: every diagnostic of the policy, in the chosen format.
+//! `teamform validate`: every diagnostic of the policy, then of the open access reviews'
+//! decisions files (`reviews/` beside the policy directory), in the chosen format.
 
 use crate::cli::{DiagnosticFormat, PolicyArgs};
 use crate::{exit, policy};
 use teamform_diagnostics::render::{Format, render};
 
 pub fn run(args: &PolicyArgs, format: DiagnosticFormat, deny_warnings: bool) -> i32 {
-    let loaded = match policy::load(args) {
+    let mut loaded = match policy::load(args) {
         Ok(l) => l,
         Err(e) => return super::usage_error(&e),
     };
@@ -15,7 +16,14 @@ pub fn run(args: &PolicyArgs, format: DiagnosticFormat, deny_warnings: bool) -> 
         DiagnosticFormat::Sarif => Format::Sarif,
         DiagnosticFormat::Github => Format::Github,
     };
-    let diagnostics = &loaded.compiled.diagnostics;
+    let mut diagnostics = loaded.compiled.diagnostics.clone();
+    diagnostics.extend(teamform_review::decisions::check_open_reviews(
+        &args.policies,
+        &loaded.load.policy,
+        &loaded.compiled,
+        &mut loaded.load.sources,
+    ));
+    let diagnostics = &diagnostics;
     let mut out = crate::output::stdout();
     if let Err(e) = render(
         format,

@@ -144,7 +144,7 @@ fn seats(cx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) {
 }
 
 /// The span in `role` that grants `permission` at `scope` or wider, if it does.
-fn grant(role: &Role, permission: Permission, scope: Scope) -> Option<Span> {
+pub(crate) fn grant(role: &Role, permission: Permission, scope: Scope) -> Option<Span> {
     match permission {
         Permission::Crm(object, action) => {
             let g = role.crm(object)?;

@@ -4,7 +4,7 @@
 //! field's default, so that one typo gives one diagnostic.
 
 mod assets;
-mod guardrails;
+pub(crate) mod guardrails;
 mod portal;
 mod roles;
 mod teams;

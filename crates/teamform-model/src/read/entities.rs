@@ -11,7 +11,14 @@ pub const TOP: &[&str] = &["portal", "team", "role", "user", "asset", "guardrail
 /// The fields of the table, as the reader accepts them.
 pub const PORTAL: &[&str] = &["name", "tiers", "seats", "provider"];
 /// The fields of the table, as the reader accepts them.
-pub const TEAM: &[&str] = &["name", "parent", "description", "id", "previously"];
+pub const TEAM: &[&str] = &[
+    "name",
+    "parent",
+    "description",
+    "id",
+    "previously",
+    "reviewers",
+];
 /// The fields of the table, as the reader accepts them.
 pub const USER: &[&str] = &[
     "name",
@@ -34,7 +41,10 @@ pub const GUARDRAILS: &[&str] = &[
     "require_partition",
     "public_assets",
     "deny",
+    "separate",
 ];
+/// The fields of the table, as the reader accepts them.
+pub const SEPARATE: &[&str] = &["message", "permissions", "scope"];
 /// The fields of the table, as the reader accepts them.
 pub const DENY: &[&str] = &[
     "message",
@@ -185,9 +195,14 @@ fn read_team(r: &mut Reader<'_>, key: Sp<String>, value: &Value<'_>) -> Option<T
         description: None,
         id: None,
         previously: None,
+        reviewers: Vec::new(),
     };
     for (name, v) in fields(r, table, &context, TEAM) {
         let what = format!("`{name}` of {context}");
+        if name == "reviewers" {
+            team.reviewers = r.strings(v, &what);
+            continue;
+        }
         let s = r.string(v, &what);
         match name {
             "name" => team.name = s,
@@ -321,6 +336,14 @@ fn read_guardrails(r: &mut Reader<'_>, value: &Value<'_>, g: &mut Guardrails) {
                     g.deny.extend(read_deny(r, item));
                 }
             }
+            "separate" => {
+                let Some(items) = r.array(v, "`separate`") else {
+                    continue;
+                };
+                for item in items {
+                    g.separate.extend(read_separate(r, item));
+                }
+            }
             _ => {}
         }
     }
@@ -381,6 +404,63 @@ fn read_deny(r: &mut Reader<'_>, value: &Value<'_>) -> Option<DenyRule> {
             "the deny rule",
             "permission",
             "\"account.export\"",
+        );
+    }
+    Some(rule)
+}
+
+fn read_separate(r: &mut Reader<'_>, value: &Value<'_>) -> Option<SeparationRule> {
+    let table = r.table(value, "a separation rule")?;
+    let mut rule = SeparationRule {
+        span: r.span(value.span()),
+        message: None,
+        permissions: Vec::new(),
+        scope: None,
+    };
+    for (name, v) in fields(r, table, "a separation rule", SEPARATE) {
+        let what = format!("`{name}` of a separation rule");
+        match name {
+            "message" => rule.message = r.string(v, &what),
+            "scope" => {
+                let names: Vec<&'static str> = Scope::names().collect();
+                rule.scope = r.keyword(v, &what, Scope::parse, &names);
+            }
+            "permissions" => {
+                let Some(items) = r.array(v, &what) else {
+                    continue;
+                };
+                for item in items {
+                    let Some(text) = r.string(item, &what) else {
+                        continue;
+                    };
+                    match super::role::parse_permission(&text.value) {
+                        Some(p) => rule.permissions.push(Sp::new(p, text.span)),
+                        None => r.invalid(
+                            item,
+                            &format!("`{}`", text.value),
+                            "is not a permission",
+                            Some("write `account.FLAG`, `crm.OBJECT.view|edit|delete` or `tools.TOOL.view|edit|publish`, for example `account.export`".to_string()),
+                        ),
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if rule.message.is_none() {
+        r.missing(
+            rule.span,
+            "the separation rule",
+            "message",
+            "\"why these duties are separated\"",
+        );
+    }
+    if !table.iter().any(|(k, _)| k.get_ref() == "permissions") {
+        r.missing(
+            rule.span,
+            "the separation rule",
+            "permissions",
+            "[\"account.export\", \"crm.contacts.delete\"]",
         );
     }
     Some(rule)

@@ -44,6 +44,9 @@ struct TeamTable {
     id: Option<String>,
     /// The team's former name, so that a rename is a rename.
     previously: Option<String>,
+    /// The emails of the people who review this team's members' access (default: the
+    /// parent team's reviewers).
+    reviewers: Option<Vec<String>>,
 }
 
 /// Access to the records of one CRM object.
@@ -135,6 +138,19 @@ struct DenyTable {
     unless_roles: Option<Vec<String>>,
 }
 
+/// A separation-of-duties rule: nobody may hold all of its permissions at once.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct SeparateTable {
+    /// Why the duties are separated.
+    message: String,
+    /// The permissions no one may hold together, each written like a deny rule's.
+    #[schemars(length(min = 2))]
+    permissions: Vec<String>,
+    /// For CRM permissions: the narrowest scope that counts.
+    scope: Option<Scope>,
+}
+
 /// Limits that validation and apply enforce.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
@@ -154,6 +170,8 @@ struct GuardrailsTable {
     public_assets: Option<Vec<String>>,
     /// Custom deny rules.
     deny: Option<Vec<DenyTable>>,
+    /// Separation-of-duties rules, checked by access reviews (`teamform review`).
+    separate: Option<Vec<SeparateTable>>,
 }
 
 /// An object whose keys are exactly `keys`, each holding `value`.

@@ -90,6 +90,17 @@ pub fn user_access_lines(side: &Side<'_>, user: UserId) -> BTreeMap<String, Stri
         .collect()
 }
 
+/// The grants `user` holds, in the grant view (team subtrees, partitions, account
+/// permissions, super admin), each with why and its risk: their whole access, as a new user
+/// would gain it. Access reviews list these per user.
+pub fn user_holdings(side: &Side<'_>, user: UserId) -> Vec<grants::GrantChange> {
+    let view = View::of(side, Identity::Name);
+    let held: Vec<_> = lines(&view, user, Omit::default()).into_iter().collect();
+    let covered = view.user(user).teams.iter().copied().collect();
+    let none = foldhash::HashSet::default();
+    grants::user_grants((&view, &[], &none), (&view, &held, &covered), Vec::new()).gained
+}
+
 /// For history: given the access lines of one user at each commit, newest first (`None`
 /// where the user does not exist), the index of the commit that granted each line held at the
 /// newest commit: the oldest commit of the unbroken run of commits holding it.

@@ -1,5 +1,6 @@
 //! The sandbox file: a versioned JSON document, read strictly and written atomically.
 
+use crate::activity::ActivityFile;
 use crate::{LiveState, PortalError};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
@@ -23,6 +24,10 @@ pub struct SandboxFile {
     /// The portal's contents.
     #[serde(flatten)]
     pub state: LiveState,
+    /// The portal's activity (logins, security and audit events), in HubSpot's shapes, for
+    /// access reviews; none when empty.
+    #[serde(default, skip_serializing_if = "ActivityFile::is_empty")]
+    pub activity: ActivityFile,
 }
 
 impl Default for SandboxFile {
@@ -32,6 +37,7 @@ impl Default for SandboxFile {
             format_version: FORMAT_VERSION,
             next_id: 1_000_001,
             state: LiveState::default(),
+            activity: ActivityFile::default(),
         }
     }
 }
@@ -77,6 +83,8 @@ struct Direct {
     users: Vec<crate::LiveUser>,
     #[serde(default)]
     assets: Vec<crate::LiveAsset>,
+    #[serde(default)]
+    activity: ActivityFile,
 }
 
 /// Parses and checks the bytes of a sandbox file; the error says why they are not usable.
@@ -98,6 +106,7 @@ pub fn parse(bytes: &[u8]) -> Result<SandboxFile, String> {
                 users: d.users,
                 assets: d.assets,
             },
+            activity: d.activity,
         };
         return checked(file);
     }

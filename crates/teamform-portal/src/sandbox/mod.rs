@@ -175,6 +175,26 @@ impl Provider for Sandbox {
         Ok(self.load()?.state)
     }
 
+    /// The file's `activity` in the window; a sandbox without any reads as a portal without
+    /// activity APIs (nothing is known of logins, rather than nobody logging in).
+    fn read_activity(
+        &mut self,
+        until: crate::activity::Instant,
+        days: u32,
+    ) -> Result<crate::activity::Activity, PortalError> {
+        let cached = self.cached().as_ref().map(|(d, _)| d.activity.clone());
+        let data = match cached {
+            Some(activity) => activity,
+            None if self.missing_is_empty && !self.path.exists() => Default::default(),
+            None => self.load()?.activity,
+        };
+        if data.is_empty() {
+            return Ok(crate::activity::Activity::default());
+        }
+        let since = until.days_before(days);
+        Ok(crate::activity::Activity::from_file(&data, since, until))
+    }
+
     fn apply(&mut self, changes: &[Change]) -> (Vec<Outcome>, Option<PortalError>) {
         if self.lock.is_none() {
             return (

@@ -167,3 +167,42 @@ fn a_locked_sandbox_keeps_what_it_saved_and_the_file_holds_it_too() {
     let (out, _) = s.apply(&[team("T0", None)]);
     assert_eq!(out[0].created_id.as_deref(), Some("1000001"));
 }
+
+#[test]
+fn activity_is_kept_in_the_file_and_read_within_the_window() {
+    use crate::activity::{ActivityFile, Instant};
+    let Some(dir) = temp() else { return };
+    let path = dir.path().join("sandbox.json");
+    let Ok(mut s) = Sandbox::open_locked(&path) else {
+        panic!("the sandbox opens")
+    };
+    let until = Instant::parse("2026-11-30T00:00:00Z").unwrap_or(Instant(0));
+    // No activity in the file: nothing is known, which is not "nobody logged in".
+    assert_eq!(s.read_activity(until, 90).map(|a| a.available), Ok(false));
+    let activity: ActivityFile = match serde_json::from_str(
+        r#"{"login": [
+            {"id": "1", "loginAt": "2026-11-02T10:00:00Z", "loginSucceeded": true, "userId": 5},
+            {"id": "2", "loginAt": "2026-05-02T10:00:00Z", "loginSucceeded": true, "userId": 6}
+        ]}"#,
+    ) {
+        Ok(a) => a,
+        Err(e) => panic!("{e}"),
+    };
+    let data = SandboxFile {
+        activity,
+        ..SandboxFile::default()
+    };
+    assert_eq!(s.save(&data), Ok(()));
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(text.contains("\"loginAt\""), "{text}");
+    let Ok(read) = s.read_activity(until, 90) else {
+        panic!("the activity reads")
+    };
+    assert!(read.available);
+    assert_eq!(
+        read.last_login(Some("5"), "e@x").map(|i| i.to_string()),
+        Some("2026-11-02T10:00:00Z".to_string())
+    );
+    assert_eq!(read.last_login(Some("6"), "f@x"), None);
+    assert_eq!(s.load().map(|f| f.activity == data.activity), Ok(true));
+}

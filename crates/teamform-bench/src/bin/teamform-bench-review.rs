@@ -1,0 +1,189 @@
+//! `teamform-bench-review`: measures an access review of the large organisation
+//! ([`OrgSize::large`]) against a sandbox portal holding exactly it, with a successful login
+//! for every user in the last 90 days (and some failed ones, and users added in the window):
+//! the policy loaded and compiled, the portal file read, the activity summarised, the review
+//! built and its pack written (CSV, JSON, schema, HTML, manifest), best of three runs,
+//! compared with the parse floor of the policy. It exits with a failure above 3 × the floor
+//! or 1 GiB of peak resident memory. Run it with
+//! `cargo run --release -p teamform-bench --bin teamform-bench-review`.
+
+use std::process::ExitCode;
+use std::time::{Duration, Instant as Clock};
+use teamform_bench::live::sandbox_file;
+use teamform_bench::measure::{TempDir, floor, ms, peak_resident};
+use teamform_bench::{OrgSize, generate, write};
+use teamform_compiler::{Options, compile};
+use teamform_model::{Date, discover, load_dir};
+use teamform_portal::activity::{Activity, ActivityFile, CriticalAction, Instant, LoginAudit};
+use teamform_review::{Input, PolicyRef, ReviewOptions, build};
+
+/// The most the review may take, as a multiple of the floor.
+const MAX_RATIO: f64 = 3.0;
+/// The most memory the process may use.
+const MAX_MEMORY: u64 = 1 << 30;
+/// How many times each measurement runs; the best run counts.
+const RUNS: usize = 3;
+
+const TODAY: Date = Date {
+    year: 2026,
+    month: 11,
+    day: 25,
+};
+
+/// A login for every user within the window, a failed one for every tenth, and an
+/// `ADD_USER` event for every hundredth.
+fn activity(file: &teamform_portal::sandbox::SandboxFile, now: Instant) -> ActivityFile {
+    let mut out = ActivityFile::default();
+    for (i, u) in file.state.users.iter().enumerate() {
+        let id: i64 = u.id.parse().unwrap_or(0);
+        let at = Instant(now.0 - (i as i64 % 85 + 1) * 86_400_000 - i as i64 % 86_400_000);
+        out.login.push(LoginAudit {
+            id: format!("l{i}"),
+            login_at: at.to_string(),
+            login_succeeded: i % 10 != 3,
+            user_id: Some(id),
+            email: Some(u.email.clone()),
+            country_code: Some("FR".into()),
+            region_code: None,
+            location: None,
+            ip_address: Some("203.0.113.7".into()),
+            user_agent: None,
+        });
+        if i % 100 == 0 {
+            out.security.push(CriticalAction {
+                id: format!("s{i}"),
+                created_at: now.days_before(60).to_string(),
+                kind: "ADD_USER".into(),
+                user_id: 1,
+                acting_user: None,
+                object_id: Some(u.id.clone()),
+                info_url: None,
+                country_code: None,
+                region_code: None,
+                location: None,
+                ip_address: None,
+            });
+        }
+    }
+    out
+}
+
+fn run() -> Result<bool, String> {
+    let size = OrgSize::large();
+    let dir = TempDir::new("teamform-bench-review")
+        .map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+    let policies = dir.path().join("policies");
+    let files = generate(&size, 1);
+    write(&policies, &files).map_err(|e| format!("cannot write the policy: {e}"))?;
+    drop(files);
+    let now = Instant::from_date(TODAY);
+    let portal = {
+        let load = load_dir(&policies);
+        let mut file = sandbox_file(&load.policy);
+        file.activity = activity(&file, now);
+        serde_json::to_vec(&file).map_err(|e| e.to_string())?
+    };
+    let portal_path = dir.path().join("portal.json");
+    std::fs::write(&portal_path, &portal).map_err(|e| e.to_string())?;
+    drop(portal);
+    let paths = discover(&policies).map_err(|e| format!("cannot list the policy: {e}"))?;
+
+    let mut best_floor: Option<Duration> = None;
+    let mut best: Option<Duration> = None;
+    let mut summary = String::new();
+    for run in 1..=RUNS {
+        let f = floor(&paths)?;
+        best_floor = Some(best_floor.map_or(f, |b| b.min(f)));
+        let out = dir.path().join(format!("pack-{run}"));
+        let start = Clock::now();
+        let load = load_dir(&policies);
+        let compiled = compile(&load, Options { today: TODAY });
+        let t_compile = start.elapsed();
+        let bytes = std::fs::read(&portal_path).map_err(|e| e.to_string())?;
+        let file = teamform_portal::sandbox::parse(&bytes)?;
+        drop(bytes);
+        let activity = Activity::from_file(&file.activity, now.days_before(90), now);
+        let t_portal = start.elapsed();
+        let built = build(&Input {
+            policy: &load.policy,
+            compiled: &compiled,
+            live: &file.state,
+            activity: &activity,
+            now,
+            options: ReviewOptions::default(),
+            portal: "sandbox:portal.json".into(),
+            policy_ref: PolicyRef {
+                hash: String::new(),
+                commit: None,
+                dirty: false,
+            },
+        });
+        let t_build = start.elapsed();
+        let manifest = teamform_review::pack::write(&out, &built.review, Vec::new())?;
+        let t = start.elapsed();
+        eprintln!(
+            "  load + compile {:.0} ms, portal file + activity {:.0} ms, review {:.0} ms, pack {:.0} ms",
+            ms(t_compile),
+            ms(t_portal - t_compile),
+            ms(t_build - t_portal),
+            ms(t - t_build)
+        );
+        best = Some(best.map_or(t, |b| b.min(t)));
+        let sizes: Vec<String> = manifest
+            .files
+            .iter()
+            .map(|f| format!("{} {:.1} MiB", f.path, f.bytes as f64 / 1048576.0))
+            .collect();
+        summary = format!(
+            "{} users, {} findings, {} distinct grants; {}",
+            built.review.users.len(),
+            built.review.findings.len(),
+            built.review.grants.len(),
+            sizes.join(", ")
+        );
+        eprintln!("run {run}/{RUNS}: {summary} in {:.0} ms", ms(t));
+        drop(built);
+        let _ = std::fs::remove_dir_all(&out);
+    }
+    let (Some(floor), Some(review)) = (best_floor, best) else {
+        return Err("nothing was measured".to_string());
+    };
+    let ratio = review.as_secs_f64() / floor.as_secs_f64();
+    let peak = peak_resident().unwrap_or(0);
+    println!("{summary}");
+    println!("| measurement (best of {RUNS}) | ms | × floor |");
+    println!("|---|---:|---:|");
+    println!(
+        "| floor: read + `toml::from_str::<Table>`, 1 thread | {:.0} | 1.00 |",
+        ms(floor)
+    );
+    println!(
+        "| review: load + compile + portal file + activity + review + pack | {:.0} | {ratio:.2} |",
+        ms(review)
+    );
+    println!(
+        "| peak resident memory (`VmHWM`) | {} MiB | |",
+        peak / 1048576
+    );
+    let mut ok = true;
+    if ratio > MAX_RATIO {
+        println!("FAIL: the review took {ratio:.2}× the floor, more than {MAX_RATIO}×");
+        ok = false;
+    }
+    if peak > MAX_MEMORY {
+        println!("FAIL: the peak memory is above 1 GiB");
+        ok = false;
+    }
+    Ok(ok)
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! `teamform review`: the point-in-time evidence pack of who has access (the portal read with
+//! its activity, compared with the policy, with findings), and the steps of a review period
+//! (`review_period.rs`).
+
+use crate::cli::{ReviewAction, ReviewArgs};
+use crate::policy::{self, Loaded};
+use crate::{exit, provenance};
+use std::path::Path;
+use teamform_diagnostics::Diagnostic;
+use teamform_diagnostics::render::{Format, render};
+use teamform_plan::policy_hash;
+use teamform_portal::activity::{Instant, RETENTION_DAYS};
+use teamform_review::{Built, Input, PolicyRef, ReviewOptions, build};
+
+/// Runs `teamform review` and its steps.
+pub fn run(action: Option<ReviewAction>, args: &ReviewArgs, out: Option<&Path>) -> i32 {
+    let result = match action {
+        None => match out {
+            Some(dir) => pack(args, dir),
+            None => Err(super::usage_error(
+                "say where to write the evidence pack with `--out DIR`, or run `teamform review start|status|close`",
+            )),
+        },
+        Some(ReviewAction::Start { period, args }) => super::review_period::start(&period, &args),
+        Some(ReviewAction::Status { period, policy }) => {
+            super::review_period::status(&period, &policy)
+        }
+        Some(ReviewAction::Close {
+            period,
+            policy,
+            out,
+        }) => super::review_period::close(&period, &policy, out.as_deref()),
+    };
+    result.unwrap_or_else(|c| c)
+}
+
+/// Reads the portal and its activity and builds the review.
+pub(super) fn take(args: &ReviewArgs) -> Result<(Loaded, Built), i32> {
+    let loaded = super::plan::valid(&args.policy)?;
+    let mut provider = super::plan::open_portal(&loaded, &args.portal)?;
+    let portal_error = |e: teamform_portal::PortalError| {
+        eprintln!("error: cannot read the portal: {e}");
+        exit::PORTAL
+    };
+    let live = provider.read().map_err(portal_error)?;
+    // With `--today`, the snapshot is taken at that day's start: reproducible runs.
+    let now = match &args.policy.today {
+        Some(_) => {
+            let options = policy::options(&args.policy).map_err(|e| super::usage_error(&e))?;
+            Instant::from_date(options.today)
+        }
+        None => Instant::now(),
+    };
+    let days = args.inactive_days.max(RETENTION_DAYS);
+    let activity = provider.read_activity(now, days).map_err(portal_error)?;
+    if args.inactive_days > RETENTION_DAYS {
+        eprintln!(
+            "warning: HubSpot keeps about {RETENTION_DAYS} days of login history: no login in {} days cannot be told from none in {RETENTION_DAYS}",
+            args.inactive_days
+        );
+    }
+    let root = args.policy.policies.display().to_string();
+    let git = provenance::git(&args.policy.policies);
+    let policy_ref = PolicyRef {
+        hash: policy_hash(&loaded.load.sources, &root),
+        commit: git.as_ref().map(|(c, _)| c.clone()),
+        dirty: git.is_some_and(|(_, d)| d),
+    };
+    let built = build(&Input {
+        policy: &loaded.load.policy,
+        compiled: &loaded.compiled,
+        live: &live,
+        activity: &activity,
+        now,
+        options: ReviewOptions {
+            inactive_days: args.inactive_days,
+            expiring_days: args.expiring_days,
+        },
+        portal: provider.describe(),
+        policy_ref,
+    });
+    Ok((loaded, built))
+}
+
+/// Prints diagnostics in the human format.
+pub(super) fn print(loaded: &Loaded, diagnostics: &[Diagnostic]) -> Result<(), i32> {
+    render(
+        Format::Human,
+        diagnostics,
+        &loaded.load.sources,
+        &policy::human_options(),
+        &mut crate::output::stdout(),
+    )
+    .map_err(|e| {
+        eprintln!("error: cannot write the findings: {e}");
+        exit::INVALID
+    })
+}
+
+/// Prints the findings and the summary of a review.
+pub(super) fn report(loaded: &Loaded, built: &Built) -> Result<(), i32> {
+    if !built.diagnostics.is_empty() {
+        print(loaded, &built.diagnostics)?;
+    }
+    let r = &built.review;
+    if !r.activity.available {
+        outln!(
+            "note: {} has no activity to read: no finding about logins was made",
+            r.portal
+        );
+    }
+    outln!(
+        "Reviewed {} users ({} in the portal, {} in the policy): {} findings about {} users.",
+        r.summary.users,
+        r.summary.in_portal,
+        r.summary.in_policy,
+        r.findings.len(),
+        r.summary.flagged
+    );
+    Ok(())
+}
+
+/// `teamform review --out DIR`.
+fn pack(args: &ReviewArgs, dir: &Path) -> Result<i32, i32> {
+    let (loaded, built) = take(args)?;
+    report(&loaded, &built)?;
+    let manifest = teamform_review::pack::write(dir, &built.review, Vec::new()).map_err(|e| {
+        eprintln!("error: {e}");
+        exit::INVALID
+    })?;
+    outln!(
+        "Wrote the evidence pack to {} ({} files and manifest.json).",
+        dir.display(),
+        manifest.files.len()
+    );
+    Ok(exit::SUCCESS)
+}

@@ -1,0 +1,364 @@
+//! Building a review: every user of the portal or the policy, with what the portal says of
+//! them (role, teams, super admin, seats: the access they hold now), what the policy grants
+//! them (the grant view), their last login and security events, and the team that reviews
+//! them; then the findings (`findings.rs`).
+
+use crate::findings;
+use crate::types::*;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+use teamform_compiler::{Compiled, UserId};
+use teamform_diagnostics::Diagnostic;
+use teamform_email::EmailKey;
+use teamform_model::Policy;
+use teamform_plan::{Side, user_holdings};
+use teamform_portal::activity::{Activity, Instant};
+use teamform_portal::{LiveState, LiveUser};
+
+/// Everything a review is made from.
+pub struct Input<'a> {
+    /// The policy.
+    pub policy: &'a Policy,
+    /// Its compilation.
+    pub compiled: &'a Compiled,
+    /// The live portal.
+    pub live: &'a LiveState,
+    /// Its activity (`Provider::read_activity`).
+    pub activity: &'a Activity,
+    /// The time of the snapshot.
+    pub now: Instant,
+    /// The thresholds.
+    pub options: ReviewOptions,
+    /// The portal's description.
+    pub portal: String,
+    /// The policy's hash and commit.
+    pub policy_ref: PolicyRef,
+}
+
+/// A review and its findings as diagnostics (with the policy's spans, for the terminal).
+pub struct Built {
+    /// The review.
+    pub review: Review,
+    /// The findings as diagnostics, in the order of `review.findings`.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// One user as the review sees them: in the policy, in the portal, or both.
+pub(crate) struct Subject<'a> {
+    pub policy: Option<UserId>,
+    pub live: Option<&'a LiveUser>,
+}
+
+/// Builds the review.
+pub fn build(input: &Input<'_>) -> Built {
+    let subjects = subjects(input);
+    let teams = teams(input);
+    let names = Names::new(input);
+    // Users are made on every thread, a chunk at a time (so that only a chunk's grants are
+    // held as text at once), and their grants interned in the review's table in user order.
+    let mut users: Vec<ReviewUser> = Vec::with_capacity(subjects.len());
+    let mut table: Vec<HeldGrant> = Vec::new();
+    let mut index: HashMap<HeldGrant, u32> = HashMap::new();
+    for chunk in subjects.chunks(CHUNK) {
+        let made: Vec<(ReviewUser, Vec<HeldGrant>)> =
+            chunk.par_iter().map(|s| user(input, s, &names)).collect();
+        for (mut u, held) in made {
+            u.grants = held
+                .into_iter()
+                .map(|g| {
+                    *index.entry(g).or_insert_with_key(|g| {
+                        table.push(g.clone());
+                        u32::try_from(table.len() - 1).unwrap_or(u32::MAX)
+                    })
+                })
+                .collect();
+            users.push(u);
+        }
+    }
+    drop(index);
+    let (findings, diagnostics) = findings::find(input, &subjects, &mut users);
+    let mut teams = teams;
+    let position: HashMap<String, usize> = teams
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.key.clone(), i))
+        .collect();
+    for u in &users {
+        if let Some(i) = u.review_team.as_ref().and_then(|k| position.get(k)) {
+            teams[*i].members.push(u.email.clone());
+        }
+    }
+    let summary = summary(&users, &findings);
+    let review = Review {
+        format: FORMAT.to_string(),
+        format_version: FORMAT_VERSION,
+        generated_at: input.now.to_string(),
+        teamform_version: env!("CARGO_PKG_VERSION").to_string(),
+        portal: input.portal.clone(),
+        policy: input.policy_ref.clone(),
+        options: input.options,
+        activity: ActivityWindow {
+            available: input.activity.available,
+            since: input.activity.since.map(|i| i.to_string()),
+            until: input.activity.until.map(|i| i.to_string()),
+        },
+        summary,
+        findings,
+        grants: table,
+        users,
+        teams,
+    };
+    Built {
+        review,
+        diagnostics,
+    }
+}
+
+/// The users of both sides, matched by email, sorted by folded email.
+fn subjects<'a>(input: &Input<'a>) -> Vec<Subject<'a>> {
+    let mut by_key: BTreeMap<String, Subject<'a>> = BTreeMap::new();
+    for (i, u) in input.policy.users.iter().enumerate() {
+        let id = UserId(u32::try_from(i).unwrap_or(u32::MAX));
+        by_key
+            .entry(EmailKey::new(&u.key.value).as_str().to_string())
+            .or_insert(Subject {
+                policy: Some(id),
+                live: None,
+            });
+    }
+    for u in &input.live.users {
+        let s = by_key
+            .entry(EmailKey::new(&u.email).as_str().to_string())
+            .or_insert(Subject {
+                policy: None,
+                live: None,
+            });
+        s.live = Some(u);
+    }
+    by_key.into_values().collect()
+}
+
+/// The names of teams and roles, by portal id and by policy key, looked up once per user.
+struct Names<'a> {
+    live_teams: HashMap<&'a str, &'a str>,
+    live_roles: HashMap<&'a str, &'a str>,
+    teams: HashMap<&'a str, &'a str>,
+    roles: HashMap<&'a str, &'a str>,
+    team_by_name: HashMap<&'a str, &'a str>,
+    first_root: Option<&'a str>,
+    /// The security events per user id.
+    events: HashMap<String, Vec<&'a teamform_portal::activity::CriticalAction>>,
+}
+
+impl<'a> Names<'a> {
+    fn new(input: &Input<'a>) -> Self {
+        let p = input.policy;
+        let named = |key: &'a teamform_model::Sp<String>,
+                     name: &'a Option<teamform_model::Sp<String>>| {
+            (
+                key.value.as_str(),
+                name.as_ref()
+                    .map_or(key.value.as_str(), |n| n.value.as_str()),
+            )
+        };
+        Names {
+            live_teams: input
+                .live
+                .teams
+                .iter()
+                .map(|t| (t.id.as_str(), t.name.as_str()))
+                .collect(),
+            live_roles: input
+                .live
+                .roles
+                .iter()
+                .map(|r| (r.id.as_str(), r.name.as_str()))
+                .collect(),
+            teams: p.teams.iter().map(|t| named(&t.key, &t.name)).collect(),
+            roles: p.roles.iter().map(|r| named(&r.key, &r.name)).collect(),
+            team_by_name: p
+                .teams
+                .iter()
+                .filter_map(|t| Some((t.name.as_ref()?.value.as_str(), t.key.value.as_str())))
+                .collect(),
+            events: input.activity.events_by_user(),
+            first_root: p
+                .teams
+                .iter()
+                .find(|t| t.parent.is_none())
+                .map(|t| t.key.value.as_str()),
+        }
+    }
+
+    fn get(map: &HashMap<&str, &'a str>, key: &str) -> String {
+        map.get(key).map_or(key, |n| n).to_string()
+    }
+}
+
+/// How many users are made at once.
+const CHUNK: usize = 8192;
+
+/// One user's line of the review, before findings, and the grants they hold (riskiest
+/// first), not yet interned.
+fn user(input: &Input<'_>, s: &Subject<'_>, names: &Names<'_>) -> (ReviewUser, Vec<HeldGrant>) {
+    let p = input.policy;
+    let pu = s.policy.map(|id| &p.users[id.index()]);
+    let (role, primary_team, teams, super_admin, seats) = match (s.live, pu) {
+        (Some(l), _) => (
+            l.role_id
+                .as_deref()
+                .map(|r| Names::get(&names.live_roles, r)),
+            l.primary_team_id
+                .as_deref()
+                .map(|t| Names::get(&names.live_teams, t)),
+            l.additional_team_ids
+                .iter()
+                .map(|t| Names::get(&names.live_teams, t))
+                .collect(),
+            l.super_admin,
+            l.seats.clone(),
+        ),
+        (None, Some(u)) => (
+            u.role.as_ref().map(|r| Names::get(&names.roles, &r.value)),
+            u.team.as_ref().map(|t| Names::get(&names.teams, &t.value)),
+            u.teams
+                .iter()
+                .map(|t| Names::get(&names.teams, &t.value))
+                .collect(),
+            u.is_super_admin(),
+            u.seats.iter().map(|s| s.value.to_string()).collect(),
+        ),
+        (None, None) => (None, None, Vec::new(), false, Vec::new()),
+    };
+    let email = match (pu, s.live) {
+        (Some(u), _) => u.key.value.clone(),
+        (None, Some(l)) => l.email.clone(),
+        (None, None) => String::new(),
+    };
+    let name = pu
+        .and_then(|u| u.name.as_ref().map(|n| n.value.clone()))
+        .or_else(|| s.live.map(|l| l.name.clone()))
+        .unwrap_or_default();
+    // A user the policy places in no team is reviewed by the top of the org chart.
+    let review_team = match (pu, &primary_team) {
+        (Some(u), _) => u.team.as_ref().map(|t| t.value.clone()),
+        (None, Some(name)) => names.team_by_name.get(name.as_str()).map(|k| k.to_string()),
+        (None, None) => None,
+    }
+    .or_else(|| names.first_root.map(str::to_string));
+    let grants = match s.policy {
+        Some(id) => {
+            let side = Side {
+                policy: p,
+                compiled: input.compiled,
+            };
+            let mut held = user_holdings(&side, id);
+            // Riskiest first, as plans list them.
+            held.sort_by(|a, b| b.risk.cmp(&a.risk).then_with(|| a.grant.cmp(&b.grant)));
+            held.into_iter()
+                .map(|g| HeldGrant {
+                    grant: g.grant.text(),
+                    via: g.via.text(),
+                    risk: g.risk,
+                })
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    let a = input.activity;
+    let live_id = s.live.map(|l| l.id.as_str());
+    let last_login = s.live.and_then(|l| a.last_login(Some(&l.id), &l.email));
+    let added = live_id.and_then(|id| a.added.get(id)).copied();
+    let login = login_status(input, s.live.is_some(), last_login, added);
+    let events = live_id
+        .and_then(|id| names.events.get(id))
+        .map(|list| {
+            list.iter()
+                .map(|e| UserEvent {
+                    at: e.created_at.clone(),
+                    kind: e.kind.clone(),
+                    by: e.acting_user.clone(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let user = ReviewUser {
+        email,
+        name,
+        role,
+        primary_team,
+        teams,
+        super_admin,
+        seats,
+        expires: pu.and_then(|u| u.expires.as_ref().map(|d| d.value.to_string())),
+        in_portal: s.live.is_some(),
+        in_policy: pu.is_some(),
+        portal_id: live_id.map(str::to_string),
+        review_team,
+        last_login: last_login.map(|i| i.to_string()),
+        login,
+        added: added.map(|i| i.to_string()),
+        grants: Vec::new(),
+        findings: Vec::new(),
+        events,
+    };
+    (user, grants)
+}
+
+/// What the logins say of a user.
+fn login_status(
+    input: &Input<'_>,
+    in_portal: bool,
+    last: Option<Instant>,
+    added: Option<Instant>,
+) -> LoginStatus {
+    if !in_portal || !input.activity.available {
+        return LoginStatus::Unknown;
+    }
+    let cutoff = input.now.days_before(input.options.inactive_days);
+    match (last, added) {
+        (Some(l), Some(a)) if l < a => LoginStatus::NeverSinceAdded,
+        (None, Some(_)) => LoginStatus::NeverSinceAdded,
+        (Some(l), _) if l >= cutoff => LoginStatus::Active,
+        (Some(_), _) => LoginStatus::Inactive,
+        (None, None) => LoginStatus::NoLoginInWindow,
+    }
+}
+
+/// The policy's teams, each with its reviewers: its own, or its nearest ancestor's.
+fn teams(input: &Input<'_>) -> Vec<ReviewTeam> {
+    let reviewers = crate::decisions::reviewers_of(input.policy, input.compiled);
+    input
+        .policy
+        .teams
+        .iter()
+        .zip(reviewers)
+        .map(|(t, (reviewers, from))| ReviewTeam {
+            key: t.key.value.clone(),
+            name: t
+                .name
+                .as_ref()
+                .map_or(t.key.value.clone(), |n| n.value.clone()),
+            parent: t.parent.as_ref().map(|p| p.value.clone()),
+            reviewers: reviewers.into_iter().map(str::to_string).collect(),
+            reviewers_from: from.map(str::to_string),
+            members: Vec::new(),
+        })
+        .collect()
+}
+
+fn summary(users: &[ReviewUser], findings: &[Finding]) -> Summary {
+    let mut counts = BTreeMap::new();
+    for f in findings {
+        *counts.entry(f.code.clone()).or_insert(0) += 1;
+    }
+    Summary {
+        users: users.len(),
+        in_portal: users.iter().filter(|u| u.in_portal).count(),
+        in_policy: users.iter().filter(|u| u.in_policy).count(),
+        super_admins: users.iter().filter(|u| u.super_admin).count(),
+        paid_seats: users.iter().filter(|u| !u.seats.is_empty()).count(),
+        flagged: users.iter().filter(|u| !u.findings.is_empty()).count(),
+        findings: counts,
+    }
+}
