@@ -23,7 +23,7 @@ use tokio::time::Instant;
 
 /// Whether a request may be sent again blindly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub enum Resend {
     /// A read, an update or a delete: sending it twice does no harm.
     Idempotent,
     /// A create: when its outcome is unknown the caller must look before sending it again.
@@ -189,7 +189,7 @@ impl Client {
         path: &str,
         query: &[(&str, &str)],
         body: Option<&(dyn ErasedBody + Sync)>,
-        kind: Kind,
+        kind: Resend,
     ) -> Result<T, CallError> {
         let what = format!("{method} {path}");
         let bytes = self.call(method, path, query, body, kind).await?;
@@ -208,7 +208,7 @@ impl Client {
         path: &str,
         query: &[(&str, &str)],
         body: Option<&(dyn ErasedBody + Sync)>,
-        kind: Kind,
+        kind: Resend,
     ) -> Result<Vec<u8>, CallError> {
         let what = format!("{method} {path}");
         let url = self.url(path, query);
@@ -238,7 +238,7 @@ impl Client {
                     (failure, retry_after)
                 }
             };
-            if failure == Failure::Unknown && kind == Kind::Create {
+            if failure == Failure::Unknown && kind == Resend::Create {
                 return Err(CallError::Unknown(last));
             }
             if attempt < self.retry.attempts {

@@ -7,7 +7,7 @@
 //! carry their teams. A portal of `u` users and `t` teams costs
 //! `ceil(u / 100) + ceil(t / 100) + 1` requests.
 
-use crate::client::{CallError, Client, Kind};
+use crate::client::{CallError, Client, Resend};
 use crate::model::{self, All, ApiRole, ApiTeam, ApiUser, PAGE_LIMIT, Page};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
@@ -47,7 +47,7 @@ pub async fn pages<T: DeserializeOwned>(
             params.push(("after", a.as_str()));
         }
         let page: Page<T> = client
-            .json(Method::GET, path, &params, None, Kind::Idempotent)
+            .json(Method::GET, path, &params, None, Resend::Idempotent)
             .await?;
         let next = page.next_after();
         if !take(page.results) {
@@ -74,7 +74,7 @@ pub async fn users(client: &Client) -> Result<Vec<ApiUser>, CallError> {
 /// Every permission set (one unpaged list).
 pub async fn roles(client: &Client) -> Result<Vec<ApiRole>, CallError> {
     let all: All<ApiRole> = client
-        .json(Method::GET, model::ROLES, &[], None, Kind::Idempotent)
+        .json(Method::GET, model::ROLES, &[], None, Resend::Idempotent)
         .await?;
     Ok(all.results)
 }
@@ -118,7 +118,7 @@ pub async fn user_by_email(client: &Client, email: &str) -> Result<Option<ApiUse
             &path,
             &[("idProperty", "EMAIL")],
             None,
-            Kind::Idempotent,
+            Resend::Idempotent,
         )
         .await
     {
@@ -132,7 +132,7 @@ pub async fn user_by_email(client: &Client, email: &str) -> Result<Option<ApiUse
 pub async fn user_by_id(client: &Client, id: &str) -> Result<Option<ApiUser>, CallError> {
     let path = format!("{}/{}", model::USERS, crate::client::segment(id));
     match client
-        .json(Method::GET, &path, &[], None, Kind::Idempotent)
+        .json(Method::GET, &path, &[], None, Resend::Idempotent)
         .await
     {
         Ok(user) => Ok(Some(user)),

@@ -3,7 +3,7 @@
 //! one with both `name` and `parentTeamId`, as `PATCH /settings/teams/2026-09-beta/{teamId}`
 //! requires.
 
-use crate::client::{CallError, Client, Kind, segment};
+use crate::client::{CallError, Client, Resend, segment};
 use crate::model::{self, ApiTeam, TeamCreate, TeamUpdate};
 use crate::read;
 use crate::write::{CREATE_TRIES, Writer, created, maybe_exists};
@@ -82,7 +82,7 @@ impl Writer<'_> {
             tries += 1;
             match self
                 .client
-                .json::<ApiTeam>(Method::POST, model::TEAMS, &[], Some(&body), Kind::Create)
+                .json::<ApiTeam>(Method::POST, model::TEAMS, &[], Some(&body), Resend::Create)
                 .await
             {
                 Ok(team) => {
@@ -127,7 +127,7 @@ impl Writer<'_> {
                 Some(t) => t.clone(),
                 None => {
                     self.client
-                        .json(Method::GET, &path, &[], None, Kind::Idempotent)
+                        .json(Method::GET, &path, &[], None, Resend::Idempotent)
                         .await?
                 }
             },
@@ -141,7 +141,7 @@ impl Writer<'_> {
         };
         let team: ApiTeam = self
             .client
-            .json(Method::PATCH, &path, &[], Some(&body), Kind::Idempotent)
+            .json(Method::PATCH, &path, &[], Some(&body), Resend::Idempotent)
             .await?;
         self.teams.put(team).await;
         Ok(Outcome::default())

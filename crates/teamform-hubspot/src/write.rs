@@ -16,7 +16,7 @@
 //!   what to do instead (the planner makes them manual steps, so they do not normally come
 //!   here).
 
-use crate::client::{CallError, Client, Kind, segment};
+use crate::client::{CallError, Client, Resend, segment};
 use crate::model::{self, ApiUser, UserCreate, UserUpdate};
 use crate::read;
 use crate::teams::TeamCache;
@@ -157,7 +157,7 @@ impl Writer<'_> {
     async fn delete(&self, path: &str) -> Result<Outcome, CallError> {
         match self
             .client
-            .call(Method::DELETE, path, &[], None, Kind::Idempotent)
+            .call(Method::DELETE, path, &[], None, Resend::Idempotent)
             .await
         {
             Ok(_) => {}
@@ -176,7 +176,7 @@ impl Writer<'_> {
             tries += 1;
             match self
                 .client
-                .json::<ApiUser>(Method::POST, model::USERS, &[], Some(body), Kind::Create)
+                .json::<ApiUser>(Method::POST, model::USERS, &[], Some(body), Resend::Create)
                 .await
             {
                 Ok(user) => return Ok(created(user.id)),
@@ -219,7 +219,7 @@ impl Writer<'_> {
         if !body.is_empty() {
             match self
                 .client
-                .call(Method::PUT, &path, &[], Some(body), Kind::Idempotent)
+                .call(Method::PUT, &path, &[], Some(body), Resend::Idempotent)
                 .await
             {
                 Ok(_) => {}
@@ -241,7 +241,7 @@ impl Writer<'_> {
                     &member,
                     &[("type", "DEFAULT")],
                     None,
-                    Kind::Idempotent,
+                    Resend::Idempotent,
                 )
                 .await
             {
