@@ -11,7 +11,7 @@ use teamform_compiler::{Compiled, UserId};
 use teamform_diagnostics::Diagnostic;
 use teamform_email::EmailKey;
 use teamform_model::Policy;
-use teamform_plan::{Side, user_holdings};
+use teamform_plan::{Holdings, Side};
 use teamform_portal::activity::{Activity, Instant};
 use teamform_portal::{LiveState, LiveUser};
 
@@ -54,14 +54,22 @@ pub fn build(input: &Input<'_>) -> Built {
     let subjects = subjects(input);
     let teams = teams(input);
     let names = Names::new(input);
+    // The grants each user holds, computed once per distinct access (users with the same
+    // role, teams and access hold the same grants).
+    let holdings = Holdings::new(&Side {
+        policy: input.policy,
+        compiled: input.compiled,
+    });
     // Users are made on every thread, a chunk at a time (so that only a chunk's grants are
     // held as text at once), and their grants interned in the review's table in user order.
     let mut users: Vec<ReviewUser> = Vec::with_capacity(subjects.len());
     let mut table: Vec<HeldGrant> = Vec::new();
     let mut index: HashMap<HeldGrant, u32> = HashMap::new();
     for chunk in subjects.chunks(CHUNK) {
-        let made: Vec<(ReviewUser, Vec<HeldGrant>)> =
-            chunk.par_iter().map(|s| user(input, s, &names)).collect();
+        let made: Vec<(ReviewUser, Vec<HeldGrant>)> = chunk
+            .par_iter()
+            .map(|s| user(input, s, &names, &holdings))
+            .collect();
         for (mut u, held) in made {
             u.grants = held
                 .into_iter()
@@ -200,7 +208,12 @@ const CHUNK: usize = 8192;
 
 /// One user's line of the review, before findings, and the grants they hold (riskiest
 /// first), not yet interned.
-fn user(input: &Input<'_>, s: &Subject<'_>, names: &Names<'_>) -> (ReviewUser, Vec<HeldGrant>) {
+fn user(
+    input: &Input<'_>,
+    s: &Subject<'_>,
+    names: &Names<'_>,
+    holdings: &Holdings<'_>,
+) -> (ReviewUser, Vec<HeldGrant>) {
     let p = input.policy;
     let pu = s.policy.map(|id| &p.users[id.index()]);
     let (role, primary_team, teams, super_admin, seats) = match (s.live, pu) {
@@ -248,11 +261,8 @@ fn user(input: &Input<'_>, s: &Subject<'_>, names: &Names<'_>) -> (ReviewUser, V
     .or_else(|| names.first_root.map(str::to_string));
     let grants = match s.policy {
         Some(id) => {
-            let side = Side {
-                policy: p,
-                compiled: input.compiled,
-            };
-            let mut held = user_holdings(&side, id);
+            let shared = holdings.of(id);
+            let mut held: Vec<&teamform_plan::GrantChange> = shared.iter().collect();
             // Riskiest first, as plans list them.
             held.sort_by(|a, b| b.risk.cmp(&a.risk).then_with(|| a.grant.cmp(&b.grant)));
             held.into_iter()

@@ -94,11 +94,56 @@ pub fn user_access_lines(side: &Side<'_>, user: UserId) -> BTreeMap<String, Stri
 /// permissions, super admin), each with why and its risk: their whole access, as a new user
 /// would gain it. Access reviews list these per user.
 pub fn user_holdings(side: &Side<'_>, user: UserId) -> Vec<grants::GrantChange> {
-    let view = View::of(side, Identity::Name);
-    let held: Vec<_> = lines(&view, user, Omit::default()).into_iter().collect();
+    holdings(&View::of(side, Identity::Name), user)
+}
+
+/// [`user_holdings`] on a view.
+fn holdings(view: &View<'_>, user: UserId) -> Vec<grants::GrantChange> {
+    let held: Vec<_> = lines(view, user, Omit::default()).into_iter().collect();
     let covered = view.user(user).teams.iter().copied().collect();
     let none = foldhash::HashSet::default();
-    grants::user_grants((&view, &[], &none), (&view, &held, &covered), Vec::new()).gained
+    grants::user_grants((view, &[], &none), (view, &held, &covered), Vec::new()).gained
+}
+
+/// [`user_holdings`] for many users of one side: the users with the same super admin flag,
+/// role, direct teams and access hold the same grants, computed once ([`OneSided`]). Shared
+/// between threads (an access review builds its users in parallel).
+pub struct Holdings<'a> {
+    view: View<'a>,
+    cache: std::sync::Mutex<foldhash::HashMap<OneSided, std::sync::Arc<Vec<grants::GrantChange>>>>,
+}
+
+impl<'a> Holdings<'a> {
+    /// The holdings of the users of `side`.
+    pub fn new(side: &Side<'a>) -> Self {
+        Holdings {
+            view: View::of(side, Identity::Name),
+            cache: std::sync::Mutex::default(),
+        }
+    }
+
+    /// The grants `user` holds (see [`user_holdings`]).
+    pub fn of(&self, user: UserId) -> std::sync::Arc<Vec<grants::GrantChange>> {
+        let key = OneSided::key(&self.view, user, true);
+        let cached = |cache: &Self| {
+            cache
+                .cache
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .get(&key)
+                .cloned()
+        };
+        if let Some(held) = cached(self) {
+            return held;
+        }
+        // Computed outside the lock: two threads may compute the same value once each.
+        let held = std::sync::Arc::new(holdings(&self.view, user));
+        self.cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(key, held.clone());
+        held
+    }
 }
 
 /// For history: given the access lines of one user at each commit, newest first (`None`
@@ -406,13 +451,17 @@ struct OneSided {
 impl OneSided {
     /// The key of `job` when its user is on one side only.
     fn of(live: &View<'_>, desired: &View<'_>, job: &Job<'_>) -> Option<Self> {
-        let (view, user, desired_side) = match (job.before, job.after) {
-            (Some(l), None) => (live, l, false),
-            (None, Some(d)) => (desired, d, true),
-            _ => return None,
-        };
+        match (job.before, job.after) {
+            (Some(l), None) => Some(Self::key(live, l, false)),
+            (None, Some(d)) => Some(Self::key(desired, d, true)),
+            _ => None,
+        }
+    }
+
+    /// The key of `user` on `view` (the desired side or not).
+    fn key(view: &View<'_>, user: UserId, desired_side: bool) -> Self {
         let access = view.user(user);
-        Some(OneSided {
+        OneSided {
             desired: desired_side,
             super_admin: access.super_admin,
             role: view.role[user.index()],
@@ -420,7 +469,7 @@ impl OneSided {
             teams: view.teams[user.index()].clone(),
             crm: access.crm,
             asset_types: access.asset_types,
-        })
+        }
     }
 }
 
