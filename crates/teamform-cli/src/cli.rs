@@ -146,7 +146,7 @@ impl Command {
     /// The portal arguments of a command that talks to a portal.
     pub fn portal(&self) -> Option<&PortalArgs> {
         match self {
-            Command::Plan { portal, .. }
+            Command::Plan(PlanArgs { portal, .. })
             | Command::Apply { portal, .. }
             | Command::Import { portal, .. }
             | Command::Watch { portal, .. }
@@ -158,6 +158,42 @@ impl Command {
             _ => None,
         }
     }
+}
+
+/// The arguments of `teamform plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The policy.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// The portal.
+    #[command(flatten)]
+    pub portal: PortalArgs,
+    /// How to print the plan.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: PlanFormat,
+    /// Exit 0 when there are no changes, 2 when there are, 3 when `apply` would refuse the
+    /// plan (guardrails), 1 on an invalid policy.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+    /// Only this object and what it depends on (`KIND:KEY`, such as `team:sales-fr`;
+    /// repeatable).
+    #[arg(long, value_name = "KIND:KEY")]
+    pub target: Vec<teamform_plan::Address>,
+    /// Leave this object and what depends on it out (repeatable).
+    #[arg(long, value_name = "KIND:KEY")]
+    pub exclude: Vec<teamform_plan::Address>,
+    /// Save the plan to this file, for `teamform apply FILE`.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// List, one per line, what the portal cannot read back (taken from what was last
+    /// confirmed), instead of one summary line.
+    #[arg(long)]
+    pub show_unverifiable: bool,
+    /// Show the access diff per user with every team and asset (and add it to JSON as
+    /// `expanded`), instead of grants grouped by users who change the same way.
+    #[arg(long)]
+    pub expand: bool,
 }
 
 /// The commands.
@@ -193,39 +229,7 @@ pub enum Command {
     },
     /// Show what applying the policy would change in the live portal, and who gains and loses
     /// which access.
-    Plan {
-        /// The policy.
-        #[command(flatten)]
-        policy: PolicyArgs,
-        /// The portal.
-        #[command(flatten)]
-        portal: PortalArgs,
-        /// How to print the plan.
-        #[arg(long, value_enum, default_value = "human")]
-        format: PlanFormat,
-        /// Exit 0 when there are no changes, 2 when there are, 3 when `apply` would refuse the
-        /// plan (guardrails), 1 on an invalid policy.
-        #[arg(long)]
-        detailed_exitcode: bool,
-        /// Only this object and what it depends on (`KIND:KEY`, such as `team:sales-fr`;
-        /// repeatable).
-        #[arg(long, value_name = "KIND:KEY")]
-        target: Vec<teamform_plan::Address>,
-        /// Leave this object and what depends on it out (repeatable).
-        #[arg(long, value_name = "KIND:KEY")]
-        exclude: Vec<teamform_plan::Address>,
-        /// Save the plan to this file, for `teamform apply FILE`.
-        #[arg(long, short = 'o', value_name = "FILE")]
-        out: Option<PathBuf>,
-        /// List, one per line, what the portal cannot read back (taken from what was last
-        /// confirmed), instead of one summary line.
-        #[arg(long)]
-        show_unverifiable: bool,
-        /// Show the access diff per user with every team and asset (and add it to JSON as
-        /// `expanded`), instead of grants grouped by users who change the same way.
-        #[arg(long)]
-        expand: bool,
-    },
+    Plan(PlanArgs),
     /// Record that manual steps on what the portal cannot read back (a permission set's
     /// contents, an asset's teams) are done, so that plans stop listing them. The record is
     /// kept in the policy directory (`known/PORTAL.json`), with who confirmed what and when:

@@ -1,6 +1,6 @@
 //! `teamform plan`: the changes that would make the live portal equal the policy.
 
-use crate::cli::{PlanFormat, PolicyArgs, PortalArgs};
+use crate::cli::{PlanArgs, PlanFormat, PolicyArgs, PortalArgs};
 use crate::policy::{self, Loaded};
 use crate::{exit, portal, provenance};
 use std::io::IsTerminal;
@@ -129,22 +129,20 @@ pub fn saved(plan: Plan, loaded: &Loaded, args: &PolicyArgs) -> SavedPlan {
     )
 }
 
-#[allow(clippy::too_many_arguments)]
-pub fn run(
-    args: &PolicyArgs,
-    portal_args: &PortalArgs,
-    format: Output,
-    detailed: bool,
-    target: Vec<teamform_plan::Address>,
-    exclude: Vec<teamform_plan::Address>,
-    out: Option<&std::path::Path>,
-) -> i32 {
+/// `teamform plan`.
+pub fn run(a: &PlanArgs) -> i32 {
+    let format = Output {
+        format: a.format,
+        show_unverifiable: a.show_unverifiable,
+        expand: a.expand,
+    };
+    let (args, out) = (&a.policy, a.out.as_deref());
     let go = || -> Result<i32, i32> {
         let loaded = valid(args)?;
-        let mut provider = open_portal(&loaded, portal_args)?;
+        let mut provider = open_portal(&loaded, &a.portal)?;
         let filter = Filter {
-            targets: target,
-            excludes: exclude,
+            targets: a.target.clone(),
+            excludes: a.exclude.clone(),
         };
         let plan = plan_with(
             &loaded,
@@ -173,9 +171,9 @@ pub fn run(
                 );
             }
         }
-        Ok(if detailed && refused {
+        Ok(if a.detailed_exitcode && refused {
             exit::REFUSED
-        } else if detailed && changes {
+        } else if a.detailed_exitcode && changes {
             exit::CHANGES
         } else {
             exit::SUCCESS
