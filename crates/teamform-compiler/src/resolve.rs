@@ -265,16 +265,19 @@ fn lookup<'a, T: Copy>(
     if let Some(found) = map.get(&reference.value) {
         return Some(*found);
     }
-    let help = match did_you_mean(&reference.value, candidates) {
-        Some(s) => format!("did you mean `{s}`?"),
-        None if kind == "asset" => format!("define it with an `[asset.{}]` table", reference.value),
-        None => format!("define it with a `[{kind}.\"{}\"]` table", reference.value),
-    };
-    diags.push(
-        Diagnostic::new(code, format!("unknown {kind} `{}`", reference.value))
-            .primary(reference.span, format!("no {kind} has this key"))
-            .help(help),
-    );
+    let d = Diagnostic::new(code, format!("unknown {kind} `{}`", reference.value))
+        .primary(reference.span, format!("no {kind} has this key"));
+    diags.push(match did_you_mean(&reference.value, candidates) {
+        Some(s) => d.suggest(reference.span, s),
+        None if kind == "asset" => d.help(format!(
+            "define it with an `[asset.{}]` table",
+            reference.value
+        )),
+        None => d.help(format!(
+            "define it with a `[{kind}.\"{}\"]` table",
+            reference.value
+        )),
+    });
     None
 }
 

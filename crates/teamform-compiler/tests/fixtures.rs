@@ -47,7 +47,7 @@ fn concise(diags: &[Diagnostic], sources: &SourceMap, root: &Path) -> String {
             d.code,
             d.message
         );
-        if let Some(help) = &d.help {
+        if let Some(help) = d.help_text() {
             let _ = writeln!(out, "    help: {help}");
         }
     }

@@ -11,6 +11,6 @@ mod source;
 mod suggest;
 
 pub use code::{CODES, Code, CodeDoc};
-pub use diagnostic::{Diagnostic, Label, Severity};
+pub use diagnostic::{Diagnostic, Label, Severity, Suggestion};
 pub use source::{FileId, LineCol, SourceFile, SourceMap, Span};
 pub use suggest::did_you_mean;

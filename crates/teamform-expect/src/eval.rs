@@ -85,18 +85,22 @@ fn unusable(span: Span, message: String, label: &str, help: String) -> Diagnosti
         .help(help)
 }
 
-/// An expectation naming a user, team or role (`what`) the policy does not define.
+/// An expectation naming a user, team or role (`what`) the policy does not define: the
+/// nearest key is suggested as a fix.
 fn unknown<'k>(
     what: &str,
     key: &Sp<String>,
     keys: impl IntoIterator<Item = &'k str>,
 ) -> Diagnostic {
-    unusable(
-        key.span,
+    let d = Diagnostic::new(
+        Code::InvalidExpectation,
         format!("the policy has no {what} `{}`", key.value),
-        &format!("unknown {what}"),
-        suggest(&key.value, keys),
     )
+    .primary(key.span, format!("unknown {what}"));
+    match did_you_mean(&key.value, keys) {
+        Some(s) => d.suggest(key.span, s),
+        None => d.help("expectations name what the policy defines"),
+    }
 }
 
 fn suggest<'k>(input: &str, keys: impl IntoIterator<Item = &'k str>) -> String {
@@ -389,14 +393,10 @@ impl Cx<'_> {
             match self.compiled.index.user(&email.value) {
                 Some(u) => expected.push((u, email.span)),
                 None => {
-                    return Some(unusable(
-                        email.span,
-                        format!("the policy has no user `{}`", email.value),
-                        "unknown user",
-                        suggest(
-                            &email.value,
-                            self.policy.users.iter().map(|u| u.key.value.as_str()),
-                        ),
+                    return Some(unknown(
+                        "user",
+                        email,
+                        self.policy.users.iter().map(|u| u.key.value.as_str()),
                     ));
                 }
             }

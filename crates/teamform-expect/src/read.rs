@@ -60,18 +60,16 @@ impl ExpectReader for Reader<'_> {
             return Some(Sp::new(r, text.span));
         }
         let names = teamform_plan::Risk::ALL.map(|r| r.as_str());
-        let help = match did_you_mean(&text.value, names) {
-            Some(s) => format!("did you mean `{s}`? allowed values: `critical`, `high`, `normal`"),
-            None => "allowed values: `critical`, `high`, `normal`".to_string(),
-        };
-        self.diags.push(
-            Diagnostic::new(
-                Code::InvalidValue,
-                format!("`{}` is not a risk level", text.value),
-            )
-            .primary(text.span, "not a risk level")
-            .help(help),
-        );
+        let d = Diagnostic::new(
+            Code::InvalidValue,
+            format!("`{}` is not a risk level", text.value),
+        )
+        .primary(text.span, "not a risk level")
+        .help("allowed values: `critical`, `high`, `normal`");
+        self.diags.push(match did_you_mean(&text.value, names) {
+            Some(s) => d.suggest(text.span, s),
+            None => d,
+        });
         None
     }
 

@@ -52,7 +52,7 @@ pub fn convert(snapshot: &Snapshot, d: &Diagnostic) -> Option<(FileId, lsp_types
             })
         })
         .collect();
-    let message = match &d.help {
+    let message = match d.help_text() {
         Some(help) => format!("{}\nhelp: {help}", d.message),
         None => d.message.clone(),
     };

@@ -142,9 +142,7 @@ pub fn parse_user_table(
     };
     crate::follow::Spans::spans_mut(&mut user, &mut shift);
     for d in &mut diags {
-        for label in &mut d.labels {
-            shift(&mut label.span);
-        }
+        d.spans_mut(&mut shift);
     }
     Some((user, diags))
 }

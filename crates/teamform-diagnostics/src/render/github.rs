@@ -18,9 +18,9 @@ pub(super) fn render(
             Severity::Warning => "warning",
         };
         let mut message = d.message.clone();
-        if let Some(help) = &d.help {
+        if let Some(help) = d.help_text() {
             message.push_str("\nhelp: ");
-            message.push_str(help);
+            message.push_str(&help);
         }
         for label in d.labels.iter().filter(|l| !l.primary) {
             let Some((file, at)) = sources.locate(label.span) else {

@@ -152,8 +152,7 @@ impl miette::Diagnostic for Report<'_> {
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         self.diagnostic
-            .help
-            .as_ref()
+            .help_text()
             .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 

@@ -22,7 +22,7 @@ struct Entry<'a> {
     column: Option<u32>,
     end_line: Option<u32>,
     end_column: Option<u32>,
-    help: Option<&'a str>,
+    help: Option<String>,
 }
 
 pub(super) fn render(
@@ -45,7 +45,7 @@ pub(super) fn render(
                     column: loc.as_ref().map(|l| l.column),
                     end_line: loc.as_ref().map(|l| l.end_line),
                     end_column: loc.as_ref().map(|l| l.end_column),
-                    help: d.help.as_deref(),
+                    help: d.help_text(),
                 }
             })
             .collect(),

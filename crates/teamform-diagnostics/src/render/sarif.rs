@@ -55,9 +55,9 @@ fn level(severity: Severity) -> &'static str {
 
 fn result(d: &Diagnostic, sources: &SourceMap) -> Value {
     let mut text = d.message.clone();
-    if let Some(help) = &d.help {
+    if let Some(help) = d.help_text() {
         text.push_str("\nhelp: ");
-        text.push_str(help);
+        text.push_str(&help);
     }
     let mut value = json!({
         "ruleId": d.code.as_str(),

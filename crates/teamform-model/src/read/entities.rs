@@ -276,12 +276,12 @@ fn read_assets(r: &mut Reader<'_>, value: &Value<'_>, out: &mut Vec<Asset>) {
             )
             .primary(span, "unknown asset type");
             let listed = type_names.join("`, `");
-            d = d.help(
-                match teamform_diagnostics::did_you_mean(tk.get_ref(), type_names.iter().copied()) {
-                    Some(s) => format!("did you mean `{s}`? asset types: `{listed}`"),
-                    None => format!("asset types: `{listed}`"),
-                },
-            );
+            d = d.help(format!("asset types: `{listed}`"));
+            if let Some(s) =
+                teamform_diagnostics::did_you_mean(tk.get_ref(), type_names.iter().copied())
+            {
+                d = d.suggest(span, s);
+            }
             r.diags.push(d);
             continue;
         };

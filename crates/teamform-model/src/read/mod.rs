@@ -216,19 +216,17 @@ impl Reader<'_> {
                     .map(|n| format!("`{n}`"))
                     .collect::<Vec<_>>()
                     .join(", ");
-                let suggestion = did_you_mean(&text.value, names.iter().copied());
-                let help = match suggestion {
-                    Some(s) => format!("did you mean `{s}`? allowed values: {allowed}"),
-                    None => format!("allowed values: {allowed}"),
-                };
-                self.diags.push(
-                    Diagnostic::new(
-                        Code::InvalidValue,
-                        format!("`{}` is not a valid value for {what}", text.value),
-                    )
-                    .primary(text.span, "not allowed here")
-                    .help(help),
-                );
+                let d = Diagnostic::new(
+                    Code::InvalidValue,
+                    format!("`{}` is not a valid value for {what}", text.value),
+                )
+                .primary(text.span, "not allowed here")
+                .help(format!("allowed values: {allowed}"));
+                self.diags
+                    .push(match did_you_mean(&text.value, names.iter().copied()) {
+                        Some(s) => d.suggest(text.span, s),
+                        None => d,
+                    });
                 None
             }
         }
@@ -257,10 +255,11 @@ impl Reader<'_> {
             .map(|a| format!("`{a}`"))
             .collect::<Vec<_>>()
             .join(", ");
-        d = d.help(match did_you_mean(name, allowed.iter().copied()) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => format!("the fields of {context} are {listed}"),
-        });
+        let span = self.span(key.span());
+        d = match did_you_mean(name, allowed.iter().copied()) {
+            Some(s) => d.suggest(span, s),
+            None => d.help(format!("the fields of {context} are {listed}")),
+        };
         self.diags.push(d);
     }
 
