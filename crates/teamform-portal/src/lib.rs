@@ -7,12 +7,14 @@
 mod caps;
 mod change;
 mod error;
+mod records;
 pub mod sandbox;
 mod state;
 
 pub use caps::{Capabilities, Kind, KindCaps};
 pub use change::{Change, Outcome};
 pub use error::PortalError;
+pub use records::{LiveRecord, OwnedRecords, RecordObject, count_owned};
 pub use state::{
     CrmPermission, LiveAsset, LiveRole, LiveState, LiveTeam, LiveUser, Permissions, fingerprint,
 };
@@ -37,6 +39,10 @@ pub trait Provider {
     /// of an existing name, a delete of a missing id) succeeds without doing anything, so that
     /// a batch can be retried after an interruption.
     fn apply(&mut self, changes: &[Change]) -> (Vec<Outcome>, Option<PortalError>);
+
+    /// Counts, per object type, the CRM records each of `user_ids` owns (users who own none
+    /// are left out), so that a plan can hand them over before the users are removed.
+    fn owned_records(&mut self, user_ids: &[String]) -> Result<OwnedRecords, PortalError>;
 }
 
 /// A boxed provider is a provider, so that callers can choose one at run time.
@@ -59,5 +65,9 @@ impl<P: Provider + ?Sized> Provider for Box<P> {
 
     fn apply(&mut self, changes: &[Change]) -> (Vec<Outcome>, Option<PortalError>) {
         (**self).apply(changes)
+    }
+
+    fn owned_records(&mut self, user_ids: &[String]) -> Result<OwnedRecords, PortalError> {
+        (**self).owned_records(user_ids)
     }
 }

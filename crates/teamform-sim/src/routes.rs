@@ -6,7 +6,7 @@ use crate::errors::ApiError;
 use crate::gate::gate;
 use crate::state::Shared;
 use crate::users::Flavor;
-use crate::{members, owners, roles, teams, users};
+use crate::{crm_objects, members, owners, roles, teams, users};
 use axum::routing::{delete, get, post};
 use axum::{Extension, Router, middleware};
 
@@ -80,6 +80,9 @@ pub fn router(app: Shared) -> Router {
     }
     for base in OWNER_BASES {
         router = router.merge(owners_api(base));
+    }
+    for base in crm_objects::BASES {
+        router = router.merge(crm_objects::api(base));
     }
     router
         .fallback(|| async { ApiError::not_found("The requested path does not exist") })

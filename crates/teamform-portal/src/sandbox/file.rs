@@ -23,6 +23,9 @@ pub struct SandboxFile {
     /// The portal's contents.
     #[serde(flatten)]
     pub state: LiveState,
+    /// The portal's CRM records (contacts, companies, deals, tickets) and their owners.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub records: Vec<crate::LiveRecord>,
 }
 
 impl Default for SandboxFile {
@@ -32,6 +35,7 @@ impl Default for SandboxFile {
             format_version: FORMAT_VERSION,
             next_id: 1_000_001,
             state: LiveState::default(),
+            records: Vec::new(),
         }
     }
 }
@@ -77,6 +81,8 @@ struct Direct {
     users: Vec<crate::LiveUser>,
     #[serde(default)]
     assets: Vec<crate::LiveAsset>,
+    #[serde(default)]
+    records: Vec<crate::LiveRecord>,
 }
 
 /// Parses and checks the bytes of a sandbox file; the error says why they are not usable.
@@ -98,6 +104,7 @@ pub fn parse(bytes: &[u8]) -> Result<SandboxFile, String> {
                 users: d.users,
                 assets: d.assets,
             },
+            records: d.records,
         };
         return checked(file);
     }
