@@ -88,6 +88,8 @@ pub struct Policy {
     pub assets: Vec<Asset>,
     /// The guardrails, merged across files.
     pub guardrails: Guardrails,
+    /// The `[offboard."EMAIL"]` tables: users removed, and who receives their records.
+    pub offboard: Vec<Offboard>,
 }
 
 /// The `[portal]` table.
@@ -138,6 +140,24 @@ pub struct Team {
     pub id: Option<Sp<String>>,
     /// The former name.
     pub previously: Option<Sp<String>>,
+    /// The email of the user who receives the CRM records of members removed from the team.
+    pub successor: Option<Sp<String>>,
+}
+
+/// An `[offboard."EMAIL"]` table: a user removed from the portal, who receives the CRM
+/// records they own, and why (for audits).
+#[derive(Clone, Debug)]
+pub struct Offboard {
+    /// The removed user's email.
+    pub key: Sp<String>,
+    /// The table header.
+    pub span: Span,
+    /// The email of the user who receives their records.
+    pub successor: Option<Sp<String>>,
+    /// Why they were removed.
+    pub reason: Option<Sp<String>>,
+    /// When they left.
+    pub date: Option<Sp<Date>>,
 }
 
 /// Access to one CRM object in a role.

@@ -214,6 +214,7 @@ impl<'a> LiveOrg<'a> {
                 description: None,
                 id: pinned(&t.id),
                 previously: None,
+                successor: None,
             })
             .collect();
         let roles = live
@@ -290,6 +291,7 @@ impl<'a> LiveOrg<'a> {
             users: Vec::new(),
             assets,
             guardrails: Guardrails::default(),
+            offboard: Vec::new(),
         };
         LiveOrg {
             policy,

@@ -5,6 +5,7 @@
 
 mod assets;
 mod guardrails;
+mod offboard;
 mod portal;
 mod roles;
 mod teams;
@@ -68,4 +69,5 @@ pub(crate) fn run(
     users::check(&cx, diags);
     assets::check(&cx, diags);
     guardrails::check(&cx, diags);
+    offboard::check(&cx, diags);
 }

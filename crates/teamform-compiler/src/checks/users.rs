@@ -57,7 +57,7 @@ pub(super) fn check(cx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     Code::AccessExpired,
                     format!(
-                        "the access of `{email}` expired on {} and must be removed",
+                        "the access of `{email}` expired on {}: plan, apply and reconcile remove it",
                         expires.value
                     ),
                 )
@@ -65,7 +65,7 @@ pub(super) fn check(cx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) {
                     expires.span,
                     format!("in the past (today is {})", cx.options.today),
                 )
-                .help("remove the user, or extend `expires` if the access was renewed"),
+                .help("delete the user's table (an `[offboard]` table can say why), or extend `expires` if the access was renewed"),
             );
         }
     }

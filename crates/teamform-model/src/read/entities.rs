@@ -7,11 +7,28 @@ use crate::vocab::*;
 use toml::de::DeTable;
 
 /// The fields of the table, as the reader accepts them.
-pub const TOP: &[&str] = &["portal", "team", "role", "user", "asset", "guardrails"];
+pub const TOP: &[&str] = &[
+    "portal",
+    "team",
+    "role",
+    "user",
+    "asset",
+    "guardrails",
+    "offboard",
+];
 /// The fields of the table, as the reader accepts them.
 pub const PORTAL: &[&str] = &["name", "tiers", "seats", "provider"];
 /// The fields of the table, as the reader accepts them.
-pub const TEAM: &[&str] = &["name", "parent", "description", "id", "previously"];
+pub const TEAM: &[&str] = &[
+    "name",
+    "parent",
+    "description",
+    "id",
+    "previously",
+    "successor",
+];
+/// The fields of the table, as the reader accepts them.
+pub const OFFBOARD: &[&str] = &["successor", "reason", "date"];
 /// The fields of the table, as the reader accepts them.
 pub const USER: &[&str] = &[
     "name",
@@ -61,6 +78,9 @@ pub(crate) fn read_document(r: &mut Reader<'_>, doc: &DeTable<'_>) -> Policy {
             }),
             "asset" => read_assets(r, value, &mut policy.assets),
             "guardrails" => read_guardrails(r, value, &mut policy.guardrails),
+            "offboard" => each_entry(r, value, "`offboard`", |r, k, v| {
+                policy.offboard.extend(read_offboard(r, k, v));
+            }),
             _ => r.unknown_field(key, "a policy file", TOP),
         }
     }
@@ -185,6 +205,7 @@ fn read_team(r: &mut Reader<'_>, key: Sp<String>, value: &Value<'_>) -> Option<T
         description: None,
         id: None,
         previously: None,
+        successor: None,
     };
     for (name, v) in fields(r, table, &context, TEAM) {
         let what = format!("`{name}` of {context}");
@@ -195,6 +216,7 @@ fn read_team(r: &mut Reader<'_>, key: Sp<String>, value: &Value<'_>) -> Option<T
             "description" => team.description = s,
             "id" => team.id = s,
             "previously" => team.previously = s,
+            "successor" => team.successor = s,
             _ => {}
         }
     }
@@ -202,6 +224,28 @@ fn read_team(r: &mut Reader<'_>, key: Sp<String>, value: &Value<'_>) -> Option<T
         r.missing(team.span, &context, "name", "\"Sales Team\"");
     }
     Some(team)
+}
+
+fn read_offboard(r: &mut Reader<'_>, key: Sp<String>, value: &Value<'_>) -> Option<Offboard> {
+    let context = format!("offboarding of `{}`", key.value);
+    let table = r.table(value, &context)?;
+    let mut entry = Offboard {
+        span: r.span(value.span()),
+        key,
+        successor: None,
+        reason: None,
+        date: None,
+    };
+    for (name, v) in fields(r, table, &context, OFFBOARD) {
+        let what = format!("`{name}` of {context}");
+        match name {
+            "successor" => entry.successor = r.string(v, &what),
+            "reason" => entry.reason = r.string(v, &what),
+            "date" => entry.date = r.date(v, &what),
+            _ => {}
+        }
+    }
+    Some(entry)
 }
 
 fn read_user(r: &mut Reader<'_>, key: Sp<String>, value: &Value<'_>) -> Option<User> {

@@ -6,7 +6,7 @@ mod entities;
 mod role;
 
 pub(crate) use entities::read_document;
-pub use entities::{ASSET, DENY, GUARDRAILS, PORTAL, TEAM, TOP, USER};
+pub use entities::{ASSET, DENY, GUARDRAILS, OFFBOARD, PORTAL, TEAM, TOP, USER};
 pub use role::{CRM_FIELDS, ROLE, parse_permission};
 
 use crate::types::{Date, Sp};

@@ -44,6 +44,22 @@ struct TeamTable {
     id: Option<String>,
     /// The team's former name, so that a rename is a rename.
     previously: Option<String>,
+    /// The email of the user who receives the CRM records of members removed from the team.
+    successor: Option<String>,
+}
+
+/// A user removed from the portal: who receives the CRM records they own, and why.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct OffboardTable {
+    /// The email of the user (who stays) who receives their contacts, companies, deals and
+    /// tickets.
+    successor: Option<String>,
+    /// Why the user was removed, for audits.
+    reason: Option<String>,
+    /// When the user left (`2026-11-30`).
+    #[schemars(schema_with = "date", default)]
+    date: Option<()>,
 }
 
 /// Access to the records of one CRM object.
@@ -223,6 +239,8 @@ pub fn json_schema() -> Value {
         "Partitioned assets, per type.",
     )
     .to_value();
+    let mut offboard = map(g.subschema_for::<OffboardTable>().to_value());
+    offboard["propertyNames"] = user["propertyNames"].clone();
     let portal = g.subschema_for::<PortalTable>().to_value();
     let guardrails = g.subschema_for::<GuardrailsTable>().to_value();
     let mut root = serde_json::json!({
@@ -239,6 +257,7 @@ pub fn json_schema() -> Value {
             "user": user,
             "asset": asset,
             "guardrails": guardrails,
+            "offboard": offboard,
         },
     });
     let definitions: Map<String, Value> = g.definitions().clone().into_iter().collect();
