@@ -5,11 +5,13 @@
 
 mod flow;
 mod journal;
+mod records;
 mod run;
 mod stale;
 
 pub use flow::{Applied, FlowError, apply_plan};
 pub use journal::Journal;
+pub use records::hand_over;
 pub use run::{ApplyError, Progress, Report, execute};
 pub use stale::stale_objects;
 pub use teamform_plan::guard::{Guardrails, check_guardrails};

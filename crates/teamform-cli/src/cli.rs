@@ -165,6 +165,10 @@ pub enum Command {
         /// `expanded`), instead of grants grouped by users who change the same way.
         #[arg(long)]
         expand: bool,
+        /// Remove users who own CRM records without a successor, leaving the records with an
+        /// owner who is gone (refused otherwise).
+        #[arg(long)]
+        allow_orphaned_records: bool,
     },
     /// Record that manual steps on what the portal cannot read back (a permission set's
     /// contents, an asset's teams) are done, so that plans stop listing them. The record is
@@ -240,6 +244,10 @@ pub enum Command {
         /// Apply a saved plan made from a work tree with uncommitted changes.
         #[arg(long)]
         allow_dirty: bool,
+        /// Remove users who own CRM records without a successor, leaving the records with an
+        /// owner who is gone (refused otherwise).
+        #[arg(long)]
+        allow_orphaned_records: bool,
     },
     /// Write the live portal as policy files.
     Import {

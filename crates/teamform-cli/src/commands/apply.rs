@@ -20,6 +20,7 @@ pub struct ApplyArgs<'a> {
     pub allow_removals: Option<usize>,
     pub fail_on_manual: bool,
     pub allow_dirty: bool,
+    pub allow_orphaned_records: bool,
 }
 
 fn refuse(reasons: &[String]) -> i32 {
@@ -102,7 +103,13 @@ pub fn run(a: &ApplyArgs<'_>) -> i32 {
                 (saved.plan, id)
             }
             None => {
-                let plan = plan_with(&loaded, &mut provider, Filter::default(), true)?;
+                let plan = plan_with(
+                    &loaded,
+                    &mut provider,
+                    Filter::default(),
+                    true,
+                    a.allow_orphaned_records,
+                )?;
                 if !plan.has_changes() {
                     outln!(
                         "No changes: the portal ({}) matches the policy.",
@@ -139,7 +146,10 @@ pub fn run(a: &ApplyArgs<'_>) -> i32 {
                 (plan, id)
             }
         };
-        let guard = Guardrails::from(&loaded.load.policy.guardrails);
+        let guard = Guardrails {
+            allow_orphaned_records: a.allow_orphaned_records,
+            ..Guardrails::from(&loaded.load.policy.guardrails)
+        };
         let bar = progress_bar(plan.changes.len());
         let mut progress = |done: usize, total: usize| {
             if let Some(b) = &bar {
@@ -192,7 +202,7 @@ pub fn run(a: &ApplyArgs<'_>) -> i32 {
         }
         // Verify: the portal must now equal the policy.
         let mut check = portal::open(&spec).map_err(portal_error)?;
-        let after = plan_with(&loaded, &mut check, Filter::default(), false)?;
+        let after = plan_with(&loaded, &mut check, Filter::default(), false, true)?;
         let left: Vec<_> = after.changes.iter().filter(|o| o.automatic).collect();
         if !left.is_empty() && report.blocked.is_empty() {
             eprintln!("error: after apply, the portal still differs from the policy:");

@@ -25,7 +25,7 @@ pub fn run(addresses: &[String], all: bool, policy: &PolicyArgs, portal_args: &P
             outln!("Nothing to confirm: {describe} reads everything back.");
             return Ok(exit::SUCCESS);
         }
-        let plan = plan_with(&loaded, provider.as_mut(), Filter::default(), false)?;
+        let plan = plan_with(&loaded, provider.as_mut(), Filter::default(), false, true)?;
         let mut state = known::load(&loaded.dir, &describe)
             .map_err(|e| super::usage_error(&e))?
             .unwrap_or_else(|| Known::new(&describe));

@@ -39,6 +39,7 @@ pub fn run(cli: Cli) -> i32 {
             out,
             show_unverifiable,
             expand,
+            allow_orphaned_records,
         } => plan::run(
             &policy,
             &portal,
@@ -51,6 +52,7 @@ pub fn run(cli: Cli) -> i32 {
             target,
             exclude,
             out.as_deref(),
+            allow_orphaned_records,
         ),
         Command::Confirm {
             addresses,
@@ -89,6 +91,7 @@ pub fn run(cli: Cli) -> i32 {
             allow_removals,
             fail_on_manual,
             allow_dirty,
+            allow_orphaned_records,
         } => apply::run(&apply::ApplyArgs {
             plan: plan.as_deref(),
             policy: &policy,
@@ -97,6 +100,7 @@ pub fn run(cli: Cli) -> i32 {
             allow_removals,
             fail_on_manual,
             allow_dirty,
+            allow_orphaned_records,
         }),
         Command::Import { portal, out, name } => import::run(&portal, &out, &name),
         Command::Watch {

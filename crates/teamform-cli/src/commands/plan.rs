@@ -10,7 +10,7 @@ use teamform_portal::Provider;
 
 /// Loads a valid policy, or prints its errors and returns the exit code.
 pub fn valid(args: &PolicyArgs) -> Result<Loaded, i32> {
-    let loaded = policy::load(args).map_err(|e| super::usage_error(&e))?;
+    let loaded = policy::load_acting(args).map_err(|e| super::usage_error(&e))?;
     if loaded.compiled.has_errors() {
         policy::report_errors(&loaded);
         return Err(exit::INVALID);
@@ -25,6 +25,7 @@ pub fn plan_with(
     provider: &mut dyn Provider,
     filter: Filter,
     fingerprints: bool,
+    allow_orphaned: bool,
 ) -> Result<Plan, i32> {
     let caps = provider.capabilities();
     let portal = provider.describe();
@@ -40,7 +41,7 @@ pub fn plan_with(
         eprintln!("error: cannot read the portal: {e}");
         exit::PORTAL
     })?;
-    Ok(make_plan(&PlanInput {
+    let mut plan = make_plan(&PlanInput {
         load: &loaded.load,
         compiled: &loaded.compiled,
         live: &live,
@@ -49,7 +50,20 @@ pub fn plan_with(
         filter,
         fingerprints,
         known: known.as_ref(),
-    }))
+    });
+    teamform_plan::expiry::mark_expired(&mut plan, &loaded.expired);
+    teamform_apply::hand_over(
+        provider,
+        &mut plan,
+        &loaded.load.policy,
+        &live,
+        allow_orphaned,
+    )
+    .map_err(|e| {
+        eprintln!("error: cannot count the CRM records of the users removed: {e}");
+        exit::PORTAL
+    })?;
+    Ok(plan)
 }
 
 /// How to print a plan.
@@ -125,6 +139,7 @@ pub fn run(
     target: Vec<String>,
     exclude: Vec<String>,
     out: Option<&std::path::Path>,
+    allow_orphaned: bool,
 ) -> i32 {
     let go = || -> Result<i32, i32> {
         check_addresses(&target)?;
@@ -144,7 +159,13 @@ pub fn run(
             eprintln!("error: {e}");
             exit::PORTAL
         })?;
-        let plan = plan_with(&loaded, &mut provider, filter, out.is_some())?;
+        let plan = plan_with(
+            &loaded,
+            &mut provider,
+            filter,
+            out.is_some(),
+            allow_orphaned,
+        )?;
         out!("{}", rendered(&plan, format));
         let changes = plan.has_changes();
         let refused = !plan.refusals.is_empty();

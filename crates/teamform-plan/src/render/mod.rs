@@ -5,6 +5,7 @@ mod access;
 mod human;
 mod json;
 mod markdown;
+mod offboarding;
 
 pub use human::{HumanStyle, human};
 pub use json::{JSON_FORMAT_VERSION, PlanDocument, json, plan_schema};

@@ -1,0 +1,42 @@
+//! Removals because access expired: the users taken out of the policy by
+//! `teamform_model::expire` whose removal the plan makes carry the reason "expired on DATE",
+//! on the operation (so every renderer shows it) and in [`Plan::expirations`] (so `reconcile`
+//! can log the expirations it carried out).
+
+use crate::op::FieldChange;
+use crate::plan::Plan;
+use serde::{Deserialize, Serialize};
+use teamform_email::EmailKey;
+use teamform_model::Expired;
+use teamform_portal::Change;
+
+/// A user the plan removes because their access expired.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Expiration {
+    /// The user's email.
+    pub user: String,
+    /// The date their access expired on (`2026-11-30`).
+    pub date: String,
+}
+
+/// Marks the removals of `expired` users in `plan` with their reason.
+pub fn mark_expired(plan: &mut Plan, expired: &[Expired]) {
+    for e in expired {
+        let key = EmailKey::new(&e.email);
+        let Some(op) = plan.changes.iter_mut().find(|o| {
+            matches!(o.change, Change::DeleteUser { .. }) && EmailKey::new(&o.key) == key
+        }) else {
+            continue;
+        };
+        let date = e.date.to_string();
+        op.changes.push(FieldChange {
+            field: "reason".to_string(),
+            before: None,
+            after: Some(format!("expired on {date}")),
+        });
+        plan.expirations.push(Expiration {
+            user: op.key.clone(),
+            date,
+        });
+    }
+}
