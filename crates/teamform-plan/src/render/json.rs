@@ -38,10 +38,10 @@ pub struct PlanDocument<'a> {
     pub unverifiable: &'a [String],
     /// Per removed user who owns CRM records: the counts per object type and who receives
     /// them (absent when no removed user owns records).
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
     pub handovers: &'a [crate::offboard::Handover],
     /// The users removed because their access expired (absent when none).
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
     pub expirations: &'a [crate::expiry::Expiration],
 }
 
