@@ -114,6 +114,9 @@ pub enum Command {
         /// Fail on warnings too.
         #[arg(long)]
         deny_warnings: bool,
+        /// Warn about users whose access expires within this many days (`14d`, `2w` or `14`).
+        #[arg(long, value_name = "DAYS")]
+        expiring_within: Option<String>,
     },
     /// Check the policy's access expectations: the test files under `tests/` of the policy
     /// directory (see `docs/policy-tests.md`). Exits 1 when one fails.

@@ -6,11 +6,13 @@
 
 mod access;
 mod checks;
+mod expiring;
 mod graph;
 mod query;
 mod resolve;
 
 pub use access::{Access, UserAccess};
+pub use expiring::expiring;
 pub use graph::{Edge, Node, OrgGraph};
 pub use query::{
     AccountAccess, Step, Via, WhoCan, WhoCanTarget, Why, WhyAccount, who_can, why, why_account,
@@ -129,7 +131,8 @@ pub fn place_users(policy: &Policy, compiled: &Compiled, users: &[User]) -> Plac
 }
 
 /// Sorts diagnostics by file, then position, then code; diagnostics without a location first.
-fn sort(diagnostics: &mut [Diagnostic]) {
+/// Callers that add diagnostics of their own ([`expiring`]) sort again with it.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by_key(|d| {
         let span = d.main_span();
         (span.map(|s| (s.file, s.start)), d.code, d.message.clone())

@@ -2,7 +2,8 @@
 //! workspace root, each holding a small policy and `expected.txt`, the diagnostics it must
 //! produce (file, line, column, severity, code, message, help). A fixture with a `tests/`
 //! directory also runs its access expectations (`teamform test`), whose diagnostics follow
-//! the policy's. Run with `UPDATE_EXPECT=1`
+//! the policy's. The policies are checked as `validate --expiring-within 14d` checks them.
+//! Run with `UPDATE_EXPECT=1`
 //! to rewrite the expectations after a deliberate change, then review the diff.
 
 use std::fmt::Write as _;
@@ -57,6 +58,8 @@ fn check_fixture(dir: &Path) -> Result<String, String> {
     let mut load = load_dir(dir);
     let compiled = compile(&load, Options { today: TODAY });
     let mut diagnostics = compiled.diagnostics.clone();
+    // Fixtures are validated as `validate --expiring-within 14d` does.
+    diagnostics.extend(teamform_compiler::expiring(&load.policy, TODAY, 14));
     let tests = teamform_expect::tests_dir(dir);
     if tests.is_dir() {
         let suite = teamform_expect::load_dir(&tests, &mut load.sources);

@@ -85,6 +85,7 @@ codes! {
     SuccessorWithoutAccess = "TF0131", "successor-without-access", Error, "a successor whose role cannot edit the records they receive";
     OffboardedUserDeclared = "TF0132", "offboarded-user-declared", Error, "an offboarded user who is still declared as a user";
     SuccessorLeaving = "TF0133", "successor-leaving", Warning, "a successor whose own access expires";
+    AccessExpiring = "TF0134", "access-expiring", Warning, "a user whose access expires soon (`validate --expiring-within`)";
     InvalidExpectation = "TF0300", "invalid-expectation", Error, "an expectation of `teamform test` that cannot be checked as written";
     MissingExpectedAccess = "TF0301", "missing-expected-access", Error, "a user lacks an access that a `[[can]]` test says they hold";
     ForbiddenAccessHeld = "TF0302", "forbidden-access-held", Error, "a user holds an access that a `[[cannot]]` test forbids";

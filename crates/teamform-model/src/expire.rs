@@ -34,6 +34,19 @@ pub fn expire(policy: &mut Policy, today: Date) -> Vec<Expired> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_since_the_epoch_round_trip() {
+        for days in [-1, 0, 59, 60, 365, 11_016, 20_787, 100_000] {
+            assert_eq!(Date::from_unix_days(days).unix_days(), days);
+        }
+        let leap = Date {
+            year: 2028,
+            month: 2,
+            day: 29,
+        };
+        assert_eq!(Date::from_unix_days(leap.unix_days()), leap);
+    }
     use crate::load_sources;
 
     #[test]

@@ -57,6 +57,19 @@ impl Date {
         }
     }
 
+    /// The number of days from 1970-01-01 to this date: the inverse of
+    /// [`Date::from_unix_days`].
+    pub fn unix_days(self) -> i64 {
+        let (m, d) = (i64::from(self.month), i64::from(self.day));
+        let y = i64::from(self.year) - i64::from(m <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y.rem_euclid(400);
+        let mp = (m + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
     /// Today in UTC, from the system clock (the compiler never reads the clock: callers pass
     /// this in).
     pub fn today_utc() -> Date {

@@ -22,7 +22,8 @@ pub fn run(cli: Cli) -> i32 {
             policy,
             format,
             deny_warnings,
-        } => validate::run(&policy, format, deny_warnings),
+            expiring_within,
+        } => validate::run(&policy, format, deny_warnings, expiring_within.as_deref()),
         Command::Test {
             policy,
             tests,
