@@ -63,15 +63,7 @@ impl Handover {
 
 /// A count with thousands separators: `1,204`.
 pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::access::grants::thousands(usize::try_from(n).unwrap_or(usize::MAX))
 }
 
 /// The portal ids of the users the plan removes: whose records to count.
@@ -255,18 +247,5 @@ pub fn hand_over(
         op.depends_on.extend(reassigns);
         at.push(plan.changes.len());
         plan.changes.push(op);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::thousands;
-
-    #[test]
-    fn counts_read_with_separators() {
-        assert_eq!(thousands(7), "7");
-        assert_eq!(thousands(1204), "1,204");
-        assert_eq!(thousands(100_000), "100,000");
-        assert_eq!(thousands(1_000_000), "1,000,000");
     }
 }

@@ -214,6 +214,25 @@ fn positions(data: &SandboxFile, object: RecordObject) -> HashMap<&str, usize> {
         .collect()
 }
 
+/// The position of each input's record, and the ids of the inputs that name none.
+fn find<'i>(
+    data: &SandboxFile,
+    object: RecordObject,
+    inputs: &'i [Input],
+) -> (Vec<(usize, &'i Input)>, Vec<String>) {
+    let at = positions(data, object);
+    let mut found = Vec::with_capacity(inputs.len());
+    let mut missing = Vec::new();
+    for input in inputs {
+        let id = input.id.as_deref().unwrap_or_default();
+        match at.get(id) {
+            Some(&i) => found.push((i, input)),
+            None => missing.push(id.to_string()),
+        }
+    }
+    (found, missing)
+}
+
 fn not_found(object: RecordObject, id: &str) -> ApiError {
     ApiError::not_found(format!("No {} with id {id} exists", object.as_str()))
 }
@@ -248,11 +267,13 @@ fn batch(body: Result<Json<Value>, JsonRejection>) -> Result<Inputs, ApiError> {
     Ok(inputs)
 }
 
-/// A batch's answer: 200/201 when everything was done, 207 with the errors otherwise.
+/// A batch's answer: 200/201 when everything was done, 207 naming the `missing` ids
+/// otherwise.
 fn batch_answer(
     ok: StatusCode,
+    object: RecordObject,
     results: Vec<Value>,
-    errors: Vec<Value>,
+    missing: &[String],
 ) -> (StatusCode, Json<Value>) {
     let now = now_iso();
     let mut body = json!({
@@ -261,12 +282,12 @@ fn batch_answer(
         "startedAt": now,
         "completedAt": now,
     });
-    if errors.is_empty() {
+    if missing.is_empty() {
         return (ok, Json(body));
     }
     if let Some(map) = body.as_object_mut() {
-        map.insert("numErrors".into(), json!(errors.len()));
-        map.insert("errors".into(), Value::Array(errors));
+        map.insert("numErrors".into(), json!(1));
+        map.insert("errors".into(), json!([missing_error(object, missing)]));
     }
     (StatusCode::MULTI_STATUS, Json(body))
 }
@@ -391,7 +412,7 @@ async fn batch_create(
         Ok(made)
     })?;
     let results = records.iter().map(|r| public_object(r, &[])).collect();
-    Ok(batch_answer(StatusCode::CREATED, results, Vec::new()))
+    Ok(batch_answer(StatusCode::CREATED, object, results, &[]))
 }
 
 /// `POST /{objectType}/batch/read`.
@@ -403,23 +424,14 @@ async fn batch_read(
     let object = object_of(&object)?;
     let inputs = batch(body)?;
     let (results, missing) = app.store.read(|data| {
-        let at = positions(data, object);
-        let mut results = Vec::new();
-        let mut missing = Vec::new();
-        for id in inputs.inputs.iter().filter_map(|i| i.id.as_deref()) {
-            match at.get(id) {
-                Some(&i) => results.push(public_object(&data.records[i], &inputs.properties)),
-                None => missing.push(id.to_string()),
-            }
-        }
+        let (found, missing) = find(data, object, &inputs.inputs);
+        let results = found
+            .into_iter()
+            .map(|(i, _)| public_object(&data.records[i], &inputs.properties))
+            .collect::<Vec<_>>();
         (results, missing)
     });
-    let errors = if missing.is_empty() {
-        Vec::new()
-    } else {
-        vec![missing_error(object, &missing)]
-    };
-    Ok(batch_answer(StatusCode::OK, results, errors))
+    Ok(batch_answer(StatusCode::OK, object, results, &missing))
 }
 
 /// `POST /{objectType}/batch/update`: every input's record changed, all or nothing when a
@@ -432,18 +444,9 @@ async fn batch_update(
     let object = object_of(&object)?;
     let inputs = batch(body)?;
     let (records, missing) = app.store.write(|data| {
-        let at: HashMap<String, usize> = positions(data, object)
-            .into_iter()
-            .map(|(id, i)| (id.to_string(), i))
-            .collect();
-        let mut changed = Vec::new();
-        let mut missing = Vec::new();
-        for input in &inputs.inputs {
-            let id = input.id.clone().unwrap_or_default();
-            let Some(&i) = at.get(&id) else {
-                missing.push(id);
-                continue;
-            };
+        let (found, missing) = find(data, object, &inputs.inputs);
+        let mut changed = Vec::with_capacity(found.len());
+        for (i, input) in found {
             let mut record = data.records[i].clone();
             write_properties(data, &mut record, &input.properties)?;
             changed.push((i, record));
@@ -451,18 +454,11 @@ async fn batch_update(
         for (i, record) in &changed {
             data.records[*i] = record.clone();
         }
-        Ok((
-            changed.into_iter().map(|(_, r)| r).collect::<Vec<_>>(),
-            missing,
-        ))
+        let records: Vec<LiveRecord> = changed.into_iter().map(|(_, r)| r).collect();
+        Ok((records, missing))
     })?;
     let results = records.iter().map(|r| public_object(r, &[])).collect();
-    let errors = if missing.is_empty() {
-        Vec::new()
-    } else {
-        vec![missing_error(object, &missing)]
-    };
-    Ok(batch_answer(StatusCode::OK, results, errors))
+    Ok(batch_answer(StatusCode::OK, object, results, &missing))
 }
 
 /// `POST /{objectType}/batch/archive`: 204, also for ids that do not exist.

@@ -5,11 +5,10 @@
 
 mod common;
 
-use common::{TOKEN, error_body, id_of, portal, start, start_with, succeeds};
+use common::{TOKEN, error_body, id_of, portal, run_client, start, start_with, succeeds};
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::path::Path;
-use std::process::Command;
 use teamform_portal::{LiveRecord, RecordObject};
 
 /// The owner id of the user with `email`, from the owners API.
@@ -25,6 +24,19 @@ async fn owner(sim: &common::Sim, email: &str) -> String {
         .await
         .unwrap();
     page["results"][0]["id"].as_str().unwrap().to_string()
+}
+
+/// The answer to a search at `path` (which must succeed).
+#[expect(
+    clippy::unwrap_used,
+    reason = "a test helper stops the test on a bad answer"
+)]
+async fn search(sim: &common::Sim, path: &str, body: Value) -> Value {
+    sim.send(Method::POST, path, Some(body))
+        .await
+        .json()
+        .await
+        .unwrap()
 }
 
 fn by_owner(owner: &str, after_id: Option<&str>) -> Value {
@@ -63,32 +75,24 @@ async fn records_are_created_searched_by_owner_and_handed_over_in_batches() {
             .await;
         assert_eq!(made.status().as_u16(), 201);
     }
-    let found: Value = sim
-        .send(
-            Method::POST,
-            "/crm/v3/objects/contacts/search",
-            Some(by_owner(&alice, None)),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let found: Value = search(
+        &sim,
+        "/crm/v3/objects/contacts/search",
+        by_owner(&alice, None),
+    )
+    .await;
     assert_eq!(found["total"], 120);
     let page = found["results"].as_array().unwrap();
     assert_eq!(page.len(), 100);
     assert_eq!(found["paging"]["next"]["after"], "100");
     // Paging by `hs_object_id` past the last one seen finds the rest.
     let last = page[99]["id"].as_str().unwrap();
-    let rest: Value = sim
-        .send(
-            Method::POST,
-            "/crm/v3/objects/contacts/search",
-            Some(by_owner(&alice, Some(last))),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let rest: Value = search(
+        &sim,
+        "/crm/v3/objects/contacts/search",
+        by_owner(&alice, Some(last)),
+    )
+    .await;
     assert_eq!(rest["total"], 20);
     let inputs: Vec<Value> = page
         .iter()
@@ -102,16 +106,12 @@ async fn records_are_created_searched_by_owner_and_handed_over_in_batches() {
         )
         .await;
     assert_eq!(moved.status().as_u16(), 200);
-    let left: Value = sim
-        .send(
-            Method::POST,
-            "/crm/v3/objects/contacts/search",
-            Some(by_owner(&alice, None)),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let left: Value = search(
+        &sim,
+        "/crm/v3/objects/contacts/search",
+        by_owner(&alice, None),
+    )
+    .await;
     assert_eq!(left["total"], 20);
     // The sandbox file keeps the owning user's id.
     let saved = sim.reload();
@@ -156,17 +156,8 @@ async fn hubspot_limits_are_kept() {
         body["message"].as_str().unwrap().contains("at most 100"),
         "{body}"
     );
-    let search = |after: &str| json!({"filterGroups": [], "limit": 200, "after": after});
-    let near_end: Value = sim
-        .send(
-            Method::POST,
-            "/crm/v3/objects/deals/search",
-            Some(search("9900")),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let from = |after: &str| json!({"filterGroups": [], "limit": 200, "after": after});
+    let near_end: Value = search(&sim, "/crm/v3/objects/deals/search", from("9900")).await;
     assert_eq!(near_end["total"], 10_050);
     assert_eq!(near_end["results"].as_array().unwrap().len(), 100);
     assert!(near_end.get("paging").is_none(), "{near_end}");
@@ -174,7 +165,7 @@ async fn hubspot_limits_are_kept() {
         .send(
             Method::POST,
             "/crm/v3/objects/deals/search",
-            Some(search("10000")),
+            Some(from("10000")),
         )
         .await;
     error_body(past, 400, "VALIDATION_ERROR").await;
@@ -229,22 +220,7 @@ async fn the_official_python_client_creates_searches_and_hands_over_records() {
         return;
     }
     let sim = start(&portal(3)).await;
-    let base = sim.base.clone();
-    let output = tokio::task::spawn_blocking(move || {
-        Command::new("python3")
-            .args(["hubspot_crm.py", &base, TOKEN])
-            .current_dir(dir)
-            .output()
-    })
-    .await
-    .unwrap()
-    .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "stdout:\n{stdout}\nstderr:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    run_client(&sim, "python3", "hubspot_crm.py", dir).await;
     let saved = sim.reload();
     let bob = id_of(&saved, "user2@acme.example");
     let contacts = saved
