@@ -357,7 +357,11 @@ fn records_made_with_hubspots_python_client_are_handed_over_by_a_killed_and_resu
 fn expired_access_is_removed_and_the_guardrails_still_hold() -> std::io::Result<()> {
     let dir = tempfile::tempdir()?;
     let d = dir.path();
-    write_policy(d, &policy(true, true, Some("2026-11-15")))?;
+    // A contractor whose access ends, and a colleague lent to the events team until a date.
+    let lent = "[team.events]\nname = \"Events\"\n\
+                [user.\"helper@acme.example\"]\nname = \"Hel Per\"\nrole = \"rep\"\nteam = \"sales\"\n\
+                teams = [{ team = \"events\", expires = 2026-11-20 }]\n";
+    write_policy(d, &(policy(true, true, Some("2026-11-15")) + lent))?;
     assert_eq!(teamform_in(d, &["apply", BEFORE, "--auto-approve"]).code, 0);
     assert!(user_id(&sandbox(d), "temp@agency.example").is_some());
 
@@ -368,7 +372,7 @@ fn expired_access_is_removed_and_the_guardrails_still_hold() -> std::io::Result<
         validate.stdout
     );
     assert!(
-        validate.stdout.contains("0 errors, 1 warning") && validate.stdout.contains("TF0119"),
+        validate.stdout.contains("0 errors, 2 warnings") && validate.stdout.contains("TF0119"),
         "{}",
         validate.stdout
     );
@@ -377,10 +381,17 @@ fn expired_access_is_removed_and_the_guardrails_still_hold() -> std::io::Result<
     let doc: Value = serde_json::from_str(&plan.stdout)?;
     assert_eq!(
         doc["expirations"],
-        json!([{"user": "temp@agency.example", "date": "2026-11-15"}])
+        json!([
+            {"user": "helper@acme.example", "team": "events", "date": "2026-11-20"},
+            {"user": "temp@agency.example", "date": "2026-11-15"},
+        ])
     );
     assert_eq!(
         doc["changes"][0]["fields"][1]["after"],
+        "membership of team `events` expired on 2026-11-20"
+    );
+    assert_eq!(
+        doc["changes"][1]["fields"][1]["after"],
         "expired on 2026-11-15"
     );
     let applied = teamform_in(d, &["apply", TODAY, "--auto-approve"]);
@@ -391,6 +402,15 @@ fn expired_access_is_removed_and_the_guardrails_still_hold() -> std::io::Result<
             .contains("remove `temp@agency.example`: expired on 2026-11-15")
     );
     assert!(user_id(&sandbox(d), "temp@agency.example").is_none());
+    let helper = sandbox(d)["users"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|u| u["email"] == "helper@acme.example")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(helper["additional_team_ids"], Value::Null, "{helper}");
+    assert!(helper["primary_team_id"].is_string(), "{helper}");
 
     // The last super admin's access expiring leaves a policy with no super admin: refused
     // before anything changes (the policy's `min_super_admins`, TF0112), the admin kept.
@@ -406,7 +426,7 @@ fn expired_access_is_removed_and_the_guardrails_still_hold() -> std::io::Result<
     assert!(user_id(&sandbox(d), "lead@acme.example").is_some());
 
     // Many contractors expiring at once is a mass removal.
-    let mut many = policy(false, true, None).replace(
+    let mut many = (policy(false, true, None) + lent).replace(
         "min_super_admins = 1\n",
         "min_super_admins = 1\nmax_removal_ratio = 0.2\n",
     );

@@ -1,27 +1,50 @@
 //! Expiry that acts: from the day after a user's `expires` date, the user is treated as absent
-//! from the policy, so that `plan`, `apply` and `reconcile` remove their access without anyone
+//! from the policy (and from the day after a membership's date, the user as not in that
+//! additional team), so that `plan`, `apply` and `reconcile` remove the access without anyone
 //! editing the file. `validate` keeps them and warns (TF0119) that the entry is left to clean
 //! up.
 
 use crate::types::{Date, Policy};
 
-/// A user taken out of a policy because their access expired.
+/// A user (or a user's membership of an additional team) taken out of a policy because it
+/// expired.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Expired {
     /// The user's email, as written.
     pub email: String,
+    /// The additional team whose membership expired; `None` when the user's access did.
+    pub team: Option<String>,
     /// The `expires` date that passed.
     pub date: Date,
 }
 
-/// Takes out of `policy` every user whose `expires` date is before `today`, and returns them
-/// in file order. A user whose date is today keeps their access until the end of the day.
+/// Takes out of `policy` every user whose `expires` date is before `today`, and every
+/// membership of an additional team whose date is, and returns them in file order. Access
+/// whose date is today stays until the end of the day.
 pub fn expire(policy: &mut Policy, today: Date) -> Vec<Expired> {
     let mut out = Vec::new();
+    for u in &mut policy.users {
+        let ended: Vec<(String, Date)> = u
+            .team_expires
+            .iter()
+            .filter(|(_, e)| e.value < today)
+            .map(|(t, e)| (t.clone(), e.value))
+            .collect();
+        for (team, date) in ended {
+            u.teams.retain(|t| t.value != team);
+            u.team_expires.retain(|(t, _)| *t != team);
+            out.push(Expired {
+                email: u.key.value.clone(),
+                team: Some(team),
+                date,
+            });
+        }
+    }
     policy.users.retain(|u| match &u.expires {
         Some(e) if e.value < today => {
             out.push(Expired {
                 email: u.key.value.clone(),
+                team: None,
                 date: e.value,
             });
             false
@@ -67,6 +90,7 @@ mod tests {
             expired,
             vec![Expired {
                 email: "a@x.example".into(),
+                team: None,
                 date: Date {
                     year: 2026,
                     month: 11,
@@ -81,5 +105,27 @@ mod tests {
             .map(|u| u.key.value.as_str())
             .collect();
         assert_eq!(left, ["b@x.example", "c@x.example"]);
+    }
+
+    #[test]
+    fn an_expired_membership_leaves_the_team_and_keeps_the_user() {
+        let text = "[user.\"a@x.example\"]\nname = \"A\"\nteam = \"t\"\n\
+                    teams = [\"u\", { team = \"events\", expires = 2026-11-01 }, { team = \"v\", expires = 2027-01-31 }]\n";
+        let mut sources = teamform_diagnostics::SourceMap::new();
+        sources.add(teamform_diagnostics::SourceFile::new("p.toml", text));
+        let mut load = load_sources(sources);
+        assert!(load.diagnostics.is_empty(), "{:?}", load.diagnostics);
+        let today = Date {
+            year: 2026,
+            month: 11,
+            day: 30,
+        };
+        let expired = expire(&mut load.policy, today);
+        assert_eq!(expired.len(), 1);
+        assert_eq!(expired[0].team.as_deref(), Some("events"));
+        let user = &load.policy.users[0];
+        let teams: Vec<&str> = user.teams.iter().map(|t| t.value.as_str()).collect();
+        assert_eq!(teams, ["u", "v"]);
+        assert_eq!(user.team_expires.len(), 1);
     }
 }

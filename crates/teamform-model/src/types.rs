@@ -287,6 +287,9 @@ pub struct User {
     pub seats: Vec<Sp<Seat>>,
     /// The date after which access must be gone.
     pub expires: Option<Sp<Date>>,
+    /// The additional teams whose membership ends, with the date after which it is gone
+    /// (`teams = [{ team = "events", expires = 2027-01-31 }]`), in the order of `teams`.
+    pub team_expires: Vec<(String, Sp<Date>)>,
     /// The pinned portal id.
     pub id: Option<Sp<String>>,
 }

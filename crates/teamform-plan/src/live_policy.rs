@@ -340,6 +340,7 @@ impl<'a> LiveOrg<'a> {
                     .map(sp)
                     .collect(),
                 expires: None,
+                team_expires: Vec::new(),
                 id: pinned(&u.id),
             })
             .collect();

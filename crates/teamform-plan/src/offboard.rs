@@ -13,7 +13,7 @@
 use crate::op::{Action, FieldChange, Op, placeholder};
 use crate::plan::Plan;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use teamform_email::EmailKey;
 use teamform_model::Policy;
 use teamform_portal::{Change, Kind, LiveState, OwnedRecords, RecordObject};
@@ -120,11 +120,16 @@ fn successor_of(
 }
 
 /// The id of the successor (a placeholder when the plan creates them) and the operation that
-/// creates them, if any.
-fn successor_id(plan: &Plan, live: &LiveState, email: &str) -> Option<(String, Option<usize>)> {
+/// creates them, if any; none when the plan removes them (`removed`).
+fn successor_id(
+    plan: &Plan,
+    live: &LiveState,
+    removed: &HashSet<String>,
+    email: &str,
+) -> Option<(String, Option<usize>)> {
     let key = EmailKey::new(email);
     if let Some(u) = live.users.iter().find(|u| EmailKey::new(&u.email) == key)
-        && !removed_user_ids(plan).contains(&u.id)
+        && !removed.contains(&u.id)
     {
         return Some((u.id.clone(), None));
     }
@@ -171,6 +176,7 @@ pub fn hand_over(
     owned: &OwnedRecords,
     allow_orphaned: bool,
 ) {
+    let removed: HashSet<String> = removed_user_ids(plan).into_iter().collect();
     let mut before: HashMap<usize, Vec<Op>> = HashMap::new();
     let mut waits_for: HashMap<usize, usize> = HashMap::new();
     for (i, op) in plan.changes.iter().enumerate() {
@@ -193,7 +199,7 @@ pub fn hand_over(
         let found = successor_of(policy, live, plan, &op.key, id);
         let target = found
             .as_ref()
-            .and_then(|(email, _, _)| successor_id(plan, live, email));
+            .and_then(|(email, _, _)| successor_id(plan, live, &removed, email));
         if let (Some((email, source, reason)), Some((to_id, create))) = (found, target) {
             let ops = RecordObject::ALL
                 .into_iter()

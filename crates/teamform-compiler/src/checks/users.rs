@@ -68,6 +68,26 @@ pub(super) fn check(cx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) {
                 .help("delete the user's table (an `[offboard]` table can say why), or extend `expires` if the access was renewed"),
             );
         }
+        for (team, expires) in user
+            .team_expires
+            .iter()
+            .filter(|(_, e)| e.value < cx.options.today)
+        {
+            diags.push(
+                Diagnostic::new(
+                    Code::AccessExpired,
+                    format!(
+                        "the membership of `{email}` in team `{team}` expired on {}: plan, apply and reconcile remove it",
+                        expires.value
+                    ),
+                )
+                .primary(
+                    expires.span,
+                    format!("in the past (today is {})", cx.options.today),
+                )
+                .help("remove the membership from `teams`, or extend its `expires` if it was renewed"),
+            );
+        }
     }
 }
 

@@ -261,6 +261,7 @@ fn read_user(r: &mut Reader<'_>, key: Sp<String>, value: &Value<'_>) -> Option<U
         super_admin: None,
         seats: Vec::new(),
         expires: None,
+        team_expires: Vec::new(),
         id: None,
     };
     for (name, v) in fields(r, table, &context, USER) {
@@ -269,7 +270,7 @@ fn read_user(r: &mut Reader<'_>, key: Sp<String>, value: &Value<'_>) -> Option<U
             "name" => user.name = r.string(v, &what),
             "role" => user.role = r.string(v, &what),
             "team" => user.team = r.string(v, &what),
-            "teams" => user.teams = r.strings(v, &what),
+            "teams" => (user.teams, user.team_expires) = super::membership::read_teams(r, v, &what),
             "super_admin" => user.super_admin = r.bool(v, &what),
             "id" => user.id = r.string(v, &what),
             "expires" => user.expires = r.date(v, &what),

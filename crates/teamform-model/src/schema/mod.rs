@@ -107,8 +107,10 @@ struct UserTable {
     role: Option<String>,
     /// The key of their primary team.
     team: String,
-    /// The keys of their additional teams.
-    teams: Option<Vec<String>>,
+    /// Their additional teams: team keys, or memberships that end
+    /// (`{ team = "events", expires = 2027-01-31 }`).
+    #[schemars(schema_with = "memberships", default)]
+    teams: Option<()>,
     /// Whether they see and manage everything.
     super_admin: Option<bool>,
     /// Paid seats assigned.
@@ -218,6 +220,26 @@ fn account(_: &mut SchemaGenerator) -> Schema {
         &serde_json::json!({ "type": "boolean" }),
         "Account-wide permissions.",
     )
+}
+
+/// A membership of an additional team that ends.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct MembershipTable {
+    /// The team's key.
+    team: String,
+    /// The last day of the membership (`2027-01-31`).
+    #[schemars(schema_with = "date", default)]
+    expires: Option<()>,
+}
+
+fn memberships(g: &mut SchemaGenerator) -> Schema {
+    let table = g.subschema_for::<MembershipTable>().to_value();
+    json_schema!({
+        "type": "array",
+        "description": "Additional teams: team keys, or memberships that end.",
+        "items": { "anyOf": [ { "type": "string" }, table ] },
+    })
 }
 
 fn date(_: &mut SchemaGenerator) -> Schema {

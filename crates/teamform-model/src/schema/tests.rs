@@ -56,6 +56,10 @@ fn the_schema_lists_exactly_the_fields_the_reader_accepts() {
     );
     assert_eq!(keys(&s, &p["guardrails"]), sorted(read::GUARDRAILS));
     assert_eq!(
+        keys(&s, &s["definitions"]["MembershipTable"]),
+        sorted(read::MEMBERSHIP)
+    );
+    assert_eq!(
         keys(&s, &p["offboard"]["additionalProperties"]),
         sorted(read::OFFBOARD)
     );

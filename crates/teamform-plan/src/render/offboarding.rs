@@ -37,7 +37,13 @@ pub fn lines(plan: &Plan) -> Vec<String> {
         out.push(line);
     }
     for e in &plan.expirations {
-        out.push(format!("remove `{}`: expired on {}", e.user, e.date));
+        out.push(match &e.team {
+            None => format!("remove `{}`: expired on {}", e.user, e.date),
+            Some(team) => format!(
+                "take `{}` out of team `{team}`: the membership expired on {}",
+                e.user, e.date
+            ),
+        });
     }
     out
 }
