@@ -292,6 +292,10 @@ pub enum Command {
         /// Requests allowed per rolling 10 seconds (0: no limit).
         #[arg(long, default_value = "100", value_name = "N")]
         rate_limit: u32,
+        /// CRM search requests allowed per rolling second, on top of `--rate-limit` (0: no
+        /// limit); HubSpot allows about 4–5.
+        #[arg(long, default_value = "5", value_name = "N")]
+        search_rate_limit: u32,
         /// The fraction of requests answered with a 5xx, a 429 or a dropped connection.
         #[arg(long, default_value = "0", value_name = "F")]
         fail_rate: f64,

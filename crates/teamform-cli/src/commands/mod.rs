@@ -114,6 +114,7 @@ pub fn run(cli: Cli) -> i32 {
             state,
             token,
             rate_limit,
+            search_rate_limit,
             fail_rate,
             latency_ms,
             seed,
@@ -122,6 +123,7 @@ pub fn run(cli: Cli) -> i32 {
             let mut config = teamform_sim::SimConfig::new(state, token);
             config.listen = listen;
             config.rate_limit = rate_limit;
+            config.search_rate_limit = search_rate_limit;
             config.fail_rate = fail_rate;
             config.latency_ms = latency_ms;
             config.seed = seed;
