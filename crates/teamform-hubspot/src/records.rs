@@ -7,7 +7,8 @@
 //!   about 4–5 per second per token; a 429 is retried by the client like any other.
 //! - Handing over pages through the records still owned, 100 at a time, sorted by
 //!   `hs_object_id` and filtered above the last id seen (so the 10,000-result limit of one
-//!   query never binds), and gives each page to the successor with one batch update. It ends
+//!   query never binds), and gives each page to the successor with one batch update, sent
+//!   while the next page is searched for. It ends
 //!   with a search that must find nothing left: a record created for the removed user
 //!   meanwhile (or given back to them) starts another pass. It is idempotent: run again after
 //!   an interruption, it moves only what the removed user still owns, never a record twice.
@@ -124,6 +125,32 @@ impl Records<'_> {
             .map_err(CallError::into_portal)
     }
 
+    /// Gives the records `ids` of `object` to `owner` with one batch update (none: nothing).
+    async fn give(
+        &self,
+        object: RecordObject,
+        ids: &[String],
+        owner: &str,
+    ) -> Result<(), PortalError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let inputs: Vec<Update<'_>> = ids
+            .iter()
+            .map(|id| Update {
+                id,
+                properties: BTreeMap::from([("hubspot_owner_id", owner)]),
+            })
+            .collect();
+        let body = json!({ "inputs": inputs });
+        let path = format!("/crm/v3/objects/{}/batch/update", object.as_str());
+        self.client
+            .call(Method::POST, &path, &[], Some(&body), Kind::Idempotent)
+            .await
+            .map(drop)
+            .map_err(CallError::into_portal)
+    }
+
     /// Per object type, how many records each user owns.
     pub async fn count(&self, user_ids: &[String]) -> Result<OwnedRecords, PortalError> {
         let mut out = OwnedRecords::new();
@@ -158,30 +185,24 @@ impl Records<'_> {
                 "cannot give records to user `{to}`: HubSpot has no owner for that user"
             ))
         })?;
-        let path = format!("/crm/v3/objects/{}/batch/update", object.as_str());
         for _ in 0..PASSES {
             let mut last: Option<String> = None;
+            // The page found last, given to the successor while the next one is searched for
+            // (the search goes by id, so it does not wait for the update): the hand-over
+            // keeps the pace of the searches, not of the searches and updates in turn.
+            let mut pending: Vec<String> = Vec::new();
             loop {
-                let page = self
-                    .search(object, &from_owner, last.as_deref(), BATCH)
-                    .await?;
+                let (page, moved) = tokio::join!(
+                    self.search(object, &from_owner, last.as_deref(), BATCH),
+                    self.give(object, &pending, &to_owner)
+                );
+                moved?;
+                let page = page?;
                 let Some(end) = page.results.last() else {
                     break;
                 };
-                let inputs: Vec<Update<'_>> = page
-                    .results
-                    .iter()
-                    .map(|h| Update {
-                        id: &h.id,
-                        properties: BTreeMap::from([("hubspot_owner_id", to_owner.as_str())]),
-                    })
-                    .collect();
-                let body = json!({ "inputs": inputs });
-                self.client
-                    .call(Method::POST, &path, &[], Some(&body), Kind::Idempotent)
-                    .await
-                    .map_err(CallError::into_portal)?;
                 last = Some(end.id.clone());
+                pending = page.results.into_iter().map(|h| h.id).collect();
             }
             // The check that nothing is left, which also catches records created meanwhile.
             if self.search(object, &from_owner, None, 1).await?.total == 0 {
