@@ -5,12 +5,14 @@
 
 mod flow;
 mod journal;
+mod records;
 mod run;
 mod saved;
 mod stale;
 
 pub use flow::{Applied, FlowError, apply_plan};
 pub use journal::Journal;
+pub use records::hand_over;
 pub use run::{ApplyError, Progress, Report, execute};
 pub use saved::{Here, check_saved};
 pub use stale::stale_objects;

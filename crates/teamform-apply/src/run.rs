@@ -66,6 +66,7 @@ fn for_each_ref(change: &mut Change, f: &mut dyn FnMut(&mut String)) {
         }
         Change::CreateAsset { team_ids, .. } => team_ids.iter_mut().for_each(f),
         Change::UpdateAsset { team_ids, .. } => team_ids.iter_mut().flatten().for_each(f),
+        Change::ReassignRecords { to_id, .. } => f(to_id),
         _ => {}
     }
 }

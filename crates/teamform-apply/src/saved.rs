@@ -50,6 +50,8 @@ mod tests {
             bindings: Bindings::default(),
             fingerprints: Default::default(),
             refusals: Vec::new(),
+            handovers: Vec::new(),
+            expirations: Vec::new(),
         };
         SavedPlan::new(plan, "hash".to_string(), None, dirty)
     }

@@ -194,6 +194,10 @@ pub struct PlanArgs {
     /// `expanded`), instead of grants grouped by users who change the same way.
     #[arg(long)]
     pub expand: bool,
+    /// Remove users who own CRM records without a successor, leaving the records with an
+    /// owner who is gone (refused otherwise).
+    #[arg(long)]
+    pub allow_orphaned_records: bool,
 }
 
 /// The commands.
@@ -210,6 +214,9 @@ pub enum Command {
         /// Fail on warnings too.
         #[arg(long)]
         deny_warnings: bool,
+        /// Warn about users whose access expires within this many days (`14d`, `2w` or `14`).
+        #[arg(long, value_name = "DAYS")]
+        expiring_within: Option<String>,
     },
     /// Check the policy's access expectations: the test files under `tests/` of the policy
     /// directory (see `docs/policy-tests.md`). Exits 1 when one fails.
@@ -304,6 +311,10 @@ pub enum Command {
         /// Apply a saved plan made from a work tree with uncommitted changes.
         #[arg(long)]
         allow_dirty: bool,
+        /// Remove users who own CRM records without a successor, leaving the records with an
+        /// owner who is gone (refused otherwise).
+        #[arg(long)]
+        allow_orphaned_records: bool,
     },
     /// Write the live portal as policy files.
     Import {
@@ -360,6 +371,10 @@ pub enum Command {
         /// Requests allowed per rolling 10 seconds (0: no limit).
         #[arg(long, default_value = "100", value_name = "N")]
         rate_limit: u32,
+        /// CRM search requests allowed per rolling second, on top of `--rate-limit` (0: no
+        /// limit); HubSpot allows about 4–5.
+        #[arg(long, default_value = "5", value_name = "N")]
+        search_rate_limit: u32,
         /// The fraction of requests answered with a 5xx, a 429 or a dropped connection.
         #[arg(long, default_value = "0", value_name = "F")]
         fail_rate: f64,

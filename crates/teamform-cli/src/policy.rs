@@ -15,6 +15,8 @@ pub struct Loaded {
     pub compiled: Compiled,
     /// The policy directory.
     pub dir: std::path::PathBuf,
+    /// The users taken out because their access expired ([`load_acting`] only).
+    pub expired: Vec<teamform_model::Expired>,
 }
 
 /// The compiler options from the arguments; a bad `--today` is a usage error.
@@ -35,6 +37,23 @@ pub fn load(args: &PolicyArgs) -> Result<Loaded, String> {
         load,
         compiled,
         dir: args.policies.clone(),
+        expired: Vec::new(),
+    })
+}
+
+/// Loads and compiles the policy as `plan`, `apply` and `confirm` act on it: users whose
+/// access expired before today are taken out (`teamform_model::expire`), so that their
+/// removal is planned without anyone editing the file.
+pub fn load_acting(args: &PolicyArgs) -> Result<Loaded, String> {
+    let Options { today } = options(args)?;
+    let mut load = load_dir(&args.policies);
+    let expired = teamform_model::expire(&mut load.policy, today);
+    let compiled = compile(&load, Options { today });
+    Ok(Loaded {
+        load,
+        compiled,
+        dir: args.policies.clone(),
+        expired,
     })
 }
 

@@ -6,12 +6,14 @@
 
 mod access;
 mod checks;
+mod expiring;
 mod graph;
 mod incremental;
 mod query;
 mod resolve;
 
 pub use access::{Access, UserAccess};
+pub use expiring::expiring;
 pub use graph::{Edge, Node, OrgGraph};
 pub use incremental::Incremental;
 pub use query::{
@@ -107,7 +109,8 @@ pub fn place_users(policy: &Policy, compiled: &Compiled, users: &[User]) -> Plac
 }
 
 /// Sorts diagnostics by file, then position, then code; diagnostics without a location first.
-fn sort(diagnostics: &mut [Diagnostic]) {
+/// Callers that add diagnostics of their own ([`expiring`]) sort again with it.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by_key(|d| {
         let span = d.main_span();
         (span.map(|s| (s.file, s.start)), d.code, d.message.clone())

@@ -5,7 +5,8 @@
 //! the policy's. A fixture with a `portal.json` (a sandbox portal file, with its activity) also
 //! builds an access review against it (TF0400–TF0405), and one with `.reviews/PERIOD/` checks
 //! those review decisions files (TF0410–TF0415; hidden, so not read as policy, where a
-//! repository keeps them in `reviews/` beside the policy directory). Run with `UPDATE_EXPECT=1`
+//! repository keeps them in `reviews/` beside the policy directory). The policies are checked
+//! as `validate --expiring-within 14d` checks them. Run with `UPDATE_EXPECT=1`
 //! to rewrite the expectations after a deliberate change, then review the diff.
 
 use std::fmt::Write as _;
@@ -108,6 +109,8 @@ fn check_fixture(dir: &Path) -> Result<String, String> {
     let mut load = load_dir(dir);
     let compiled = compile(&load, Options { today: TODAY });
     let mut diagnostics = compiled.diagnostics.clone();
+    // Fixtures are validated as `validate --expiring-within 14d` does.
+    diagnostics.extend(teamform_compiler::expiring(&load.policy, TODAY, 14));
     let tests = teamform_expect::tests_dir(dir);
     if tests.is_dir() {
         let suite = teamform_expect::load_dir(&tests, &mut load.sources);

@@ -76,11 +76,16 @@ codes! {
     UnassignedAsset = "TF0116", "unassigned-asset", Warning, "an asset partitioned to no team, visible to every team";
     UnusedRole = "TF0117", "unused-role", Warning, "a role that no user holds";
     EmptyTeam = "TF0118", "empty-team", Warning, "a team with no members and no child teams";
-    AccessExpired = "TF0119", "access-expired", Error, "a user whose access expired and must be removed";
+    AccessExpired = "TF0119", "access-expired", Warning, "a user whose access expired: teamform removes it, the entry is left to clean up";
     DenyRule = "TF0120", "deny-rule", Error, "a custom deny rule of the guardrails is broken";
     MissingRole = "TF0121", "missing-role", Error, "a user without a role who is not a super admin";
     ToolActionPrerequisite = "TF0122", "tool-action-prerequisite", Error, "a tool action without the action it needs";
     UnknownAsset = "TF0123", "unknown-asset", Error, "a reference to an asset that is not defined";
+    UnknownSuccessor = "TF0130", "unknown-successor", Error, "a successor for removed users' records who is not a user that stays";
+    SuccessorWithoutAccess = "TF0131", "successor-without-access", Error, "a successor whose role cannot edit the records they receive";
+    OffboardedUserDeclared = "TF0132", "offboarded-user-declared", Error, "an offboarded user who is still declared as a user";
+    SuccessorLeaving = "TF0133", "successor-leaving", Warning, "a successor whose own access expires";
+    ExpiringSoon = "TF0134", "expiring-soon", Warning, "a user whose access expires soon (`validate --expiring-within`)";
     InvalidExpectation = "TF0300", "invalid-expectation", Error, "an expectation of `teamform test` that cannot be checked as written";
     MissingExpectedAccess = "TF0301", "missing-expected-access", Error, "a user lacks an access that a `[[can]]` test says they hold";
     ForbiddenAccessHeld = "TF0302", "forbidden-access-held", Error, "a user holds an access that a `[[cannot]]` test forbids";

@@ -79,7 +79,7 @@ impl CallError {
                         "{message}; check that `HUBSPOT_TOKEN` holds a valid private app token"
                     )),
                     403 => PortalError::Io(format!(
-                        "{message}; the private app needs the `settings.users.read`, `settings.users.write`, `settings.users.teams.read` and `settings.users.teams.write` scopes"
+                        "{message}; the private app needs the `settings.users.read`, `settings.users.write`, `settings.users.teams.read` and `settings.users.teams.write` scopes, and to hand over removed users' records `crm.objects.owners.read` and the `read` and `write` scopes of contacts, companies, deals and tickets"
                     )),
                     _ => PortalError::Rejected(message),
                 }

@@ -7,7 +7,8 @@
 //! - Transport: reqwest with rustls; `--api-base` (default [`DEFAULT_API_BASE`]) must be HTTPS
 //!   unless it is a loopback address (the simulator).
 //! - Reads: three lists read at once with the largest pages (see [`read`](crate::read)).
-//! - Writes: users and teams ([`write`](crate::write)), every change idempotent.
+//! - Writes: users and teams ([`write`](crate::write)), every change idempotent; records handed
+//!   over to a successor through the CRM objects API ([`records`](crate::records)).
 //! - Pacing from the rate-limit headers ([`pacing`](crate::pacing)) and retries with
 //!   exponential backoff, jitter and `Retry-After` ([`retry`](crate::retry)); a connection
 //!   refused before the API base has ever answered fails at once, naming the host.
@@ -22,6 +23,7 @@ mod join;
 mod model;
 mod pacing;
 mod read;
+mod records;
 mod retry;
 mod teams;
 mod token;
@@ -36,7 +38,9 @@ use std::collections::HashSet;
 use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
-use teamform_portal::{Capabilities, Change, KindCaps, LiveState, Outcome, PortalError, Provider};
+use teamform_portal::{
+    Capabilities, Change, KindCaps, LiveState, Outcome, OwnedRecords, PortalError, Provider,
+};
 use teams::TeamCache;
 use write::Writer;
 
@@ -87,6 +91,7 @@ pub struct HubSpot {
     host: String,
     send_welcome_email: bool,
     write_seats: bool,
+    search: records::SearchPace,
 }
 
 impl fmt::Debug for HubSpot {
@@ -176,6 +181,7 @@ impl HubSpot {
             host,
             send_welcome_email: options.send_welcome_email,
             write_seats: options.write_seats,
+            search: records::SearchPace::default(),
         })
     }
 
@@ -268,6 +274,7 @@ impl Provider for HubSpot {
             teams: &self.teams,
             send_welcome_email: self.send_welcome_email,
             write_seats: self.write_seats,
+            search: &self.search,
         };
         self.runtime.block_on(async {
             // Teams may have changed since the last batch (by hand, or by another run).
@@ -301,5 +308,13 @@ impl Provider for HubSpot {
             }
             (outcomes, None)
         })
+    }
+
+    fn owned_records(&mut self, user_ids: &[String]) -> Result<OwnedRecords, PortalError> {
+        let records = records::Records {
+            client: &self.client,
+            pace: &self.search,
+        };
+        self.runtime.block_on(records.count(user_ids))
     }
 }

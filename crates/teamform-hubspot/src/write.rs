@@ -37,6 +37,8 @@ pub struct Writer<'a> {
     pub send_welcome_email: bool,
     /// Whether users' seats are written (`seatNames`).
     pub write_seats: bool,
+    /// The pacing of CRM searches.
+    pub search: &'a crate::records::SearchPace,
 }
 
 pub(crate) fn created(id: String) -> Outcome {
@@ -122,6 +124,18 @@ impl Writer<'_> {
             Change::DeleteUser { id } => {
                 self.delete(&format!("{}/{}", model::USERS, segment(id)))
                     .await
+            }
+            Change::ReassignRecords {
+                object,
+                from_id,
+                to_id,
+            } => {
+                let records = crate::records::Records {
+                    client: self.client,
+                    pace: self.search,
+                };
+                records.reassign(*object, from_id, to_id).await?;
+                return Ok(Outcome::default());
             }
             Change::CreateRole { name, .. }
             | Change::UpdateRole {

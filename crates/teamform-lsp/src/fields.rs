@@ -21,6 +21,8 @@ pub enum Table {
     Guardrails,
     /// `[[guardrails.deny]]`.
     Deny,
+    /// `[offboard."EMAIL"]`.
+    Offboard,
 }
 
 impl Table {
@@ -41,6 +43,7 @@ impl Table {
             ["role", _] => Some(Table::Role),
             // A user's key is an email with dots: anything after `user.` is the key.
             ["user", _, ..] => Some(Table::User),
+            ["offboard", _, ..] => Some(Table::Offboard),
             ["asset", _, _] => Some(Table::Asset),
             _ => None,
         }
@@ -64,6 +67,10 @@ impl Table {
                     "previously",
                     "the former name, so that a rename is a rename",
                 ),
+                (
+                    "successor",
+                    "the user who receives the records of members removed",
+                ),
             ],
             Table::Role => &[
                 ("name", "the permission set's name in the portal (required)"),
@@ -79,7 +86,10 @@ impl Table {
                 ("name", "the person's name (required)"),
                 ("role", "the role's key (required unless `super_admin`)"),
                 ("team", "the primary team's key (required)"),
-                ("teams", "additional teams' keys"),
+                (
+                    "teams",
+                    "additional teams' keys, or `{ team, expires }` memberships",
+                ),
                 ("super_admin", "sees and manages everything"),
                 ("seats", "paid seats assigned"),
                 ("expires", "the date after which access must be gone"),
@@ -111,6 +121,11 @@ impl Table {
                 ("members_of", "only users in this team or its child teams"),
                 ("unless_roles", "roles exempt from the rule"),
             ],
+            Table::Offboard => &[
+                ("successor", "the user who receives their CRM records"),
+                ("reason", "why they were removed"),
+                ("date", "when they left"),
+            ],
         };
         let mut out: Vec<(String, &'static str)> =
             fixed.iter().map(|(f, d)| ((*f).to_string(), *d)).collect();
@@ -139,7 +154,7 @@ mod tests {
             "super_admin" | "require_partition" => "true",
             "min_super_admins" | "max_super_admins" => "1",
             "max_removal_ratio" => "0.5",
-            "expires" => "2030-01-01",
+            "expires" | "date" => "2030-01-01",
             _ => "\"x\"",
         }
     }
@@ -154,6 +169,7 @@ mod tests {
             ("[asset.form.f]", Table::Asset),
             ("[guardrails]", Table::Guardrails),
             ("[[guardrails.deny]]", Table::Deny),
+            ("[offboard.\"a@b.example\"]", Table::Offboard),
         ];
         for (header, table) in tables {
             assert_eq!(Table::of_header(header), Some(table), "{header}");

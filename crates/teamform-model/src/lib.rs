@@ -6,6 +6,7 @@
 //! (syntax errors, unknown fields, wrong types, duplicate definitions). Only [`load_dir`] does
 //! I/O; [`load_sources`] is pure, so editors can load unsaved buffers.
 
+mod expire;
 mod file;
 pub mod follow;
 mod load;
@@ -16,6 +17,7 @@ pub mod table;
 mod types;
 mod vocab;
 
+pub use expire::{Expired, expire};
 pub use file::{FileRefusal, MAX_FILE_BYTES, read_policy_file};
 pub use load::{
     LoadResult, ParsedFile, TESTS_DIR, discover, load_dir, load_parsed, load_sources, parse_one,

@@ -36,6 +36,7 @@ pub(crate) fn merge(fragments: Vec<(Policy, Vec<Diagnostic>)>) -> (Policy, Vec<D
         roles.push(fragment.roles);
         users.push(fragment.users);
         assets.push(fragment.assets);
+        policy.offboard.extend(fragment.offboard);
         merge_guardrails(
             &mut policy.guardrails,
             fragment.guardrails,

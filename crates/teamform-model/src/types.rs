@@ -105,6 +105,8 @@ pub struct Policy {
     pub assets: Vec<Asset>,
     /// The guardrails, merged across files.
     pub guardrails: Guardrails,
+    /// The `[offboard."EMAIL"]` tables: users removed, and who receives their records.
+    pub offboard: Vec<Offboard>,
 }
 
 /// The `[portal]` table.
@@ -158,6 +160,24 @@ pub struct Team {
     /// The emails of the people who review this team's members' access (`teamform review`);
     /// empty: the parent team's reviewers.
     pub reviewers: Vec<Sp<String>>,
+    /// The email of the user who receives the CRM records of members removed from the team.
+    pub successor: Option<Sp<String>>,
+}
+
+/// An `[offboard."EMAIL"]` table: a user removed from the portal, who receives the CRM
+/// records they own, and why (for audits).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Offboard {
+    /// The removed user's email.
+    pub key: Sp<String>,
+    /// The table header.
+    pub span: Span,
+    /// The email of the user who receives their records.
+    pub successor: Option<Sp<String>>,
+    /// Why they were removed.
+    pub reason: Option<Sp<String>>,
+    /// When they left.
+    pub date: Option<Sp<Date>>,
 }
 
 /// Access to one CRM object in a role.
@@ -274,6 +294,9 @@ pub struct User {
     pub seats: Vec<Sp<Seat>>,
     /// The date after which access must be gone.
     pub expires: Option<Sp<Date>>,
+    /// The additional teams whose membership ends, with the date after which it is gone
+    /// (`teams = [{ team = "events", expires = 2027-01-31 }]`), in the order of `teams`.
+    pub team_expires: Vec<(String, Sp<Date>)>,
     /// The pinned portal id.
     pub id: Option<Sp<String>>,
 }

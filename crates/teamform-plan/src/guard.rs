@@ -17,6 +17,8 @@ pub struct Guardrails {
     pub min_super_admins: Option<u32>,
     /// Users never removed.
     pub protected_users: Vec<String>,
+    /// Whether removals may leave CRM records without an owner (`--allow-orphaned-records`).
+    pub allow_orphaned_records: bool,
 }
 
 impl From<&teamform_model::Guardrails> for Guardrails {
@@ -26,6 +28,7 @@ impl From<&teamform_model::Guardrails> for Guardrails {
             max_removal_ratio: g.max_removal_ratio.as_ref().map(|r| r.value),
             min_super_admins: g.min_super_admins.as_ref().map(|m| m.value),
             protected_users: g.protected_users.iter().map(|u| u.value.clone()).collect(),
+            allow_orphaned_records: false,
         }
     }
 }
@@ -38,7 +41,7 @@ pub fn check_guardrails(
     g: &Guardrails,
     allow_removals: Option<usize>,
 ) -> Vec<String> {
-    let mut refusals = Vec::new();
+    let mut refusals = crate::offboard::orphan_refusals(plan, g.allow_orphaned_records);
     let deletes = |kind: Kind| {
         plan.changes
             .iter()

@@ -215,6 +215,7 @@ impl<'a> LiveOrg<'a> {
                 id: pinned(&t.id),
                 previously: None,
                 reviewers: Vec::new(),
+                successor: None,
             })
             .collect();
         let roles = live
@@ -291,6 +292,7 @@ impl<'a> LiveOrg<'a> {
             users: Vec::new(),
             assets,
             guardrails: Guardrails::default(),
+            offboard: Vec::new(),
         };
         LiveOrg {
             policy,
@@ -339,6 +341,7 @@ impl<'a> LiveOrg<'a> {
                     .map(sp)
                     .collect(),
                 expires: None,
+                team_expires: Vec::new(),
                 id: pinned(&u.id),
             })
             .collect();

@@ -50,6 +50,13 @@ pub struct Plan {
     /// them without `--allow-removals`); empty when it would not.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub refusals: Vec<String>,
+    /// Per removed user who owns CRM records: how many, and who receives them (see
+    /// [`crate::offboard`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub handovers: Vec<crate::offboard::Handover>,
+    /// The users removed because their access expired (see [`crate::expiry`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expirations: Vec<crate::expiry::Expiration>,
 }
 
 impl Plan {
@@ -214,6 +221,8 @@ fn assemble(
         bindings: bound,
         fingerprints: BTreeMap::new(),
         refusals: Vec::new(),
+        handovers: Vec::new(),
+        expirations: Vec::new(),
     }
 }
 

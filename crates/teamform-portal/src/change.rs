@@ -1,5 +1,6 @@
 //! A change to perform on a portal, in portal terms (ids resolved), and its outcome.
 
+use crate::records::RecordObject;
 use crate::state::Permissions;
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -135,6 +136,17 @@ pub enum Change {
     DeleteAsset {
         /// The id.
         id: String,
+    },
+    /// Give every record of one object type that a user owns to another user (before the
+    /// first is removed). Idempotent: it moves what the first user still owns, and is done
+    /// when they own none.
+    ReassignRecords {
+        /// The object type.
+        object: RecordObject,
+        /// The id of the user who owns the records now.
+        from_id: String,
+        /// The id of the user who receives them (a placeholder while the plan creates them).
+        to_id: String,
     },
 }
 

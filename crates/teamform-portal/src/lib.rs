@@ -8,6 +8,7 @@ pub mod activity;
 mod caps;
 mod change;
 mod error;
+mod records;
 pub mod sandbox;
 mod screens;
 mod state;
@@ -15,6 +16,7 @@ mod state;
 pub use caps::{Capabilities, Kind, KindCaps};
 pub use change::{Change, Outcome};
 pub use error::PortalError;
+pub use records::{LiveRecord, OwnedRecords, RecordObject, count_owned};
 pub use screens::Screens;
 pub use state::{
     CrmPermission, LiveAsset, LiveRole, LiveState, LiveTeam, LiveUser, Permissions, fingerprint,
@@ -61,6 +63,9 @@ pub trait Provider {
         let _ = (until, days);
         Ok(activity::Activity::default())
     }
+    /// Counts, per object type, the CRM records each of `user_ids` owns (users who own none
+    /// are left out), so that a plan can hand them over before the users are removed.
+    fn owned_records(&mut self, user_ids: &[String]) -> Result<OwnedRecords, PortalError>;
 }
 
 /// The batch size of a provider that does not say otherwise.
@@ -102,5 +107,9 @@ impl<P: Provider + ?Sized> Provider for Box<P> {
         days: u32,
     ) -> Result<activity::Activity, PortalError> {
         (**self).read_activity(until, days)
+    }
+
+    fn owned_records(&mut self, user_ids: &[String]) -> Result<OwnedRecords, PortalError> {
+        (**self).owned_records(user_ids)
     }
 }

@@ -2,10 +2,10 @@
 
 use serde::Serialize;
 use std::time::Instant;
-use teamform_apply::{FlowError, Guardrails, apply_plan};
+use teamform_apply::{FlowError, Guardrails, apply_plan, hand_over};
 use teamform_compiler::{Compiled, Options, compile};
 use teamform_git::PolicyRepo;
-use teamform_model::{LoadResult, load_sources};
+use teamform_model::{Expired, LoadResult, expire, load_sources};
 use teamform_plan::{Filter, PlanInput, SavedPlan, make_plan};
 use teamform_portal::Provider;
 
@@ -60,6 +60,9 @@ pub struct CycleLog {
     /// Errors of the branch tip, or the failure.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// The users removed because their access expired, by this cycle's apply.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub expired: Vec<teamform_plan::expiry::Expiration>,
     /// How long the cycle took.
     pub duration_ms: u64,
 }
@@ -68,6 +71,8 @@ struct Good {
     commit: String,
     load: LoadResult,
     compiled: Compiled,
+    /// The users taken out of the policy because their access expired.
+    expired: Vec<Expired>,
 }
 
 /// The state carried from cycle to cycle.
@@ -117,6 +122,7 @@ impl<'a> Cycle<'a> {
             drift: false,
             performed: 0,
             message: None,
+            expired: Vec::new(),
             duration_ms: 0,
         };
         self.step(&mut log);
@@ -137,7 +143,8 @@ impl<'a> Cycle<'a> {
         if self.good.as_ref().map(|g| &g.commit) != Some(&tip) {
             match self.repo.sources_at(&tip, &tip[..8.min(tip.len())]) {
                 Ok(sources) => {
-                    let load = load_sources(sources);
+                    let mut load = load_sources(sources);
+                    let expired = expire(&mut load.policy, self.options.today);
                     let compiled = compile(&load, self.options);
                     if compiled.has_errors() {
                         let errors: Vec<String> = compiled
@@ -153,6 +160,7 @@ impl<'a> Cycle<'a> {
                             commit: tip.clone(),
                             load,
                             compiled,
+                            expired,
                         });
                     }
                 }
@@ -183,7 +191,7 @@ impl<'a> Cycle<'a> {
                 return;
             }
         };
-        let plan = make_plan(&PlanInput {
+        let mut plan = make_plan(&PlanInput {
             load: &good.load,
             compiled: &good.compiled,
             live: &live,
@@ -195,6 +203,20 @@ impl<'a> Cycle<'a> {
             detail: teamform_plan::Detail::Grants,
             screens: provider.screens(),
         });
+        teamform_plan::expiry::mark_expired(&mut plan, &good.expired);
+        if let Err(e) = hand_over(
+            provider.as_mut(),
+            &mut plan,
+            &good.load.policy,
+            &live,
+            false,
+        ) {
+            log.status = Status::PortalError;
+            log.message = Some(format!(
+                "cannot count the CRM records of the users removed: {e}"
+            ));
+            return;
+        }
         log.changes = plan.changes.iter().filter(|o| o.automatic).count();
         log.drift = log.changes > 0 && self.applied.as_ref() == Some(&good.commit);
         if self.mode == Mode::Report || log.changes == 0 {
@@ -221,6 +243,7 @@ impl<'a> Cycle<'a> {
         ) {
             Ok(applied) => {
                 log.performed = applied.report.performed;
+                log.expired = plan.expirations.clone();
                 let _ = applied.journal.finish();
                 self.applied = Some(good.commit.clone());
             }

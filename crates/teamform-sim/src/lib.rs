@@ -2,7 +2,9 @@
 //! portal file (see `teamform_portal::sandbox`) over the shapes of HubSpot's public API, as
 //! specified in `hubspot-openapi/`: users (`/settings/v3/users`, `/settings/users/2026-09-beta`
 //! and the other dated paths), their roles, teams and seats, teams with members
-//! (`/settings/teams/2026-09-beta`) and owners (`/crm/v3/owners`, `/crm/owners/2026-09`).
+//! (`/settings/teams/2026-09-beta`), owners (`/crm/v3/owners`, `/crm/owners/2026-09`) and CRM
+//! records with their owners (`/crm/v3/objects/{objectType}`, `/crm/objects/2026-03/...`:
+//! contacts, companies, deals and tickets, with batches and search).
 //!
 //! It behaves like HubSpot where a client can tell: bearer-token authentication, paging with
 //! `limit` and `after`, HubSpot's error bodies and status codes, its rolling ten-second rate
@@ -17,6 +19,8 @@
 mod account;
 mod activity;
 mod clock;
+mod crm_objects;
+mod crm_search;
 mod errors;
 mod faults;
 mod gate;
@@ -43,6 +47,10 @@ use std::path::PathBuf;
 /// private app on most tiers.
 pub const DEFAULT_RATE_LIMIT: u32 = 100;
 
+/// The default number of CRM search requests allowed per rolling second: HubSpot documents
+/// "about 4–5 requests per second per token" for its search endpoints.
+pub const DEFAULT_SEARCH_RATE_LIMIT: u32 = 5;
+
 /// How the simulator is run: `teamform sim`'s options.
 #[derive(Clone)]
 pub struct SimConfig {
@@ -54,6 +62,9 @@ pub struct SimConfig {
     pub token: String,
     /// Requests allowed per rolling ten seconds; 0 disables the limit.
     pub rate_limit: u32,
+    /// CRM search requests allowed per rolling second (on top of the ten-second limit); 0
+    /// disables this limit.
+    pub search_rate_limit: u32,
     /// The fraction of requests (0.0 to 1.0) answered with a fault: a 500, 502 or 503, a 429,
     /// or a dropped connection.
     pub fail_rate: f64,
@@ -79,6 +90,7 @@ impl SimConfig {
             state: state.into(),
             token: token.into(),
             rate_limit: DEFAULT_RATE_LIMIT,
+            search_rate_limit: DEFAULT_SEARCH_RATE_LIMIT,
             fail_rate: 0.0,
             latency_ms: 0,
             seed: None,
@@ -97,6 +109,7 @@ impl fmt::Debug for SimConfig {
             .field("state", &self.state)
             .field("token", &"<redacted>")
             .field("rate_limit", &self.rate_limit)
+            .field("search_rate_limit", &self.search_rate_limit)
             .field("fail_rate", &self.fail_rate)
             .field("latency_ms", &self.latency_ms)
             .field("seed", &self.seed)

@@ -19,10 +19,24 @@ pub const OWNER_ID_OFFSET: u64 = 100_000_000;
 
 /// The owner id of a user.
 fn owner_id(u: &LiveUser) -> String {
-    match u.id.parse::<u64>() {
+    owner_id_of(&u.id)
+}
+
+/// The owner id of the user with `user_id` (also of a removed user, whose records keep it).
+pub fn owner_id_of(user_id: &str) -> String {
+    match user_id.parse::<u64>() {
         Ok(n) => (n + OWNER_ID_OFFSET).to_string(),
-        Err(_) => format!("owner-{}", u.id),
+        Err(_) => format!("owner-{user_id}"),
     }
+}
+
+/// The user id behind an owner id: the inverse of [`owner_id_of`].
+pub fn user_id_of(owner_id: &str) -> Option<String> {
+    if let Some(id) = owner_id.strip_prefix("owner-") {
+        return Some(id.to_string());
+    }
+    let n = owner_id.parse::<u64>().ok()?;
+    n.checked_sub(OWNER_ID_OFFSET).map(|id| id.to_string())
 }
 
 /// HubSpot's `PublicOwner` for a user.

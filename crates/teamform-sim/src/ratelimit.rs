@@ -30,14 +30,21 @@ pub struct Verdict {
 #[derive(Debug)]
 pub struct RateLimiter {
     max: u32,
+    interval: Duration,
     hits: Mutex<VecDeque<Instant>>,
 }
 
 impl RateLimiter {
     /// A limiter allowing `max` requests per window; 0 allows everything.
     pub fn new(max: u32) -> Self {
+        RateLimiter::per(max, INTERVAL)
+    }
+
+    /// A limiter of `max` requests per rolling `interval` (0 disables it).
+    pub fn per(max: u32, interval: Duration) -> Self {
         RateLimiter {
             max,
+            interval,
             hits: Mutex::new(VecDeque::new()),
         }
     }
@@ -54,7 +61,7 @@ impl RateLimiter {
         let mut hits = self.hits.lock().unwrap_or_else(|e| e.into_inner());
         while hits
             .front()
-            .is_some_and(|t| now.duration_since(*t) >= INTERVAL)
+            .is_some_and(|t| now.duration_since(*t) >= self.interval)
         {
             hits.pop_front();
         }
@@ -69,8 +76,8 @@ impl RateLimiter {
         if used >= self.max {
             let retry_after = hits
                 .front()
-                .map(|t| INTERVAL.saturating_sub(now.duration_since(*t)))
-                .unwrap_or(INTERVAL);
+                .map(|t| self.interval.saturating_sub(now.duration_since(*t)))
+                .unwrap_or(self.interval);
             return Verdict {
                 allowed: false,
                 remaining: 0,

@@ -6,7 +6,7 @@ use crate::errors::ApiError;
 use crate::gate::gate;
 use crate::state::Shared;
 use crate::users::Flavor;
-use crate::{account, activity, members, owners, roles, teams, users};
+use crate::{account, activity, crm_objects, members, owners, roles, teams, users};
 use axum::routing::{delete, get, post};
 use axum::{Extension, Router, middleware};
 
@@ -100,6 +100,9 @@ pub fn router(app: Shared) -> Router {
     }
     for base in OWNER_BASES {
         router = router.merge(owners_api(base));
+    }
+    for base in crm_objects::BASES {
+        router = router.merge(crm_objects::api(base));
     }
     router
         .merge(account_info_api())

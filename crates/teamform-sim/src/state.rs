@@ -26,6 +26,8 @@ pub struct App {
     pub store: Store,
     /// The rolling rate limit.
     pub limiter: RateLimiter,
+    /// The CRM search endpoints' own limit, per second.
+    pub search_limiter: RateLimiter,
     /// The fault injector.
     pub faults: Faults,
     /// Delay added to every answer.
@@ -69,6 +71,7 @@ impl App {
                 data: Mutex::new(data),
             },
             limiter: RateLimiter::new(config.rate_limit),
+            search_limiter: RateLimiter::per(config.search_rate_limit, Duration::from_secs(1)),
             faults: Faults::new(config.fail_rate, config.seed),
             latency: Duration::from_millis(config.latency_ms),
             log,

@@ -300,6 +300,13 @@ impl Provider for Timing<'_> {
         self.batches += 1;
         out
     }
+
+    fn owned_records(
+        &mut self,
+        user_ids: &[String],
+    ) -> Result<teamform_portal::OwnedRecords, PortalError> {
+        self.inner.owned_records(user_ids)
+    }
 }
 
 /// Puts the pristine sandbox at `path` and removes any journal or lock left beside it.

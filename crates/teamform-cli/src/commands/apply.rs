@@ -20,6 +20,7 @@ pub struct ApplyArgs<'a> {
     pub allow_removals: Option<usize>,
     pub fail_on_manual: bool,
     pub allow_dirty: bool,
+    pub allow_orphaned_records: bool,
 }
 
 fn refuse(reasons: &[String]) -> i32 {
@@ -101,6 +102,7 @@ pub fn run(a: &ApplyArgs<'_>) -> i32 {
                     &mut provider,
                     Filter::default(),
                     (true, Detail::Grants),
+                    a.allow_orphaned_records,
                 )?;
                 if !plan.has_changes() {
                     outln!(
@@ -140,7 +142,10 @@ pub fn run(a: &ApplyArgs<'_>) -> i32 {
                 (saved.plan, saved.checksum)
             }
         };
-        let guard = Guardrails::from(&loaded.load.policy.guardrails);
+        let guard = Guardrails {
+            allow_orphaned_records: a.allow_orphaned_records,
+            ..Guardrails::from(&loaded.load.policy.guardrails)
+        };
         let bar = progress_bar(plan.changes.len());
         let mut progress = |done: usize, total: usize| {
             if let Some(b) = &bar {
@@ -200,6 +205,7 @@ pub fn run(a: &ApplyArgs<'_>) -> i32 {
             &mut check,
             Filter::default(),
             (false, Detail::Grants),
+            true,
         )?;
         let left: Vec<_> = after.changes.iter().filter(|o| o.automatic).collect();
         if !left.is_empty() && report.blocked.is_empty() {

@@ -26,6 +26,7 @@ pub fn run(
             provider.as_mut(),
             Filter::default(),
             (false, Detail::Grants),
+            true,
         )?;
         let mut state = known::load(&loaded.dir, &describe)
             .map_err(|e| super::usage_error(&e))?

@@ -25,7 +25,8 @@ pub fn run(cli: Cli) -> i32 {
             policy,
             format,
             deny_warnings,
-        } => validate::run(&policy, format, deny_warnings),
+            expiring_within,
+        } => validate::run(&policy, format, deny_warnings, expiring_within.as_deref()),
         Command::Test {
             policy,
             tests,
@@ -70,6 +71,7 @@ pub fn run(cli: Cli) -> i32 {
             allow_removals,
             fail_on_manual,
             allow_dirty,
+            allow_orphaned_records,
         } => apply::run(&apply::ApplyArgs {
             plan: plan.as_deref(),
             policy: &policy,
@@ -78,6 +80,7 @@ pub fn run(cli: Cli) -> i32 {
             allow_removals,
             fail_on_manual,
             allow_dirty,
+            allow_orphaned_records,
         }),
         Command::Import { portal, out, name } => import::run(&portal, &out, &name),
         Command::Watch {
@@ -90,6 +93,7 @@ pub fn run(cli: Cli) -> i32 {
             state,
             token,
             rate_limit,
+            search_rate_limit,
             fail_rate,
             latency_ms,
             seed,
@@ -100,6 +104,7 @@ pub fn run(cli: Cli) -> i32 {
             let mut config = teamform_sim::SimConfig::new(state, token);
             config.listen = listen;
             config.rate_limit = rate_limit;
+            config.search_rate_limit = search_rate_limit;
             config.fail_rate = fail_rate;
             config.latency_ms = latency_ms;
             config.seed = seed;

@@ -10,7 +10,7 @@ use teamform_portal::Provider;
 
 /// Loads a valid policy, or prints its errors and returns the exit code.
 pub fn valid(args: &PolicyArgs) -> Result<Loaded, i32> {
-    let loaded = policy::load(args).map_err(|e| super::usage_error(&e))?;
+    let loaded = policy::load_acting(args).map_err(|e| super::usage_error(&e))?;
     if loaded.compiled.has_errors() {
         policy::report_errors(&loaded);
         return Err(exit::INVALID);
@@ -40,6 +40,7 @@ pub fn plan_with(
     provider: &mut dyn Provider,
     filter: Filter,
     (fingerprints, detail): (bool, Detail),
+    allow_orphaned: bool,
 ) -> Result<Plan, i32> {
     let caps = provider.capabilities();
     let portal = provider.describe();
@@ -55,7 +56,7 @@ pub fn plan_with(
         eprintln!("error: cannot read the portal: {e}");
         exit::PORTAL
     })?;
-    Ok(make_plan(&PlanInput {
+    let mut plan = make_plan(&PlanInput {
         load: &loaded.load,
         compiled: &loaded.compiled,
         live: &live,
@@ -66,7 +67,20 @@ pub fn plan_with(
         known: known.as_ref(),
         detail,
         screens: provider.screens(),
-    }))
+    });
+    teamform_plan::expiry::mark_expired(&mut plan, &loaded.expired);
+    teamform_apply::hand_over(
+        provider,
+        &mut plan,
+        &loaded.load.policy,
+        &live,
+        allow_orphaned,
+    )
+    .map_err(|e| {
+        eprintln!("error: cannot count the CRM records of the users removed: {e}");
+        exit::PORTAL
+    })?;
+    Ok(plan)
 }
 
 /// How to print a plan.
@@ -149,6 +163,7 @@ pub fn run(a: &PlanArgs) -> i32 {
             &mut provider,
             filter,
             (out.is_some(), format.detail()),
+            a.allow_orphaned_records,
         )?;
         out!("{}", rendered(&plan, format));
         let changes = plan.has_changes();

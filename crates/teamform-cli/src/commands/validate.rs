@@ -5,11 +5,45 @@ use crate::cli::{DiagnosticFormat, PolicyArgs};
 use crate::{exit, policy};
 use teamform_diagnostics::render::{Format, render};
 
-pub fn run(args: &PolicyArgs, format: DiagnosticFormat, deny_warnings: bool) -> i32 {
+/// Reads `--expiring-within`: days (`14d`, or a bare `14`) or weeks (`2w`).
+fn days(text: &str) -> Result<u32, String> {
+    let t = text.trim();
+    let (number, unit) = match t.strip_suffix('w') {
+        Some(n) => (n, 7),
+        None => (t.strip_suffix('d').unwrap_or(t), 1),
+    };
+    number
+        .parse::<u32>()
+        .ok()
+        .and_then(|n| n.checked_mul(unit))
+        .ok_or_else(|| {
+            format!("`--expiring-within {text}` is not a number of days, such as `14d` or `2w`")
+        })
+}
+
+pub fn run(
+    args: &PolicyArgs,
+    format: DiagnosticFormat,
+    deny_warnings: bool,
+    expiring_within: Option<&str>,
+) -> i32 {
+    let within = match expiring_within.map(days).transpose() {
+        Ok(d) => d,
+        Err(e) => return super::usage_error(&e),
+    };
     let mut loaded = match policy::load(args) {
         Ok(l) => l,
         Err(e) => return super::usage_error(&e),
     };
+    if let Some(days) = within {
+        let today = match policy::options(args) {
+            Ok(o) => o.today,
+            Err(e) => return super::usage_error(&e),
+        };
+        let soon = teamform_compiler::expiring(&loaded.load.policy, today, days);
+        loaded.compiled.diagnostics.extend(soon);
+        teamform_compiler::sort(&mut loaded.compiled.diagnostics);
+    }
     let format = match format {
         DiagnosticFormat::Human => Format::Human,
         DiagnosticFormat::Json => Format::Json,
@@ -40,5 +74,19 @@ pub fn run(args: &PolicyArgs, format: DiagnosticFormat, deny_warnings: bool) -> 
         exit::INVALID
     } else {
         exit::SUCCESS
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::days;
+
+    #[test]
+    fn durations_read_in_days_or_weeks() {
+        assert_eq!(days("14d"), Ok(14));
+        assert_eq!(days("14"), Ok(14));
+        assert_eq!(days("2w"), Ok(14));
+        assert!(days("soon").is_err());
+        assert!(days("-3d").is_err());
     }
 }

@@ -5,6 +5,7 @@
 
 mod assets;
 pub(crate) mod guardrails;
+mod offboard;
 mod portal;
 mod roles;
 mod teams;
@@ -87,4 +88,5 @@ pub(crate) fn across_users(cx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) {
     teams::check_members(cx, diags);
     roles::check_holders(cx, diags);
     guardrails::check(cx, diags);
+    offboard::check(cx, diags);
 }

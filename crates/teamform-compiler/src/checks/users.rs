@@ -58,7 +58,7 @@ pub(super) fn check(cx: &Ctx<'_>, user: &User, diags: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 Code::AccessExpired,
                 format!(
-                    "the access of `{email}` expired on {} and must be removed",
+                    "the access of `{email}` expired on {}: plan, apply and reconcile remove it",
                     expires.value
                 ),
             )
@@ -66,7 +66,27 @@ pub(super) fn check(cx: &Ctx<'_>, user: &User, diags: &mut Vec<Diagnostic>) {
                 expires.span,
                 format!("in the past (today is {})", cx.options.today),
             )
-            .help("remove the user, or extend `expires` if the access was renewed"),
+            .help("delete the user's table (an `[offboard]` table can say why), or extend `expires` if the access was renewed"),
+        );
+    }
+    for (team, expires) in user
+        .team_expires
+        .iter()
+        .filter(|(_, e)| e.value < cx.options.today)
+    {
+        diags.push(
+            Diagnostic::new(
+                Code::AccessExpired,
+                format!(
+                    "the membership of `{email}` in team `{team}` expired on {}: plan, apply and reconcile remove it",
+                    expires.value
+                ),
+            )
+            .primary(
+                expires.span,
+                format!("in the past (today is {})", cx.options.today),
+            )
+            .help("remove the membership from `teams`, or extend its `expires` if it was renewed"),
         );
     }
 }

@@ -7,7 +7,15 @@ use crate::vocab::*;
 use toml::de::DeTable;
 
 /// The fields of the table, as the reader accepts them.
-pub const TOP: &[&str] = &["portal", "team", "role", "user", "asset", "guardrails"];
+pub const TOP: &[&str] = &[
+    "portal",
+    "team",
+    "role",
+    "user",
+    "asset",
+    "guardrails",
+    "offboard",
+];
 /// The fields of the table, as the reader accepts them.
 pub const PORTAL: &[&str] = &["name", "tiers", "seats", "provider"];
 /// The fields of the table, as the reader accepts them.
@@ -18,7 +26,10 @@ pub const TEAM: &[&str] = &[
     "id",
     "previously",
     "reviewers",
+    "successor",
 ];
+/// The fields of the table, as the reader accepts them.
+pub const OFFBOARD: &[&str] = &["successor", "reason", "date"];
 /// The fields of the table, as the reader accepts them.
 pub const USER: &[&str] = &[
     "name",
@@ -71,6 +82,9 @@ pub(crate) fn read_document(r: &mut Reader<'_>, doc: &DeTable<'_>) -> Policy {
             }),
             "asset" => read_assets(r, value, &mut policy.assets),
             "guardrails" => read_guardrails(r, value, &mut policy.guardrails),
+            "offboard" => each_entry(r, value, "`offboard`", |r, k, v| {
+                policy.offboard.extend(read_offboard(r, k, v));
+            }),
             _ => r.unknown_field(key, "a policy file", TOP),
         }
     }
@@ -196,6 +210,7 @@ fn read_team(r: &mut Reader<'_>, key: Sp<String>, value: &Value<'_>) -> Option<T
         id: None,
         previously: None,
         reviewers: Vec::new(),
+        successor: None,
     };
     for (name, v) in fields(r, table, &context, TEAM) {
         let what = format!("`{name}` of {context}");
@@ -210,6 +225,7 @@ fn read_team(r: &mut Reader<'_>, key: Sp<String>, value: &Value<'_>) -> Option<T
             "description" => team.description = s,
             "id" => team.id = s,
             "previously" => team.previously = s,
+            "successor" => team.successor = s,
             _ => {}
         }
     }
@@ -217,6 +233,28 @@ fn read_team(r: &mut Reader<'_>, key: Sp<String>, value: &Value<'_>) -> Option<T
         r.missing(team.span, &context, "name", "\"Sales Team\"");
     }
     Some(team)
+}
+
+fn read_offboard(r: &mut Reader<'_>, key: Sp<String>, value: &Value<'_>) -> Option<Offboard> {
+    let context = format!("offboarding of `{}`", key.value);
+    let table = r.table(value, &context)?;
+    let mut entry = Offboard {
+        span: r.span(value.span()),
+        key,
+        successor: None,
+        reason: None,
+        date: None,
+    };
+    for (name, v) in fields(r, table, &context, OFFBOARD) {
+        let what = format!("`{name}` of {context}");
+        match name {
+            "successor" => entry.successor = r.string(v, &what),
+            "reason" => entry.reason = r.string(v, &what),
+            "date" => entry.date = r.date(v, &what),
+            _ => {}
+        }
+    }
+    Some(entry)
 }
 
 fn read_user(r: &mut Reader<'_>, key: Sp<String>, value: &Value<'_>) -> Option<User> {
@@ -232,6 +270,7 @@ fn read_user(r: &mut Reader<'_>, key: Sp<String>, value: &Value<'_>) -> Option<U
         super_admin: None,
         seats: Vec::new(),
         expires: None,
+        team_expires: Vec::new(),
         id: None,
     };
     for (name, v) in fields(r, table, &context, USER) {
@@ -240,7 +279,7 @@ fn read_user(r: &mut Reader<'_>, key: Sp<String>, value: &Value<'_>) -> Option<U
             "name" => user.name = r.string(v, &what),
             "role" => user.role = r.string(v, &what),
             "team" => user.team = r.string(v, &what),
-            "teams" => user.teams = r.strings(v, &what),
+            "teams" => (user.teams, user.team_expires) = super::membership::read_teams(r, v, &what),
             "super_admin" => user.super_admin = r.bool(v, &what),
             "id" => user.id = r.string(v, &what),
             "expires" => user.expires = r.date(v, &what),

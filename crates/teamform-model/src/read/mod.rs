@@ -3,10 +3,12 @@
 //! for completion in editors and for the schema's consistency test.
 
 mod entities;
+mod membership;
 mod role;
 
 pub(crate) use entities::read_document;
-pub use entities::{ASSET, DENY, GUARDRAILS, PORTAL, TEAM, TOP, USER};
+pub use entities::{ASSET, DENY, GUARDRAILS, OFFBOARD, PORTAL, TEAM, TOP, USER};
+pub use membership::MEMBERSHIP;
 pub use role::{CRM_FIELDS, ROLE, parse_permission};
 
 use crate::types::{Date, Sp};

@@ -47,6 +47,22 @@ struct TeamTable {
     /// The emails of the people who review this team's members' access (default: the
     /// parent team's reviewers).
     reviewers: Option<Vec<String>>,
+    /// The email of the user who receives the CRM records of members removed from the team.
+    successor: Option<String>,
+}
+
+/// A user removed from the portal: who receives the CRM records they own, and why.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct OffboardTable {
+    /// The email of the user (who stays) who receives their contacts, companies, deals and
+    /// tickets.
+    successor: Option<String>,
+    /// Why the user was removed, for audits.
+    reason: Option<String>,
+    /// When the user left (`2026-11-30`).
+    #[schemars(schema_with = "date", default)]
+    date: Option<()>,
 }
 
 /// Access to the records of one CRM object.
@@ -94,8 +110,10 @@ struct UserTable {
     role: Option<String>,
     /// The key of their primary team.
     team: String,
-    /// The keys of their additional teams.
-    teams: Option<Vec<String>>,
+    /// Their additional teams: team keys, or memberships that end
+    /// (`{ team = "events", expires = 2027-01-31 }`).
+    #[schemars(schema_with = "memberships", default)]
+    teams: Option<()>,
     /// Whether they see and manage everything.
     super_admin: Option<bool>,
     /// Paid seats assigned.
@@ -222,6 +240,26 @@ fn account(_: &mut SchemaGenerator) -> Schema {
     )
 }
 
+/// A membership of an additional team that ends.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct MembershipTable {
+    /// The team's key.
+    team: String,
+    /// The last day of the membership (`2027-01-31`).
+    #[schemars(schema_with = "date", default)]
+    expires: Option<()>,
+}
+
+fn memberships(g: &mut SchemaGenerator) -> Schema {
+    let table = g.subschema_for::<MembershipTable>().to_value();
+    json_schema!({
+        "type": "array",
+        "description": "Additional teams: team keys, or memberships that end.",
+        "items": { "anyOf": [ { "type": "string" }, table ] },
+    })
+}
+
 fn date(_: &mut SchemaGenerator) -> Schema {
     json_schema!({ "type": "string", "format": "date", "description": "A TOML local date such as 2027-03-31." })
 }
@@ -241,6 +279,8 @@ pub fn json_schema() -> Value {
         "Partitioned assets, per type.",
     )
     .to_value();
+    let mut offboard = map(g.subschema_for::<OffboardTable>().to_value());
+    offboard["propertyNames"] = user["propertyNames"].clone();
     let portal = g.subschema_for::<PortalTable>().to_value();
     let guardrails = g.subschema_for::<GuardrailsTable>().to_value();
     let mut root = serde_json::json!({
@@ -257,6 +297,7 @@ pub fn json_schema() -> Value {
             "user": user,
             "asset": asset,
             "guardrails": guardrails,
+            "offboard": offboard,
         },
     });
     let definitions: Map<String, Value> = g.definitions().clone().into_iter().collect();

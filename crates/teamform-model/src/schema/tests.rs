@@ -55,6 +55,14 @@ fn the_schema_lists_exactly_the_fields_the_reader_accepts() {
         sorted(read::ASSET)
     );
     assert_eq!(keys(&s, &p["guardrails"]), sorted(read::GUARDRAILS));
+    assert_eq!(
+        keys(&s, &s["definitions"]["MembershipTable"]),
+        sorted(read::MEMBERSHIP)
+    );
+    assert_eq!(
+        keys(&s, &p["offboard"]["additionalProperties"]),
+        sorted(read::OFFBOARD)
+    );
     assert_eq!(keys(&s, &s["definitions"]["DenyTable"]), sorted(read::DENY));
     assert_eq!(
         keys(&s, &s["definitions"]["CrmTable"]),

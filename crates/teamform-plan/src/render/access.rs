@@ -249,6 +249,8 @@ mod tests {
             bindings: Default::default(),
             fingerprints: Default::default(),
             refusals: Vec::new(),
+            handovers: Vec::new(),
+            expirations: Vec::new(),
         }
     }
 

@@ -148,6 +148,13 @@ pub fn human(plan: &Plan, style: HumanStyle) -> String {
             let _ = writeln!(out, "{}", paint.sign('-', &format!("  ! {r}")));
         }
     }
+    let offboarding = super::offboarding::lines(plan);
+    if !offboarding.is_empty() {
+        let _ = writeln!(out, "\n{}", paint.bold("Offboarding:"));
+        for line in offboarding {
+            let _ = writeln!(out, "  {line}");
+        }
+    }
     if let Some(line) = super::access::risk_line(plan) {
         let _ = writeln!(out, "\n{line}");
     }

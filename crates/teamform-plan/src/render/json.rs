@@ -41,6 +41,13 @@ pub struct PlanDocument<'a> {
     pub manual_steps: &'a [ManualStep],
     /// What the portal cannot read back (taken from what was last confirmed).
     pub unverifiable: &'a [String],
+    /// Per removed user who owns CRM records: the counts per object type and who receives
+    /// them (absent when no removed user owns records).
+    #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
+    pub handovers: &'a [crate::offboard::Handover],
+    /// The users removed because their access expired (absent when none).
+    #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
+    pub expirations: &'a [crate::expiry::Expiration],
 }
 
 /// Users whose access changes the same way.
@@ -181,6 +188,8 @@ pub fn document(plan: &Plan, expand: bool) -> PlanDocument<'_> {
         records: &plan.records,
         manual_steps: &plan.manual_steps,
         unverifiable: &plan.unverifiable,
+        handovers: &plan.handovers,
+        expirations: &plan.expirations,
     }
 }
 

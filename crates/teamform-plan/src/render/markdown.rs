@@ -52,6 +52,13 @@ pub fn markdown(plan: &Plan) -> String {
             manual
         );
     }
+    let offboarding = super::offboarding::lines(plan);
+    if !offboarding.is_empty() {
+        let _ = writeln!(head, "\n**Offboarding:**\n");
+        for line in offboarding {
+            let _ = writeln!(head, "- {}", escape(&line));
+        }
+    }
     if let Some(line) = super::access::risk_line(plan) {
         let users: usize = plan.groups.iter().map(|g| g.users.len()).sum();
         let _ = writeln!(

@@ -5,6 +5,7 @@ mod access;
 mod human;
 mod json;
 mod markdown;
+mod offboarding;
 
 pub use access::GROUP_LINES;
 pub use human::{HumanStyle, human};

@@ -28,6 +28,9 @@ pub struct SandboxFile {
     /// access reviews; none when empty.
     #[serde(default, skip_serializing_if = "ActivityFile::is_empty")]
     pub activity: ActivityFile,
+    /// The portal's CRM records (contacts, companies, deals, tickets) and their owners.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub records: Vec<crate::LiveRecord>,
 }
 
 impl Default for SandboxFile {
@@ -38,6 +41,7 @@ impl Default for SandboxFile {
             next_id: 1_000_001,
             state: LiveState::default(),
             activity: ActivityFile::default(),
+            records: Vec::new(),
         }
     }
 }
@@ -85,6 +89,7 @@ struct Direct {
     assets: Vec<crate::LiveAsset>,
     #[serde(default)]
     activity: ActivityFile,
+    records: Vec<crate::LiveRecord>,
 }
 
 /// Parses and checks the bytes of a sandbox file; the error says why they are not usable.
@@ -107,6 +112,7 @@ pub fn parse(bytes: &[u8]) -> Result<SandboxFile, String> {
                 assets: d.assets,
             },
             activity: d.activity,
+            records: d.records,
         };
         return checked(file);
     }

@@ -7,10 +7,11 @@
 
 mod file;
 mod mutate;
+mod records;
 
 pub use file::{FORMAT, FORMAT_VERSION, MAX_NEXT_ID, SandboxFile, parse};
 
-use crate::{Capabilities, Change, LiveState, Outcome, PortalError, Provider};
+use crate::{Capabilities, Change, LiveState, Outcome, OwnedRecords, PortalError, Provider};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -237,6 +238,16 @@ impl Provider for Sandbox {
             }
             Err(e) => (Vec::new(), Some(e)),
         }
+    }
+
+    fn owned_records(&mut self, user_ids: &[String]) -> Result<OwnedRecords, PortalError> {
+        if let Some((data, _)) = self.cached() {
+            return Ok(crate::count_owned(&data.records, user_ids));
+        }
+        if self.missing_is_empty && !self.path.exists() {
+            return Ok(OwnedRecords::new());
+        }
+        Ok(crate::count_owned(&self.load()?.records, user_ids))
     }
 }
 

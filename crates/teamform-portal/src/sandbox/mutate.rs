@@ -520,6 +520,19 @@ pub(super) fn apply(
             );
             Ok(Outcome::default())
         }
+        Change::ReassignRecords {
+            object,
+            from_id,
+            to_id,
+        } => {
+            if !index.users.contains(to_id) {
+                return Err(PortalError::Rejected(format!(
+                    "cannot give records to user `{to_id}`: no user has that id"
+                )));
+            }
+            super::records::reassign(&mut data.records, *object, from_id, to_id);
+            Ok(Outcome::default())
+        }
     }
 }
 

@@ -246,10 +246,14 @@ pub fn succeeds(program: &str, args: &[&str], dir: &Path) -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
-/// Serves a five-user portal, runs `program script BASE TOKEN` in `dir`, and checks that it
-/// succeeded and left the portal as it found it.
-pub async fn drive(program: &'static str, script: &'static str, dir: &'static str) {
-    let sim = start_with(&portal(5), |_, _| {}).await;
+/// Runs `program script BASE TOKEN` in `dir` against `sim`, checks that it succeeded and
+/// said `ok:`, and returns its standard output.
+pub async fn run_client(
+    sim: &Sim,
+    program: &'static str,
+    script: &'static str,
+    dir: &'static str,
+) -> String {
     let base = sim.base.clone();
     let output: Output = tokio::task::spawn_blocking(move || {
         Command::new(program)
@@ -267,7 +271,14 @@ pub async fn drive(program: &'static str, script: &'static str, dir: &'static st
         "stdout:\n{stdout}\nstderr:\n{stderr}"
     );
     assert!(stdout.contains("ok:"), "{stdout}");
-    println!("{stdout}");
+    stdout.into_owned()
+}
+
+/// Serves a five-user portal, runs `program script BASE TOKEN` in `dir`, and checks that it
+/// succeeded and left the portal as it found it.
+pub async fn drive(program: &'static str, script: &'static str, dir: &'static str) {
+    let sim = start_with(&portal(5), |_, _| {}).await;
+    println!("{}", run_client(&sim, program, script, dir).await);
     let saved = sim.reload();
     assert_eq!(saved.state.users.len(), 5);
     assert_eq!(saved.state.users, portal(5).state.users);
