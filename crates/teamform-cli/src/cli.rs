@@ -160,6 +160,43 @@ impl Command {
     }
 }
 
+/// The arguments of `teamform validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// The policy.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// How to print the diagnostics.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: DiagnosticFormat,
+    /// Fail on warnings too.
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Warn about users whose access expires within this many days (`14d`, `2w` or `14`).
+    #[arg(long, value_name = "DAYS")]
+    pub expiring_within: Option<String>,
+    /// Apply the suggested fixes (a misspelt key, field or value replaced by the one it most
+    /// likely meant) to the policy files, then report what is left.
+    #[arg(long)]
+    pub fix: bool,
+    /// Leave out the diagnostics of this code (`TF0120` or its name; repeatable).
+    #[arg(long, value_name = "CODE", value_parser = code)]
+    pub ignore: Vec<teamform_diagnostics::Code>,
+    /// Report this code as a warning (repeatable).
+    #[arg(long, value_name = "CODE", value_parser = code)]
+    pub warn: Vec<teamform_diagnostics::Code>,
+    /// Report this code as an error (repeatable).
+    #[arg(long, value_name = "CODE", value_parser = code)]
+    pub deny: Vec<teamform_diagnostics::Code>,
+}
+
+/// A diagnostic code, by its text or its name.
+fn code(text: &str) -> Result<teamform_diagnostics::Code, String> {
+    teamform_diagnostics::Code::parse(text).ok_or_else(|| {
+        format!("`{text}` is not a diagnostic code (such as `TF0102` or `unknown-team`; `teamform explain` lists them)")
+    })
+}
+
 /// The arguments of `teamform plan`.
 #[derive(Debug, Args)]
 pub struct PlanArgs {
@@ -204,20 +241,7 @@ pub struct PlanArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check the policy and report every problem.
-    Validate {
-        /// The policy.
-        #[command(flatten)]
-        policy: PolicyArgs,
-        /// How to print the diagnostics.
-        #[arg(long, value_enum, default_value = "human")]
-        format: DiagnosticFormat,
-        /// Fail on warnings too.
-        #[arg(long)]
-        deny_warnings: bool,
-        /// Warn about users whose access expires within this many days (`14d`, `2w` or `14`).
-        #[arg(long, value_name = "DAYS")]
-        expiring_within: Option<String>,
-    },
+    Validate(ValidateArgs),
     /// Check the policy's access expectations: the test files under `tests/` of the policy
     /// directory (see `docs/policy-tests.md`). Exits 1 when one fails.
     Test {

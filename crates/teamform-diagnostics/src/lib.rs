@@ -13,4 +13,4 @@ mod suggest;
 pub use code::{CODES, Code, CodeDoc};
 pub use diagnostic::{Diagnostic, Label, Severity, Suggestion};
 pub use source::{FileId, LineCol, SourceFile, SourceMap, Span};
-pub use suggest::did_you_mean;
+pub use suggest::{apply_suggestions, did_you_mean};

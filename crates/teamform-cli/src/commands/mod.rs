@@ -21,12 +21,7 @@ use crate::cli::{Cli, Command};
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Review { action, args, out } => review::run(action, &args, out.as_deref()),
-        Command::Validate {
-            policy,
-            format,
-            deny_warnings,
-            expiring_within,
-        } => validate::run(&policy, format, deny_warnings, expiring_within.as_deref()),
+        Command::Validate(args) => validate::run(&args),
         Command::Test {
             policy,
             tests,

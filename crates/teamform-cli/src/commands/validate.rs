@@ -1,9 +1,12 @@
 //! `teamform validate`: every diagnostic of the policy, then of the open access reviews'
 //! decisions files (`reviews/` beside the policy directory), in the chosen format.
 
-use crate::cli::{DiagnosticFormat, PolicyArgs};
+use crate::cli::{DiagnosticFormat, PolicyArgs, ValidateArgs};
 use crate::{exit, policy};
+use std::collections::BTreeMap;
+use std::path::Path;
 use teamform_diagnostics::render::{Format, render};
+use teamform_diagnostics::{Diagnostic, FileId, Severity, Suggestion, apply_suggestions};
 
 /// Reads `--expiring-within`: days (`14d`, or a bare `14`) or weeks (`2w`).
 fn days(text: &str) -> Result<u32, String> {
@@ -21,16 +24,23 @@ fn days(text: &str) -> Result<u32, String> {
         })
 }
 
-pub fn run(
-    args: &PolicyArgs,
-    format: DiagnosticFormat,
-    deny_warnings: bool,
-    expiring_within: Option<&str>,
-) -> i32 {
-    let within = match expiring_within.map(days).transpose() {
+/// `teamform validate`.
+pub fn run(a: &ValidateArgs) -> i32 {
+    let args = &a.policy;
+    let within = match a.expiring_within.as_deref().map(days).transpose() {
         Ok(d) => d,
         Err(e) => return super::usage_error(&e),
     };
+    if a.fix {
+        match fix(args) {
+            Ok((0, _)) => eprintln!("Nothing to fix."),
+            Ok((fixed, files)) => eprintln!("Fixed {fixed} problem(s) in {files} file(s)."),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return exit::INVALID;
+            }
+        }
+    }
     let mut loaded = match policy::load(args) {
         Ok(l) => l,
         Err(e) => return super::usage_error(&e),
@@ -44,7 +54,7 @@ pub fn run(
         loaded.compiled.diagnostics.extend(soon);
         teamform_compiler::sort(&mut loaded.compiled.diagnostics);
     }
-    let format = match format {
+    let format = match a.format {
         DiagnosticFormat::Human => Format::Human,
         DiagnosticFormat::Json => Format::Json,
         DiagnosticFormat::Sarif => Format::Sarif,
@@ -57,7 +67,7 @@ pub fn run(
         &loaded.compiled,
         &mut loaded.load.sources,
     ));
-    let diagnostics = &diagnostics;
+    let diagnostics = &overridden(diagnostics, a);
     let mut out = crate::output::stdout();
     if let Err(e) = render(
         format,
@@ -69,12 +79,71 @@ pub fn run(
         eprintln!("error: cannot write the diagnostics: {e}");
         return exit::INVALID;
     }
-    let failing = diagnostics.iter().any(|d| d.is_error() || deny_warnings);
+    let failing = diagnostics.iter().any(|d| d.is_error() || a.deny_warnings);
     if failing {
         exit::INVALID
     } else {
         exit::SUCCESS
     }
+}
+
+/// The diagnostics with `--ignore`, `--warn` and `--deny` applied (ruff's select and ignore):
+/// a code ignored is left out, one warned or denied gets that severity.
+fn overridden(diagnostics: Vec<Diagnostic>, a: &ValidateArgs) -> Vec<Diagnostic> {
+    diagnostics
+        .into_iter()
+        .filter(|d| !a.ignore.contains(&d.code))
+        .map(|d| {
+            if a.deny.contains(&d.code) {
+                d.severity(Severity::Error)
+            } else if a.warn.contains(&d.code) {
+                d.severity(Severity::Warning)
+            } else {
+                d
+            }
+        })
+        .collect()
+}
+
+/// Applies the suggestion of every diagnostic of the policy to its file (`--fix`); returns how
+/// many were applied, in how many files. A file changed since it was read is left alone; each
+/// file is written whole, atomically, keeping its permissions.
+fn fix(args: &PolicyArgs) -> Result<(usize, usize), String> {
+    let loaded = policy::load(args)?;
+    let mut by_file: BTreeMap<FileId, Vec<&Suggestion>> = BTreeMap::new();
+    for d in &loaded.compiled.diagnostics {
+        if let Some(s) = &d.suggestion {
+            by_file.entry(s.span.file).or_default().push(s);
+        }
+    }
+    let (mut fixed, mut files) = (0, 0);
+    for (file, suggestions) in by_file {
+        let Some(source) = loaded.load.sources.get(file) else {
+            continue;
+        };
+        let path = Path::new(&source.path);
+        let now = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+        if *now != *source.text {
+            return Err(format!(
+                "`{}` changed while it was being fixed; nothing more was written",
+                path.display()
+            ));
+        }
+        let (text, n) = apply_suggestions(&source.text, file, suggestions);
+        if n == 0 {
+            continue;
+        }
+        let permissions = std::fs::metadata(path)
+            .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?
+            .permissions();
+        crate::files::write_private(path, text.as_bytes())
+            .and_then(|()| std::fs::set_permissions(path, permissions))
+            .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+        fixed += n;
+        files += 1;
+    }
+    Ok((fixed, files))
 }
 
 #[cfg(test)]
