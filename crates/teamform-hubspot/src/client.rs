@@ -75,16 +75,16 @@ impl CallError {
                     message.push_str(&format!(" (correlation id {})", body.correlation_id));
                 }
                 match status {
-                    401 => PortalError::Io(format!(
+                    401 => PortalError::Auth(format!(
                         "{message}; check that `HUBSPOT_TOKEN` holds a valid private app token"
                     )),
-                    403 => PortalError::Io(format!(
+                    403 => PortalError::Auth(format!(
                         "{message}; the private app needs the `settings.users.read`, `settings.users.write`, `settings.users.teams.read` and `settings.users.teams.write` scopes, and to hand over removed users' records `crm.objects.owners.read` and the `read` and `write` scopes of contacts, companies, deals and tickets"
                     )),
                     _ => PortalError::Rejected(message),
                 }
             }
-            CallError::Unknown(m) => PortalError::Io(m),
+            CallError::Unknown(m) => PortalError::OutcomeUnknown(m),
             CallError::Failed(e) => e,
         }
     }
@@ -143,7 +143,7 @@ impl Client {
             .user_agent(concat!("teamform/", env!("CARGO_PKG_VERSION")))
             .no_proxy()
             .build()
-            .map_err(|e| PortalError::Io(format!("cannot set up the HTTP client: {e}")))?;
+            .map_err(|e| PortalError::Config(format!("cannot set up the HTTP client: {e}")))?;
         Ok(Client {
             http,
             base,
@@ -228,7 +228,7 @@ impl Client {
                     });
                 }
                 Try::Unreachable => {
-                    return Err(CallError::Failed(PortalError::Io(self.token.redact(&format!(
+                    return Err(CallError::Failed(PortalError::Transport(self.token.redact(&format!(
                         "cannot reach HubSpot at {}: the connection was refused (nothing is listening there); check `--api-base` and that the portal is up",
                         self.host()
                     )))));
@@ -245,7 +245,7 @@ impl Client {
                 tokio::time::sleep(self.retry.delay(attempt, retry_after)).await;
             }
         }
-        Err(CallError::Failed(PortalError::Io(format!(
+        Err(CallError::Failed(PortalError::Transport(format!(
             "{last}; gave up after {} tries",
             self.retry.attempts.max(1)
         ))))

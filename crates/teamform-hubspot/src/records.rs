@@ -209,7 +209,7 @@ impl Records<'_> {
                 return Ok(());
             }
         }
-        Err(PortalError::Io(format!(
+        Err(PortalError::Rejected(format!(
             "user `{from}` still owns {} after {PASSES} passes: records keep being created for them; stop what creates them and run again",
             object.as_str()
         )))

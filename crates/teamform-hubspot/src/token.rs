@@ -22,12 +22,12 @@ impl Token {
     pub fn new(secret: impl Into<String>) -> Result<Token, PortalError> {
         let secret = secret.into().trim().to_string();
         if secret.is_empty() {
-            return Err(PortalError::Io(format!(
+            return Err(PortalError::Auth(format!(
                 "the HubSpot token is empty; set `{TOKEN_VAR}` to a private app's access token"
             )));
         }
         if HeaderValue::from_str(&format!("Bearer {secret}")).is_err() {
-            return Err(PortalError::Io(format!(
+            return Err(PortalError::Auth(format!(
                 "the HubSpot token in `{TOKEN_VAR}` contains characters that cannot be sent in a header"
             )));
         }
@@ -38,12 +38,12 @@ impl Token {
     pub fn from_env() -> Result<Token, PortalError> {
         match std::env::var(TOKEN_VAR) {
             Ok(value) => Token::new(value),
-            Err(std::env::VarError::NotPresent) => Err(PortalError::Io(format!(
+            Err(std::env::VarError::NotPresent) => Err(PortalError::Auth(format!(
                 "`{TOKEN_VAR}` is not set; export a HubSpot private app's access token in it"
             ))),
-            Err(std::env::VarError::NotUnicode(_)) => {
-                Err(PortalError::Io(format!("`{TOKEN_VAR}` is not valid UTF-8")))
-            }
+            Err(std::env::VarError::NotUnicode(_)) => Err(PortalError::Auth(format!(
+                "`{TOKEN_VAR}` is not valid UTF-8"
+            ))),
         }
     }
 

@@ -261,6 +261,9 @@ fn describes_itself_and_checks_the_api_base() {
     assert!(HubSpot::new("http://localhost:8080", token()).is_ok());
     let refused = HubSpot::new("http://api.hubapi.com", token()).expect_err("plain http");
     assert!(refused.to_string().contains("https://"), "{refused}");
+    assert_eq!(refused.kind(), "config", "{refused}");
+    let empty = Token::new("  ").expect_err("an empty token");
+    assert_eq!(empty.kind(), "auth", "{empty}");
     assert!(HubSpot::new("ftp://example.com", token()).is_err());
     assert!(HubSpot::new("https://user:pw@api.hubapi.com", token()).is_err());
 }

@@ -49,6 +49,7 @@ fn the_token_is_absent_from_every_output() {
     .expect("provider");
     let error = wrong.read().expect_err("a wrong token is refused");
     assert!(error.to_string().contains("401"), "{error}");
+    assert_eq!(error.kind(), "auth", "{error}");
     assert!(!error.to_string().contains("pat-na1-wrong"), "{error}");
     let mut nobody = HubSpot::with_options(
         "http://127.0.0.1:9",

@@ -27,7 +27,9 @@ fn a_refused_first_connection_fails_at_once_with_the_host() {
     let mut hubspot =
         HubSpot::with_options(&base, Token::new(TOKEN).expect("token"), Options::default())
             .expect("provider");
-    let error = hubspot.read().expect_err("nothing listens").to_string();
+    let error = hubspot.read().expect_err("nothing listens");
+    assert_eq!(error.kind(), "transport", "{error}");
+    let error = error.to_string();
     // The three lists are read at once; each is tried once.
     assert_eq!(hubspot.requests_sent(), 3, "{error}");
     let host = base.trim_start_matches("http://");
