@@ -43,7 +43,7 @@ pub fn mark_expired(plan: &mut Plan, expired: &[Expired]) {
             Some(team) => format!("membership of team `{team}` expired on {date}"),
         };
         op.changes.push(FieldChange {
-            field: "reason".to_string(),
+            field: crate::field::Field::Reason,
             before: None,
             after: Some(reason),
         });

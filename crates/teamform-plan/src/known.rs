@@ -362,7 +362,7 @@ pub(crate) fn overlay(
                         d.name,
                         &r.id,
                         FieldChange {
-                            field: "permissions".to_string(),
+                            field: crate::field::Field::Permissions,
                             before: None,
                             after: Some(crate::diff::permissions_text(&d.permissions)),
                         },
@@ -482,7 +482,7 @@ fn unknown_asset(a: &DesiredAsset<'_>, want: &DesiredState<'_>, bound: &Bindings
         a.name,
         &a.reference,
         FieldChange {
-            field: "teams".to_string(),
+            field: crate::field::Field::Teams,
             before: None,
             after: Some(list),
         },

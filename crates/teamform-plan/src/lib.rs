@@ -10,6 +10,7 @@ mod compare;
 mod desired;
 mod diff;
 pub mod expiry;
+mod field;
 pub mod guard;
 pub mod import;
 pub mod known;
@@ -35,6 +36,7 @@ pub use access::{
 pub use compare::{compare, state_of};
 pub use desired::{DesiredState, desired, permissions};
 pub use diff::{Diff, diff, permissions_text};
+pub use field::Field;
 pub use known::{Confirmation, Known, KnownError};
 pub use live_policy::{Grants, live_policy, slug};
 pub use live_side::{access_changes, changed_users};

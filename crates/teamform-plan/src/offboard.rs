@@ -211,7 +211,7 @@ pub fn hand_over(
                     name: op.name.clone(),
                     portal_id: Some(id.clone()),
                     changes: vec![FieldChange {
-                        field: format!("{object} owner", object = object.as_str()),
+                        field: crate::field::Field::Owner(object),
                         before: Some(format!("{} owned by {}", thousands(n), op.key)),
                         after: Some(format!("reassigned to {email}")),
                     }],

@@ -52,7 +52,8 @@ impl Action {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FieldChange {
     /// The field (`name`, `parent`, `role`, `permissions`...).
-    pub field: String,
+    #[schemars(with = "String")]
+    pub field: crate::field::Field,
     /// The value before (absent for creates).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before: Option<String>,

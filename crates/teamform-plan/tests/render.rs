@@ -248,7 +248,7 @@ fn a_cleared_field_does_not_read_like_a_set_field() -> TestResult {
         let f = plan.changes[i]
             .changes
             .iter()
-            .position(|c| c.field == field)
+            .position(|c| c.field.to_string() == field)
             .ok_or("no such field change")?;
         let cleared = &plan.changes[i].changes[f];
         assert!(cleared.before.is_some() && cleared.after.is_none());

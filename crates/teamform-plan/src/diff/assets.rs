@@ -3,6 +3,7 @@
 
 use super::{Cx, Diff, change, list, op, sorted_list};
 use crate::desired::DesiredAsset;
+use crate::field::Field;
 use crate::op::Action;
 use std::borrow::Cow;
 use teamform_portal::{Change, Kind};
@@ -50,8 +51,8 @@ pub(super) fn assets(cx: &Cx<'_>, out: &mut Diff) {
                 a.name,
                 None,
                 vec![
-                    change("name", None, Some(a.name.to_string())),
-                    change("teams", None, Some(list(&names))),
+                    change(Field::Name, None, Some(a.name.to_string())),
+                    change(Field::Teams, None, Some(list(&names))),
                 ],
                 Change::CreateAsset {
                     kind: a.kind.to_string(),
@@ -65,7 +66,7 @@ pub(super) fn assets(cx: &Cx<'_>, out: &mut Diff) {
                 let name = (l.name != a.name).then(|| a.name.to_string());
                 if name.is_some() {
                     changes.push(change(
-                        "name",
+                        Field::Name,
                         Some(l.name.clone()),
                         Some(a.name.to_string()),
                     ));
@@ -82,7 +83,11 @@ pub(super) fn assets(cx: &Cx<'_>, out: &mut Diff) {
                         (ids != team_ids).then(|| {
                             let before: Vec<String> =
                                 ids.iter().map(|i| cx.team_name_of_id(i)).collect();
-                            changes.push(change("teams", Some(list(&before)), Some(list(&names))));
+                            changes.push(change(
+                                Field::Teams,
+                                Some(list(&before)),
+                                Some(list(&names)),
+                            ));
                             team_ids.clone()
                         })
                     }

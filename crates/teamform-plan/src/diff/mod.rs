@@ -5,6 +5,7 @@ mod org;
 mod users;
 
 use crate::desired::DesiredState;
+use crate::field::Field;
 use crate::matching::Matching;
 use crate::op::{Action, FieldChange, Op, placeholder};
 use std::borrow::Cow;
@@ -73,9 +74,9 @@ impl Cx<'_> {
     }
 }
 
-fn change(field: &str, before: Option<String>, after: Option<String>) -> FieldChange {
+fn change(field: Field, before: Option<String>, after: Option<String>) -> FieldChange {
     FieldChange {
-        field: field.to_string(),
+        field,
         before,
         after,
     }

@@ -2,6 +2,7 @@
 //! and the deletion of what only the portal has.
 
 use super::{Cx, Diff, change, op, permissions_text};
+use crate::field::Field;
 use crate::op::Action;
 use std::collections::HashSet;
 use teamform_portal::{Change, Kind};
@@ -14,9 +15,9 @@ pub(super) fn teams(cx: &Cx<'_>, out: &mut Diff) {
         let parent_name = t.parent.map(|p| cx.team_name_of_key(p));
         match cx.team_ids.get(t.key).and_then(|id| live.get(id)) {
             None => {
-                let mut changes = vec![change("name", None, Some(t.name.to_string()))];
+                let mut changes = vec![change(Field::Name, None, Some(t.name.to_string()))];
                 if let Some(p) = &parent_name {
-                    changes.push(change("parent", None, Some(p.clone())));
+                    changes.push(change(Field::Parent, None, Some(p.clone())));
                 }
                 let parent_id = t.parent.map(|p| cx.team_ref(p));
                 out.ops.push(op(
@@ -36,13 +37,13 @@ pub(super) fn teams(cx: &Cx<'_>, out: &mut Diff) {
                 let mut changes = Vec::new();
                 let name = (l.name != t.name).then(|| t.name.to_string());
                 if let Some(n) = &name {
-                    changes.push(change("name", Some(l.name.clone()), Some(n.clone())));
+                    changes.push(change(Field::Name, Some(l.name.clone()), Some(n.clone())));
                 }
                 let want_parent = t.parent.map(|p| cx.team_ref(p));
                 let parent = (want_parent != l.parent_id).then(|| want_parent.clone());
                 if parent.is_some() {
                     changes.push(change(
-                        "parent",
+                        Field::Parent,
                         l.parent_id.as_deref().map(|id| cx.team_name_of_id(id)),
                         parent_name.clone(),
                     ));
@@ -77,7 +78,7 @@ pub(super) fn teams(cx: &Cx<'_>, out: &mut Diff) {
             &l.name,
             &l.name,
             Some(&l.id),
-            vec![change("name", Some(l.name.clone()), None)],
+            vec![change(Field::Name, Some(l.name.clone()), None)],
             Change::DeleteTeam { id: l.id.clone() },
             caps.delete,
         ));
@@ -96,8 +97,12 @@ pub(super) fn roles(cx: &Cx<'_>, out: &mut Diff) {
                 r.name,
                 None,
                 vec![
-                    change("name", None, Some(r.name.to_string())),
-                    change("permissions", None, Some(permissions_text(&r.permissions))),
+                    change(Field::Name, None, Some(r.name.to_string())),
+                    change(
+                        Field::Permissions,
+                        None,
+                        Some(permissions_text(&r.permissions)),
+                    ),
                 ],
                 Change::CreateRole {
                     name: r.name.to_string(),
@@ -109,12 +114,12 @@ pub(super) fn roles(cx: &Cx<'_>, out: &mut Diff) {
                 let mut changes = Vec::new();
                 let name = (l.name != r.name).then(|| r.name.to_string());
                 if let Some(n) = &name {
-                    changes.push(change("name", Some(l.name.clone()), Some(n.clone())));
+                    changes.push(change(Field::Name, Some(l.name.clone()), Some(n.clone())));
                 }
                 let permissions = match &l.permissions {
                     Some(p) if *p != r.permissions => {
                         changes.push(change(
-                            "permissions",
+                            Field::Permissions,
                             Some(permissions_text(p)),
                             Some(permissions_text(&r.permissions)),
                         ));
@@ -156,7 +161,7 @@ pub(super) fn roles(cx: &Cx<'_>, out: &mut Diff) {
             &l.name,
             &l.name,
             Some(&l.id),
-            vec![change("name", Some(l.name.clone()), None)],
+            vec![change(Field::Name, Some(l.name.clone()), None)],
             Change::DeleteRole { id: l.id.clone() },
             caps.delete,
         ));

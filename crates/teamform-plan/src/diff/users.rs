@@ -4,6 +4,7 @@
 
 use super::{Cx, Diff, change, list, op, sorted_list};
 use crate::desired::DesiredUser;
+use crate::field::Field;
 use crate::op::{Action, Op};
 use std::borrow::Cow;
 use teamform_portal::{Change, Kind, LiveUser};
@@ -76,20 +77,20 @@ fn seats(u: &DesiredUser<'_>) -> Vec<String> {
 fn create(cx: &Cx<'_>, u: &DesiredUser<'_>) -> Op {
     let (role_id, team_id, team_ids) = user_fields(cx, u);
     let extra_names: Vec<String> = u.teams.iter().map(|t| cx.team_name_of_key(t)).collect();
-    let mut changes = vec![change("name", None, Some(u.name.to_string()))];
-    changes.extend(role_name(cx, u.role).map(|r| change("role", None, Some(r))));
+    let mut changes = vec![change(Field::Name, None, Some(u.name.to_string()))];
+    changes.extend(role_name(cx, u.role).map(|r| change(Field::Role, None, Some(r))));
     changes.extend(
         u.team
-            .map(|t| change("team", None, Some(cx.team_name_of_key(t)))),
+            .map(|t| change(Field::Team, None, Some(cx.team_name_of_key(t)))),
     );
     if !u.teams.is_empty() {
-        changes.push(change("teams", None, Some(list(&extra_names))));
+        changes.push(change(Field::Teams, None, Some(list(&extra_names))));
     }
     if u.super_admin {
-        changes.push(change("super_admin", None, Some("true".to_string())));
+        changes.push(change(Field::SuperAdmin, None, Some("true".to_string())));
     }
     if !u.seats.is_empty() {
-        changes.push(change("seats", None, Some(list(&u.seats))));
+        changes.push(change(Field::Seats, None, Some(list(&u.seats))));
     }
     op(
         (Kind::User, Action::Create),
@@ -120,12 +121,12 @@ fn update(cx: &Cx<'_>, u: &DesiredUser<'_>, l: &LiveUser, out: &mut Vec<Op>) {
     let mut manual = Vec::new();
     let name = (l.name != u.name).then(|| u.name.to_string());
     if name.is_some() {
-        changes.push(change("name", Some(l.name.clone()), name.clone()));
+        changes.push(change(Field::Name, Some(l.name.clone()), name.clone()));
     }
     let role = (role_id != l.role_id).then(|| role_id.clone());
     if role.is_some() {
         changes.push(change(
-            "role",
+            Field::Role,
             live_role_name(cx, l.role_id.as_deref()),
             role_name(cx, u.role),
         ));
@@ -133,7 +134,7 @@ fn update(cx: &Cx<'_>, u: &DesiredUser<'_>, l: &LiveUser, out: &mut Vec<Op>) {
     let team = (team_id != l.primary_team_id).then(|| team_id.clone());
     if team.is_some() {
         changes.push(change(
-            "team",
+            Field::Team,
             l.primary_team_id.as_deref().map(|i| cx.team_name_of_id(i)),
             u.team.map(|t| cx.team_name_of_key(t)),
         ));
@@ -143,12 +144,16 @@ fn update(cx: &Cx<'_>, u: &DesiredUser<'_>, l: &LiveUser, out: &mut Vec<Op>) {
     if teams.is_some() {
         let before: Vec<String> = live_extra.iter().map(|i| cx.team_name_of_id(i)).collect();
         let after: Vec<String> = u.teams.iter().map(|t| cx.team_name_of_key(t)).collect();
-        changes.push(change("teams", Some(list(&before)), Some(list(&after))));
+        changes.push(change(
+            Field::Teams,
+            Some(list(&before)),
+            Some(list(&after)),
+        ));
     }
     let super_admin = (l.super_admin != u.super_admin).then_some(u.super_admin);
     if super_admin.is_some() {
         let c = change(
-            "super_admin",
+            Field::SuperAdmin,
             Some(l.super_admin.to_string()),
             Some(u.super_admin.to_string()),
         );
@@ -165,7 +170,7 @@ fn update(cx: &Cx<'_>, u: &DesiredUser<'_>, l: &LiveUser, out: &mut Vec<Op>) {
         .eq(u.seats.iter().copied()))
     .then(|| seats(u));
     if seats.is_some() {
-        let c = change("seats", Some(list(&live_seats)), Some(list(&u.seats)));
+        let c = change(Field::Seats, Some(list(&live_seats)), Some(list(&u.seats)));
         if cx.caps.seats {
             changes.push(c)
         } else {
@@ -237,7 +242,7 @@ pub(super) fn users(cx: &Cx<'_>, out: &mut Diff) {
             &l.email,
             &l.name,
             Some(&l.id),
-            vec![change("email", Some(l.email.clone()), None)],
+            vec![change(Field::Email, Some(l.email.clone()), None)],
             Change::DeleteUser { id: l.id.clone() },
             cx.caps.users.delete,
         ));

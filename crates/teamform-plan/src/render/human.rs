@@ -2,6 +2,7 @@
 //! line diffs of long values (with `similar`), manual steps and the access diff.
 
 use super::access::{expanded, grouped};
+use crate::field::Field;
 use crate::op::{Action, FieldChange, Op};
 use crate::plan::{KINDS, Plan};
 use similar::{ChangeTag, TextDiff};
@@ -44,10 +45,10 @@ impl Paint {
 
 /// A field's value as shown: names quoted (`"Sales France"`), flags and lists as they are
 /// (`true`, `Sales, Events`), so that a reviewer can tell one from the other.
-fn quote(field: &str, v: &str) -> String {
-    match field {
-        "name" | "parent" | "role" | "team" => format!("\"{v}\""),
-        _ => v.to_string(),
+fn quote(field: Field, v: &str) -> String {
+    match field.names_something() {
+        true => format!("\"{v}\""),
+        false => v.to_string(),
     }
 }
 
@@ -71,13 +72,13 @@ fn field(out: &mut String, paint: &Paint, c: &FieldChange) {
         return;
     }
     let line = match (&c.before, &c.after) {
-        (None, Some(a)) => format!("      {}: {}", c.field, quote(&c.field, a)),
-        (Some(b), None) => format!("      {}: {} → (none)", c.field, quote(&c.field, b)),
+        (None, Some(a)) => format!("      {}: {}", c.field, quote(c.field, a)),
+        (Some(b), None) => format!("      {}: {} → (none)", c.field, quote(c.field, b)),
         (Some(b), Some(a)) => format!(
             "      {}: {} → {}",
             c.field,
-            quote(&c.field, b),
-            quote(&c.field, a)
+            quote(c.field, b),
+            quote(c.field, a)
         ),
         (None, None) => format!("      {}", c.field),
     };
@@ -100,7 +101,7 @@ fn op_line(out: &mut String, paint: &Paint, op: &Op) {
     let _ = writeln!(out, "{}{name}{manual}", paint.sign(sign, &head));
     for c in &op.changes {
         if op.action == Action::Create
-            && c.field == "name"
+            && c.field == Field::Name
             && c.after.as_deref() == Some(op.name.as_str())
         {
             continue;

@@ -82,7 +82,7 @@ pub fn markdown(plan: &Plan) -> String {
                 .iter()
                 .map(|c| match (&c.before, &c.after) {
                     (Some(b), Some(a)) if b.contains('\n') || a.contains('\n') => {
-                        field_diff(&c.field, b, a)
+                        field_diff(&c.field.to_string(), b, a)
                     }
                     (Some(b), Some(a)) => format!(
                         "`{}`: {} → {}",

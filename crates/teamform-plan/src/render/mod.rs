@@ -12,6 +12,7 @@ pub use human::{HumanStyle, human};
 pub use json::{JSON_FORMAT_VERSION, PlanDocument, json, plan_schema};
 pub use markdown::{MARKDOWN_LIMIT, markdown};
 
+use crate::field::Field;
 use crate::op::{Action, Confirm, Op};
 use teamform_portal::{Kind, Screens};
 
@@ -32,7 +33,7 @@ fn instruction(op: &Op, screens: &Screens) -> String {
             .iter()
             .map(|c| match &c.after {
                 Some(a) => format!("{}: {}", c.field, a.replace('\n', "; ")),
-                None => c.field.clone(),
+                None => c.field.to_string(),
             })
             .collect::<Vec<_>>()
             .join(sep)
@@ -56,10 +57,10 @@ fn instruction(op: &Op, screens: &Screens) -> String {
             screens.permission_sets,
             op.changes
                 .iter()
-                .map(|c| match (c.field.as_str(), &c.before, &c.after) {
-                    ("permissions", Some(b), Some(a)) => permission_edits(b, a),
+                .map(|c| match (c.field, &c.before, &c.after) {
+                    (Field::Permissions, Some(b), Some(a)) => permission_edits(b, a),
                     (_, _, Some(a)) => format!("{}: {}", c.field, a.replace('\n', "; ")),
-                    _ => c.field.clone(),
+                    _ => c.field.to_string(),
                 })
                 .collect::<Vec<_>>()
                 .join("; ")
@@ -72,7 +73,7 @@ fn instruction(op: &Op, screens: &Screens) -> String {
             let teams = op
                 .changes
                 .iter()
-                .find(|c| c.field == "teams")
+                .find(|c| c.field == Field::Teams)
                 .and_then(|c| c.after.clone())
                 .unwrap_or_else(|| "(none)".to_string());
             let verb = if op.confirm == Some(Confirm::Unknown) {
