@@ -7,8 +7,10 @@
 //! stops it. Only changes wake it: reading a file (its own reads of the policy included) is
 //! not one, so it draws a frame per save and is idle in between.
 
+mod compiling;
 mod render;
 
+pub use compiling::Compiling;
 pub use render::{Frame, render_frame};
 
 use notify::RecursiveMode;
@@ -137,17 +139,22 @@ pub fn run(
 ) -> Result<(), WatchError> {
     let mut snapshot = read_live();
     let mut last_refresh = Instant::now();
-    let frame = |snapshot: &Result<Snapshot, String>,
-                 out: &mut dyn Write|
+    // The policy as last compiled: a save of users' tables is taken in place.
+    let mut compiling = Compiling::default();
+    let mut frame = |snapshot: &Result<Snapshot, String>,
+                     out: &mut dyn Write|
      -> Result<Written, WatchError> {
         let started = Instant::now();
-        let text = render_frame(&Frame {
-            policies: &options.policies,
-            today: options.today,
-            snapshot: snapshot.as_ref().ok(),
-            snapshot_error: snapshot.as_ref().err().map(String::as_str),
-            color: options.color,
-        });
+        let text = render_frame(
+            &Frame {
+                policies: &options.policies,
+                today: options.today,
+                snapshot: snapshot.as_ref().ok(),
+                snapshot_error: snapshot.as_ref().err().map(String::as_str),
+                color: options.color,
+            },
+            &mut compiling,
+        );
         let clear = if options.clear { "\x1b[2J\x1b[H" } else { "" };
         let footer = format!(
             "\n[watching {} · compiled and planned in {} ms · r: re-read the portal · q: quit]\n",

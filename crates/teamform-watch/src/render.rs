@@ -2,10 +2,10 @@
 //! diff against the snapshot.
 
 use crate::Snapshot;
+use crate::compiling::Compiling;
 use std::path::Path;
-use teamform_compiler::{Options, compile};
 use teamform_diagnostics::render::{Format, HumanOptions, render};
-use teamform_model::{Date, load_dir};
+use teamform_model::Date;
 use teamform_plan::render::{HumanStyle, human};
 use teamform_plan::{Filter, Known, PlanInput, make_plan};
 
@@ -23,11 +23,10 @@ pub struct Frame<'a> {
     pub color: bool,
 }
 
-/// Loads, compiles and plans, and returns the text to show.
-pub fn render_frame(f: &Frame<'_>) -> String {
-    let load = load_dir(f.policies);
-    let options = Options { today: f.today };
-    let compiled = compile(&load, options);
+/// Loads, compiles (in place where `compiling` can) and plans, and returns the text to show.
+pub fn render_frame(f: &Frame<'_>, compiling: &mut Compiling) -> String {
+    let state = compiling.update(f.policies, f.today);
+    let (load, compiled) = (state.load(), state.compiled());
     let mut out = Vec::new();
     let human_options = HumanOptions {
         color: f.color,
@@ -55,8 +54,8 @@ pub fn render_frame(f: &Frame<'_>) -> String {
                 }
             };
             let plan = make_plan(&PlanInput {
-                load: &load,
-                compiled: &compiled,
+                load,
+                compiled,
                 live: &s.live,
                 capabilities: s.capabilities,
                 portal: s.portal.clone(),
