@@ -26,8 +26,8 @@ pub mod render;
 mod saved;
 
 pub use access::grants::{
-    AccessGroup, Grant, GrantChange, GrantScope, Partition, Risk, ScopeShift, Status, Subtree,
-    UserGrants,
+    AccessGroup, ActionOn, Grant, GrantChange, GrantScope, Partition, Risk, ScopeShift, Status,
+    Subtree, UserGrants,
 };
 pub use access::{
     AccessLine, Detail, HolderGroup, Holdings, RecordsAccess, ScopeChange, Side, UserAccessDiff,

@@ -277,18 +277,27 @@ fn agree(u: &UserAccessDiff) -> Result<(), TestCaseError> {
             let via = g.via.text();
             let count = match &g.grant {
                 Grant::Crm {
-                    action,
-                    object,
-                    scope: GrantScope::Teams { teams },
+                    scope: GrantScope::Teams { .. },
+                    ..
                 } => {
-                    let prefix = format!("{action} {object} of team ");
-                    let n = lines
-                        .iter()
-                        .filter(|l| l.access.starts_with(&prefix) && l.via == via)
-                        .count();
+                    prop_assert!(false, "team scopes are TeamRecords: {}", g.grant.text());
+                    0
+                }
+                Grant::TeamRecords { access, teams } => {
                     let said: usize = teams.iter().map(|t| 1 + t.sub_teams).sum();
-                    prop_assert_eq!(n, said, "{} in {:?}", g.grant.text(), lines);
-                    said
+                    let mut total = 0;
+                    for a in access {
+                        for object in &a.objects {
+                            let prefix = format!("{} {object} of team ", a.action);
+                            let n = lines
+                                .iter()
+                                .filter(|l| l.access.starts_with(&prefix) && l.via == via)
+                                .count();
+                            prop_assert_eq!(n, said, "{} in {:?}", g.grant.text(), lines);
+                            total += said;
+                        }
+                    }
+                    total
                 }
                 Grant::Assets { count, .. } => *count,
                 other => {

@@ -117,6 +117,17 @@ pub enum Partition {
     },
 }
 
+/// Some CRM objects one action of a team-scope grant is on.
+#[derive(
+    Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+pub struct ActionOn {
+    /// The action.
+    pub action: CrmAction,
+    /// The objects, in their order.
+    pub objects: Vec<CrmObject>,
+}
+
 /// One access, as plans group it.
 #[derive(
     Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
@@ -133,6 +144,15 @@ pub enum Grant {
         object: CrmObject,
         /// Over which records.
         scope: GrantScope,
+    },
+    /// Actions on CRM records of team subtrees, for the same reason: a role's team scopes
+    /// over the same teams read as one grant (`view companies, contacts; edit deals of team
+    /// Sales and its 4 sub-teams`).
+    TeamRecords {
+        /// The actions, each on some objects.
+        access: Vec<ActionOn>,
+        /// The team subtrees.
+        teams: Vec<Subtree>,
     },
     /// An action in a tool.
     Tool {
@@ -178,6 +198,20 @@ impl Grant {
                 object,
                 scope,
             } => format!("{action} {object} of {}", scope.text()),
+            Grant::TeamRecords { access, teams } => {
+                let what: Vec<String> = access
+                    .iter()
+                    .map(|a| {
+                        let objects: Vec<String> =
+                            a.objects.iter().map(ToString::to_string).collect();
+                        format!("{} {}", a.action, objects.join(", "))
+                    })
+                    .collect();
+                let scope = GrantScope::Teams {
+                    teams: teams.clone(),
+                };
+                format!("{} of {}", what.join("; "), scope.text())
+            }
             Grant::Tool { action, tool } => format!("{action} in {tool}"),
             Grant::Account { permission } => format!("account: {permission}"),
             Grant::Assets {
@@ -480,8 +514,11 @@ fn grants_of(
             Line::See(_, Named { at, .. }) => assets.push((AssetId(*at), via_g)),
         }
     }
-    // The CRM actions of a role mostly share one set of teams: its subtrees are found once.
+    // The CRM actions of a role mostly share one set of teams: its subtrees are found once,
+    // and the actions over the same subtrees for the same reason make one grant.
     let mut found: HashMap<Vec<TeamId>, Vec<Subtree>> = HashMap::default();
+    let mut merged: BTreeMap<(Via, Vec<Subtree>), BTreeMap<CrmAction, Vec<CrmObject>>> =
+        BTreeMap::new();
     for ((action, object, via), set) in teams {
         let mut key: Vec<TeamId> = set.iter().copied().collect();
         key.sort_unstable();
@@ -489,15 +526,22 @@ fn grants_of(
             .entry(key)
             .or_insert_with(|| subtrees(view, &set).into_iter().map(|(_, s)| s).collect())
             .clone();
-        push(
-            &mut out,
-            Grant::Crm {
-                action,
-                object,
-                scope: GrantScope::Teams { teams },
-            },
-            via,
-        );
+        merged
+            .entry((via, teams))
+            .or_default()
+            .entry(action)
+            .or_default()
+            .push(object);
+    }
+    for ((via, teams), actions) in merged {
+        let access = actions
+            .into_iter()
+            .map(|(action, mut objects)| {
+                objects.sort_unstable();
+                ActionOn { action, objects }
+            })
+            .collect();
+        push(&mut out, Grant::TeamRecords { access, teams }, via);
     }
     for (partition, members, via) in asset_groups(view, &assets, covered) {
         let asset = match members.as_slice() {
