@@ -89,6 +89,24 @@ impl Verdict {
             self.0.push(what);
         }
     }
+
+    /// Prints the row of `r` and checks what every run must hold: exit 0, at most `ratio`
+    /// times the floor, under the memory limit.
+    fn run(&mut self, what: &str, output: &str, r: &Run, (floor, ratio): (Duration, f64)) {
+        let times = r.time.as_secs_f64() / floor.as_secs_f64();
+        println!(
+            "| {what} | {:.0} ms | {times:.2} | {:.0} | {output} | {:?} |",
+            ms(r.time),
+            mib(r.peak),
+            r.code
+        );
+        self.check(r.code == Some(0), format!("{what}: exit {:?}", r.code));
+        self.check(times <= ratio, format!("{what}: {times:.2} × floor"));
+        self.check(
+            r.peak < MAX_PEAK,
+            format!("{what}: peak {:.0} MiB", mib(r.peak)),
+        );
+    }
 }
 
 /// Moves the top-level team with the largest subtree under another top-level team and
@@ -221,7 +239,6 @@ fn main_run() -> Result<bool, String> {
         size.users,
         ms(floor)
     );
-    let ratio = |d: Duration| d.as_secs_f64() / floor.as_secs_f64();
     let mut verdict = Verdict::default();
     println!(
         "| scenario | format | time | × floor | peak MiB | output | exit |\n|---|---|---:|---:|---:|---:|---:|"
@@ -243,23 +260,8 @@ fn main_run() -> Result<bool, String> {
                 "json" => format!("{:.1} MiB", mib(r.bytes)),
                 _ => format!("{} chars", r.chars),
             };
-            println!(
-                "| {scenario} | {format} | {:.0} ms | {:.2} | {:.0} | {size} | {:?} |",
-                ms(r.time),
-                ratio(r.time),
-                mib(r.peak),
-                r.code
-            );
-            let what = format!("{scenario} ({format})");
-            verdict.check(r.code == Some(0), format!("{what}: exit {:?}", r.code));
-            verdict.check(
-                ratio(r.time) <= MAX_PLAN_RATIO,
-                format!("{what}: {:.2} × floor", ratio(r.time)),
-            );
-            verdict.check(
-                r.peak < MAX_PEAK,
-                format!("{what}: peak {:.0} MiB", mib(r.peak)),
-            );
+            let what = format!("{scenario} | {format}");
+            verdict.run(&what, &size, &r, (floor, MAX_PLAN_RATIO));
             match (scenario, format) {
                 ("first plan", "json") => verdict.check(
                     r.bytes <= MAX_JSON,
@@ -295,23 +297,8 @@ fn main_run() -> Result<bool, String> {
         &["apply", TODAY, &portal, "--auto-approve"],
         &out,
     )?;
-    println!(
-        "| whole apply | human | {:.0} ms | {:.2} | {:.0} | {} lines | {:?} |",
-        ms(r.time),
-        ratio(r.time),
-        mib(r.peak),
-        r.lines,
-        r.code
-    );
-    verdict.check(r.code == Some(0), format!("whole apply: exit {:?}", r.code));
-    verdict.check(
-        ratio(r.time) <= MAX_APPLY_RATIO,
-        format!("whole apply: {:.2} × floor", ratio(r.time)),
-    );
-    verdict.check(
-        r.peak < MAX_PEAK,
-        format!("whole apply: peak {:.0} MiB", mib(r.peak)),
-    );
+    let lines = format!("{} lines", r.lines);
+    verdict.run("whole apply | human", &lines, &r, (floor, MAX_APPLY_RATIO));
     let again = run(
         &teamform,
         &org,
