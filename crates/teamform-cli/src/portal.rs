@@ -1,31 +1,10 @@
-//! Choosing and opening the live portal from `--portal SPEC` or `[portal] provider`.
+//! Choosing and opening the live portal from `--portal SPEC` or `[portal] provider`: the spec
+//! is read by `teamform_portal::spec` and opened by `teamform_hubspot::open` (beside the
+//! providers); here only the `--debug` switch is kept for the providers opened afterwards.
 
-use std::path::{Path, PathBuf};
-use teamform_hubspot::HubSpot;
 use teamform_model::Policy;
 use teamform_portal::Provider;
-use teamform_portal::sandbox::{DEFAULT_PATH, Sandbox};
-
-/// A parsed portal spec.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Spec {
-    /// `sandbox:PATH`.
-    Sandbox(PathBuf),
-    /// `hubspot`, with `--api-base`.
-    HubSpot(Option<String>),
-}
-
-/// Parses `sandbox`, `sandbox:PATH`, `hubspot`.
-pub fn parse(text: &str, api_base: Option<&str>) -> Result<Spec, String> {
-    match text.split_once(':') {
-        Some(("sandbox", path)) if !path.is_empty() => Ok(Spec::Sandbox(PathBuf::from(path))),
-        None if text == "sandbox" => Ok(Spec::Sandbox(PathBuf::from(DEFAULT_PATH))),
-        None if text == "hubspot" => Ok(Spec::HubSpot(api_base.map(str::to_string))),
-        _ => Err(format!(
-            "`{text}` is not a portal; write `sandbox:PATH` (such as `sandbox:{DEFAULT_PATH}`) or `hubspot`"
-        )),
-    }
-}
+pub use teamform_portal::spec::Spec;
 
 /// The spec to use: the flag, else the policy's `provider`, else the default sandbox.
 pub fn choose(
@@ -33,19 +12,7 @@ pub fn choose(
     api_base: Option<&str>,
     policy: Option<&Policy>,
 ) -> Result<Spec, String> {
-    if let Some(f) = flag {
-        return parse(f, api_base);
-    }
-    if let Some(p) = policy
-        .and_then(|p| p.portal.as_ref())
-        .and_then(|p| p.provider.as_ref())
-    {
-        return parse(&p.value, api_base);
-    }
-    if api_base.is_some() {
-        return Ok(Spec::HubSpot(api_base.map(str::to_string)));
-    }
-    Ok(Spec::Sandbox(PathBuf::from(DEFAULT_PATH)))
+    Spec::choose(flag, api_base, policy)
 }
 
 static DEBUG: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
@@ -55,42 +22,16 @@ pub fn set_debug(on: bool) {
     DEBUG.store(on, std::sync::atomic::Ordering::Relaxed);
 }
 
-fn hubspot(api_base: Option<&str>) -> Result<Box<dyn Provider>, String> {
-    let options = teamform_hubspot::Options {
-        debug: DEBUG.load(std::sync::atomic::Ordering::Relaxed),
-        ..teamform_hubspot::Options::default()
-    };
-    if options.debug {
-        eprintln!(
-            "debug: portal hubspot at {}",
-            api_base.unwrap_or(teamform_hubspot::DEFAULT_API_BASE)
-        );
-    }
-    HubSpot::from_env_with(api_base, options)
-        .map(|h| Box::new(h) as Box<dyn Provider>)
-        .map_err(|e| e.to_string())
+fn debug() -> bool {
+    DEBUG.load(std::sync::atomic::Ordering::Relaxed)
 }
 
-/// Opens the portal for reading; a sandbox is never created here (only `apply` creates one).
-/// A missing sandbox file is an error naming it, except the default one
-/// (`.teamform/sandbox.json`), which reads as an empty portal until the first apply creates
-/// it, so that `plan` shows what that apply will do.
+/// Opens the portal for reading (see [`teamform_hubspot::open::open`]).
 pub fn open(spec: &Spec) -> Result<Box<dyn Provider>, String> {
-    match spec {
-        Spec::Sandbox(path) => Sandbox::open_read_only(path, path == Path::new(DEFAULT_PATH))
-            .map(|s| Box::new(s) as Box<dyn Provider>)
-            .map_err(|e| e.to_string()),
-        Spec::HubSpot(base) => hubspot(base.as_deref()),
-    }
+    teamform_hubspot::open::open(spec, debug())
 }
 
-/// Opens the portal for writing (the sandbox locked; HubSpot detects concurrent changes
-/// through the plan's fingerprints).
+/// Opens the portal for writing (see [`teamform_hubspot::open::open_locked`]).
 pub fn open_locked(spec: &Spec) -> Result<Box<dyn Provider>, String> {
-    match spec {
-        Spec::Sandbox(path) => Sandbox::open_locked(path)
-            .map(|s| Box::new(s) as Box<dyn Provider>)
-            .map_err(|e| e.to_string()),
-        Spec::HubSpot(base) => hubspot(base.as_deref()),
-    }
+    teamform_hubspot::open::open_locked(spec, debug())
 }

@@ -21,6 +21,7 @@ mod client;
 pub mod decode;
 mod join;
 mod model;
+pub mod open;
 mod pacing;
 mod read;
 mod records;

@@ -11,6 +11,7 @@ mod error;
 mod records;
 pub mod sandbox;
 mod screens;
+pub mod spec;
 mod state;
 
 pub use caps::{Capabilities, Kind, KindCaps};
