@@ -419,6 +419,10 @@ pub enum Command {
         /// served on Enterprise only).
         #[arg(long, default_value = "enterprise", value_name = "TIER")]
         tier: teamform_sim::Tier,
+        /// Serve as to a token without the account-activity scopes: the activity endpoints
+        /// answer 403 (reviews then read "no activity").
+        #[arg(long)]
+        without_activity_scopes: bool,
     },
     /// Keep a portal equal to a branch of a policy repository: fetch, compile, plan and apply
     /// (or report) every interval, logging one JSON line per cycle.

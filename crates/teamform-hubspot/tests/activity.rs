@@ -94,3 +94,24 @@ fn a_portal_without_activity_answers_empty_not_inactive() {
     assert!(read.available);
     assert!(read.last_login_by_id.is_empty());
 }
+
+#[test]
+fn a_token_without_the_activity_scopes_reads_no_activity() {
+    let sim = Sim::start(LiveState::default(), |config| {
+        config.activity_scopes = false
+    });
+    let read = sim
+        .provider(true)
+        .read_activity(Instant::parse("2026-11-30T00:00:00Z").unwrap(), 90)
+        .unwrap();
+    // HubSpot's 403 (scopes missing) is no activity to review, not an error nor "inactive".
+    assert!(!read.available);
+    assert!(read.last_login_by_id.is_empty());
+    let requests = sim.requests();
+    assert!(
+        requests
+            .iter()
+            .any(|r| r["path"] == "/account-info/2026-09/activity/login" && r["status"] == 403),
+        "{requests:?}"
+    );
+}

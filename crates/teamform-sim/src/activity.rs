@@ -115,11 +115,20 @@ fn newest_first<T: serde::Serialize>(mut items: Vec<(Instant, &str, &T)>) -> Vec
         .collect()
 }
 
+/// A 403 `MISSING_SCOPES` when the token lacks the account-activity scopes.
+fn scoped(app: &Shared) -> Result<(), ApiError> {
+    match app.activity_scopes {
+        true => Ok(()),
+        false => Err(ApiError::missing_scopes("account-info.security.read")),
+    }
+}
+
 /// `GET /account-info/2026-09/activity/login`.
 pub async fn login(
     State(app): State<Shared>,
     query: Result<Query<Pairs>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
+    scoped(&app)?;
     let params = single(&query?.0);
     let request = PageRequest::from_params(&params, 100, MAX_PAGE)?;
     let user = integer(&params, "userId")?;
@@ -138,6 +147,7 @@ pub async fn security(
     State(app): State<Shared>,
     query: Result<Query<Pairs>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
+    scoped(&app)?;
     let params = single(&query?.0);
     let request = PageRequest::from_params(&params, 100, MAX_PAGE)?;
     let user = integer(&params, "userId")?;
@@ -159,6 +169,7 @@ pub async fn audit_logs(
     State(app): State<Shared>,
     query: Result<Query<Pairs>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
+    scoped(&app)?;
     if app.tier != Tier::Enterprise {
         return Err(ApiError::forbidden(
             "This API is only available to accounts with an Enterprise subscription",

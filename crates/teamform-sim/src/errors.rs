@@ -55,6 +55,17 @@ impl ApiError {
         Self::new(StatusCode::FORBIDDEN, "FORBIDDEN", message)
     }
 
+    /// A 403 for a token without the scopes a call needs.
+    pub fn missing_scopes(scopes: &str) -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "MISSING_SCOPES",
+            format!(
+                "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes. One of the following scopes is required: {scopes}"
+            ),
+        )
+    }
+
     /// A 404: no such object.
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, "OBJECT_NOT_FOUND", message)

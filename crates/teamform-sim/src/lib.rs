@@ -79,6 +79,9 @@ pub struct SimConfig {
     pub activity: Option<PathBuf>,
     /// The portal's tier: audit logs are served on Enterprise only.
     pub tier: Tier,
+    /// Whether the token holds the account-activity scopes; without them the activity
+    /// endpoints answer 403 `MISSING_SCOPES`, as HubSpot does.
+    pub activity_scopes: bool,
 }
 
 impl SimConfig {
@@ -97,6 +100,7 @@ impl SimConfig {
             log: None,
             activity: None,
             tier: Tier::Enterprise,
+            activity_scopes: true,
         }
     }
 }
@@ -116,6 +120,7 @@ impl fmt::Debug for SimConfig {
             .field("log", &self.log)
             .field("activity", &self.activity)
             .field("tier", &self.tier)
+            .field("activity_scopes", &self.activity_scopes)
             .finish()
     }
 }

@@ -38,6 +38,8 @@ pub struct App {
     pub activity: ActivityFile,
     /// The portal's tier.
     pub tier: crate::Tier,
+    /// Whether the token holds the account-activity scopes.
+    pub activity_scopes: bool,
     /// Requests answered so far (the API usage).
     pub served: AtomicU64,
 }
@@ -77,6 +79,7 @@ impl App {
             log,
             activity,
             tier: config.tier,
+            activity_scopes: config.activity_scopes,
             served: AtomicU64::new(0),
         })
     }

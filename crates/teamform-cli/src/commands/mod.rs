@@ -95,6 +95,7 @@ pub fn run(cli: Cli) -> i32 {
             log,
             activity,
             tier,
+            without_activity_scopes,
         } => {
             let mut config = teamform_sim::SimConfig::new(state, token);
             config.listen = listen;
@@ -106,6 +107,7 @@ pub fn run(cli: Cli) -> i32 {
             config.log = log;
             config.activity = activity;
             config.tier = tier;
+            config.activity_scopes = !without_activity_scopes;
             match teamform_sim::run(config) {
                 Ok(()) => crate::exit::SUCCESS,
                 Err(e) => {
