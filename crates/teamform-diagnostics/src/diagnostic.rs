@@ -143,29 +143,29 @@ impl Diagnostic {
         self
     }
 
-    /// Follows an edit of `file` (see [`Span::follow_edit`]) with every label; false, leaving
-    /// the labels as they were, when one of them overlaps the edited bytes.
+    /// Follows an edit of `file` (see [`Span::follow_edit`]) with every span it holds; false,
+    /// leaving them as they were, when one of them overlaps the edited bytes.
     pub fn follow_edit(&mut self, file: FileId, edit: std::ops::Range<u32>, new_len: u32) -> bool {
-        let suggested = self.suggestion.as_ref().map(|s| s.span);
         let moves = self
-            .labels
-            .iter()
-            .map(|l| l.span)
-            .chain(suggested)
+            .spans()
             .all(|mut span| span.follow_edit(file, edit.clone(), new_len));
         if moves {
-            for l in &mut self.labels {
-                l.span.follow_edit(file, edit.clone(), new_len);
-            }
-            if let Some(s) = &mut self.suggestion {
-                s.span.follow_edit(file, edit.clone(), new_len);
-            }
+            self.spans_mut(|span| {
+                span.follow_edit(file, edit.clone(), new_len);
+            });
         }
         moves
     }
 
-    /// Every span it holds (its labels' and its suggestion's), for a caller that moves them
-    /// (a table parsed alone and placed back in its file).
+    /// Every span it holds: its labels' and its suggestion's.
+    pub fn spans(&self) -> impl Iterator<Item = Span> + '_ {
+        self.labels
+            .iter()
+            .map(|l| l.span)
+            .chain(self.suggestion.as_ref().map(|s| s.span))
+    }
+
+    /// [`Diagnostic::spans`], to move them (a table parsed alone and placed back in its file).
     pub fn spans_mut(&mut self, mut f: impl FnMut(&mut Span)) {
         for l in &mut self.labels {
             f(&mut l.span);

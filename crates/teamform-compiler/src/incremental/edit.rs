@@ -42,7 +42,7 @@ impl Incremental {
     }
 
     fn plan(&self, file: FileId, old: &str, new: &str) -> Option<Plan> {
-        let in_file = |d: &Diagnostic| d.labels.iter().any(|l| l.span.file == file);
+        let in_file = |d: &Diagnostic| d.spans().any(|s| s.file == file);
         let loaded = &self.load.diagnostics;
         if loaded
             .iter()
@@ -75,7 +75,7 @@ impl Incremental {
             let (alone, alone_diags) = parse_user_table(file, old, was.clone())?;
             let kept: Vec<&Diagnostic> = loaded
                 .iter()
-                .filter(|d| d.labels.iter().any(|l| within(&was, l.span)))
+                .filter(|d| d.spans().any(|s| within(&was, s)))
                 .collect();
             if user.key.value != *key
                 || alone != *user
@@ -95,16 +95,12 @@ impl Incremental {
         // Nothing kept may point into the replaced tables, or it could not follow the edit.
         let replaced: Vec<UserId> = users.iter().map(|(id, _, _)| *id).collect();
         let touches = |d: &Diagnostic| {
-            d.labels.iter().any(|l| {
-                l.span.file == file && l.span.start < old_range.end && l.span.end > old_range.start
-            })
+            d.spans()
+                .any(|s| s.file == file && s.start < old_range.end && s.end > old_range.start)
         };
         let own = |d: &Diagnostic| {
-            d.labels.iter().all(|l| {
-                l.span.file == file
-                    && old_range.start <= l.span.start
-                    && l.span.end <= old_range.end
-            })
+            d.spans()
+                .all(|s| s.file == file && old_range.start <= s.start && s.end <= old_range.end)
         };
         let others = self
             .parts
@@ -128,9 +124,8 @@ impl Incremental {
     fn apply(&mut self, file: FileId, plan: Plan, source: SourceFile) {
         let (old, new_len) = (plan.old.clone(), plan.new_len);
         let inside = |d: &Diagnostic| {
-            d.labels
-                .iter()
-                .all(|l| l.span.file == file && old.start <= l.span.start && l.span.end <= old.end)
+            d.spans()
+                .all(|s| s.file == file && old.start <= s.start && s.end <= old.end)
                 && !d.labels.is_empty()
         };
         follow_edit(&mut self.load.policy, file, old.clone(), new_len);
