@@ -2,18 +2,8 @@
 //! is read by `teamform_portal::spec` and opened by `teamform_hubspot::open` (beside the
 //! providers); here only the `--debug` switch is kept for the providers opened afterwards.
 
-use teamform_model::Policy;
 use teamform_portal::Provider;
 pub use teamform_portal::spec::Spec;
-
-/// The spec to use: the flag, else the policy's `provider`, else the default sandbox.
-pub fn choose(
-    flag: Option<&str>,
-    api_base: Option<&str>,
-    policy: Option<&Policy>,
-) -> Result<Spec, String> {
-    Spec::choose(flag, api_base, policy)
-}
 
 static DEBUG: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 

@@ -59,7 +59,7 @@ fn confirm(plan: &Plan) -> bool {
 pub fn run(a: &ApplyArgs<'_>) -> i32 {
     let go = || -> Result<i32, i32> {
         let loaded = valid(a.policy)?;
-        let spec = portal::choose(
+        let spec = portal::Spec::choose(
             a.portal.portal.as_deref(),
             a.portal.api_base.as_deref(),
             Some(&loaded.load.policy),

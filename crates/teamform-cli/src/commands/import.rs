@@ -6,7 +6,7 @@ use std::path::Path;
 use teamform_portal::Provider;
 
 pub fn run(args: &PortalArgs, out: &Path, name: &str) -> i32 {
-    let spec = match portal::choose(args.portal.as_deref(), args.api_base.as_deref(), None) {
+    let spec = match portal::Spec::choose(args.portal.as_deref(), args.api_base.as_deref(), None) {
         Ok(s) => s,
         Err(e) => return super::usage_error(&e),
     };

@@ -21,7 +21,7 @@ pub fn valid(args: &PolicyArgs) -> Result<Loaded, i32> {
 /// Opens the portal named by `--portal` or the policy's `provider`, for reading; a usage
 /// error or a portal that cannot be opened is printed and returned as the exit code.
 pub fn open_portal(loaded: &Loaded, args: &PortalArgs) -> Result<Box<dyn Provider>, i32> {
-    let spec = portal::choose(
+    let spec = portal::Spec::choose(
         args.portal.as_deref(),
         args.api_base.as_deref(),
         Some(&loaded.load.policy),

@@ -45,7 +45,7 @@ pub fn run(a: &Args) -> i32 {
             Some(t) => today::parse(t).map_err(|e| super::usage_error(&e))?,
             None => today::system(),
         };
-        let spec = portal::choose(
+        let spec = portal::Spec::choose(
             a.portal.portal.as_deref(),
             a.portal.api_base.as_deref(),
             None,

@@ -16,7 +16,7 @@ pub fn run_watch(
     let compiler = policy::options(args).map_err(|e| super::usage_error(&e))?;
     let spec = {
         let load = teamform_model::load_dir(&args.policies);
-        portal::choose(
+        portal::Spec::choose(
             portal_args.portal.as_deref(),
             portal_args.api_base.as_deref(),
             Some(&load.policy),
