@@ -17,31 +17,27 @@ pub struct Compiling {
 impl Compiling {
     /// The policy of `policies` compiled for `today`, updated in place where it can be.
     pub fn update(&mut self, policies: &Path, today: Date) -> &Incremental {
+        let paths = discover(policies).unwrap_or_default();
         let kept = self
             .last
             .take()
-            .and_then(|(paths, state)| edited(policies, today, paths, state));
-        let (paths, state) = kept.unwrap_or_else(|| {
-            let paths = discover(policies).unwrap_or_default();
-            (
-                paths,
-                Incremental::new(load_dir(policies), Options { today }),
-            )
-        });
+            .filter(|(read, _)| *read == paths)
+            .and_then(|(_, state)| edited(policies, today, &paths, state));
+        let state = kept.unwrap_or_else(|| Incremental::new(load_dir(policies), Options { today }));
         &self.last.insert((paths, state)).1
     }
 }
 
-/// `state` with the files of `policies` that changed since it was made taken in, or `None`
-/// when that cannot be done in place (other files, another day, a file that is refused or not
-/// UTF-8, an edit beyond users' tables).
+/// `state`, read from the same `paths` of `policies`, with the files that changed since taken
+/// in, or `None` when that cannot be done in place (another day, a file that is refused or
+/// not UTF-8, an edit beyond users' tables).
 fn edited(
     policies: &Path,
     today: Date,
-    paths: Vec<PathBuf>,
+    paths: &[PathBuf],
     mut state: Incremental,
-) -> Option<(Vec<PathBuf>, Incremental)> {
-    if state.options().today != today || discover(policies).ok()? != paths {
+) -> Option<Incremental> {
+    if state.options().today != today {
         return None;
     }
     // Each file read was given the next id, in the order of `paths`.
@@ -62,7 +58,7 @@ fn edited(
             return None;
         }
     }
-    Some((paths, state))
+    Some(state)
 }
 
 #[cfg(test)]
