@@ -129,3 +129,23 @@ pub fn sandbox_file(policy: &Policy) -> SandboxFile {
         ..SandboxFile::default()
     }
 }
+
+/// Makes `path` an empty sandbox portal whose new ids start above the ids the generator pins
+/// ([`FIRST_ID`]), so that an object created for one key does not take the id pinned by
+/// another; a file already there is replaced.
+pub fn empty_sandbox(path: &std::path::Path) -> Result<(), teamform_portal::PortalError> {
+    if let Err(e) = std::fs::remove_file(path)
+        && e.kind() != std::io::ErrorKind::NotFound
+    {
+        return Err(teamform_portal::PortalError::Io(format!(
+            "cannot remove `{}`: {e}",
+            path.display()
+        )));
+    }
+    teamform_portal::sandbox::Sandbox::open(path).and_then(|s| {
+        s.save(&SandboxFile {
+            next_id: FIRST_ID,
+            ..SandboxFile::default()
+        })
+    })
+}

@@ -44,7 +44,7 @@ use teamform_plan::{
     Action, Filter, Plan, PlanInput, Side, access_changes, access_diff, changed_users, desired,
     diff, live_policy, make_plan, matching, order,
 };
-use teamform_portal::sandbox::{Sandbox, SandboxFile};
+use teamform_portal::sandbox::Sandbox;
 use teamform_portal::{Capabilities, Change, Kind, LiveState, Outcome, PortalError, Provider};
 
 /// The most `make_plan` (diff, ordering, access diff) may take.
@@ -563,16 +563,7 @@ type FullApply = (usize, Duration, Option<(Duration, usize)>);
 
 fn bench_full_apply(setup: &Setup) -> Result<FullApply, String> {
     let path = setup.tmp.path().join("full").join("sandbox.json");
-    // New ids start above the ids the generator pins, so that an object created for one key
-    // does not take the id pinned by another.
-    Sandbox::open(&path)
-        .and_then(|s| {
-            s.save(&SandboxFile {
-                next_id: live::FIRST_ID,
-                ..SandboxFile::default()
-            })
-        })
-        .map_err(portal_error)?;
+    live::empty_sandbox(&path).map_err(portal_error)?;
     let (load, compiled) = load_valid(&setup.base_dir)?;
     let (portal, empty) = read_portal(&path)?;
     let plan = plan_of(&load, &compiled, &empty, &portal);

@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use teamform_bench::measure::{TempDir, floor, ms};
 use teamform_bench::{OrgSize, generate, live, write};
 use teamform_model::{discover, load_dir};
-use teamform_portal::sandbox::{Sandbox, SandboxFile};
+use teamform_portal::sandbox::Sandbox;
 use wait4::Wait4;
 
 /// The most a plan may take, as a multiple of the floor.
@@ -167,20 +167,6 @@ fn reorganise(dir: &Path) -> Result<String, String> {
     ))
 }
 
-/// Makes `path` an empty sandbox portal whose new ids start above the ids the generator pins,
-/// so that an object created for one key does not take the id pinned by another.
-fn empty_sandbox(path: &Path) -> Result<(), String> {
-    let _ = std::fs::remove_file(path);
-    Sandbox::open(path)
-        .and_then(|s| {
-            s.save(&SandboxFile {
-                next_id: live::FIRST_ID,
-                ..SandboxFile::default()
-            })
-        })
-        .map_err(|e| e.to_string())
-}
-
 fn mib(bytes: u64) -> f64 {
     bytes as f64 / (1 << 20) as f64
 }
@@ -247,7 +233,7 @@ fn main_run() -> Result<bool, String> {
     let holding_portal = format!("--portal=sandbox:{}", holding.display());
     for (scenario, dir) in [("first plan", &org), ("reorganisation", &reorg)] {
         for format in ["human", "json", "markdown"] {
-            empty_sandbox(&empty)?;
+            live::empty_sandbox(&empty).map_err(|e| e.to_string())?;
             let portal = match scenario {
                 "first plan" => format!("--portal=sandbox:{}", empty.display()),
                 _ => holding_portal.clone(),
@@ -288,7 +274,7 @@ fn main_run() -> Result<bool, String> {
             }
         }
     }
-    empty_sandbox(&empty)?;
+    live::empty_sandbox(&empty).map_err(|e| e.to_string())?;
     let portal = format!("--portal=sandbox:{}", empty.display());
     let out = root.join("apply.out");
     let r = run(
