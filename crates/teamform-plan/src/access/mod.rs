@@ -416,21 +416,20 @@ fn users_diff(
         })
         .collect();
     let compute = |job: &&Job<'_>| user_diff(live, desired, (assets, detail), job);
-    let (one, two) = (
+    let (one, mut two) = (
         crate::par::map(&representatives, compute),
         crate::par::map(&two_sided, compute),
     );
     jobs.iter()
         .zip(slot)
-        .filter_map(|(job, slot)| {
-            let diff = match slot {
-                Ok(i) => one[i].as_ref(),
-                Err(i) => two[i].as_ref(),
-            }?;
-            Some(UserAccessDiff {
+        .filter_map(|(job, slot)| match slot {
+            // A shared result, for each of its users (the grants are shared, not copied).
+            Ok(i) => one[i].as_ref().map(|diff| UserAccessDiff {
                 user: job.user.to_string(),
                 ..diff.clone()
-            })
+            }),
+            // A user's own result, already theirs.
+            Err(i) => two[i].take(),
         })
         .collect()
 }
