@@ -15,6 +15,7 @@ mod large;
 #[path = "../tests/support/mod.rs"]
 mod support;
 
+use std::path::Path;
 use std::time::{Duration, Instant};
 use support::{Client, uri};
 use teamform_bench::{OrgSize, generate, write};
@@ -35,6 +36,35 @@ fn summary(name: &str, mut times: Vec<Duration>) {
         ms(times[times.len() - 1]),
         times.len()
     );
+}
+
+/// `rounds` keystrokes (after 3 not timed) that type a character at `(line, column)` of
+/// `path`, then delete it, each waited for until its diagnostics are published (one while the
+/// character is there, none after): the time of each, from the change sent.
+fn typos(
+    client: &mut Client,
+    path: &Path,
+    (line, column): (u32, u32),
+    version: &mut i32,
+    rounds: usize,
+) -> Vec<Duration> {
+    let target = uri(path);
+    let mut times = Vec::new();
+    for round in 0..rounds + 3 {
+        *version += 1;
+        let start = Instant::now();
+        if round % 2 == 0 {
+            client.insert(path, *version, line, column, "x");
+        } else {
+            client.delete(path, *version, line, column, column + 1);
+        }
+        let list = client.diagnostics_at(&target, i64::from(*version));
+        assert_eq!(list.len(), usize::from(round % 2 == 0), "{list:?}");
+        if round >= 3 {
+            times.push(start.elapsed());
+        }
+    }
+    times
 }
 
 fn time<T>(f: impl FnOnce() -> T) -> (Duration, T) {
@@ -120,24 +150,9 @@ fn main() {
         .find_map(|(i, l)| l.starts_with("team = \"").then(|| (i, l.len() - 1)))
         .expect("a user with a primary team");
     let (line, column) = (line as u32, column as u32);
-    let target = uri(&path);
     let mut version = 1;
-    let mut publish = Vec::new();
-    for round in 0..ROUNDS + 3 {
-        // Type a character into a team key (an unknown team), then delete it (fixed again).
-        version += 1;
-        let start = Instant::now();
-        if round % 2 == 0 {
-            client.insert(&path, version, line, column, "x");
-        } else {
-            client.delete(&path, version, line, column, column + 1);
-        }
-        let list = client.diagnostics_at(&target, i64::from(version));
-        assert_eq!(list.len(), usize::from(round % 2 == 0));
-        if round >= 3 {
-            publish.push(start.elapsed());
-        }
-    }
+    // Type a character into a team key (an unknown team), then delete it (fixed again).
+    let publish = typos(&mut client, &path, (line, column), &mut version, ROUNDS);
     summary("keystroke → publishDiagnostics (stdio)", publish);
     let mut hover = Vec::new();
     for round in 0..ROUNDS + 3 {

@@ -54,23 +54,7 @@ pub fn run(name: &str, size: &OrgSize) {
         .find_map(|(i, l)| l.starts_with("role = \"").then(|| (i, l.len() - 1)))
         .expect("a user with a role");
     let (line, column) = (line as u32, column as u32);
-    let target = uri(&path);
-    let mut version = 1;
-    let mut edits = Vec::new();
-    for round in 0..EDITS + 3 {
-        version += 1;
-        let start = Instant::now();
-        if round % 2 == 0 {
-            client.insert(&path, version, line, column, "x");
-        } else {
-            client.delete(&path, version, line, column, column + 1);
-        }
-        let list = client.diagnostics_at(&target, i64::from(version));
-        assert_eq!(list.len(), usize::from(round % 2 == 0), "{list:?}");
-        if round >= 3 {
-            edits.push(start.elapsed());
-        }
-    }
+    let edits = super::typos(&mut client, &path, (line, column), &mut 1, EDITS);
     assert!(client.shutdown().success());
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
