@@ -461,28 +461,7 @@ fn reconcile_removes_an_expired_contractor_without_a_commit() -> std::io::Result
     );
     assert!(temp.is_some());
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_teamform"))
-        .args([
-            "reconcile",
-            "--branch",
-            "main",
-            "--interval",
-            "300ms",
-            "--mode",
-            "apply",
-            TODAY,
-        ])
-        .arg("--repo")
-        .arg(r)
-        .arg("--portal")
-        .arg(&spec)
-        .current_dir(run_dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()?;
-    let Some(stdout) = child.stdout.take() else {
-        return Err(std::io::Error::other("no stdout"));
-    };
+    let (mut child, stdout) = start_reconcile(r, &spec, TODAY, run_dir.path())?;
     let mut first = String::new();
     BufReader::new(stdout).read_line(&mut first)?;
     let _ = child.kill();

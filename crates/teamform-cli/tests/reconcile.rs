@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -48,28 +48,8 @@ fn reconcile_applies_commits_reverts_drift_and_keeps_the_last_good_commit() -> s
     assert!(git(repo, &["commit", "-q", "-m", "Demo org"]));
     let run_dir = tempfile::tempdir()?;
     let portal = run_dir.path().join("portal.json");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_teamform"))
-        .args([
-            "reconcile",
-            "--branch",
-            "main",
-            "--interval",
-            "300ms",
-            "--mode",
-            "apply",
-            "--today=2026-11-25",
-        ])
-        .arg("--repo")
-        .arg(repo)
-        .arg("--portal")
-        .arg(format!("sandbox:{}", portal.display()))
-        .current_dir(run_dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()?;
-    let Some(stdout) = child.stdout.take() else {
-        return Err(std::io::Error::other("no stdout"));
-    };
+    let spec = format!("sandbox:{}", portal.display());
+    let (mut child, stdout) = start_reconcile(repo, &spec, "--today=2026-11-25", run_dir.path())?;
     let rx = lines(stdout);
 
     let first = until(&rx, |v| v["performed"] == 107);

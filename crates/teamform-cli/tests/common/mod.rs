@@ -264,3 +264,38 @@ pub fn until(rx: &std::sync::mpsc::Receiver<String>, needle: &str) -> String {
     }
     format!("(no frame with `{needle}` within {DEADLINE:?}; the last one:)\n{last}")
 }
+
+/// Starts `teamform reconcile` in apply mode on branch `main` of `repo`, a cycle every 300 ms,
+/// against `portal` (a spec), run from `dir` with `today` (`--today=…`): the process and its
+/// standard output, one JSON line per cycle.
+pub fn start_reconcile(
+    repo: &Path,
+    portal: &str,
+    today: &str,
+    dir: &Path,
+) -> std::io::Result<(Child, std::process::ChildStdout)> {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_teamform"))
+        .args([
+            "reconcile",
+            "--branch",
+            "main",
+            "--interval",
+            "300ms",
+            "--mode",
+            "apply",
+            today,
+        ])
+        .arg("--repo")
+        .arg(repo)
+        .arg("--portal")
+        .arg(portal)
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let Some(stdout) = child.stdout.take() else {
+        let _ = child.kill();
+        return Err(std::io::Error::other("no stdout"));
+    };
+    Ok((child, stdout))
+}
