@@ -1,4 +1,4 @@
-//! `teamform-bench-scenarios [--medium] [--keep DIR]`: the plans a reviewer reads at scale,
+//! `teamform-bench-scenarios [--medium] [--keep DIR] [--setup DIR]`: the plans a reviewer reads at scale,
 //! run as a user runs them — the release `teamform` binary, one process per measurement —
 //! on the generator's large organisation. The figures are in `BENCHMARKS.md`.
 //!
@@ -13,7 +13,8 @@
 //! Each run reports its wall time against the parse floor measured in the same run, its peak
 //! resident memory (the kernel's high-water mark, read by `wait4`), and the size of what it
 //! printed. The targets are issue #12's; the binary exits with a failure when one is missed.
-//! It needs the release CLI beside it:
+//! `--setup DIR` only writes the scenarios' inputs into `DIR` (`org/`, `reorg/`, `holding.json`,
+//! `empty.json`), to profile one run by hand. It needs the release CLI beside it:
 //! `cargo build --release -p teamform-cli -p teamform-bench && target/release/teamform-bench-scenarios`.
 
 use std::path::{Path, PathBuf};
@@ -197,7 +198,12 @@ fn main_run() -> Result<bool, String> {
         ));
     }
     let tmp = TempDir::new("teamform-bench-scenarios").map_err(|e| e.to_string())?;
-    let root = tmp.path().to_path_buf();
+    let setup = args
+        .iter()
+        .position(|a| a == "--setup")
+        .and_then(|i| args.get(i + 1))
+        .map(PathBuf::from);
+    let root = setup.clone().unwrap_or_else(|| tmp.path().to_path_buf());
     let (org, reorg) = (root.join("org"), root.join("reorg"));
     {
         let files = generate(&size, 1);
@@ -220,6 +226,14 @@ fn main_run() -> Result<bool, String> {
         portal.save(&file).map_err(|e| e.to_string())?;
     }
     let did = reorganise(&reorg.join("policies"))?;
+    if let Some(setup) = setup {
+        live::empty_sandbox(&root.join("empty.json")).map_err(|e| e.to_string())?;
+        println!(
+            "{}: org/, reorg/ ({did}), holding.json and empty.json written",
+            setup.display()
+        );
+        return Ok(true);
+    }
     println!(
         "{} users; floor (read + parse every file) {:.0} ms\nreorganisation: {did}\n",
         size.users,

@@ -185,7 +185,10 @@ pub fn run(a: &PlanArgs) -> i32 {
                     "warning: the policy has uncommitted changes: applying this plan will need `--allow-dirty`; commit, then plan again, to apply it as reviewed"
                 );
             }
+        } else {
+            exit::keep_until_exit(plan);
         }
+        exit::keep_until_exit(loaded);
         Ok(if a.detailed_exitcode && refused {
             exit::REFUSED
         } else if a.detailed_exitcode && changes {

@@ -383,9 +383,9 @@ pub struct AccessGroup {
     pub status: Status,
     /// The highest risk of its changes.
     pub risk: Risk,
-    /// The changes.
+    /// The changes (shared with the users' own entries).
     #[serde(flatten)]
-    pub grants: UserGrants,
+    pub grants: std::sync::Arc<UserGrants>,
 }
 
 impl UserGrants {
@@ -421,7 +421,7 @@ pub fn thousands(n: usize) -> String {
 
 /// The subtrees that cover `teams` (positions on `view`): a team of the set with no ancestor
 /// in it is a root, with the members of the set below it.
-fn subtrees(view: &View<'_>, teams: &HashSet<TeamId>) -> Vec<(TeamId, Subtree)> {
+pub(super) fn subtrees(view: &View<'_>, teams: &HashSet<TeamId>) -> Vec<(TeamId, Subtree)> {
     let graph = &view.compiled.graph;
     let mut out: Vec<(TeamId, Subtree)> = teams
         .iter()
@@ -543,7 +543,21 @@ fn grants_of(
             .collect();
         push(&mut out, Grant::TeamRecords { access, teams }, via);
     }
-    for (partition, members, via) in asset_groups(view, &assets, covered) {
+    push_assets(view, &assets, covered, &mut out, |via| via);
+    sorted(out)
+}
+
+/// The grants of seeing `assets`, grouped by partition (see [`asset_groups`]), pushed onto
+/// `out`, each reason turned into a [`Via`] by `via_of`.
+pub(super) fn push_assets<V: Ord + Clone>(
+    view: &View<'_>,
+    assets: &[(AssetId, V)],
+    covered: &HashSet<TeamId>,
+    out: &mut Vec<GrantChange>,
+    via_of: impl Fn(V) -> Via,
+) {
+    for (partition, members, via) in asset_groups(view, assets, covered) {
+        let via = via_of(via);
         let asset = match members.as_slice() {
             [one] => {
                 let a = &view.org.assets[one.index()];
@@ -555,33 +569,31 @@ fn grants_of(
             }
             _ => None,
         };
-        push(
-            &mut out,
-            Grant::Assets {
-                partition,
-                count: members.len(),
-                asset,
-            },
-            via,
-        );
+        let grant = Grant::Assets {
+            partition,
+            count: members.len(),
+            asset,
+        };
+        let risk = grant.risk();
+        out.push(GrantChange { grant, via, risk });
     }
-    sorted(out)
 }
 
 /// Grant changes riskiest first, then by text.
-fn sorted(mut changes: Vec<GrantChange>) -> Vec<GrantChange> {
+pub(super) fn sorted(mut changes: Vec<GrantChange>) -> Vec<GrantChange> {
     changes.sort_by_cached_key(|c| (std::cmp::Reverse(c.risk), c.grant.text(), c.via.text()));
     changes
 }
 
 /// Assets grouped by partition: under the root of the teams newly covered when the asset's
 /// team is below one, else under its own team (teams compressed into subtrees); assets of no
-/// team apart.
-fn asset_groups(
+/// team apart. Each asset comes with the reason it is seen for, `V`: a [`Via`], or anything
+/// cheaper to compare that the caller turns into one.
+fn asset_groups<V: Ord + Clone>(
     view: &View<'_>,
-    assets: &[(AssetId, Via)],
+    assets: &[(AssetId, V)],
     covered: &HashSet<TeamId>,
-) -> Vec<(Partition, Vec<AssetId>, Via)> {
+) -> Vec<(Partition, Vec<AssetId>, V)> {
     let graph = &view.compiled.graph;
     let index = &view.compiled.index;
     let covered_roots: HashMap<TeamId, Subtree> = subtrees(view, covered).into_iter().collect();
@@ -597,18 +609,22 @@ fn asset_groups(
             .or_else(|| teams.iter().min_by_key(key))
             .copied()
     };
-    let lifted = |t: TeamId| -> Option<TeamId> {
-        graph
-            .ancestors(t)
-            .into_iter()
-            .find(|a| covered_roots.contains_key(a))
+    // The covered root above each team, found once per team (many assets share a team).
+    let mut lifted: HashMap<TeamId, Option<TeamId>> = HashMap::default();
+    let mut lift = |t: TeamId| -> Option<TeamId> {
+        *lifted.entry(t).or_insert_with(|| {
+            graph
+                .ancestors(t)
+                .into_iter()
+                .find(|a| covered_roots.contains_key(a))
+        })
     };
-    let mut by_root: BTreeMap<(Option<TeamId>, Via), Vec<AssetId>> = BTreeMap::new();
-    let mut loose: BTreeMap<Via, BTreeMap<TeamId, Vec<AssetId>>> = BTreeMap::new();
+    let mut by_root: BTreeMap<(Option<TeamId>, V), Vec<AssetId>> = BTreeMap::new();
+    let mut loose: BTreeMap<V, BTreeMap<TeamId, Vec<AssetId>>> = BTreeMap::new();
     for (a, via) in assets {
         match team_of(*a) {
             None => by_root.entry((None, via.clone())).or_default().push(*a),
-            Some(t) => match lifted(t) {
+            Some(t) => match lift(t) {
                 Some(root) => by_root
                     .entry((Some(root), via.clone()))
                     .or_default()
@@ -622,7 +638,7 @@ fn asset_groups(
             },
         }
     }
-    let mut out: Vec<(Partition, Vec<AssetId>, Via)> = by_root
+    let mut out: Vec<(Partition, Vec<AssetId>, V)> = by_root
         .into_iter()
         .map(|((root, via), members)| {
             let partition = match root.and_then(|r| covered_roots.get(&r)) {
@@ -682,33 +698,37 @@ pub(crate) fn scope_of(view: &View<'_>, lines: &[(Line<'_>, LineVia<'_>)]) -> Gr
 
 /// Users grouped by how their access changes, riskiest first, then largest.
 pub fn group<'u>(
-    users: impl IntoIterator<Item = (&'u str, Status, &'u UserGrants)>,
+    users: impl IntoIterator<Item = (&'u str, Status, &'u std::sync::Arc<UserGrants>)>,
 ) -> Vec<AccessGroup> {
-    let mut groups: foldhash::HashMap<(Status, &UserGrants), Vec<&str>> =
+    // Users that share one computation (a first plan's new users with the same access) share
+    // its address: their group is found by address, and the changes are compared by content
+    // only once per address.
+    let mut by_address: foldhash::HashMap<(Status, *const UserGrants), usize> =
         foldhash::HashMap::default();
-    let mut order = Vec::new();
+    let mut by_content: foldhash::HashMap<(Status, &UserGrants), usize> =
+        foldhash::HashMap::default();
+    let mut order: Vec<((Status, &std::sync::Arc<UserGrants>), Vec<&str>)> = Vec::new();
     for (user, status, grants) in users {
-        let entry = groups.entry((status, grants)).or_default();
-        if entry.is_empty() {
-            order.push((status, grants));
-        }
-        entry.push(user);
+        let slot = *by_address
+            .entry((status, std::sync::Arc::as_ptr(grants)))
+            .or_insert_with(|| {
+                *by_content.entry((status, &**grants)).or_insert_with(|| {
+                    order.push(((status, grants), Vec::new()));
+                    order.len() - 1
+                })
+            });
+        order[slot].1.push(user);
     }
     let mut out: Vec<AccessGroup> = order
         .into_iter()
-        .map(|key| {
-            let mut users: Vec<String> = groups
-                .remove(&key)
-                .unwrap_or_default()
-                .into_iter()
-                .map(str::to_string)
-                .collect();
+        .map(|(key, users)| {
+            let mut users: Vec<String> = users.into_iter().map(str::to_string).collect();
             users.sort_unstable();
             AccessGroup {
                 users,
                 status: key.0,
                 risk: key.1.risk(),
-                grants: key.1.clone(),
+                grants: std::sync::Arc::clone(key.1),
             }
         })
         .collect();
@@ -735,9 +755,5 @@ pub(crate) fn listed<'p>(
 
 /// [`group`] of the users of an access diff.
 pub fn group_diffs(diffs: &[super::UserAccessDiff]) -> Vec<AccessGroup> {
-    group(
-        diffs
-            .iter()
-            .map(|u| (u.user.as_str(), u.status, u.grants.as_ref())),
-    )
+    group(diffs.iter().map(|u| (u.user.as_str(), u.status, &u.grants)))
 }

@@ -1,6 +1,7 @@
 //! The access diff: per user, the effective access gained and lost, comparing the access the
 //! live portal grants today with the access the policy grants, each line with its reason.
 
+mod direct;
 pub mod grants;
 mod lines;
 mod records;
@@ -137,7 +138,7 @@ impl<'a> Holdings<'a> {
             return held;
         }
         // Computed outside the lock: two threads may compute the same value once each.
-        let held = std::sync::Arc::new(holdings(&self.view, user));
+        let held = std::sync::Arc::new(direct::holdings(&self.view, user, true));
         self.cache
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -416,8 +417,14 @@ fn users_diff(
         })
         .collect();
     let compute = |job: &&Job<'_>| user_diff(live, desired, (assets, detail), job);
+    // Without the expanded lines, a one-sided user's grants come straight from their
+    // compiled access.
+    let compute_one = |job: &&Job<'_>| match detail {
+        Detail::Grants => one_sided(live, desired, assets, job),
+        Detail::Expanded => user_diff(live, desired, (assets, detail), job),
+    };
     let (one, mut two) = (
-        crate::par::map(&representatives, compute),
+        crate::par::map(&representatives, compute_one),
         crate::par::map(&two_sided, compute),
     );
     jobs.iter()
@@ -432,6 +439,41 @@ fn users_diff(
             Err(i) => two[i].take(),
         })
         .collect()
+}
+
+/// What changes for the user of `job`, on one side only: all their access gained (new) or
+/// lost (removed), as grants ([`direct::holdings`]).
+fn one_sided(
+    live: &View<'_>,
+    desired: &View<'_>,
+    assets: bool,
+    job: &Job<'_>,
+) -> Option<UserAccessDiff> {
+    let (status, grants) = match (job.before, job.after) {
+        (None, Some(d)) => (
+            grants::Status::New,
+            grants::UserGrants {
+                gained: direct::holdings(desired, d, assets),
+                ..Default::default()
+            },
+        ),
+        (Some(l), None) => (
+            grants::Status::Removed,
+            grants::UserGrants {
+                lost: direct::holdings(live, l, assets),
+                ..Default::default()
+            },
+        ),
+        _ => return user_diff(live, desired, (assets, Detail::Grants), job),
+    };
+    Some(UserAccessDiff {
+        user: job.user.to_string(),
+        status,
+        gained: Vec::new(),
+        lost: Vec::new(),
+        changed: Vec::new(),
+        grants: std::sync::Arc::new(grants),
+    })
 }
 
 /// What determines all the access of a user on one side only (new or removed): the side,

@@ -286,11 +286,11 @@ mod tests {
             ],
             status: Status::New,
             risk,
-            grants: UserGrants {
+            grants: std::sync::Arc::new(UserGrants {
                 gained,
                 lost: Vec::new(),
                 changed: Vec::new(),
-            },
+            }),
         }
     }
 
