@@ -696,6 +696,9 @@ pub(crate) fn scope_of(view: &View<'_>, lines: &[(Line<'_>, LineVia<'_>)]) -> Gr
     }
 }
 
+/// A group's status and changes, as [`group`] finds them.
+type Shared<'u> = (Status, &'u std::sync::Arc<UserGrants>);
+
 /// Users grouped by how their access changes, riskiest first, then largest.
 pub fn group<'u>(
     users: impl IntoIterator<Item = (&'u str, Status, &'u std::sync::Arc<UserGrants>)>,
@@ -707,7 +710,7 @@ pub fn group<'u>(
         foldhash::HashMap::default();
     let mut by_content: foldhash::HashMap<(Status, &UserGrants), usize> =
         foldhash::HashMap::default();
-    let mut order: Vec<((Status, &std::sync::Arc<UserGrants>), Vec<&str>)> = Vec::new();
+    let mut order: Vec<(Shared<'_>, Vec<&str>)> = Vec::new();
     for (user, status, grants) in users {
         let slot = *by_address
             .entry((status, std::sync::Arc::as_ptr(grants)))
