@@ -93,7 +93,7 @@ fn a_change_shows_its_access_diff_and_a_saved_plan_applies() -> std::io::Result<
     }
     let json = teamform_in(dir, &["plan", TODAY, "--format", "json"]);
     let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap_or_default();
-    assert_eq!(doc["format_version"], 3);
+    assert_eq!(doc["format_version"], 4);
     assert_eq!(doc["changes"][0]["action"], "update");
     assert_eq!(doc["changes"][0]["kind"], "user");
     assert_eq!(doc["changes"][0]["key"], "theo.girard@acme.example");

@@ -6,6 +6,7 @@
 
 use crate::op::FieldChange;
 use crate::plan::Plan;
+use foldhash::HashMap;
 use serde::{Deserialize, Serialize};
 use teamform_email::EmailKey;
 use teamform_model::Expired;
@@ -26,17 +27,34 @@ pub struct Expiration {
 /// Marks the removals of `expired` users (and the changes of users whose membership of an
 /// additional team expired) in `plan` with their reason.
 pub fn mark_expired(plan: &mut Plan, expired: &[Expired]) {
-    for e in expired {
-        let key = EmailKey::new(&e.email);
-        let Some(op) = plan.changes.iter_mut().find(|o| {
-            let kind = match e.team {
-                None => matches!(o.change, Change::DeleteUser { .. }),
-                Some(_) => matches!(o.change, Change::UpdateUser { .. }),
-            };
-            kind && EmailKey::new(&o.key) == key
-        }) else {
-            continue;
+    if expired.is_empty() {
+        return;
+    }
+    // The plan's removals and changes of users by email, found once: a large org has
+    // thousands of expired users and a first plan hundreds of thousands of operations.
+    let mut deletes: HashMap<EmailKey<'_>, usize> = HashMap::default();
+    let mut updates: HashMap<EmailKey<'_>, usize> = HashMap::default();
+    for (i, o) in plan.changes.iter().enumerate() {
+        let found = match o.change {
+            Change::DeleteUser { .. } => &mut deletes,
+            Change::UpdateUser { .. } => &mut updates,
+            _ => continue,
         };
+        // The first operation of an email is the one marked.
+        found.entry(EmailKey::new(&o.key)).or_insert(i);
+    }
+    let marks: Vec<(usize, &Expired)> = expired
+        .iter()
+        .filter_map(|e| {
+            let found = match e.team {
+                None => &deletes,
+                Some(_) => &updates,
+            };
+            found.get(&EmailKey::new(&e.email)).map(|i| (*i, e))
+        })
+        .collect();
+    for (i, e) in marks {
+        let op = &mut plan.changes[i];
         let date = e.date.to_string();
         let reason = match &e.team {
             None => format!("expired on {date}"),

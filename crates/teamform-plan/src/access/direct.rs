@@ -7,16 +7,16 @@
 //! (the plan's property test compares the two on random policies, and `tests/holdings.rs` on
 //! the demo policy); the lines stay the exact answer behind `--expand`.
 
-use super::grants::{self, ActionOn, Grant, GrantChange, GrantScope, Via};
+use super::grants::{self, ActionOn, Grant, GrantChange, GrantScope, Unit, Via};
 use super::view::View;
 use foldhash::{HashMap, HashSet};
 use std::collections::{BTreeMap, BTreeSet};
-use teamform_compiler::{AssetId, TeamId, UserId};
-use teamform_model::{CrmAction, CrmObject, Scope};
+use teamform_compiler::{AssetId, TeamId, UserAccess, UserId};
+use teamform_model::{AssetType, CrmAction, CrmObject, Scope};
 
 /// The grants `user` holds on `view`, each with why and its risk, sorted as the access diff
-/// sorts them; asset visibility only with `assets`.
-pub(crate) fn holdings(view: &View<'_>, user: UserId, assets: bool) -> Vec<GrantChange> {
+/// sorts them; asset visibility only with `assets` (the view's [`Assets`]).
+pub(crate) fn holdings(view: &View<'_>, user: UserId, assets: Option<&Assets>) -> Vec<GrantChange> {
     let access = view.user(user);
     let mut out: Vec<GrantChange> = Vec::new();
     let push = |out: &mut Vec<GrantChange>, grant: Grant, via: Via| {
@@ -38,17 +38,16 @@ pub(crate) fn holdings(view: &View<'_>, user: UserId, assets: bool) -> Vec<Grant
     };
     // The direct team through which each covered team is reached: the first direct team
     // (primary, then additional) whose subtree holds it.
-    let mut reached: HashMap<TeamId, &str> = HashMap::default();
+    let mut reached: HashMap<TeamId, TeamId> = HashMap::default();
     let direct = view.team[user.index()]
         .into_iter()
         .chain(view.teams[user.index()].iter().copied());
     for d in direct {
         for t in view.compiled.graph.descendants(d) {
-            reached
-                .entry(t)
-                .or_insert_with(|| p.teams[d.index()].key.value.as_str());
+            reached.entry(t).or_insert(d);
         }
     }
+    let key = |t: TeamId| p.teams[t.index()].key.value.as_str();
     // The CRM actions with each scope kind; the team scope's actions share the covered teams.
     let mut team_actions: BTreeMap<CrmAction, Vec<CrmObject>> = BTreeMap::new();
     for &object in CrmObject::ALL.iter() {
@@ -75,7 +74,7 @@ pub(crate) fn holdings(view: &View<'_>, user: UserId, assets: bool) -> Vec<Grant
     }
     if !team_actions.is_empty() && !access.teams.is_empty() {
         // The covered teams by the reason they are held for: a direct team, or the role alone.
-        let mut by_team: BTreeMap<Option<&str>, HashSet<TeamId>> = BTreeMap::new();
+        let mut by_team: BTreeMap<Option<TeamId>, HashSet<TeamId>> = BTreeMap::new();
         for t in access.teams.iter() {
             by_team
                 .entry(reached.get(t).copied())
@@ -87,7 +86,7 @@ pub(crate) fn holdings(view: &View<'_>, user: UserId, assets: bool) -> Vec<Grant
             .map(|(team, set)| {
                 let via = match team {
                     Some(d) => Via::TeamRole {
-                        team: d.to_string(),
+                        team: key(d).to_string(),
                         role: role_key.to_string(),
                     },
                     None => by_role(),
@@ -134,29 +133,143 @@ pub(crate) fn holdings(view: &View<'_>, user: UserId, assets: bool) -> Vec<Grant
     for permission in permissions {
         push(&mut out, Grant::Account { permission }, by_role());
     }
-    if assets {
-        let c = view.compiled;
-        // The reason as the direct team's key (none for an asset of no team reached).
-        let seen: Vec<(AssetId, Option<&str>)> = access
-            .visible_assets(&c.graph, &c.index)
-            .into_iter()
-            .map(|asset| {
-                // Of the direct teams through which the asset's teams are reached, the first
-                // by key (as the lines name it).
-                let via = c.index.asset_teams[asset.index()]
-                    .iter()
-                    .filter_map(|t| reached.get(t).copied())
-                    .min();
-                (asset, via)
-            })
-            .collect();
+    if let Some(index) = assets {
+        let seen = index.units(access, &reached);
         let covered: HashSet<TeamId> = access.teams.iter().copied().collect();
-        grants::push_assets(view, &seen, &covered, &mut out, |via| match via {
+        grants::push_assets(view, seen, &covered, &mut out, |via| match via {
             Some(team) => Via::Team {
-                team: team.to_string(),
+                team: key(team).to_string(),
             },
             None => Via::Unassigned,
         });
     }
     grants::sorted(out)
+}
+
+/// The assets of one org counted once for all its users: per team, its assets of that team
+/// alone, by type; the assets of several teams, under each of their teams; the assets of no
+/// team, by type. A user's visible assets are then counted per covered team and type, and
+/// only the assets of several teams are looked at one by one.
+pub(crate) struct Assets {
+    /// Per team, per type: how many assets of that team alone, and one of them.
+    single: Vec<Vec<(AssetType, usize, AssetId)>>,
+    /// Per team, its assets of several teams, each with its type and its distinct teams in
+    /// the order of their keys.
+    shared: Vec<Vec<(AssetId, AssetType, std::sync::Arc<[TeamId]>)>>,
+    /// The assets of no team, per type: how many, and one of them.
+    unassigned: Vec<(AssetType, usize, AssetId)>,
+    /// Per team, its rank in the order of the teams' keys.
+    rank: Vec<u32>,
+}
+
+impl Assets {
+    /// Counts the assets of `view`'s org.
+    pub(crate) fn new(view: &View<'_>) -> Self {
+        let index = &view.compiled.index;
+        let teams = view.org.teams.len();
+        let mut by_key: Vec<usize> = (0..teams).collect();
+        by_key.sort_by(|a, b| {
+            view.org.teams[*a]
+                .key
+                .value
+                .cmp(&view.org.teams[*b].key.value)
+        });
+        let mut rank = vec![0u32; teams];
+        for (r, t) in by_key.into_iter().enumerate() {
+            rank[t] = r as u32;
+        }
+        let mut single: Vec<Vec<(AssetType, usize, AssetId)>> = vec![Vec::new(); teams];
+        let mut shared: Vec<Vec<(AssetId, AssetType, std::sync::Arc<[TeamId]>)>> =
+            vec![Vec::new(); teams];
+        let mut unassigned: Vec<(AssetType, usize, AssetId)> = Vec::new();
+        let count = |list: &mut Vec<(AssetType, usize, AssetId)>, kind, asset| match list
+            .iter_mut()
+            .find(|(k, _, _)| *k == kind)
+        {
+            Some((_, n, _)) => *n += 1,
+            None => list.push((kind, 1, asset)),
+        };
+        for (i, teams_of) in index.asset_teams.iter().enumerate() {
+            let asset = AssetId(i as u32);
+            let kind = index.asset_kind[i];
+            let mut distinct: Vec<TeamId> = teams_of.clone();
+            distinct.sort_unstable_by_key(|t| rank[t.index()]);
+            distinct.dedup();
+            match distinct.as_slice() {
+                [] => count(&mut unassigned, kind, asset),
+                [one] => count(&mut single[one.index()], kind, asset),
+                many => {
+                    let many: std::sync::Arc<[TeamId]> = many.into();
+                    for t in many.iter() {
+                        shared[t.index()].push((asset, kind, many.clone()));
+                    }
+                }
+            }
+        }
+        Assets {
+            single,
+            shared,
+            unassigned,
+            rank,
+        }
+    }
+
+    /// The assets `access` sees, as units counted under a team (of the asset's teams, the
+    /// first by key among the covered ones) with the direct team they are reached through
+    /// (`reached`; of several, the first by key): the same assets as
+    /// [`teamform_compiler::UserAccess::visible_assets`], with the reason the lines give.
+    fn units(
+        &self,
+        access: &UserAccess,
+        reached: &HashMap<TeamId, TeamId>,
+    ) -> Vec<Unit<Option<TeamId>>> {
+        // The covered teams as bits (a set per distinct user: no hashing per asset).
+        let mut covered = vec![0u64; self.rank.len().div_ceil(64)];
+        for t in access.teams.iter() {
+            covered[t.index() / 64] |= 1 << (t.index() % 64);
+        }
+        let is_covered = |t: &TeamId| covered[t.index() / 64] & (1 << (t.index() % 64)) != 0;
+        let mut out = Vec::with_capacity(self.unassigned.len() + 4 * access.teams.len());
+        for (kind, count, sample) in &self.unassigned {
+            if access.may_use(*kind) {
+                out.push(Unit {
+                    team: None,
+                    via: None,
+                    count: *count,
+                    sample: *sample,
+                });
+            }
+        }
+        for t in access.teams.iter() {
+            let via = reached.get(t).copied();
+            for (kind, count, sample) in &self.single[t.index()] {
+                if access.may_use(*kind) {
+                    out.push(Unit {
+                        team: Some(*t),
+                        via,
+                        count: *count,
+                        sample: *sample,
+                    });
+                }
+            }
+            for (asset, kind, teams) in &self.shared[t.index()] {
+                // Counted once, under the first of its covered teams.
+                let mut mine = teams.iter().copied().filter(is_covered);
+                if mine.next() != Some(*t) || !access.may_use(*kind) {
+                    continue;
+                }
+                let via = teams
+                    .iter()
+                    .filter_map(|x| reached.get(x).copied())
+                    .min_by_key(|d| self.rank[d.index()]);
+                out.push(Unit {
+                    team: Some(*t),
+                    via,
+                    count: 1,
+                    sample: *asset,
+                });
+            }
+        }
+        out
+    }
 }

@@ -543,24 +543,30 @@ fn grants_of(
             .collect();
         push(&mut out, Grant::TeamRecords { access, teams }, via);
     }
-    push_assets(view, &assets, covered, &mut out, |via| via);
+    let units = assets.into_iter().map(|(a, via)| Unit {
+        team: team_of(view, a, covered),
+        via,
+        count: 1,
+        sample: a,
+    });
+    push_assets(view, units, covered, &mut out, |via| via);
     sorted(out)
 }
 
-/// The grants of seeing `assets`, grouped by partition (see [`asset_groups`]), pushed onto
-/// `out`, each reason turned into a [`Via`] by `via_of`.
+/// The grants of seeing the assets of `units`, grouped by partition (see [`asset_groups`]),
+/// pushed onto `out`, each reason turned into a [`Via`] by `via_of`.
 pub(super) fn push_assets<V: Ord + Clone>(
     view: &View<'_>,
-    assets: &[(AssetId, V)],
+    units: impl IntoIterator<Item = Unit<V>>,
     covered: &HashSet<TeamId>,
     out: &mut Vec<GrantChange>,
     via_of: impl Fn(V) -> Via,
 ) {
-    for (partition, members, via) in asset_groups(view, assets, covered) {
+    for (partition, counted, via) in asset_groups(view, units, covered) {
         let via = via_of(via);
-        let asset = match members.as_slice() {
-            [one] => {
-                let a = &view.org.assets[one.index()];
+        let asset = match counted.count {
+            1 => {
+                let a = &view.org.assets[counted.sample.index()];
                 Some(format!(
                     "{} {}",
                     a.kind,
@@ -571,7 +577,7 @@ pub(super) fn push_assets<V: Ord + Clone>(
         };
         let grant = Grant::Assets {
             partition,
-            count: members.len(),
+            count: counted.count,
             asset,
         };
         let risk = grant.risk();
@@ -585,30 +591,59 @@ pub(super) fn sorted(mut changes: Vec<GrantChange>) -> Vec<GrantChange> {
     changes
 }
 
-/// Assets grouped by partition: under the root of the teams newly covered when the asset's
-/// team is below one, else under its own team (teams compressed into subtrees); assets of no
-/// team apart. Each asset comes with the reason it is seen for, `V`: a [`Via`], or anything
+/// Assets counted together: `count` assets counted under `team` (none for assets of no
+/// team), seen for the reason `via`; `sample` is one of them (named when it is alone).
+pub(super) struct Unit<V> {
+    pub team: Option<TeamId>,
+    pub via: V,
+    pub count: usize,
+    pub sample: AssetId,
+}
+
+/// The team `asset` is counted under: of its teams, the first by key among those newly
+/// covered, else the first by key.
+pub(super) fn team_of(
+    view: &View<'_>,
+    asset: AssetId,
+    covered: &HashSet<TeamId>,
+) -> Option<TeamId> {
+    let teams = &view.compiled.index.asset_teams[asset.index()];
+    let key = |t: &&TeamId| &view.org.teams[t.index()].key.value;
+    teams
+        .iter()
+        .filter(|t| covered.contains(t))
+        .min_by_key(key)
+        .or_else(|| teams.iter().min_by_key(key))
+        .copied()
+}
+
+/// A count of assets and one of them.
+#[derive(Clone, Copy)]
+struct Counted {
+    count: usize,
+    sample: AssetId,
+}
+
+impl Counted {
+    fn add(slot: &mut Option<Counted>, count: usize, sample: AssetId) {
+        match slot {
+            Some(c) => c.count += count,
+            None => *slot = Some(Counted { count, sample }),
+        }
+    }
+}
+
+/// Assets grouped by partition: under the root of the teams newly covered when the assets'
+/// team is below one, else under their own team (teams compressed into subtrees); assets of
+/// no team apart. Each unit comes with the reason it is seen for, `V`: a [`Via`], or anything
 /// cheaper to compare that the caller turns into one.
 fn asset_groups<V: Ord + Clone>(
     view: &View<'_>,
-    assets: &[(AssetId, V)],
+    units: impl IntoIterator<Item = Unit<V>>,
     covered: &HashSet<TeamId>,
-) -> Vec<(Partition, Vec<AssetId>, V)> {
+) -> Vec<(Partition, Counted, V)> {
     let graph = &view.compiled.graph;
-    let index = &view.compiled.index;
     let covered_roots: HashMap<TeamId, Subtree> = subtrees(view, covered).into_iter().collect();
-    // The team each asset is counted under: of its teams, the first by key among those newly
-    // covered, else the first by key.
-    let team_of = |a: AssetId| -> Option<TeamId> {
-        let teams = &index.asset_teams[a.index()];
-        let key = |t: &&TeamId| &view.org.teams[t.index()].key.value;
-        teams
-            .iter()
-            .filter(|t| covered.contains(t))
-            .min_by_key(key)
-            .or_else(|| teams.iter().min_by_key(key))
-            .copied()
-    };
     // The covered root above each team, found once per team (many assets share a team).
     let mut lifted: HashMap<TeamId, Option<TeamId>> = HashMap::default();
     let mut lift = |t: TeamId| -> Option<TeamId> {
@@ -619,45 +654,41 @@ fn asset_groups<V: Ord + Clone>(
                 .find(|a| covered_roots.contains_key(a))
         })
     };
-    let mut by_root: BTreeMap<(Option<TeamId>, V), Vec<AssetId>> = BTreeMap::new();
-    let mut loose: BTreeMap<V, BTreeMap<TeamId, Vec<AssetId>>> = BTreeMap::new();
-    for (a, via) in assets {
-        match team_of(*a) {
-            None => by_root.entry((None, via.clone())).or_default().push(*a),
+    let mut by_root: BTreeMap<(Option<TeamId>, V), Option<Counted>> = BTreeMap::new();
+    let mut loose: BTreeMap<V, BTreeMap<TeamId, Option<Counted>>> = BTreeMap::new();
+    for unit in units {
+        let slot = match unit.team {
+            None => by_root.entry((None, unit.via)).or_default(),
             Some(t) => match lift(t) {
-                Some(root) => by_root
-                    .entry((Some(root), via.clone()))
-                    .or_default()
-                    .push(*a),
-                None => loose
-                    .entry(via.clone())
-                    .or_default()
-                    .entry(t)
-                    .or_default()
-                    .push(*a),
+                Some(root) => by_root.entry((Some(root), unit.via)).or_default(),
+                None => loose.entry(unit.via).or_default().entry(t).or_default(),
             },
-        }
+        };
+        Counted::add(slot, unit.count, unit.sample);
     }
-    let mut out: Vec<(Partition, Vec<AssetId>, V)> = by_root
+    let mut out: Vec<(Partition, Counted, V)> = by_root
         .into_iter()
-        .map(|((root, via), members)| {
+        .filter_map(|((root, via), counted)| {
             let partition = match root.and_then(|r| covered_roots.get(&r)) {
                 Some(s) => Partition::Teams { teams: s.clone() },
                 None => Partition::Unassigned,
             };
-            (partition, members, via)
+            Some((partition, counted?, via))
         })
         .collect();
     for (via, by_team) in loose {
         let set: HashSet<TeamId> = by_team.keys().copied().collect();
         for (root, subtree) in subtrees(view, &set) {
             let below: HashSet<TeamId> = graph.descendants(root).into_iter().collect();
-            let members = by_team
-                .iter()
-                .filter(|(t, _)| below.contains(t))
-                .flat_map(|(_, a)| a.iter().copied())
-                .collect();
-            out.push((Partition::Teams { teams: subtree }, members, via.clone()));
+            let mut total = None;
+            for (_, c) in by_team.iter().filter(|(t, _)| below.contains(t)) {
+                if let Some(c) = c {
+                    Counted::add(&mut total, c.count, c.sample);
+                }
+            }
+            if let Some(total) = total {
+                out.push((Partition::Teams { teams: subtree }, total, via.clone()));
+            }
         }
     }
     out

@@ -111,14 +111,17 @@ fn holdings(view: &View<'_>, user: UserId) -> Vec<grants::GrantChange> {
 /// between threads (an access review builds its users in parallel).
 pub struct Holdings<'a> {
     view: View<'a>,
+    assets: direct::Assets,
     cache: std::sync::Mutex<foldhash::HashMap<OneSided, std::sync::Arc<Vec<grants::GrantChange>>>>,
 }
 
 impl<'a> Holdings<'a> {
     /// The holdings of the users of `side`.
     pub fn new(side: &Side<'a>) -> Self {
+        let view = View::of(side, Identity::Name);
         Holdings {
-            view: View::of(side, Identity::Name),
+            assets: direct::Assets::new(&view),
+            view,
             cache: std::sync::Mutex::default(),
         }
     }
@@ -138,7 +141,7 @@ impl<'a> Holdings<'a> {
             return held;
         }
         // Computed outside the lock: two threads may compute the same value once each.
-        let held = std::sync::Arc::new(direct::holdings(&self.view, user, true));
+        let held = std::sync::Arc::new(direct::holdings(&self.view, user, Some(&self.assets)));
         self.cache
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -419,8 +422,10 @@ fn users_diff(
     let compute = |job: &&Job<'_>| user_diff(live, desired, (assets, detail), job);
     // Without the expanded lines, a one-sided user's grants come straight from their
     // compiled access.
+    let counted = (detail == Detail::Grants && assets && !representatives.is_empty())
+        .then(|| (direct::Assets::new(live), direct::Assets::new(desired)));
     let compute_one = |job: &&Job<'_>| match detail {
-        Detail::Grants => one_sided(live, desired, assets, job),
+        Detail::Grants => one_sided(live, desired, (assets, counted.as_ref()), job),
         Detail::Expanded => user_diff(live, desired, (assets, detail), job),
     };
     let (one, mut two) = (
@@ -446,21 +451,21 @@ fn users_diff(
 fn one_sided(
     live: &View<'_>,
     desired: &View<'_>,
-    assets: bool,
+    (assets, counted): (bool, Option<&(direct::Assets, direct::Assets)>),
     job: &Job<'_>,
 ) -> Option<UserAccessDiff> {
     let (status, grants) = match (job.before, job.after) {
         (None, Some(d)) => (
             grants::Status::New,
             grants::UserGrants {
-                gained: direct::holdings(desired, d, assets),
+                gained: direct::holdings(desired, d, counted.map(|c| &c.1)),
                 ..Default::default()
             },
         ),
         (Some(l), None) => (
             grants::Status::Removed,
             grants::UserGrants {
-                lost: direct::holdings(live, l, assets),
+                lost: direct::holdings(live, l, counted.map(|c| &c.0)),
                 ..Default::default()
             },
         ),

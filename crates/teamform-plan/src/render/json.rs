@@ -11,8 +11,9 @@ use serde::Serialize;
 
 /// The version of the JSON plan output. Version 2 groups the access diff in grants; version
 /// 3 lists each grant change once (`grants`), the groups referring to it by position, and
-/// prints the document on one line.
-pub const JSON_FORMAT_VERSION: u32 = 3;
+/// prints the document on one line; version 4 gives a create its `values` (field to value)
+/// instead of `fields`, and leaves out the `portal_id` of a create.
+pub const JSON_FORMAT_VERSION: u32 = 4;
 
 /// A plan as `teamform plan --format json` prints it.
 #[derive(Serialize, JsonSchema)]
@@ -118,17 +119,52 @@ pub struct ChangeDocument<'a> {
     pub key: &'a str,
     /// The name shown in the portal.
     pub name: &'a str,
-    /// The portal id, `null` for creates.
+    /// The portal id (absent for creates).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub portal_id: Option<&'a str>,
     /// Whether teamform performs it (`false`: a manual step).
     pub automatic: bool,
-    /// The field changes.
-    pub fields: &'a [FieldChange],
+    /// A create's values, field to value (absent for updates and deletes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub values: Option<Values<'a>>,
+    /// The field changes of an update or a delete (absent for creates).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<&'a [FieldChange]>,
     /// Indexes of the changes that must run first.
     pub depends_on: &'a [usize],
     /// For what the portal cannot read back: why the step stays until confirmed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub confirm: Option<Confirm>,
+}
+
+/// A create's field changes as an object, field to value, in their order: shorter than a
+/// list of changes with no `before` (a first plan of a large org has hundreds of thousands).
+#[derive(JsonSchema)]
+#[schemars(transparent)]
+pub struct Values<'a>(
+    #[schemars(with = "std::collections::BTreeMap<String, String>")] &'a [FieldChange],
+);
+
+impl Values<'_> {
+    /// `changes` as values when they are a create's: each field once, with no value before.
+    fn of(changes: &[FieldChange]) -> Option<Values<'_>> {
+        let distinct = changes
+            .iter()
+            .enumerate()
+            .all(|(i, c)| changes[..i].iter().all(|d| d.field != c.field));
+        let created = changes.iter().all(|c| c.before.is_none());
+        (distinct && created).then_some(Values(changes))
+    }
+}
+
+impl Serialize for Values<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(
+            self.0
+                .iter()
+                .map(|c| (&c.field, c.after.as_deref().unwrap_or_default())),
+        )
+    }
 }
 
 /// The plan as a JSON document; with `expand`, every team and asset per user too.
@@ -177,7 +213,14 @@ pub fn document(plan: &Plan, expand: bool) -> PlanDocument<'_> {
                 name: &op.name,
                 portal_id: op.portal_id.as_deref(),
                 automatic: op.automatic,
-                fields: &op.changes,
+                values: match op.action {
+                    Action::Create => Values::of(&op.changes),
+                    _ => None,
+                },
+                fields: match op.action {
+                    Action::Create if Values::of(&op.changes).is_some() => None,
+                    _ => Some(&op.changes),
+                },
                 depends_on: &op.depends_on,
                 confirm: op.confirm,
             })
