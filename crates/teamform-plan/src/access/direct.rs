@@ -146,6 +146,9 @@ pub(crate) fn holdings(view: &View<'_>, user: UserId, assets: Option<&Assets>) -
     grants::sorted(out)
 }
 
+/// An asset of several teams: its type and its distinct teams in the order of their keys.
+type Shared = (AssetId, AssetType, std::sync::Arc<[TeamId]>);
+
 /// The assets of one org counted once for all its users: per team, its assets of that team
 /// alone, by type; the assets of several teams, under each of their teams; the assets of no
 /// team, by type. A user's visible assets are then counted per covered team and type, and
@@ -155,7 +158,7 @@ pub(crate) struct Assets {
     single: Vec<Vec<(AssetType, usize, AssetId)>>,
     /// Per team, its assets of several teams, each with its type and its distinct teams in
     /// the order of their keys.
-    shared: Vec<Vec<(AssetId, AssetType, std::sync::Arc<[TeamId]>)>>,
+    shared: Vec<Vec<Shared>>,
     /// The assets of no team, per type: how many, and one of them.
     unassigned: Vec<(AssetType, usize, AssetId)>,
     /// Per team, its rank in the order of the teams' keys.
@@ -179,7 +182,7 @@ impl Assets {
             rank[t] = r as u32;
         }
         let mut single: Vec<Vec<(AssetType, usize, AssetId)>> = vec![Vec::new(); teams];
-        let mut shared: Vec<Vec<(AssetId, AssetType, std::sync::Arc<[TeamId]>)>> =
+        let mut shared: Vec<Vec<Shared>> =
             vec![Vec::new(); teams];
         let mut unassigned: Vec<(AssetType, usize, AssetId)> = Vec::new();
         let count = |list: &mut Vec<(AssetType, usize, AssetId)>, kind, asset| match list
