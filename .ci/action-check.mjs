@@ -1,0 +1,69 @@
+// Checks the repository's GitHub Action (action.yml): valid against the Action metadata schema
+// (SchemaStore's github-action.json, vendored in schemas/), the interface that `teamform init`'s
+// workflows rely on, no `${{ }}` expression inside a `run:` script (inputs reach scripts only
+// through `env:`, so none can inject shell), and every bash script, inline or in a file it
+// runs, clean under ShellCheck when ShellCheck is installed (.ci/run installs it).
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Ajv from "ajv";
+import { parse } from "yaml";
+
+const root = new URL("../", import.meta.url).pathname;
+const schema = JSON.parse(readFileSync(new URL("schemas/github-action.json", import.meta.url), "utf8"));
+const action = parse(readFileSync(join(root, "action.yml"), "utf8"));
+const problems = [];
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validate = ajv.compile(schema);
+if (!validate(action)) {
+  for (const e of validate.errors) problems.push(`schema: ${e.instancePath || "/"} ${e.message}`);
+}
+
+const expect = (ok, what) => ok || problems.push(`interface: ${what}`);
+const inputs = action.inputs ?? {};
+expect(inputs.version?.required === true, "input `version` is required");
+expect(inputs.command !== undefined, "input `command` exists");
+expect(inputs.args?.default === "", 'input `args` defaults to ""');
+expect(Object.keys(inputs).sort().join() === "args,command,version", "the inputs are exactly version, command, args");
+expect(action.outputs?.["exit-code"]?.value !== undefined, "output `exit-code` has a value");
+expect(action.runs?.using === "composite", "the action is a composite action");
+
+const scripts = [];
+for (const [i, step] of (action.runs?.steps ?? []).entries()) {
+  if (step.run === undefined) continue;
+  const where = `step ${i + 1} (${step.name ?? step.id ?? "unnamed"})`;
+  if (step.run.includes("${{")) problems.push(`${where}: an expression inside run: pass it through env:`);
+  if (step.shell !== "bash") problems.push(`${where}: shell must be bash (the scripts are bash)`);
+  scripts.push({ where, text: `#!/usr/bin/env bash\n${step.run}` });
+  for (const m of step.run.matchAll(/\$GITHUB_ACTION_PATH\/([\w./-]+\.sh)/g)) {
+    if (!existsSync(join(root, m[1]))) problems.push(`${where}: runs ${m[1]}, which does not exist`);
+    else scripts.push({ where: m[1], text: readFileSync(join(root, m[1]), "utf8") });
+  }
+}
+
+let shellcheck = true;
+try {
+  execFileSync("shellcheck", ["--version"], { stdio: "ignore" });
+} catch {
+  shellcheck = false;
+  console.log("warning: shellcheck is not installed; the action's scripts were not checked");
+}
+if (shellcheck) {
+  const dir = mkdtempSync(join(tmpdir(), "action-check-"));
+  for (const [i, s] of scripts.entries()) {
+    const file = join(dir, `script-${i}.sh`);
+    writeFileSync(file, s.text);
+    try {
+      execFileSync("shellcheck", ["--shell=bash", "--format=gcc", file], { encoding: "utf8" });
+    } catch (e) {
+      problems.push(`${s.where}: shellcheck:\n${e.stdout}`);
+    }
+  }
+  rmSync(dir, { recursive: true });
+}
+
+for (const p of problems) console.log(`action.yml: ${p}`);
+console.log(problems.length === 0 ? `action.yml: valid, ${scripts.length} script(s) checked` : `action.yml: ${problems.length} problem(s)`);
+process.exit(problems.length === 0 ? 0 : 1);
