@@ -10,7 +10,8 @@ non-root, read-only root file system, no privilege escalation, resources, probes
 and /readyz, tokens only from files.
 
 `--self-test` first checks that broken objects are refused (an unknown field in a Deployment,
-in a ServiceMonitor, a wrong type), so that a check that passes everything cannot go unseen.
+in a ServiceMonitor, a wrong type, a token in the environment, a kind without a schema), so
+that a check that passes everything cannot go unseen.
 
 Usage: python3 .ci/k8s-check.py [--self-test] RENDERED.yaml...
 """
@@ -85,6 +86,11 @@ def schema_problems(obj, crds):
     return problems
 
 
+def token_location(name):
+    """Whether the variable `name` says where tokens are (a file or a directory), not what."""
+    return name == "HUBSPOT_TOKEN_DIR" or name.startswith("HUBSPOT_TOKEN_FILE")
+
+
 def deployment_problems(dep):
     """What the Deployment promises beyond its schema."""
     problems = []
@@ -104,7 +110,7 @@ def deployment_problems(dep):
         if not c.get("resources", {}).get("requests") or "memory" not in c.get("resources", {}).get("limits", {}):
             problems.append(f"container {c['name']}: no resource requests or memory limit")
         for env in c.get("env", []):
-            if env["name"].startswith("HUBSPOT_TOKEN") and not env["name"].endswith("_FILE"):
+            if env["name"].startswith("HUBSPOT_TOKEN") and not token_location(env["name"]):
                 problems.append(f"container {c['name']}: a token in the environment ({env['name']})")
     teamform = [c for c in pod["containers"] if c["name"] == "teamform"]
     if len(teamform) != 1:
@@ -117,8 +123,8 @@ def deployment_problems(dep):
     args = c.get("args", [])
     if args[:1] != ["reconcile"] or not any(a.startswith("--listen=") for a in args):
         problems.append("the container does not run `reconcile --listen`")
-    if not any(e["name"].endswith("_FILE") for e in c.get("env", [])):
-        problems.append("no token file is named (HUBSPOT_TOKEN_FILE or a portal's own)")
+    if not any(token_location(e["name"]) for e in c.get("env", [])):
+        problems.append("no token file is named (HUBSPOT_TOKEN_DIR, HUBSPOT_TOKEN_FILE[_NAME])")
     return problems
 
 
@@ -139,7 +145,13 @@ def self_test(objects, crds):
     unknown["spec"]["template"]["spec"]["containers"][0]["livenesProbe"] = {}
     wrong_type = copy.deepcopy(dep)
     wrong_type["spec"]["replicas"] = "one"
-    cases = [("an unknown Deployment field", unknown), ("a string for replicas", wrong_type)]
+    token = copy.deepcopy(dep)
+    token["spec"]["template"]["spec"]["containers"][0]["env"].append({"name": "HUBSPOT_TOKEN", "value": "pat-x"})
+    cases = [
+        ("an unknown Deployment field", unknown),
+        ("a string for replicas", wrong_type),
+        ("a token in the environment", token),
+    ]
     monitors = [o for o in objects if o["kind"] == "ServiceMonitor"]
     if monitors:
         bad = copy.deepcopy(monitors[0])
