@@ -2,8 +2,9 @@
 // (SchemaStore's github-action.json, vendored in schemas/), the interface that `teamform init`'s
 // workflows rely on, no `${{ }}` expression inside a `run:` script (inputs reach scripts only
 // through `env:`, so none can inject shell), the inputs given wherever a workflow of this
-// repository uses the action, and every bash script, inline or in a file it
-// runs, clean under ShellCheck when ShellCheck is installed (.ci/run installs it).
+// repository uses the action, the platforms against the targets release.yml builds, and
+// every bash script, inline or in a file it runs, clean under ShellCheck when ShellCheck is
+// installed (.ci/run installs it).
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -66,6 +67,15 @@ for (const rel of [".github/workflows", "deploy/github-actions"]) {
   }
 }
 
+// The platforms the action installs for are exactly the targets the release builds.
+const release = parse(readFileSync(join(root, ".github/workflows/release.yml"), "utf8"));
+const built = (release.jobs?.build?.strategy?.matrix?.include ?? []).map((m) => m.target).sort();
+const install = readFileSync(join(root, "scripts/action/install.sh"), "utf8");
+const installed = [...install.matchAll(/^\s+\w+\/\w+\) target=([\w-]+) ;;$/gm)].map((m) => m[1]).sort();
+if (built.length === 0 || built.join() !== installed.join()) {
+  problems.push(`release.yml builds [${built}] but install.sh installs [${installed}]`);
+}
+
 let shellcheck = true;
 try {
   execFileSync("shellcheck", ["--version"], { stdio: "ignore" });
@@ -88,5 +98,5 @@ if (shellcheck) {
 }
 
 for (const p of problems) console.log(`action.yml: ${p}`);
-console.log(problems.length === 0 ? `action.yml: valid, ${scripts.length} script(s) checked, ${uses} use(s) in workflows match its inputs` : `action.yml: ${problems.length} problem(s)`);
+console.log(problems.length === 0 ? `action.yml: valid, ${scripts.length} script(s) checked, ${uses} use(s) in workflows match its inputs, ${installed.length} platforms as released` : `action.yml: ${problems.length} problem(s)`);
 process.exit(problems.length === 0 ? 0 : 1);
