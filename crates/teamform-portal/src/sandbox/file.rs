@@ -89,6 +89,7 @@ struct Direct {
     assets: Vec<crate::LiveAsset>,
     #[serde(default)]
     activity: ActivityFile,
+    #[serde(default)]
     records: Vec<crate::LiveRecord>,
 }
 
@@ -181,4 +182,28 @@ pub(super) fn save(path: &Path, data: &SandboxFile) -> Result<(), PortalError> {
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod fast_path {
+    use super::*;
+
+    /// A file as `save` writes it (no activity, no records: both are left out when empty) is
+    /// read by the one-pass path, not the slow one (twice the time for a large portal).
+    #[test]
+    fn a_saved_file_without_activity_or_records_takes_the_direct_path() {
+        let file = SandboxFile {
+            format: FORMAT.to_string(),
+            format_version: FORMAT_VERSION,
+            next_id: 1000,
+            state: LiveState::default(),
+            activity: ActivityFile::default(),
+            records: Vec::new(),
+        };
+        let text = serde_json::to_string(&file).unwrap_or_default();
+        assert!(!text.contains("records") && !text.contains("activity"), "{text}");
+        let direct = serde_json::from_str::<Direct>(&text);
+        assert!(direct.is_ok(), "{:?}", direct.err());
+        assert_eq!(parse(text.as_bytes()).map(|f| f.next_id), Ok(1000));
+    }
 }
