@@ -7,11 +7,12 @@ use crate::findings;
 use crate::types::*;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 use teamform_compiler::{Compiled, UserId};
 use teamform_diagnostics::Diagnostic;
 use teamform_email::EmailKey;
 use teamform_model::Policy;
-use teamform_plan::{Holdings, Side};
+use teamform_plan::{GrantChange, Holdings, Side};
 use teamform_portal::activity::{Activity, Instant};
 use teamform_portal::{LiveState, LiveUser};
 
@@ -65,25 +66,36 @@ pub fn build(input: &Input<'_>) -> Built {
     let mut users: Vec<ReviewUser> = Vec::with_capacity(subjects.len());
     let mut table: Vec<HeldGrant> = Vec::new();
     let mut index: HashMap<HeldGrant, u32> = HashMap::new();
+    // The positions in `table` of each distinct computation's grants, found once: users
+    // with the same access share one computation (and its address, which the `Arc` kept
+    // here keeps from being reused).
+    let mut shared: HashMap<*const Vec<GrantChange>, (Arc<Vec<GrantChange>>, Vec<u32>)> =
+        HashMap::new();
     for chunk in subjects.chunks(CHUNK) {
-        let made: Vec<(ReviewUser, Vec<HeldGrant>)> = chunk
+        let made: Vec<(ReviewUser, Option<Arc<Vec<GrantChange>>>)> = chunk
             .par_iter()
             .map(|s| user(input, s, &names, &holdings))
             .collect();
         for (mut u, held) in made {
-            u.grants = held
-                .into_iter()
-                .map(|g| {
-                    *index.entry(g).or_insert_with_key(|g| {
-                        table.push(g.clone());
-                        u32::try_from(table.len() - 1).unwrap_or(u32::MAX)
-                    })
-                })
-                .collect();
+            if let Some(held) = held {
+                let (_, positions) = shared.entry(Arc::as_ptr(&held)).or_insert_with(|| {
+                    let positions = worded(&held)
+                        .into_iter()
+                        .map(|g| {
+                            *index.entry(g).or_insert_with_key(|g| {
+                                table.push(g.clone());
+                                u32::try_from(table.len() - 1).unwrap_or(u32::MAX)
+                            })
+                        })
+                        .collect();
+                    (held, positions)
+                });
+                u.grants = positions.clone();
+            }
             users.push(u);
         }
     }
-    drop(index);
+    drop((index, shared));
     let (findings, diagnostics) = findings::find(input, &subjects, &mut users);
     let mut teams = teams;
     let position: HashMap<String, usize> = teams
@@ -213,7 +225,7 @@ fn user(
     s: &Subject<'_>,
     names: &Names<'_>,
     holdings: &Holdings<'_>,
-) -> (ReviewUser, Vec<HeldGrant>) {
+) -> (ReviewUser, Option<Arc<Vec<GrantChange>>>) {
     let p = input.policy;
     let pu = s.policy.map(|id| &p.users[id.index()]);
     let (role, primary_team, teams, super_admin, seats) = match (s.live, pu) {
@@ -259,22 +271,7 @@ fn user(
         (None, None) => None,
     }
     .or_else(|| names.first_root.map(str::to_string));
-    let grants = match s.policy {
-        Some(id) => {
-            let shared = holdings.of(id);
-            let mut held: Vec<&teamform_plan::GrantChange> = shared.iter().collect();
-            // Riskiest first, as plans list them.
-            held.sort_by(|a, b| b.risk.cmp(&a.risk).then_with(|| a.grant.cmp(&b.grant)));
-            held.into_iter()
-                .map(|g| HeldGrant {
-                    grant: g.grant.text(),
-                    via: g.via.text(),
-                    risk: g.risk,
-                })
-                .collect()
-        }
-        None => Vec::new(),
-    };
+    let grants = s.policy.map(|id| holdings.of(id));
     let a = input.activity;
     let live_id = s.live.map(|l| l.id.as_str());
     let last_login = s.live.and_then(|l| a.last_login(Some(&l.id), &l.email));
@@ -313,6 +310,19 @@ fn user(
         events,
     };
     (user, grants)
+}
+
+/// Grants as the review words them, riskiest first, as plans list them.
+fn worded(held: &[GrantChange]) -> Vec<HeldGrant> {
+    let mut held: Vec<&GrantChange> = held.iter().collect();
+    held.sort_by(|a, b| b.risk.cmp(&a.risk).then_with(|| a.grant.cmp(&b.grant)));
+    held.into_iter()
+        .map(|g| HeldGrant {
+            grant: g.grant.text(),
+            via: g.via.text(),
+            risk: g.risk,
+        })
+        .collect()
 }
 
 /// What the logins say of a user.
