@@ -50,6 +50,10 @@ pub(crate) struct Subject<'a> {
     pub live: Option<&'a LiveUser>,
 }
 
+/// A computation of grants shared by users, kept alive, and the positions of its grants in
+/// the review's table.
+type Positions = (Arc<Vec<GrantChange>>, Vec<u32>);
+
 /// Builds the review.
 pub fn build(input: &Input<'_>) -> Built {
     let subjects = subjects(input);
@@ -69,8 +73,7 @@ pub fn build(input: &Input<'_>) -> Built {
     // The positions in `table` of each distinct computation's grants, found once: users
     // with the same access share one computation (and its address, which the `Arc` kept
     // here keeps from being reused).
-    let mut shared: HashMap<*const Vec<GrantChange>, (Arc<Vec<GrantChange>>, Vec<u32>)> =
-        HashMap::new();
+    let mut shared: HashMap<*const Vec<GrantChange>, Positions> = HashMap::new();
     for chunk in subjects.chunks(CHUNK) {
         let made: Vec<(ReviewUser, Option<Arc<Vec<GrantChange>>>)> = chunk
             .par_iter()
