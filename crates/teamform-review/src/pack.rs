@@ -125,7 +125,7 @@ pub fn write(
         serde_json::to_writer_pretty(&mut *w, v).map_err(std::io::Error::other)?;
         w.write_all(b"\n")
     }
-    type Fill<'a> = Box<dyn FnOnce(&mut dyn Write) -> std::io::Result<()> + 'a>;
+    type Fill<'a> = Box<dyn FnOnce(&mut dyn Write) -> std::io::Result<()> + Send + 'a>;
     let schema = review_schema();
     let mut files: Vec<(String, Fill<'_>)> = vec![
         (
@@ -148,17 +148,30 @@ pub fn write(
     for (name, bytes) in extra {
         files.push((name, Box::new(move |w: &mut dyn Write| w.write_all(&bytes))));
     }
-    let mut sums = Vec::new();
-    for (name, fill) in files {
-        let path = dir.join(&name);
-        let (sha256, bytes) =
-            write_with(&path, fill).map_err(|e| io(&path.display().to_string(), e))?;
-        sums.push(FileSum {
-            path: name,
-            sha256,
-            bytes,
-        });
-    }
+    // The files do not depend on each other: each is made and written on a thread of its own
+    // (the HTML report and the JSON of a large org take about as long each).
+    let written: Vec<Result<FileSum, String>> = std::thread::scope(|s| {
+        let handles: Vec<_> = files
+            .into_iter()
+            .map(|(name, fill)| {
+                s.spawn(move || {
+                    let path = dir.join(&name);
+                    write_with(&path, fill)
+                        .map(|(sha256, bytes)| FileSum {
+                            path: name,
+                            sha256,
+                            bytes,
+                        })
+                        .map_err(|e| io(&path.display().to_string(), e))
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let mut sums = written.into_iter().collect::<Result<Vec<_>, _>>()?;
     sums.sort_by(|a, b| a.path.cmp(&b.path));
     let manifest = Manifest {
         format: MANIFEST_FORMAT.to_string(),
