@@ -8,8 +8,11 @@
 //!   hold is edited, a team above them moves);
 //! - the guardrails count them (they are in the live state the guardrails read).
 //!
-//! Managed users keep their memberships of ignored teams. A plan says how many users and
-//! teams were left alone, and why ([`LeftAlone`]).
+//! Managed users keep their memberships of ignored teams. What the policy does not declare
+//! but what is left alone depends on (the teams its users are members of, and their parents;
+//! the roles they hold) is kept too: the portal refuses to remove a team with members or a
+//! permission set assigned to users. A plan says how many users, teams and roles were left
+//! alone, and why ([`LeftAlone`]).
 
 use crate::desired::desired;
 use crate::live_policy::LiveOrg;
@@ -33,6 +36,12 @@ pub struct LeftAlone {
     pub ignored_users: usize,
     /// Teams an `ignore_teams` glob matches.
     pub ignored_teams: usize,
+    /// Teams the policy does not declare that hold users or teams left alone (as members or
+    /// child teams), so that removing them would fail.
+    pub holding_teams: usize,
+    /// Roles the policy does not declare that users left alone hold, so that removing them
+    /// would fail.
+    pub holding_roles: usize,
 }
 
 impl LeftAlone {
@@ -59,6 +68,8 @@ pub struct Adopted {
     user_ids: HashSet<String>,
     /// The live ids of the teams left alone.
     team_ids: HashSet<String>,
+    /// The live ids of the roles left alone.
+    role_ids: HashSet<String>,
     /// The modes.
     own: Ownership,
 }
@@ -95,13 +106,26 @@ pub fn adopt(policy: &Policy, live: &LiveState) -> Option<Adopted> {
     }
     let bound = bindings(&desired(policy), live);
     let bound_teams: HashSet<&str> = bound.teams.values().map(String::as_str).collect();
-    let team_ids: HashSet<String> = live
+    let ignored: HashSet<&str> = live
         .teams
         .iter()
         .filter(|t| !bound_teams.contains(t.id.as_str()) && own.ignores_team(&t.name))
-        .map(|t| t.id.clone())
+        .map(|t| t.id.as_str())
         .collect();
-    left_alone.ignored_teams = team_ids.len();
+    left_alone.ignored_teams = ignored.len();
+    let ignored_ids: HashSet<String> = ignored.iter().map(|t| (*t).to_string()).collect();
+    let team_ids = holding(live, &user_ids, &bound_teams, ignored);
+    left_alone.holding_teams = team_ids.len() - left_alone.ignored_teams;
+
+    let bound_roles: HashSet<&str> = bound.roles.values().map(String::as_str).collect();
+    let role_ids: HashSet<String> = live
+        .users
+        .iter()
+        .filter(|u| user_ids.contains(&u.id))
+        .filter_map(|u| u.role_id.clone())
+        .filter(|r| !bound_roles.contains(r.as_str()))
+        .collect();
+    left_alone.holding_roles = role_ids.len();
 
     let reserved: Vec<&str> = policy.teams.iter().map(|t| t.key.value.as_str()).collect();
     let mut org = LiveOrg::new(live, &bound, true, &|_| None, &reserved);
@@ -111,18 +135,26 @@ pub fn adopt(policy: &Policy, live: &LiveState) -> Option<Adopted> {
         .zip(&org.policy.teams)
         .map(|(l, t)| (l.id.as_str(), t.key.value.clone()))
         .collect();
-    let ignored_teams: Vec<teamform_model::Team> = live
+    let kept_teams: Vec<teamform_model::Team> = live
         .teams
         .iter()
         .zip(&org.policy.teams)
         .filter(|(l, _)| team_ids.contains(&l.id))
         .map(|(_, t)| t.clone())
         .collect();
+    let kept_roles: Vec<teamform_model::Role> = live
+        .roles
+        .iter()
+        .zip(&org.policy.roles)
+        .filter(|(l, _)| role_ids.contains(&l.id))
+        .map(|(_, r)| r.clone())
+        .collect();
     org.add_users(&|u| user_ids.contains(&u.id));
 
     let mut adopted = policy.clone();
-    keep_ignored_memberships(&mut adopted, live, &team_ids, &team_key);
-    adopted.teams.extend(ignored_teams);
+    keep_ignored_memberships(&mut adopted, live, &ignored_ids, &team_key);
+    adopted.teams.extend(kept_teams);
+    adopted.roles.extend(kept_roles);
     adopted.users.extend(std::mem::take(&mut org.policy.users));
     let compiled = compile_access(&adopted);
     Some(Adopted {
@@ -131,8 +163,48 @@ pub fn adopt(policy: &Policy, live: &LiveState) -> Option<Adopted> {
         left_alone,
         user_ids,
         team_ids,
+        role_ids,
         own,
     })
+}
+
+/// The ignored teams and the undeclared teams that hold users or teams left alone, so that
+/// the plan does not remove them: the portal refuses to remove a team with members or child
+/// teams.
+fn holding(
+    live: &LiveState,
+    users: &HashSet<String>,
+    bound: &HashSet<&str>,
+    ignored: HashSet<&str>,
+) -> HashSet<String> {
+    let mut keep = ignored;
+    for u in live.users.iter().filter(|u| users.contains(&u.id)) {
+        for t in u.primary_team_id.iter().chain(&u.additional_team_ids) {
+            if !bound.contains(t.as_str()) {
+                keep.insert(t);
+            }
+        }
+    }
+    let parent: foldhash::HashMap<&str, &str> = live
+        .teams
+        .iter()
+        .filter_map(|t| Some((t.id.as_str(), t.parent_id.as_deref()?)))
+        .collect();
+    // Each team is pushed once (when first kept), so a cycle in the live tree ends.
+    let mut todo: Vec<&str> = keep.iter().copied().collect();
+    while let Some(t) = todo.pop() {
+        if let Some(p) = parent.get(t)
+            && !bound.contains(p)
+            && keep.insert(p)
+        {
+            todo.push(p);
+        }
+    }
+    let known: HashSet<&str> = live.teams.iter().map(|t| t.id.as_str()).collect();
+    keep.into_iter()
+        .filter(|t| known.contains(t))
+        .map(str::to_string)
+        .collect()
 }
 
 /// Managed users keep the ignored teams they are members of, as additional teams.
@@ -177,11 +249,13 @@ impl Adopted {
         let id = match &op.change {
             Change::UpdateUser { id, .. } | Change::DeleteUser { id } => Some(id),
             Change::UpdateTeam { id, .. } | Change::DeleteTeam { id } => Some(id),
+            Change::UpdateRole { id, .. } | Change::DeleteRole { id } => Some(id),
             _ => None,
         };
         match (op.kind, id) {
             (Kind::User, Some(id)) => self.user_ids.contains(id),
             (Kind::Team, Some(id)) => self.team_ids.contains(id),
+            (Kind::Role, Some(id)) => self.role_ids.contains(id),
             // A creation is of something the portal does not have: never left alone, but
             // for a user an ignore glob matches (the policy declaring them is TF0143).
             (Kind::User, None) => self.own.ignores_user(&op.key),

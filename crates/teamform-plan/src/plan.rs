@@ -170,6 +170,9 @@ fn plan_of(
             known::mark_changed(&mut d.ops, input.capabilities);
             d.ops.extend(o.unknown.iter().cloned());
             d.unverifiable.extend(o.unverifiable.iter().cloned());
+            if let Some(a) = adopted {
+                a.hands_off(&mut d.ops);
+            }
         }
         // The access diff reads the live state, the policy and the bindings, and writes
         // nothing they hold; the ordering takes the operations out of `d` (moved, not shared)

@@ -33,6 +33,19 @@ pub(super) fn line(plan: &Plan) -> Option<String> {
             count(l.ignored_teams, "team", "teams")
         ));
     }
+    if l.holding_teams > 0 {
+        parts.push(format!(
+            "{} not declared that hold{} users or teams left alone",
+            count(l.holding_teams, "team", "teams"),
+            if l.holding_teams == 1 { "s" } else { "" }
+        ));
+    }
+    if l.holding_roles > 0 {
+        parts.push(format!(
+            "{} not declared that users left alone hold",
+            count(l.holding_roles, "role", "roles")
+        ));
+    }
     Some(format!(
         "Left alone (never created, changed or removed): {}.",
         parts.join(", ")
