@@ -6,6 +6,7 @@ mod confirm;
 mod diff;
 mod explain;
 mod import;
+mod init;
 pub(crate) mod plan;
 mod query;
 mod reconcile;
@@ -78,6 +79,19 @@ pub fn run(cli: Cli) -> i32 {
             allow_orphaned_records,
         }),
         Command::Import { portal, out, name } => import::run(&portal, &out, &name),
+        Command::Init {
+            portal,
+            dir,
+            name,
+            users,
+            ignore_users,
+        } => init::run(&init::InitArgs {
+            portal: &portal,
+            dir: &dir,
+            name: &name,
+            users,
+            ignore_users: &ignore_users,
+        }),
         Command::Watch {
             policy,
             portal,
