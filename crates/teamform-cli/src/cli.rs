@@ -159,6 +159,7 @@ impl Command {
             | Command::Apply { portal, .. }
             | Command::Import { portal, .. }
             | Command::Init { portal, .. }
+            | Command::WhoCan { portal, .. }
             | Command::Watch { portal, .. }
             | Command::Reconcile { portal, .. } => Some(portal),
             Command::Review { args, action, .. } => match action {
@@ -553,5 +554,9 @@ pub enum Command {
         /// The policy.
         #[command(flatten)]
         policy: PolicyArgs,
+        /// The portal, read to count the users the policy leaves alone (`[portal.manage]`);
+        /// without it, only the declared users are counted.
+        #[command(flatten)]
+        portal: PortalArgs,
     },
 }

@@ -3,7 +3,7 @@
 //! as it was; the generated workflows pass actionlint; and a newcomer's path through the
 //! simulator (init, fill in the permission sets the API cannot read, confirm, first pull
 //! request) ends with a correct access diff, the users an identity provider provisions left
-//! alone.
+//! alone, and counted by `who-can --portal`.
 
 mod common;
 
@@ -249,6 +249,16 @@ fn a_newcomer_goes_from_the_simulator_to_a_first_pull_request() -> std::io::Resu
     let json = hub(&repo, &[&["plan", TODAY, "--format", "json"][..], &api[..]].concat());
     let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap_or_default();
     assert_eq!(doc["left_alone"]["undeclared_users"], 1, "{}", json.stdout);
+
+    // `who-can` counts what Léa holds once it reads the portal, and says so until then.
+    let query = ["who-can", "view", "contacts", TODAY];
+    let without = teamform_in(&repo, &query);
+    assert_eq!(without.code, 0, "{}", without.stderr);
+    assert!(!without.stdout.contains("lea.fontaine"), "{}", without.stdout);
+    assert!(without.stderr.contains("add `--portal` to count what they hold"), "{}", without.stderr);
+    let with = hub(&repo, &[&query[..], &["--portal", "hubspot"][..], &api[..]].concat());
+    assert_eq!(with.code, 0, "{}", with.stderr);
+    assert!(with.stdout.contains("lea.fontaine@acme.example"), "{}", with.stdout);
     drop(sim);
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! One module per command; each returns the process's exit code.
 
+mod adopt;
 mod apply;
 mod blame;
 mod confirm;
@@ -184,6 +185,7 @@ pub fn run(cli: Cli) -> i32 {
             asset,
             format,
             policy,
+            portal,
         } => query::who_can(
             &policy,
             query::WhoCanArgs {
@@ -192,6 +194,7 @@ pub fn run(cli: Cli) -> i32 {
                 owned_by: owned_by.as_deref(),
                 asset: asset.as_deref(),
                 format,
+                portal: &portal,
             },
         ),
     }
