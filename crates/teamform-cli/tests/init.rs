@@ -50,7 +50,13 @@ fn init_from_the_sandbox_then_plan_says_no_changes_in_each_mode() -> std::io::Re
         let repo = format!("repo-{i}");
         let init = teamform_in(
             dir,
-            &[&["init", "--portal", &portal, "--dir", &repo, "--name", "acme"][..], mode].concat(),
+            &[
+                &[
+                    "init", "--portal", &portal, "--dir", &repo, "--name", "acme",
+                ][..],
+                mode,
+            ]
+            .concat(),
         );
         assert_eq!(init.code, 0, "{mode:?}: {}{}", init.stdout, init.stderr);
         assert!(init.stdout.starts_with("Wrote "), "{}", init.stdout);
@@ -61,14 +67,15 @@ fn init_from_the_sandbox_then_plan_says_no_changes_in_each_mode() -> std::io::Re
         );
         assert_eq!(plan.code, 0, "{mode:?}: {}{}", plan.stdout, plan.stderr);
         assert!(
-            plan.stdout
-                .starts_with(&format!("No changes: the portal ({portal}) matches the policy.")),
+            plan.stdout.starts_with(&format!(
+                "No changes: the portal ({portal}) matches the policy."
+            )),
             "{}",
             plan.stdout
         );
-        let ignored = plan
-            .stdout
-            .contains("Left alone (never created, changed or removed): 7 users matching `ignore_users`.");
+        let ignored = plan.stdout.contains(
+            "Left alone (never created, changed or removed): 7 users matching `ignore_users`.",
+        );
         assert_eq!(ignored, i == 2, "{mode:?}: {}", plan.stdout);
         let valid = teamform_in(&repo, &["validate", TODAY]);
         assert_eq!(valid.code, 0, "{}{}", valid.stdout, valid.stderr);
@@ -93,7 +100,10 @@ fn init_refuses_a_directory_that_is_not_empty_and_changes_nothing() -> std::io::
         init.stderr
     );
     assert_eq!(listing(dir), before);
-    assert_eq!(std::fs::read_to_string(dir.join("repo/policies/mine.toml"))?, "# mine\n");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("repo/policies/mine.toml"))?,
+        "# mine\n"
+    );
 
     // An empty directory is taken, and so is a new one; `--portal` is required.
     std::fs::create_dir(dir.join("empty"))?;
@@ -102,7 +112,11 @@ fn init_refuses_a_directory_that_is_not_empty_and_changes_nothing() -> std::io::
     assert!(dir.join("empty/policies/portal.toml").is_file());
     let bare = teamform_in(dir, &["init", "--dir", "new"]);
     assert_eq!(bare.code, 1, "{}", bare.stderr);
-    assert!(bare.stderr.contains("`init` needs the portal to read"), "{}", bare.stderr);
+    assert!(
+        bare.stderr.contains("`init` needs the portal to read"),
+        "{}",
+        bare.stderr
+    );
     assert!(!dir.join("new").exists());
     Ok(())
 }
@@ -147,7 +161,10 @@ fn fill_in_roles(dir: &Path, state: &Path, repo: &Path) -> std::io::Result<()> {
     let portal = format!("sandbox:{}", state.display());
     let import = teamform_in(dir, &["import", "--portal", &portal, "-o", "screens"]);
     assert_eq!(import.code, 0, "{}", import.stderr);
-    std::fs::copy(dir.join("screens/roles.toml"), repo.join("policies/roles.toml"))?;
+    std::fs::copy(
+        dir.join("screens/roles.toml"),
+        repo.join("policies/roles.toml"),
+    )?;
     Ok(())
 }
 
@@ -162,8 +179,13 @@ fn a_newcomer_goes_from_the_simulator_to_a_first_pull_request() -> std::io::Resu
     // 1. init, reading the portal through the HubSpot API.
     let init = hub(
         dir,
-        &[&["init", "--portal", "hubspot", "--dir", "acme", "--users", "declared"][..], &api[..]]
-            .concat(),
+        &[
+            &[
+                "init", "--portal", "hubspot", "--dir", "acme", "--users", "declared",
+            ][..],
+            &api[..],
+        ]
+        .concat(),
     );
     assert_eq!(init.code, 0, "{}{}", init.stdout, init.stderr);
     let repo = dir.join("acme");
@@ -174,20 +196,44 @@ fn a_newcomer_goes_from_the_simulator_to_a_first_pull_request() -> std::io::Resu
     );
 
     // 2. Right after init nothing is to change: what the API cannot read is to check once.
-    let plan = hub(&repo, &[&["plan", TODAY, "--detailed-exitcode"][..], &api[..]].concat());
+    let plan = hub(
+        &repo,
+        &[&["plan", TODAY, "--detailed-exitcode"][..], &api[..]].concat(),
+    );
     assert_eq!(plan.code, 2, "{}{}", plan.stdout, plan.stderr);
-    assert!(plan.stdout.contains("(manual step: never confirmed)"), "{}", plan.stdout);
-    for op in plan.stdout.lines().filter(|l| l.starts_with(['+', '-'])) {
-        panic!("nothing is created or removed right after init: {op}\n{}", plan.stdout);
-    }
+    assert!(
+        plan.stdout.contains("(manual step: never confirmed)"),
+        "{}",
+        plan.stdout
+    );
+    let creates_or_removes: Vec<&str> = plan
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with(['+', '-']))
+        .collect();
+    assert!(
+        creates_or_removes.is_empty(),
+        "nothing is created or removed right after init: {creates_or_removes:?}\n{}",
+        plan.stdout
+    );
 
     // 3. The permission sets filled in from the screens and confirmed: no changes.
     fill_in_roles(dir, &state, &repo)?;
-    let confirm = hub(&repo, &[&["confirm", TODAY, "--all"][..], &api[..]].concat());
+    let confirm = hub(
+        &repo,
+        &[&["confirm", TODAY, "--all"][..], &api[..]].concat(),
+    );
     assert_eq!(confirm.code, 0, "{}{}", confirm.stdout, confirm.stderr);
-    let plan = hub(&repo, &[&["plan", TODAY, "--detailed-exitcode"][..], &api[..]].concat());
+    let plan = hub(
+        &repo,
+        &[&["plan", TODAY, "--detailed-exitcode"][..], &api[..]].concat(),
+    );
     assert_eq!(plan.code, 0, "{}{}", plan.stdout, plan.stderr);
-    assert!(plan.stdout.starts_with("No changes: the portal (hubspot:"), "{}", plan.stdout);
+    assert!(
+        plan.stdout.starts_with("No changes: the portal (hubspot:"),
+        "{}",
+        plan.stdout
+    );
 
     // 4. git init and the first commit.
     assert!(git(&repo, &["init", "-q", "-b", "main"]));
@@ -203,23 +249,47 @@ fn a_newcomer_goes_from_the_simulator_to_a_first_pull_request() -> std::io::Resu
         "role = \"sales-rep\"\nteam = \"sales-spain\"\nseats = [\"sales\"]\nid = \"1000050\"",
     )?;
     let text = std::fs::read_to_string(&france)?;
-    let start = text.find("[user.\"lea.fontaine@acme.example\"]").unwrap_or(0);
-    let end = text[start..].find("\n\n").map_or(text.len(), |e| start + e + 2);
+    let start = text
+        .find("[user.\"lea.fontaine@acme.example\"]")
+        .unwrap_or(0);
+    let end = text[start..]
+        .find("\n\n")
+        .map_or(text.len(), |e| start + e + 2);
     std::fs::write(&france, format!("{}{}", &text[..start], &text[end..]))?;
     assert!(git(&repo, &["checkout", "-q", "-b", "move-chloe"]));
-    assert!(git(&repo, &["commit", "-q", "-am", "Chloé moves to Sales Spain"]));
+    assert!(git(
+        &repo,
+        &["commit", "-q", "-am", "Chloé moves to Sales Spain"]
+    ));
 
     // What the pull-request check comments: the access diff of the change.
-    let diff = teamform_in(&repo, &["diff", "main", "HEAD", TODAY, "--format", "markdown"]);
+    let diff = teamform_in(
+        &repo,
+        &["diff", "main", "HEAD", TODAY, "--format", "markdown"],
+    );
     assert_eq!(diff.code, 0, "{}{}", diff.stdout, diff.stderr);
-    assert!(diff.stdout.contains("chloe.moreau@acme.example"), "{}", diff.stdout);
+    assert!(
+        diff.stdout.contains("chloe.moreau@acme.example"),
+        "{}",
+        diff.stdout
+    );
     // Léa is left alone: no operation, no access change of her own; but she stays in Sales
     // France, so she is counted among those who lose team access to Chloé's records.
-    assert!(!diff.stdout.contains("user `lea.fontaine"), "{}", diff.stdout);
-    assert!(!diff.stdout.contains("**lea.fontaine"), "{}", diff.stdout);
-    let records = diff.stdout.split("records owned by").nth(1).unwrap_or_default();
     assert!(
-        records.lines().any(|l| l.contains("➖") && l.contains("lea.fontaine@acme.example")),
+        !diff.stdout.contains("user `lea.fontaine"),
+        "{}",
+        diff.stdout
+    );
+    assert!(!diff.stdout.contains("**lea.fontaine"), "{}", diff.stdout);
+    let records = diff
+        .stdout
+        .split("records owned by")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        records
+            .lines()
+            .any(|l| l.contains("➖") && l.contains("lea.fontaine@acme.example")),
         "{}",
         diff.stdout
     );
@@ -233,12 +303,21 @@ fn a_newcomer_goes_from_the_simulator_to_a_first_pull_request() -> std::io::Resu
     let plan = hub(&repo, &[&["plan", TODAY][..], &api[..]].concat());
     assert_eq!(plan.code, 0, "{}{}", plan.stdout, plan.stderr);
     assert!(
-        plan.stdout.contains("0 to create, 1 to update, 0 to delete."),
+        plan.stdout
+            .contains("0 to create, 1 to update, 0 to delete."),
         "{}",
         plan.stdout
     );
-    assert!(plan.stdout.contains("~ user chloe.moreau@acme.example"), "{}", plan.stdout);
-    assert!(!plan.stdout.contains("user lea.fontaine"), "{}", plan.stdout);
+    assert!(
+        plan.stdout.contains("~ user chloe.moreau@acme.example"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        !plan.stdout.contains("user lea.fontaine"),
+        "{}",
+        plan.stdout
+    );
     assert!(
         plan.stdout.contains(
             "Left alone (never created, changed or removed): 1 user not declared in the policy"
@@ -246,7 +325,10 @@ fn a_newcomer_goes_from_the_simulator_to_a_first_pull_request() -> std::io::Resu
         "{}",
         plan.stdout
     );
-    let json = hub(&repo, &[&["plan", TODAY, "--format", "json"][..], &api[..]].concat());
+    let json = hub(
+        &repo,
+        &[&["plan", TODAY, "--format", "json"][..], &api[..]].concat(),
+    );
     let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap_or_default();
     assert_eq!(doc["left_alone"]["undeclared_users"], 1, "{}", json.stdout);
 
@@ -254,11 +336,28 @@ fn a_newcomer_goes_from_the_simulator_to_a_first_pull_request() -> std::io::Resu
     let query = ["who-can", "view", "contacts", TODAY];
     let without = teamform_in(&repo, &query);
     assert_eq!(without.code, 0, "{}", without.stderr);
-    assert!(!without.stdout.contains("lea.fontaine"), "{}", without.stdout);
-    assert!(without.stderr.contains("add `--portal` to count what they hold"), "{}", without.stderr);
-    let with = hub(&repo, &[&query[..], &["--portal", "hubspot"][..], &api[..]].concat());
+    assert!(
+        !without.stdout.contains("lea.fontaine"),
+        "{}",
+        without.stdout
+    );
+    assert!(
+        without
+            .stderr
+            .contains("add `--portal` to count what they hold"),
+        "{}",
+        without.stderr
+    );
+    let with = hub(
+        &repo,
+        &[&query[..], &["--portal", "hubspot"][..], &api[..]].concat(),
+    );
     assert_eq!(with.code, 0, "{}", with.stderr);
-    assert!(with.stdout.contains("lea.fontaine@acme.example"), "{}", with.stdout);
+    assert!(
+        with.stdout.contains("lea.fontaine@acme.example"),
+        "{}",
+        with.stdout
+    );
     drop(sim);
     Ok(())
 }

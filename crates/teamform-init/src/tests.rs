@@ -70,7 +70,10 @@ fn the_repository_has_its_policy_workflows_and_readme() {
     );
     let portal = file(&files, "policies/portal.toml");
     assert!(portal.contains("provider = \"hubspot\""), "{portal}");
-    assert!(portal.contains("[portal.manage]\nusers = \"declared\""), "{portal}");
+    assert!(
+        portal.contains("[portal.manage]\nusers = \"declared\""),
+        "{portal}"
+    );
     let roles = file(&files, "policies/roles.toml");
     assert!(
         roles.contains("# `teamform confirm role:sales-rep`"),

@@ -157,7 +157,9 @@ pub fn import_with(live: &LiveState, o: &ImportOptions<'_>) -> Vec<(String, Stri
     let mut text = String::new();
     for r in &roles {
         if let Some(screens) = o.screens
-            && r.id.as_ref().is_some_and(|id| unread.contains(id.value.as_str()))
+            && r.id
+                .as_ref()
+                .is_some_and(|id| unread.contains(id.value.as_str()))
         {
             let _ = writeln!(
                 text,

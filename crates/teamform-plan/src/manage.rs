@@ -92,8 +92,11 @@ pub fn adopt(policy: &Policy, live: &LiveState) -> Option<Adopted> {
     if own.manages_everything() {
         return None;
     }
-    let declared: HashSet<EmailKey<'_>> =
-        policy.users.iter().map(|u| EmailKey::new(&u.key.value)).collect();
+    let declared: HashSet<EmailKey<'_>> = policy
+        .users
+        .iter()
+        .map(|u| EmailKey::new(&u.key.value))
+        .collect();
     let mut left_alone = LeftAlone::default();
     let mut user_ids = HashSet::new();
     for u in &live.users {
@@ -226,7 +229,11 @@ fn keep_ignored_memberships(
         let Some(l) = by_email.get(&EmailKey::new(&user.key.value)) else {
             continue;
         };
-        for id in l.additional_team_ids.iter().filter(|t| ignored.contains(*t)) {
+        for id in l
+            .additional_team_ids
+            .iter()
+            .filter(|t| ignored.contains(*t))
+        {
             if let Some(key) = team_key.get(id.as_str())
                 && user.team.as_ref().is_none_or(|t| t.value != *key)
                 && !user.teams.iter().any(|t| t.value == *key)

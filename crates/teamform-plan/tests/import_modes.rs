@@ -109,9 +109,18 @@ fn round_trips(dir: &Path) -> TestResult {
     let matched = live
         .users
         .iter()
-        .filter(|u| u.email.starts_with(|c: char| ('a'..='d').contains(&c.to_ascii_lowercase())))
+        .filter(|u| {
+            u.email
+                .starts_with(|c: char| ('a'..='d').contains(&c.to_ascii_lowercase()))
+        })
         .count();
-    check(&shown, &live, &sandbox, (UsersMode::All, &[GLOB.to_string()]), matched)
+    check(
+        &shown,
+        &live,
+        &sandbox,
+        (UsersMode::All, &[GLOB.to_string()]),
+        matched,
+    )
 }
 
 #[test]

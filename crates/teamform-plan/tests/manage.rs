@@ -53,7 +53,11 @@ fn compile(files: &[(String, String)]) -> Result<CompiledPolicy, TestCaseError> 
 
 /// The live users left alone, by id.
 fn left_alone(live: &LiveState, policy: &Spec, declared: bool) -> BTreeMap<String, LiveUser> {
-    let wanted: BTreeSet<String> = policy.users.iter().map(|u| u.email.to_lowercase()).collect();
+    let wanted: BTreeSet<String> = policy
+        .users
+        .iter()
+        .map(|u| u.email.to_lowercase())
+        .collect();
     live.users
         .iter()
         .filter(|u| ignored(&u.email) || (declared && !wanted.contains(&u.email.to_lowercase())))

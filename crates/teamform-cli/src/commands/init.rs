@@ -67,7 +67,10 @@ pub fn run(args: &InitArgs<'_>) -> i32 {
     };
     let files = teamform_init::files(&live, &options);
     if let Err(e) = write_all(args.dir, &files) {
-        eprintln!("error: cannot write `{}`: {e}; nothing was written", args.dir.display());
+        eprintln!(
+            "error: cannot write `{}`: {e}; nothing was written",
+            args.dir.display()
+        );
         return exit::INVALID;
     }
     outln!(
