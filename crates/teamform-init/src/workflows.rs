@@ -4,6 +4,15 @@
 //! report. Each installs the released teamform through the action (checksum verified) and
 //! never builds it; the steps after the action call the `teamform` it put on `PATH`.
 
+/// The step that installs teamform (through the action) and validates the policy, which the
+/// jobs that then call `teamform` themselves start with.
+const INSTALL: &str = r####"      - name: Install teamform and validate
+        uses: @ACTION@
+        with:
+          version: "@VERSION@"
+          command: validate
+          args: --format github"####;
+
 /// The pull-request check.
 const PR: &str = r####"# Written by `teamform init`. On every pull request that changes the policy: validate it
 # (annotations on the changed lines), run the access expectations of `policies/tests/`, upload
@@ -88,12 +97,7 @@ jobs:
     environment: hubspot-read
     steps:
       - uses: actions/checkout@v4
-      - name: Install teamform and validate
-        uses: @ACTION@
-        with:
-          version: "@VERSION@"
-          command: validate
-          args: --format github
+@INSTALL@
       - name: Plan against the live portal
         env:
           HUBSPOT_TOKEN: ${{ secrets.HUBSPOT_TOKEN }}
@@ -179,12 +183,7 @@ jobs:
     environment: production
     steps:
       - uses: actions/checkout@v4
-      - name: Install teamform and validate
-        uses: @ACTION@
-        with:
-          version: "@VERSION@"
-          command: validate
-          args: --format github
+@INSTALL@
       - name: Plan
         env:
           HUBSPOT_TOKEN: ${{ secrets.HUBSPOT_TOKEN }}
@@ -236,12 +235,7 @@ jobs:
     environment: hubspot-read
     steps:
       - uses: actions/checkout@v4
-      - name: Install teamform and validate
-        uses: @ACTION@
-        with:
-          version: "@VERSION@"
-          command: validate
-          args: --format github
+@INSTALL@
       - name: Compare the portal with the policy
         env:
           HUBSPOT_TOKEN: ${{ secrets.HUBSPOT_TOKEN }}
@@ -271,7 +265,8 @@ pub(crate) fn all(version: &str) -> Vec<(String, String)> {
     .map(|(name, text)| {
         (
             format!(".github/workflows/{name}"),
-            text.replace("@ACTION@", &action)
+            text.replace("@INSTALL@", INSTALL)
+                .replace("@ACTION@", &action)
                 .replace("@VERSION@", version),
         )
     })

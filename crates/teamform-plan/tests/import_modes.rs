@@ -7,43 +7,16 @@
 
 mod common;
 
-use common::{TestResult, apply, compile_dir, plan, plan_summary, read_live};
-use std::path::{Path, PathBuf};
+use common::{
+    TestResult, apply, compile_dir, plan, plan_summary, read_live, shipped_policies, write_files,
+};
+use std::path::Path;
 use teamform_model::UsersMode;
 use teamform_plan::import::{ImportOptions, import_with};
 use teamform_portal::{LiveState, Screens};
 
 /// Users whose email starts with `a` to `d` (any case).
 const GLOB: &str = "[a-dA-D]*";
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn policies() -> TestResult<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(root().join("examples"))? {
-        let entry = entry?;
-        if entry.file_type()?.is_dir() && entry.file_name() != "broken" {
-            out.push(entry.path());
-        }
-    }
-    out.sort();
-    out.push(root().join("policies"));
-    Ok(out)
-}
-
-/// Writes `files` under `dir`.
-fn write(dir: &Path, files: &[(String, String)]) -> TestResult {
-    for (rel, text) in files {
-        let path = dir.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(path, text)?;
-    }
-    Ok(())
-}
 
 /// Imports `live` with `mode` and `ignore`, then checks the round trip; `ignored` is how
 /// many users the glob matches.
@@ -66,7 +39,7 @@ fn check(
         assets_readable: true,
     };
     let files = import_with(live, &options);
-    write(work.path(), &files)?;
+    write_files(work.path(), &files)?;
     let imported = compile_dir(work.path());
     let errors = imported.errors();
     if !errors.is_empty() {
@@ -125,7 +98,7 @@ fn round_trips(dir: &Path) -> TestResult {
 
 #[test]
 fn every_example_round_trips_through_init_in_each_mode() -> TestResult {
-    let failures: Vec<String> = policies()?
+    let failures: Vec<String> = shipped_policies()?
         .iter()
         .filter_map(|dir| round_trips(dir).err().map(|e| e.to_string()))
         .collect();

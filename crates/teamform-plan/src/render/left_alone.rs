@@ -14,38 +14,33 @@ pub(super) fn line(plan: &Plan) -> Option<String> {
     if l.is_empty() {
         return None;
     }
-    let mut parts = Vec::new();
-    if l.undeclared_users > 0 {
-        parts.push(format!(
-            "{} not declared in the policy (`users = \"declared\"`)",
-            count(l.undeclared_users, "user", "users")
-        ));
-    }
-    if l.ignored_users > 0 {
-        parts.push(format!(
-            "{} matching `ignore_users`",
-            count(l.ignored_users, "user", "users")
-        ));
-    }
-    if l.ignored_teams > 0 {
-        parts.push(format!(
-            "{} matching `ignore_teams`",
-            count(l.ignored_teams, "team", "teams")
-        ));
-    }
-    if l.holding_teams > 0 {
-        parts.push(format!(
-            "{} not declared that hold{} users or teams left alone",
-            count(l.holding_teams, "team", "teams"),
-            if l.holding_teams == 1 { "s" } else { "" }
-        ));
-    }
-    if l.holding_roles > 0 {
-        parts.push(format!(
-            "{} not declared that users left alone hold",
-            count(l.holding_roles, "role", "roles")
-        ));
-    }
+    let kinds = [
+        (
+            l.undeclared_users,
+            "user",
+            "users",
+            "not declared in the policy (`users = \"declared\"`)",
+        ),
+        (l.ignored_users, "user", "users", "matching `ignore_users`"),
+        (l.ignored_teams, "team", "teams", "matching `ignore_teams`"),
+        (
+            l.holding_teams,
+            "team",
+            "teams",
+            "not declared, holding users or teams left alone",
+        ),
+        (
+            l.holding_roles,
+            "role",
+            "roles",
+            "not declared, held by users left alone",
+        ),
+    ];
+    let parts: Vec<String> = kinds
+        .iter()
+        .filter(|(n, ..)| *n > 0)
+        .map(|(n, one, many, why)| format!("{} {why}", count(*n, one, many)))
+        .collect();
     Some(format!(
         "Left alone (never created, changed or removed): {}.",
         parts.join(", ")
