@@ -109,16 +109,26 @@ pub fn adopt(policy: &Policy, live: &LiveState) -> Option<Adopted> {
     }
     let bound = bindings(&desired(policy), live);
     let bound_teams: HashSet<&str> = bound.teams.values().map(String::as_str).collect();
+    // A team an ignore glob matches is never touched, even when the policy is bound to it
+    // (by a pinned id: a name or former name that matches is TF0144); only the undeclared
+    // ones are adopted, the declared ones are the policy's own.
     let ignored: HashSet<&str> = live
         .teams
         .iter()
-        .filter(|t| !bound_teams.contains(t.id.as_str()) && own.ignores_team(&t.name))
+        .filter(|t| own.ignores_team(&t.name))
         .map(|t| t.id.as_str())
         .collect();
     left_alone.ignored_teams = ignored.len();
-    let ignored_ids: HashSet<String> = ignored.iter().map(|t| (*t).to_string()).collect();
-    let team_ids = holding(live, &user_ids, &bound_teams, ignored);
-    left_alone.holding_teams = team_ids.len() - left_alone.ignored_teams;
+    let undeclared: HashSet<&str> = ignored
+        .iter()
+        .copied()
+        .filter(|t| !bound_teams.contains(t))
+        .collect();
+    let ignored_ids: HashSet<String> = undeclared.iter().map(|t| (*t).to_string()).collect();
+    let kept = holding(live, &user_ids, &bound_teams, undeclared);
+    left_alone.holding_teams = kept.len() - ignored_ids.len();
+    let mut team_ids = kept.clone();
+    team_ids.extend(ignored.iter().map(|t| (*t).to_string()));
 
     let bound_roles: HashSet<&str> = bound.roles.values().map(String::as_str).collect();
     let role_ids: HashSet<String> = live
@@ -142,7 +152,7 @@ pub fn adopt(policy: &Policy, live: &LiveState) -> Option<Adopted> {
         .teams
         .iter()
         .zip(&org.policy.teams)
-        .filter(|(l, _)| team_ids.contains(&l.id))
+        .filter(|(l, _)| kept.contains(&l.id))
         .map(|(_, t)| t.clone())
         .collect();
     let kept_roles: Vec<teamform_model::Role> = live

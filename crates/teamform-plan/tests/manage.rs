@@ -30,7 +30,11 @@ fn ignored(email: &str) -> bool {
 
 /// The policy's files with `[portal.manage]`, and whether it ignores [`IGNORED_TEAM`].
 fn files(policy: &Spec, declared: bool) -> (Vec<(String, String)>, bool) {
-    let ignore_team = !policy.teams.iter().any(|t| t.name == IGNORED_TEAM);
+    // A declared team whose name or former name an ignore glob matches is an error (TF0144).
+    let ignore_team = !policy
+        .teams
+        .iter()
+        .any(|t| t.name == IGNORED_TEAM || t.previously.as_deref() == Some(IGNORED_TEAM));
     let mut manage = format!(
         "\n[portal.manage]\nusers = \"{}\"\nignore_users = [\"{IGNORE_USERS}\"]\n",
         if declared { "declared" } else { "all" }

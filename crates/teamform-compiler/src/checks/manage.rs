@@ -24,23 +24,37 @@ pub(super) fn org(cx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) {
     };
     let own = Ownership::new(Some(manage));
     for team in &cx.policy.teams {
-        let Some(name) = &team.name else { continue };
-        if let Some(&at) = own.team_globs(&name.value).first() {
-            let glob = &manage.ignore_teams[at];
-            diags.push(
-                Diagnostic::new(
-                    Code::DeclaredTeamIgnored,
-                    format!(
-                        "team `{}` is declared and ignored by `{}`",
-                        team.key.value, glob.value
-                    ),
-                )
-                .primary(name.span, "this name matches an ignore glob")
-                .secondary(glob.span, "ignored here")
-                .help("remove the team's table to leave it as it is, or narrow the glob"),
-            );
+        // The name the portal shows, or the former name it is found by before a rename.
+        for name in team.name.iter().chain(&team.previously) {
+            ignored_team(manage, &own, team, name, diags);
         }
     }
+}
+
+/// TF0144 when an ignore glob matches `name`, a declared team's name or former name.
+fn ignored_team(
+    manage: &Manage,
+    own: &Ownership,
+    team: &teamform_model::Team,
+    name: &teamform_model::Sp<String>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let Some(&at) = own.team_globs(&name.value).first() else {
+        return;
+    };
+    let glob = &manage.ignore_teams[at];
+    diags.push(
+        Diagnostic::new(
+            Code::DeclaredTeamIgnored,
+            format!(
+                "team `{}` is declared and ignored by `{}`",
+                team.key.value, glob.value
+            ),
+        )
+        .primary(name.span, "this name matches an ignore glob")
+        .secondary(glob.span, "ignored here")
+        .help("remove the team's table to leave it as it is, or narrow the glob"),
+    );
 }
 
 /// Declared users that an ignore glob matches.
