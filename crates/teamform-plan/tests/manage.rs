@@ -4,7 +4,7 @@
 //! `ignore_teams` glob, no plan creates, changes or removes a user left alone (undeclared in
 //! `declared` mode, or ignored) nor an ignored team; after applying, those users and teams
 //! are exactly as they were, and planning again gives no changes. The plan's counts of what
-//! it left alone are right.
+//! it left alone are right. And the guardrails count the super admins left alone.
 
 mod common;
 
@@ -148,4 +148,64 @@ proptest! {
     ) {
         check(policy, &live, declared)?;
     }
+}
+
+/// A portal with two super admins, Ana (declared) and Ben (provisioned elsewhere).
+const PORTAL: &str = r#"[portal]
+name = "Acme"
+
+[team.ops]
+name = "Ops"
+
+[role.admin]
+name = "Admin"
+crm.contacts = { view = "everything", edit = "everything" }
+
+[user."ana@acme.example"]
+name = "Ana"
+role = "admin"
+team = "ops"
+super_admin = true
+
+[user."ben@acme.example"]
+name = "Ben"
+role = "admin"
+team = "ops"
+super_admin = true
+"#;
+
+/// The policy that declares Ana only, in `declared` mode, with `min_super_admins = 2`.
+fn declares_ana(super_admin: bool) -> Vec<(String, String)> {
+    let text = format!(
+        "[portal]\nname = \"Acme\"\n\n[portal.manage]\nusers = \"declared\"\n\n\
+         [guardrails]\nmin_super_admins = 2\n\n[team.ops]\nname = \"Ops\"\n\n\
+         [role.admin]\nname = \"Admin\"\n\
+         crm.contacts = {{ view = \"everything\", edit = \"everything\" }}\n\n\
+         [user.\"ana@acme.example\"]\nname = \"Ana\"\nrole = \"admin\"\nteam = \"ops\"\n\
+         super_admin = {super_admin}\n"
+    );
+    vec![("policy.toml".to_string(), text)]
+}
+
+#[test]
+fn guardrails_count_the_super_admins_left_alone() -> common::TestResult {
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("sandbox.json");
+    apply(
+        &compile_valid(&[("p.toml".to_string(), PORTAL.to_string())])?,
+        &path,
+    )?;
+    // One declared super admin is fewer than the minimum, but Ben counts: no error, no refusal.
+    let kept = compile_valid(&declares_ana(true))?;
+    let plan_kept = plan(&kept, &path)?;
+    assert!(!plan_kept.has_changes(), "{}", plan_summary(&plan_kept));
+    assert!(plan_kept.refusals.is_empty(), "{:?}", plan_kept.refusals);
+    assert_eq!(plan_kept.left_alone.undeclared_users, 1);
+    // Ana no longer a super admin leaves Ben alone: one, fewer than two, refused.
+    let demoted = plan(&compile_valid(&declares_ana(false))?, &path)?;
+    assert_eq!(
+        demoted.refusals,
+        ["the plan would leave 1 super admin(s), fewer than `min_super_admins = 2`"]
+    );
+    Ok(())
 }
