@@ -52,6 +52,7 @@ mod tests {
             refusals: Vec::new(),
             handovers: Vec::new(),
             expirations: Vec::new(),
+            left_alone: Default::default(),
         };
         SavedPlan::new(plan, "hash".to_string(), None, dirty)
     }

@@ -57,6 +57,15 @@ pub struct PortalArgs {
     pub debug: bool,
 }
 
+/// The users modes of `init --users`.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum UsersArg {
+    /// Every user of the portal is managed.
+    All,
+    /// Only the users the policy declares are managed.
+    Declared,
+}
+
 /// The output formats of plans.
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum PlanFormat {
@@ -149,6 +158,8 @@ impl Command {
             Command::Plan(PlanArgs { portal, .. })
             | Command::Apply { portal, .. }
             | Command::Import { portal, .. }
+            | Command::Init { portal, .. }
+            | Command::WhoCan { portal, .. }
             | Command::Watch { portal, .. }
             | Command::Reconcile { portal, .. } => Some(portal),
             Command::Review { args, action, .. } => match action {
@@ -352,6 +363,28 @@ pub enum Command {
         #[arg(long, default_value = "imported")]
         name: String,
     },
+    /// Write a ready policy repository from the live portal: the policy as the portal is (ids
+    /// pinned), GitHub workflows that install a released teamform, a `.gitignore` and a
+    /// README. Refuses a directory that is not empty.
+    Init {
+        /// The portal to read.
+        #[command(flatten)]
+        portal: PortalArgs,
+        /// The directory to write the repository into (new or empty).
+        #[arg(long, default_value = ".", value_name = "DIR")]
+        dir: PathBuf,
+        /// The portal name to write in `[portal]`.
+        #[arg(long, default_value = "portal")]
+        name: String,
+        /// Which users teamform manages, written in `[portal.manage]`: `all` removes users
+        /// the policy does not declare, `declared` leaves them alone.
+        #[arg(long, value_enum)]
+        users: Option<UsersArg>,
+        /// Users teamform never creates, changes or removes: a glob of emails (repeatable),
+        /// written as `ignore_users`; the users it matches are left out of the policy.
+        #[arg(long = "ignore-users", value_name = "GLOB")]
+        ignore_users: Vec<String>,
+    },
     /// Recompile on every save and print the diagnostics, then the plan against a snapshot of
     /// the live portal read at start (type `r` and Enter to re-read it, `q` to quit).
     Watch {
@@ -521,5 +554,9 @@ pub enum Command {
         /// The policy.
         #[command(flatten)]
         policy: PolicyArgs,
+        /// The portal, read to count the users the policy leaves alone (`[portal.manage]`);
+        /// without it, only the declared users are counted.
+        #[command(flatten)]
+        portal: PortalArgs,
     },
 }

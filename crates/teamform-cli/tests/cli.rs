@@ -348,9 +348,18 @@ fn help_speaks_to_users_and_offers_debug_only_where_a_portal_is_talked_to() {
         "{}",
         help.stdout
     );
-    let with_portal = ["plan", "apply", "import", "watch", "reconcile"];
+    // `who-can` reads a portal with `--portal`, to count the users a policy leaves alone.
+    let with_portal = [
+        "plan",
+        "apply",
+        "import",
+        "init",
+        "watch",
+        "reconcile",
+        "who-can",
+    ];
     let without = [
-        "validate", "diff", "blame", "sim", "lsp", "schema", "explain", "why", "who-can",
+        "validate", "diff", "blame", "sim", "lsp", "schema", "explain", "why",
     ];
     for command in with_portal.iter().chain(&without) {
         let run = teamform(&[command, "--help"]);

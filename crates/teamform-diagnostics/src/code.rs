@@ -86,6 +86,11 @@ codes! {
     OffboardedUserDeclared = "TF0132", "offboarded-user-declared", Error, "an offboarded user who is still declared as a user";
     SuccessorLeaving = "TF0133", "successor-leaving", Warning, "a successor whose own access expires";
     ExpiringSoon = "TF0134", "expiring-soon", Warning, "a user whose access expires soon (`validate --expiring-within`)";
+    RoleNamesCollide = "TF0140", "role-names-collide", Warning, "two roles whose names differ only in case or spacing";
+    UnknownManageMode = "TF0141", "unknown-manage-mode", Error, "a `[portal.manage]` mode that does not exist";
+    InvalidGlob = "TF0142", "invalid-glob", Error, "an `ignore_users` or `ignore_teams` glob that cannot be read";
+    DeclaredUserIgnored = "TF0143", "declared-user-ignored", Error, "a declared user that an `ignore_users` glob matches";
+    DeclaredTeamIgnored = "TF0144", "declared-team-ignored", Error, "a declared team that an `ignore_teams` glob matches";
     InvalidExpectation = "TF0300", "invalid-expectation", Error, "an expectation of `teamform test` that cannot be checked as written";
     MissingExpectedAccess = "TF0301", "missing-expected-access", Error, "a user lacks an access that a `[[can]]` test says they hold";
     ForbiddenAccessHeld = "TF0302", "forbidden-access-held", Error, "a user holds an access that a `[[cannot]]` test forbids";

@@ -10,6 +10,7 @@ mod expire;
 mod file;
 pub mod follow;
 mod load;
+mod manage;
 mod merge;
 pub mod read;
 mod schema;
@@ -22,6 +23,7 @@ pub use file::{FileRefusal, MAX_FILE_BYTES, read_policy_file};
 pub use load::{
     LoadResult, ParsedFile, TESTS_DIR, discover, load_dir, load_parsed, load_sources, parse_one,
 };
+pub use manage::{Manage, Ownership, UsersMode, glob_error};
 pub use schema::json_schema;
 pub use types::*;
 pub use vocab::*;

@@ -128,6 +128,8 @@ pub struct Portal {
     pub unread_seats: Vec<Seat>,
     /// The live portal to plan against.
     pub provider: Option<Sp<String>>,
+    /// `[portal.manage]`: which users and teams of the portal teamform manages.
+    pub manage: Option<crate::Manage>,
 }
 
 impl Portal {

@@ -1,6 +1,7 @@
 //! Comparing two policies (two git revisions), with no live portal: the older policy is seen
 //! as the portal's state, so the changes come out in the same shape as a plan's, and the
-//! access diff is computed from both compilations directly.
+//! access diff is computed from both compilations directly (the users `head` leaves alone
+//! taken as `base` has them).
 
 use crate::access::{Side, access_diff};
 use crate::desired::{DesiredState, desired};
@@ -78,13 +79,19 @@ pub fn compare(
         detail: crate::access::Detail::Grants,
         screens: &teamform_portal::Screens::HUBSPOT,
     });
+    // Users `head` leaves alone (`[portal.manage]`) stay as `base` has them: they are not
+    // removed, so they are compared as they are.
+    let adopted = crate::manage::adopt(&head.0.policy, &live);
+    let head = adopted
+        .as_ref()
+        .map_or((&head.0.policy, head.1), |a| (&a.policy, &a.compiled));
     plan.access = access_diff(
         &Side {
             policy: &base.0.policy,
             compiled: base.1,
         },
         &Side {
-            policy: &head.0.policy,
+            policy: head.0,
             compiled: head.1,
         },
         true,

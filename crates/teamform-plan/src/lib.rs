@@ -16,6 +16,7 @@ pub mod import;
 pub mod known;
 mod live_policy;
 mod live_side;
+pub mod manage;
 mod matching;
 pub mod offboard;
 mod op;

@@ -57,6 +57,10 @@ pub struct Plan {
     /// The users removed because their access expired (see [`crate::expiry`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub expirations: Vec<crate::expiry::Expiration>,
+    /// How many of the portal's users and teams the policy leaves alone (`[portal.manage]`,
+    /// see [`crate::manage`]).
+    #[serde(default, skip_serializing_if = "crate::manage::LeftAlone::is_empty")]
+    pub left_alone: crate::manage::LeftAlone,
 }
 
 impl Plan {
@@ -117,7 +121,21 @@ pub struct PlanInput<'a> {
 /// the access diff. Each piece is a function of its input, so the plan is the same as when
 /// they run one after the other.
 pub fn make_plan(input: &PlanInput<'_>) -> Plan {
-    let policy: &Policy = &input.load.policy;
+    // The users and teams the policy leaves alone are planned as they are live (see
+    // [`crate::manage`]); a policy that manages everything is planned as it is.
+    match crate::manage::adopt(&input.load.policy, input.live) {
+        None => plan_of(input, &input.load.policy, input.compiled, None),
+        Some(a) => plan_of(input, &a.policy, &a.compiled, Some(&a)),
+    }
+}
+
+/// [`make_plan`] of `policy` (the input's, or it with what it leaves alone adopted).
+fn plan_of(
+    input: &PlanInput<'_>,
+    policy: &Policy,
+    compiled: &Compiled,
+    adopted: Option<&crate::manage::Adopted>,
+) -> Plan {
     std::thread::scope(|s| {
         let fingerprints = input
             .fingerprints
@@ -140,6 +158,9 @@ pub fn make_plan(input: &PlanInput<'_>) -> Plan {
             None => (input.live, input.capabilities),
         };
         let mut d = diff(&want, live, &matched, caps);
+        if let Some(a) = adopted {
+            a.hands_off(&mut d.ops);
+        }
         // The users the plan changes: when nothing else changes, only their access can
         // differ; those whose teams change are the owners of records others gain or lose
         // access to.
@@ -149,6 +170,9 @@ pub fn make_plan(input: &PlanInput<'_>) -> Plan {
             known::mark_changed(&mut d.ops, input.capabilities);
             d.ops.extend(o.unknown.iter().cloned());
             d.unverifiable.extend(o.unverifiable.iter().cloned());
+            if let Some(a) = adopted {
+                a.hands_off(&mut d.ops);
+            }
         }
         // The access diff reads the live state, the policy and the bindings, and writes
         // nothing they hold; the ordering takes the operations out of `d` (moved, not shared)
@@ -158,7 +182,7 @@ pub fn make_plan(input: &PlanInput<'_>) -> Plan {
         let (users, ops, ((access, records), leftover)) = std::thread::scope(|s| {
             let access = s.spawn(|| {
                 access_changes_leaving(
-                    (policy, input.compiled),
+                    (policy, compiled),
                     live,
                     &matched.bound,
                     (only, &owners),
@@ -180,6 +204,7 @@ pub fn make_plan(input: &PlanInput<'_>) -> Plan {
         let mut plan = assemble(input, d, ops, access, bound);
         plan.groups = crate::access::grants::group_diffs(&plan.access);
         plan.records = records;
+        plan.left_alone = adopted.map(|a| a.left_alone).unwrap_or_default();
         if let Some(f) = fingerprints {
             plan.fingerprints = joined(f.join());
         }
@@ -223,6 +248,7 @@ fn assemble(
         refusals: Vec::new(),
         handovers: Vec::new(),
         expirations: Vec::new(),
+        left_alone: crate::manage::LeftAlone::default(),
     }
 }
 

@@ -5,30 +5,15 @@
 
 mod common;
 
-use common::{CompiledPolicy, TestResult, apply, compile_dir, plan, plan_summary, read_live};
+use common::{
+    CompiledPolicy, TestResult, apply, compile_dir, plan, plan_summary, read_live,
+    shipped_policies, write_files,
+};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use teamform_plan::render::{HumanStyle, human};
 use teamform_plan::{Side, access_diff};
 use teamform_portal::LiveState;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// The policies to round-trip: every example but `broken`, and the demo policy.
-fn policies() -> TestResult<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(root().join("examples"))? {
-        let entry = entry?;
-        if entry.file_type()?.is_dir() && entry.file_name() != "broken" {
-            out.push(entry.path());
-        }
-    }
-    out.sort();
-    out.push(root().join("policies"));
-    Ok(out)
-}
 
 fn side(p: &CompiledPolicy) -> Side<'_> {
     Side {
@@ -126,13 +111,7 @@ fn round_trip(dir: &Path) -> TestResult<Vec<String>> {
     let live = read_live(&first)?;
     let files = teamform_plan::import::import(&live, "x");
     let imported_dir = work.path().join("imported");
-    for (rel, text) in &files {
-        let path = imported_dir.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(path, text)?;
-    }
+    write_files(&imported_dir, &files)?;
     let imported = compile_dir(&imported_dir);
     let errors = imported.errors();
     if !errors.is_empty() {
@@ -175,7 +154,7 @@ fn round_trip(dir: &Path) -> TestResult<Vec<String>> {
 fn every_example_survives_apply_import_and_apply_again() -> TestResult {
     let mut failures = Vec::new();
     let mut warnings = BTreeMap::new();
-    for dir in policies()? {
+    for dir in shipped_policies()? {
         match round_trip(&dir) {
             Ok(w) => {
                 warnings.insert(dir.display().to_string(), w);

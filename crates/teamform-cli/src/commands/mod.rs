@@ -1,11 +1,13 @@
 //! One module per command; each returns the process's exit code.
 
+mod adopt;
 mod apply;
 mod blame;
 mod confirm;
 mod diff;
 mod explain;
 mod import;
+mod init;
 pub(crate) mod plan;
 mod query;
 mod reconcile;
@@ -78,6 +80,19 @@ pub fn run(cli: Cli) -> i32 {
             allow_orphaned_records,
         }),
         Command::Import { portal, out, name } => import::run(&portal, &out, &name),
+        Command::Init {
+            portal,
+            dir,
+            name,
+            users,
+            ignore_users,
+        } => init::run(&init::InitArgs {
+            portal: &portal,
+            dir: &dir,
+            name: &name,
+            users,
+            ignore_users: &ignore_users,
+        }),
         Command::Watch {
             policy,
             portal,
@@ -170,6 +185,7 @@ pub fn run(cli: Cli) -> i32 {
             asset,
             format,
             policy,
+            portal,
         } => query::who_can(
             &policy,
             query::WhoCanArgs {
@@ -178,6 +194,7 @@ pub fn run(cli: Cli) -> i32 {
                 owned_by: owned_by.as_deref(),
                 asset: asset.as_deref(),
                 format,
+                portal: &portal,
             },
         ),
     }

@@ -297,6 +297,8 @@ pub struct WhoCanArgs<'a> {
     pub asset: Option<&'a str>,
     /// `--format`.
     pub format: QueryFormat,
+    /// `--portal`: the live portal, to count the users the policy leaves alone.
+    pub portal: &'a crate::cli::PortalArgs,
 }
 
 fn who_can_target(action: &str, object: Option<&str>) -> Result<WhoCanTarget, i32> {
@@ -389,7 +391,8 @@ pub fn who_can(args: &PolicyArgs, query: WhoCanArgs<'_>) -> i32 {
             }
             _ => {}
         }
-        let loaded = valid_policy(args)?;
+        let mut loaded = valid_policy(args)?;
+        super::adopt::left_alone(&mut loaded, query.portal)?;
         let owner = query.owned_by.map(|o| find_user(&loaded, o)).transpose()?;
         let index = &loaded.compiled.index;
         let asset_id = match query.asset {

@@ -25,7 +25,12 @@ fn super_admins(cx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) {
         .filter_map(|u| u.super_admin.as_ref().map(|s| s.span))
         .collect();
     let count = admins.len();
+    // When the policy leaves some users alone (`[portal.manage]`), the super admins it does not
+    // declare still count: the plan's guardrail, which counts every user of the portal,
+    // decides the minimum; the policy alone can only know it is above the maximum.
+    let declares_all = teamform_model::Ownership::of(cx.policy).manages_everything();
     if let Some(min) = &g.min_super_admins
+        && declares_all
         && (count as u64) < u64::from(min.value)
     {
         diags.push(

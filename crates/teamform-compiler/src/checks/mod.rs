@@ -5,6 +5,7 @@
 
 mod assets;
 pub(crate) mod guardrails;
+mod manage;
 mod offboard;
 mod portal;
 mod roles;
@@ -68,11 +69,13 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// The checks that look at no user: teams, roles and assets on their own.
+/// The checks that look at no user: teams, roles and assets on their own, and what
+/// `[portal.manage]` ignores.
 pub(crate) fn org(cx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) {
     teams::check(cx, diags);
     roles::check(cx, diags);
     assets::check(cx, diags);
+    manage::org(cx, diags);
 }
 
 /// The checks of one user on their own.
@@ -89,4 +92,5 @@ pub(crate) fn across_users(cx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) {
     roles::check_holders(cx, diags);
     guardrails::check(cx, diags);
     offboard::check(cx, diags);
+    manage::users(cx, diags);
 }

@@ -17,7 +17,7 @@ pub const TOP: &[&str] = &[
     "offboard",
 ];
 /// The fields of the table, as the reader accepts them.
-pub const PORTAL: &[&str] = &["name", "tiers", "seats", "provider"];
+pub const PORTAL: &[&str] = &["name", "tiers", "seats", "provider", "manage"];
 /// The fields of the table, as the reader accepts them.
 pub const TEAM: &[&str] = &[
     "name",
@@ -136,6 +136,7 @@ fn read_portal(r: &mut Reader<'_>, value: &Value<'_>) -> Option<Portal> {
         match name {
             "name" => portal.name = r.string(v, "the portal's `name`"),
             "provider" => portal.provider = r.string(v, "`provider`"),
+            "manage" => portal.manage = super::manage::read_manage(r, v),
             "tiers" => {
                 let Some(t) = r.table(v, "`tiers`") else {
                     continue;

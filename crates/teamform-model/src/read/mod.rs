@@ -3,11 +3,13 @@
 //! for completion in editors and for the schema's consistency test.
 
 mod entities;
+mod manage;
 mod membership;
 mod role;
 
 pub(crate) use entities::read_document;
 pub use entities::{ASSET, DENY, GUARDRAILS, OFFBOARD, PORTAL, TEAM, TOP, USER};
+pub use manage::MANAGE;
 pub use membership::MEMBERSHIP;
 pub use role::{CRM_FIELDS, ROLE, parse_permission};
 

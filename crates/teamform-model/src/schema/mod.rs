@@ -28,6 +28,31 @@ struct PortalTable {
     seats: Option<()>,
     /// The live portal to plan against: `sandbox:PATH` or `hubspot`.
     provider: Option<String>,
+    /// Which of the portal's users and teams teamform manages.
+    manage: Option<ManageTable>,
+}
+
+/// Which users a policy manages.
+#[derive(JsonSchema)]
+#[schemars(rename_all = "lowercase")]
+enum UsersModeValue {
+    /// Every user of the portal: undeclared users are removed.
+    All,
+    /// Only the declared users: the others are left alone.
+    Declared,
+}
+
+/// Which of the portal's users and teams teamform manages (`[portal.manage]`).
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct ManageTable {
+    /// `all` (the default): users the policy does not declare are removed; `declared`: they
+    /// are left alone.
+    users: Option<UsersModeValue>,
+    /// Globs of emails (matched without case) never created, changed or removed.
+    ignore_users: Option<Vec<String>>,
+    /// Globs of team names never created, changed or removed.
+    ignore_teams: Option<Vec<String>>,
 }
 
 /// A team: a node of the org chart.

@@ -36,6 +36,10 @@ fn the_schema_lists_exactly_the_fields_the_reader_accepts() {
     assert_eq!(keys(&s, &s), sorted(read::TOP));
     assert_eq!(keys(&s, &p["portal"]), sorted(read::PORTAL));
     assert_eq!(
+        keys(&s, &s["definitions"]["ManageTable"]),
+        sorted(read::MANAGE)
+    );
+    assert_eq!(
         keys(&s, &p["team"]["additionalProperties"]),
         sorted(read::TEAM)
     );

@@ -251,6 +251,7 @@ mod tests {
             refusals: Vec::new(),
             handovers: Vec::new(),
             expirations: Vec::new(),
+            left_alone: Default::default(),
         }
     }
 

@@ -123,6 +123,9 @@ pub fn human(plan: &Plan, style: HumanStyle) -> String {
             "No changes: the portal ({}) matches the policy.",
             plan.portal
         );
+        if let Some(line) = super::left_alone::line(plan) {
+            let _ = writeln!(out, "{line}");
+        }
         unverifiable(&mut out, plan, style.show_unverifiable);
         return out;
     }
@@ -139,6 +142,9 @@ pub fn human(plan: &Plan, style: HumanStyle) -> String {
             n(Action::Delete)
         ))
     );
+    if let Some(line) = super::left_alone::line(plan) {
+        let _ = writeln!(out, "{line}");
+    }
     if !plan.refusals.is_empty() {
         let _ = writeln!(
             out,

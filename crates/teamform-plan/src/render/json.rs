@@ -49,6 +49,10 @@ pub struct PlanDocument<'a> {
     /// The users removed because their access expired (absent when none).
     #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
     pub expirations: &'a [crate::expiry::Expiration],
+    /// How many of the portal's users and teams the policy leaves alone, by reason
+    /// (`[portal.manage]`; absent when it manages everything).
+    #[serde(default, skip_serializing_if = "crate::manage::LeftAlone::is_empty")]
+    pub left_alone: crate::manage::LeftAlone,
 }
 
 /// Users whose access changes the same way.
@@ -233,6 +237,7 @@ pub fn document(plan: &Plan, expand: bool) -> PlanDocument<'_> {
         unverifiable: &plan.unverifiable,
         handovers: &plan.handovers,
         expirations: &plan.expirations,
+        left_alone: plan.left_alone,
     }
 }
 

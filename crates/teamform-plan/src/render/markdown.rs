@@ -19,8 +19,10 @@ fn escape(s: &str) -> String {
 pub fn markdown(plan: &Plan) -> String {
     let mut head = String::new();
     let _ = writeln!(head, "### teamform plan for `{}`\n", plan.portal);
+    let left_alone = super::left_alone::line(plan).map(|l| format!("\n{}\n", escape(&l)));
     if !plan.has_changes() {
         let _ = writeln!(head, "No changes: the portal matches the policy.");
+        head.push_str(left_alone.as_deref().unwrap_or_default());
         return head;
     }
     if !plan.refusals.is_empty() {
@@ -52,6 +54,7 @@ pub fn markdown(plan: &Plan) -> String {
             manual
         );
     }
+    head.push_str(left_alone.as_deref().unwrap_or_default());
     let offboarding = super::offboarding::lines(plan);
     if !offboarding.is_empty() {
         let _ = writeln!(head, "\n**Offboarding:**\n");

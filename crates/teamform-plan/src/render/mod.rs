@@ -4,6 +4,7 @@
 mod access;
 mod human;
 mod json;
+mod left_alone;
 mod markdown;
 mod offboarding;
 

@@ -91,6 +91,34 @@ pub fn compile_valid(files: &[(String, String)]) -> TestResult<CompiledPolicy> {
     }
 }
 
+/// The policies the import round trips cover: every example but `broken`, and the demo
+/// policy.
+pub fn shipped_policies() -> TestResult<Vec<std::path::PathBuf>> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(root.join("examples"))? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() && entry.file_name() != "broken" {
+            out.push(entry.path());
+        }
+    }
+    out.sort();
+    out.push(root.join("policies"));
+    Ok(out)
+}
+
+/// Writes policy files given as `(relative path, text)` under `dir`.
+pub fn write_files(dir: &Path, files: &[(String, String)]) -> TestResult {
+    for (rel, text) in files {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(path, text)?;
+    }
+    Ok(())
+}
+
 /// Reads the sandbox at `path`.
 pub fn read_live(path: &Path) -> TestResult<LiveState> {
     Ok(Sandbox::open(path)?.read()?)
