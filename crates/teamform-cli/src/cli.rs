@@ -190,6 +190,16 @@ pub struct ValidateArgs {
     pub deny: Vec<teamform_diagnostics::Code>,
 }
 
+/// A simulator user's token, `EMAIL=TOKEN`; the error never repeats the token.
+fn user_token(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((email, token)) if email.contains('@') && !token.trim().is_empty() => {
+            Ok((email.trim().to_string(), token.trim().to_string()))
+        }
+        _ => Err("write a user's token as `EMAIL=TOKEN`".to_string()),
+    }
+}
+
 /// A diagnostic code, by its text or its name.
 fn code(text: &str) -> Result<teamform_diagnostics::Code, String> {
     teamform_diagnostics::Code::parse(text).ok_or_else(|| {
@@ -423,6 +433,10 @@ pub enum Command {
         /// answer 403 (reviews then read "no activity").
         #[arg(long)]
         without_activity_scopes: bool,
+        /// A user's token (`EMAIL=TOKEN`, repeatable): writes sent with it are recorded in the
+        /// security activity and audit logs as made by that user, as a change made by hand.
+        #[arg(long, value_name = "EMAIL=TOKEN", value_parser = user_token)]
+        user_token: Vec<(String, String)>,
     },
     /// Keep a portal equal to a branch of a policy repository: fetch, compile, plan and apply
     /// (or report) every interval, logging one JSON line per cycle.

@@ -31,7 +31,7 @@ mod token;
 mod write;
 
 pub use retry::RetryPolicy;
-pub use token::{TOKEN_VAR, Token};
+pub use token::{TOKEN_DIR_VAR, TOKEN_FILE_VAR, TOKEN_VAR, Token, portal_var};
 
 use client::{Client, Settings};
 use reqwest::Url;
@@ -267,6 +267,19 @@ impl Provider for HubSpot {
     ) -> Result<teamform_portal::activity::Activity, PortalError> {
         self.runtime
             .block_on(activity::read(&self.client, until, days))
+    }
+
+    fn read_changes(
+        &mut self,
+        since: teamform_portal::activity::Instant,
+        until: teamform_portal::activity::Instant,
+    ) -> Result<teamform_portal::activity::ActivityFile, PortalError> {
+        self.runtime
+            .block_on(activity::read_changes(&self.client, since, until))
+    }
+
+    fn requests(&self) -> std::collections::BTreeMap<String, u64> {
+        self.client.answers()
     }
 
     fn apply(&mut self, changes: &[Change]) -> (Vec<Outcome>, Option<PortalError>) {

@@ -96,6 +96,7 @@ pub fn run(cli: Cli) -> i32 {
             activity,
             tier,
             without_activity_scopes,
+            user_token,
         } => {
             let mut config = teamform_sim::SimConfig::new(state, token);
             config.listen = listen;
@@ -108,6 +109,7 @@ pub fn run(cli: Cli) -> i32 {
             config.activity = activity;
             config.tier = tier;
             config.activity_scopes = !without_activity_scopes;
+            config.user_tokens = user_token;
             match teamform_sim::run(config) {
                 Ok(()) => crate::exit::SUCCESS,
                 Err(e) => {
