@@ -468,6 +468,35 @@ pub enum Command {
         /// The date to check `expires` against (default: today, UTC).
         #[arg(long, value_name = "YYYY-MM-DD")]
         today: Option<String>,
+        /// Reconcile every portal under this directory of the repository (each `DIR/NAME/` a
+        /// policy with its own `[portal]`) at the same time, each with its own token
+        /// (`HUBSPOT_TOKEN_<NAME>`, the file `HUBSPOT_TOKEN_FILE_<NAME>` names, or
+        /// `$HUBSPOT_TOKEN_DIR/NAME`); see docs/fleet.md.
+        #[arg(long, value_name = "DIR", conflicts_with = "portal_dir")]
+        portals_dir: Option<PathBuf>,
+        /// Reconcile the one portal of this directory of the repository (`DIR/NAME`), with
+        /// its own token, else `HUBSPOT_TOKEN` or the file `HUBSPOT_TOKEN_FILE` names.
+        #[arg(long, value_name = "DIR/NAME")]
+        portal_dir: Option<PathBuf>,
+        /// Serve `/healthz`, `/readyz` and `/metrics` (Prometheus) on this address.
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<std::net::SocketAddr>,
+        /// Post a Slack-compatible message to this webhook for each cycle that finds new drift
+        /// or fails (announced once until it changes).
+        #[arg(long, value_name = "URL")]
+        notify: Option<String>,
+        /// Open or update one issue per portal in this GitHub repository for each cycle that
+        /// finds new drift or fails (token from `GITHUB_TOKEN`).
+        #[arg(long, value_name = "OWNER/REPO")]
+        notify_github_issue: Option<String>,
+        /// GitHub's API base (GitHub Enterprise, or a stand-in in tests).
+        #[arg(
+            long,
+            value_name = "URL",
+            env = "GITHUB_API_URL",
+            default_value = "https://api.github.com"
+        )]
+        github_api: String,
     },
     /// Run the language server over stdio (diagnostics as you type, hover, go to definition,
     /// references, completion, quick fixes).

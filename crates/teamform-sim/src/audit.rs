@@ -44,7 +44,10 @@ pub fn classify(method: &Method, path: &str) -> Option<Write> {
     };
     let target = segments.get(3).map(|s| s.to_string());
     let sub_category = (segments.len() > 4 && category == "TEAM").then_some("MEMBERS");
-    if target.as_deref().is_some_and(|t| ["roles", "teams", "seats"].contains(&t)) {
+    if target
+        .as_deref()
+        .is_some_and(|t| ["roles", "teams", "seats"].contains(&t))
+    {
         return None;
     }
     let action = match (method.as_str(), &target, sub_category) {
