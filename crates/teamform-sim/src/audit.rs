@@ -65,7 +65,14 @@ pub fn classify(method: &Method, path: &str) -> Option<Write> {
 }
 
 /// Records a successful write by `actor`.
-pub fn record(app: &App, actor: &Actor, write: Write) {
+pub fn record(app: &App, actor: &Actor, mut write: Write) {
+    // A user named by email (`idProperty=EMAIL`) is recorded under their id.
+    if let Some(email) = write.target.clone().filter(|t| t.contains('@')) {
+        let id = app
+            .store
+            .read(|data| user_by_email(data, &email).map(|u| u.id.clone()));
+        write.target = id.or(write.target);
+    }
     let (user_id, email) = match actor {
         Actor::App => (0, None),
         Actor::User(email) => {
