@@ -441,9 +441,11 @@ pub enum Command {
     /// Keep a portal equal to a branch of a policy repository: fetch, compile, plan and apply
     /// (or report) every interval, logging one JSON line per cycle.
     Reconcile {
-        /// The repository: a path or a URL (`file://`, `https://`).
+        /// The repository, mirrored and fetched every interval: a path or a URL (`file://`,
+        /// `https://`). Without it, the policy paths are directories of a git work tree on
+        /// disk (kept current by something else, such as git-sync), read at its `HEAD`.
         #[arg(long, value_name = "URL_OR_PATH")]
-        repo: String,
+        repo: Option<String>,
         /// The branch to follow.
         #[arg(long, default_value = "main")]
         branch: String,

@@ -317,3 +317,53 @@ fn a_fleet_survives_a_dead_portal_attributes_drift_and_notifies_once() -> std::i
     }
     Ok(())
 }
+
+#[test]
+fn a_fleet_reads_a_work_tree_behind_a_link_and_never_lends_a_token() -> std::io::Result<()> {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path();
+    let portals = fleet(dir, &["alpha", "beta"], &[])?;
+    // As git-sync does: the work tree behind a symbolic link, no `--repo`.
+    std::os::unix::fs::symlink(dir.join("repo"), dir.join("current"))?;
+    std::fs::create_dir_all(dir.join("secrets"))?;
+    std::fs::write(dir.join("secrets/alpha"), &portals[0].token)?;
+    let run = teamform_env(
+        dir,
+        &[
+            "reconcile",
+            "--portals-dir",
+            "current/portals",
+            "--once",
+            "--today=2026-11-25",
+        ],
+        &[
+            ("HUBSPOT_TOKEN_DIR", "secrets"),
+            // Beta's own token, but the process's: a fleet never hands it to a portal.
+            ("HUBSPOT_TOKEN", &portals[1].token),
+            ("HUBSPOT_API_BASE_ALPHA", &portals[0].sim.base),
+            ("HUBSPOT_API_BASE_BETA", &portals[1].sim.base),
+        ],
+    );
+    assert_eq!(run.code, 4, "beta has no token of its own: {}", run.stdout);
+    let lines: Vec<serde_json::Value> = (run.stdout.lines())
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    let of = |name: &str| {
+        lines
+            .iter()
+            .find(|v| v["portal"] == name)
+            .cloned()
+            .unwrap_or_default()
+    };
+    assert_eq!(of("alpha")["status"], "ok", "{}", run.stdout);
+    assert_eq!(of("alpha")["changes"], 0);
+    assert_eq!(of("beta")["status"], "portal-error");
+    assert!(
+        (of("beta")["message"].as_str().unwrap_or_default())
+            .starts_with("no token for the portal `beta`: set `HUBSPOT_TOKEN_BETA`"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains(&portals[1].token) && !run.stderr.contains(&portals[1].token));
+    Ok(())
+}

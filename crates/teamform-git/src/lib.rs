@@ -127,6 +127,12 @@ impl PolicyRepo {
             .map(|(id, _)| id)
     }
 
+    /// The repository's git directory (`.git`, a worktree's, or a bare mirror), for opening
+    /// it again with [`PolicyRepo::open`].
+    pub fn git_dir(&self) -> &Path {
+        self.repo.path()
+    }
+
     /// The policy directory inside the repository.
     pub fn subdir(&self) -> &Path {
         &self.subdir

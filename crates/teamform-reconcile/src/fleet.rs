@@ -2,6 +2,11 @@
 //! (`--portals-dir DIR`: each `DIR/NAME/` a policy with its own `[portal]`), or one
 //! (`--portal-dir DIR/NAME`, or `--path` for a repository of one portal).
 //!
+//! The policies come from a bare mirror of a repository fetched every round (`--repo`), or
+//! from a git work tree on disk kept current by something else (git-sync in Kubernetes): its
+//! `HEAD` commit, the repository found again every round since git-sync swaps the work tree
+//! behind a symbolic link. Either way the policy is read from git objects at one commit.
+//!
 //! The fleet runs in rounds: every interval it fetches the branch once, lists the portals at
 //! its tip, and runs one cycle of every portal that is due at the same time, each on its own
 //! thread with its own provider (so each is paced by its own rate limit). A portal that fails
@@ -14,7 +19,7 @@ use crate::metrics::Metrics;
 use crate::notify::Notifier;
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -22,7 +27,22 @@ use teamform_compiler::Options;
 use teamform_git::PolicyRepo;
 use teamform_model::Policy;
 
-/// Which policies of the repository are portals.
+/// Where the policies come from.
+pub enum Source {
+    /// A bare mirror of `--repo` (made by [`PolicyRepo::mirror`]), its branch fetched every
+    /// round.
+    Mirror {
+        /// The mirror.
+        repo: PolicyRepo,
+        /// The branch to follow.
+        branch: String,
+    },
+    /// The git work tree holding the layout's paths (on disk), at its `HEAD`.
+    WorkTree,
+}
+
+/// Which policies of the repository are portals: paths in the repository for a mirror, on
+/// disk for a work tree.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Layout {
     /// One policy directory; `name` labels it in logs, metrics and notifications.
@@ -42,8 +62,6 @@ pub type Open =
 
 /// How the fleet runs.
 pub struct Settings {
-    /// The branch to follow.
-    pub branch: String,
     /// Apply or report.
     pub mode: Mode,
     /// The compiler options.
@@ -52,6 +70,16 @@ pub struct Settings {
     pub interval: Duration,
     /// Run one round and return.
     pub once: bool,
+}
+
+/// A portal found in the repository.
+struct Portal {
+    /// Its key among the members.
+    key: String,
+    /// Its name in logs, if it has one.
+    label: Option<String>,
+    /// Its policy directory in the repository.
+    path: PathBuf,
 }
 
 /// A portal's cycle state and its backoff.
@@ -65,8 +93,9 @@ struct Member {
 
 /// The fleet.
 pub struct Fleet {
-    repo: PolicyRepo,
-    mirror: PathBuf,
+    source: Source,
+    /// The git directory the members read from (it changes when a work tree is swapped).
+    git_dir: Option<PathBuf>,
     layout: Layout,
     settings: Settings,
     open: Open,
@@ -81,18 +110,11 @@ pub struct Fleet {
 const DEFAULT_NAME: &str = "default";
 
 impl Fleet {
-    /// A fleet over the mirror at `mirror` (made by [`PolicyRepo::mirror`]), which `repo`
-    /// fetches.
-    pub fn new(
-        repo: PolicyRepo,
-        mirror: &Path,
-        layout: Layout,
-        settings: Settings,
-        open: Open,
-    ) -> Fleet {
+    /// A fleet of the portals of `layout` in `source`.
+    pub fn new(source: Source, layout: Layout, settings: Settings, open: Open) -> Fleet {
         Fleet {
-            repo,
-            mirror: mirror.to_path_buf(),
+            source,
+            git_dir: None,
             layout,
             settings,
             open,
@@ -144,53 +166,84 @@ impl Fleet {
         }
     }
 
-    /// The portals at `tip`: their names and policy directories.
-    fn portals(&self, tip: &str) -> Result<Vec<(String, Option<String>, PathBuf)>, String> {
-        match &self.layout {
-            Layout::One { name, path } => Ok(vec![(
-                name.clone().unwrap_or_else(|| DEFAULT_NAME.to_string()),
-                name.clone(),
-                path.clone(),
-            )]),
-            Layout::Dir(dir) => Ok(self
-                .repo
-                .dirs_at(tip, dir)
-                .map_err(|e| e.to_string())?
+    /// The commit to reconcile, the git directory to read it from, and the portals there:
+    /// their names, labels and policy directories in the repository.
+    fn locate(&self) -> Result<(String, PathBuf, Vec<Portal>), String> {
+        let (repo, tip, base) = match &self.source {
+            Source::Mirror { repo, branch } => {
+                let tip = repo.fetch(branch).map_err(|e| e.to_string())?;
+                let base = match &self.layout {
+                    Layout::Dir(dir) => dir.clone(),
+                    Layout::One { path, .. } => path.clone(),
+                };
+                (None, tip, base)
+            }
+            Source::WorkTree => {
+                let anchor = match &self.layout {
+                    Layout::Dir(dir) => dir,
+                    Layout::One { path, .. } => path,
+                };
+                let repo = PolicyRepo::discover(anchor).map_err(|e| e.to_string())?;
+                let (tip, _) = repo.resolve("HEAD").map_err(|e| e.to_string())?;
+                let base = repo.subdir().to_path_buf();
+                (Some(repo), tip, base)
+            }
+        };
+        let repo = match (&repo, &self.source) {
+            (Some(r), _) => r,
+            (None, Source::Mirror { repo, .. }) => repo,
+            (None, Source::WorkTree) => return Err("no repository".to_string()),
+        };
+        let portals = match &self.layout {
+            Layout::One { name, .. } => vec![Portal {
+                key: name.clone().unwrap_or_else(|| DEFAULT_NAME.to_string()),
+                label: name.clone(),
+                path: base,
+            }],
+            Layout::Dir(_) => (repo.dirs_at(&tip, &base).map_err(|e| e.to_string())?)
                 .into_iter()
-                .map(|n| (n.clone(), Some(n.clone()), dir.join(&n)))
-                .collect()),
-        }
+                .map(|n| Portal {
+                    key: n.clone(),
+                    label: Some(n.clone()),
+                    path: base.join(&n),
+                })
+                .collect(),
+        };
+        Ok((tip, repo.git_dir().to_path_buf(), portals))
     }
 
-    /// Brings the members in line with the portals at `tip`.
-    fn enroll(&mut self, tip: &str) -> Result<(), String> {
-        let portals = self.portals(tip)?;
-        let names: Vec<&String> = portals.iter().map(|(n, _, _)| n).collect();
+    /// Brings the members in line with `portals` read from `git_dir`.
+    fn enroll(&mut self, git_dir: PathBuf, portals: Vec<Portal>) -> Result<(), String> {
+        let keys: Vec<&String> = portals.iter().map(|p| &p.key).collect();
         let gone: Vec<String> = (self.members.keys())
-            .filter(|k| !names.contains(k))
+            .filter(|k| !keys.contains(k))
             .cloned()
             .collect();
         for name in gone {
             self.members.remove(&name);
             self.metrics.forget(&name);
         }
-        for (name, label, path) in portals {
-            if self.members.contains_key(&name) {
+        let moved = self.git_dir.as_ref() != Some(&git_dir);
+        for portal in portals {
+            let repo = || PolicyRepo::open(&git_dir, &portal.path).map_err(|e| e.to_string());
+            if let Some(member) = self.members.get_mut(&portal.key) {
+                if moved {
+                    member.cycle.repo = repo()?;
+                }
                 continue;
             }
-            let repo = PolicyRepo::open(&self.mirror, &path).map_err(|e| e.to_string())?;
             let open = Arc::clone(&self.open);
-            let key = name.clone();
+            let key = portal.key.clone();
             let opener: Opener = Box::new(move |policy: &Policy| open(&key, policy));
             let cycle = Cycle::new(
-                label,
-                repo,
+                portal.label,
+                repo()?,
                 self.settings.mode,
                 self.settings.options,
                 opener,
             );
             self.members.insert(
-                name,
+                portal.key,
                 Member {
                     cycle,
                     failures: 0,
@@ -198,16 +251,15 @@ impl Fleet {
                 },
             );
         }
+        self.git_dir = Some(git_dir);
         Ok(())
     }
 
     /// One round: fetch, list, run the due portals at once, log, count and notify.
     fn round(&mut self, log: &mut (dyn Write + Send)) -> Vec<CycleLog> {
         let tip = self
-            .repo
-            .fetch(&self.settings.branch)
-            .map_err(|e| e.to_string())
-            .and_then(|tip| self.enroll(&tip).map(|()| tip));
+            .locate()
+            .and_then(|(tip, git_dir, portals)| self.enroll(git_dir, portals).map(|()| tip));
         if let (Err(e), true) = (&tip, self.members.is_empty()) {
             // Nothing to attribute the failure to yet: one line for the process.
             let mut line = CycleLog::new(None);

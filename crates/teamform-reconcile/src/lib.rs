@@ -19,7 +19,7 @@ pub mod serve;
 
 pub use attribution::{Attribution, LastIds, attribute};
 pub use cycle::{ATTRIBUTION_DAYS, Cycle, CycleLog, Mode, Opener, Status};
-pub use fleet::{Fleet, Layout, Open, Settings};
+pub use fleet::{Fleet, Layout, Open, Settings, Source};
 
 use std::time::Duration;
 

@@ -12,10 +12,10 @@ use teamform_hubspot::open::Tokens;
 use teamform_model::Policy;
 use teamform_portal::Provider;
 use teamform_reconcile::notify::{Notifier, Targets};
-use teamform_reconcile::{Fleet, Layout, Mode, Open, Settings, Status, parse_interval};
+use teamform_reconcile::{Fleet, Layout, Mode, Open, Settings, Source, Status, parse_interval};
 
 pub struct Args {
-    pub repo: String,
+    pub repo: Option<String>,
     pub branch: String,
     pub path: PathBuf,
     pub portal: PortalArgs,
@@ -153,12 +153,21 @@ pub fn run(a: &Args) -> i32 {
         let layout = layout(a).map_err(usage)?;
         let open = opener(a, &layout).map_err(usage)?;
         let targets = targets(a).map_err(usage)?;
-        let url = local_or_url(&a.repo);
-        let mirror = a.cache.join(mirror_name(&url));
-        let repo = PolicyRepo::mirror(&url, &mirror, &a.path).map_err(|e| {
-            eprintln!("error: {e}");
-            exit::INVALID
-        })?;
+        let source = match &a.repo {
+            Some(repo) => {
+                let url = local_or_url(repo);
+                let mirror = a.cache.join(mirror_name(&url));
+                let repo = PolicyRepo::mirror(&url, &mirror, &a.path).map_err(|e| {
+                    eprintln!("error: {e}");
+                    exit::INVALID
+                })?;
+                Source::Mirror {
+                    repo,
+                    branch: a.branch.clone(),
+                }
+            }
+            None => Source::WorkTree,
+        };
         let stop = Arc::new(AtomicBool::new(false));
         for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
             signal_hook::flag::register(signal, Arc::clone(&stop)).map_err(|e| {
@@ -171,13 +180,12 @@ pub fn run(a: &Args) -> i32 {
             ReconcileMode::Report => Mode::Report,
         };
         let settings = Settings {
-            branch: a.branch.clone(),
             mode,
             options: Options { today },
             interval,
             once: a.once,
         };
-        let mut fleet = Fleet::new(repo, &mirror, layout, settings, open);
+        let mut fleet = Fleet::new(source, layout, settings, open);
         let mut out = std::io::stdout();
         if let Some(addr) = a.listen {
             let metrics = Arc::clone(&fleet.metrics);
