@@ -118,3 +118,97 @@ pub fn attribute(ops: &[&Op], last: &LastIds, events: &ActivityFile) -> Vec<Attr
     out.dedup_by(|a, b| a.object == b.object);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use teamform_plan::Action;
+    use teamform_portal::activity::{ActingUser, CriticalAction, UserActionEvent};
+    use teamform_portal::{Change, LiveUser};
+
+    fn op(action: Action, key: &str, id: Option<&str>) -> Op {
+        Op {
+            action,
+            kind: Kind::User,
+            key: key.to_string(),
+            name: String::new(),
+            portal_id: id.map(str::to_string),
+            changes: Vec::new(),
+            automatic: true,
+            change: Change::DeleteTeam { id: String::new() },
+            depends_on: Vec::new(),
+            confirm: None,
+        }
+    }
+
+    fn audit(id: &str, target: &str, by: i64, email: &str, at: &str) -> UserActionEvent {
+        UserActionEvent {
+            id: id.to_string(),
+            occurred_at: at.to_string(),
+            acting_user: ActingUser {
+                user_id: by,
+                user_email: Some(email.to_string()),
+            },
+            action: "UPDATE".to_string(),
+            category: "USER".to_string(),
+            sub_category: None,
+            target_object_id: Some(target.to_string()),
+        }
+    }
+
+    #[test]
+    fn the_latest_change_of_each_object_names_its_author() {
+        let events = ActivityFile {
+            audit: vec![
+                audit("1", "7", 1, "ana@acme.example", "2026-11-20T10:00:00Z"),
+                audit("2", "7", 2, "bob@acme.example", "2026-11-21T10:00:00Z"),
+                audit("3", "8", 1, "ana@acme.example", "2026-11-19T10:00:00Z"),
+            ],
+            ..ActivityFile::default()
+        };
+        let updated = op(Action::Update, "lea@acme.example", Some("7"));
+        let untouched = op(Action::Update, "tom@acme.example", Some("9"));
+        let found = attribute(&[&updated, &untouched], &LastIds::default(), &events);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].object, "user:lea@acme.example");
+        assert_eq!(found[0].by.as_deref(), Some("bob@acme.example"));
+        assert_eq!(found[0].at, "2026-11-21T10:00:00Z");
+    }
+
+    #[test]
+    fn a_user_removed_by_hand_is_found_by_the_id_last_read() {
+        let mut live = LiveState::default();
+        live.users.push(LiveUser {
+            id: "12".to_string(),
+            email: "Lea@Acme.example".to_string(),
+            name: "Léa".to_string(),
+            role_id: None,
+            primary_team_id: None,
+            additional_team_ids: Vec::new(),
+            super_admin: false,
+            seats: Vec::new(),
+        });
+        let events = ActivityFile {
+            security: vec![CriticalAction {
+                id: "s1".to_string(),
+                created_at: "2026-11-22T08:00:00Z".to_string(),
+                kind: "REMOVE_USER".to_string(),
+                user_id: 3,
+                acting_user: Some("max@acme.example".to_string()),
+                object_id: Some("12".to_string()),
+                info_url: None,
+                country_code: None,
+                region_code: None,
+                location: None,
+                ip_address: None,
+            }],
+            ..ActivityFile::default()
+        };
+        let recreate = op(Action::Create, "lea@acme.example", None);
+        let found = attribute(&[&recreate], &LastIds::of(&live), &events);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].event, "REMOVE_USER");
+        assert_eq!(found[0].by.as_deref(), Some("max@acme.example"));
+        assert_eq!(found[0].id, "12");
+    }
+}

@@ -202,3 +202,77 @@ fn status_label(status: Status) -> &'static str {
 
 /// The content type of [`Metrics::render`].
 pub const CONTENT_TYPE: &str = prometheus_text::CONTENT_TYPE;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(scrape: &prometheus_parse::Scrape, name: &str, portal: &str) -> Option<f64> {
+        (scrape.samples.iter())
+            .find(|s| s.metric == name && s.labels.get("portal") == Some(portal))
+            .map(|s| match s.value {
+                prometheus_parse::Value::Counter(v) | prometheus_parse::Value::Gauge(v) => v,
+                _ => f64::NAN,
+            })
+    }
+
+    #[test]
+    fn cycles_are_counted_per_portal_in_prometheus_text() -> std::io::Result<()> {
+        let metrics = Metrics::new();
+        let mut ok = CycleLog::new(Some("acme".to_string()));
+        ok.changes = 2;
+        ok.drift = true;
+        ok.performed = 2;
+        ok.duration_ms = 1500;
+        ok.requests = BTreeMap::from([("200".to_string(), 5), ("429".to_string(), 1)]);
+        metrics.started("acme");
+        metrics.finished("acme", &ok);
+        metrics.started("globex");
+        let mut failed = CycleLog::new(Some("globex".to_string()));
+        failed.status = Status::PortalError;
+        assert_eq!(
+            metrics.failing(),
+            Vec::<String>::new(),
+            "in progress is ready"
+        );
+        metrics.finished("globex", &failed);
+        assert_eq!(metrics.failing(), vec!["globex".to_string()]);
+
+        let text = metrics.render();
+        let scrape = prometheus_parse::Scrape::parse(text.lines().map(|l| Ok(l.to_string())))?;
+        let get = |name: &str, portal: &str| sample(&scrape, name, portal);
+        assert_eq!(get("teamform_reconcile_cycles_total", "acme"), Some(1.0));
+        assert_eq!(
+            get("teamform_reconcile_drift_objects_total", "acme"),
+            Some(2.0)
+        );
+        assert_eq!(
+            get("teamform_reconcile_operations_applied_total", "acme"),
+            Some(2.0)
+        );
+        assert_eq!(
+            get("teamform_reconcile_api_rate_limited_total", "acme"),
+            Some(1.0)
+        );
+        assert_eq!(
+            get("teamform_reconcile_last_cycle_duration_seconds", "acme"),
+            Some(1.5)
+        );
+        assert!(get("teamform_reconcile_last_success_timestamp_seconds", "acme") > Some(1.7e9));
+        assert_eq!(
+            get(
+                "teamform_reconcile_last_success_timestamp_seconds",
+                "globex"
+            ),
+            None
+        );
+        let globex = (scrape.samples.iter())
+            .find(|s| {
+                s.metric == "teamform_reconcile_cycles_total"
+                    && s.labels.get("portal") == Some("globex")
+            })
+            .and_then(|s| s.labels.get("status").map(str::to_string));
+        assert_eq!(globex.as_deref(), Some("portal-error"));
+        Ok(())
+    }
+}

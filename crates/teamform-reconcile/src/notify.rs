@@ -344,3 +344,85 @@ fn write_atomic(path: &Path, value: &impl Serialize) -> Result<(), String> {
         .and_then(|()| std::fs::rename(&tmp, path))
         .map_err(|e| format!("cannot save `{}`: {e}", path.display()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Attribution;
+
+    fn drifted(by: &str, at: &str) -> CycleLog {
+        let mut log = CycleLog::new(Some("acme".to_string()));
+        log.changes = 1;
+        log.drift = true;
+        log.objects = vec!["user:lea@acme.example".to_string()];
+        log.attribution = vec![Attribution {
+            object: "user:lea@acme.example".to_string(),
+            id: "7".to_string(),
+            by: Some(by.to_string()),
+            by_id: 2,
+            at: at.to_string(),
+            event: "UPDATE".to_string(),
+        }];
+        log
+    }
+
+    #[test]
+    fn the_same_drift_has_the_same_digest_and_a_new_change_another() {
+        let first = news(
+            "acme",
+            &drifted("bob@acme.example", "2026-11-21T10:00:00Z"),
+            false,
+        );
+        let again = news(
+            "acme",
+            &drifted("bob@acme.example", "2026-11-21T10:00:00Z"),
+            false,
+        );
+        let later = news(
+            "acme",
+            &drifted("bob@acme.example", "2026-11-22T10:00:00Z"),
+            false,
+        );
+        let digest = |n: &Option<News>| n.as_ref().map(|n| n.digest.clone());
+        assert!(first.is_some());
+        assert_eq!(digest(&first), digest(&again));
+        assert_ne!(digest(&first), digest(&later));
+        let text = first.map(|n| n.lines.join("\n")).unwrap_or_default();
+        assert_eq!(
+            text,
+            "• `user:lea@acme.example`: UPDATE by bob@acme.example at 2026-11-21T10:00:00Z"
+        );
+    }
+
+    #[test]
+    fn a_clean_cycle_or_an_unapplied_commit_in_apply_mode_is_no_news() {
+        assert!(news("acme", &CycleLog::new(None), false).is_none());
+        let mut commit = drifted("bob@acme.example", "2026-11-21T10:00:00Z");
+        commit.drift = false;
+        assert!(news("acme", &commit, false).is_none());
+        assert!(
+            news("acme", &commit, true).is_some(),
+            "report mode reports any difference"
+        );
+    }
+
+    #[test]
+    fn the_state_is_saved_by_a_rename_and_read_back() -> Result<(), String> {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let mut state = BTreeMap::new();
+        state.insert(
+            "acme".to_string(),
+            Announced {
+                webhook: Some("abc".to_string()),
+                github: None,
+                issue: Some(7),
+            },
+        );
+        let path = dir.path().join("cache/notify.json");
+        write_atomic(&path, &state)?;
+        assert!(!path.with_extension("json.tmp").exists());
+        let notifier = Notifier::new(Targets::default(), &dir.path().join("cache"))?;
+        assert_eq!(notifier.state, state);
+        Ok(())
+    }
+}
