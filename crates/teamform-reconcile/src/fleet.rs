@@ -2,19 +2,20 @@
 //! (`--portals-dir DIR`: each `DIR/NAME/` a policy with its own `[portal]`), or one
 //! (`--portal-dir DIR/NAME`, or `--path` for a repository of one portal).
 //!
-//! The policies come from a bare mirror of a repository fetched every round (`--repo`), or
+//! The policies come from a bare mirror of a repository fetched every interval (`--repo`), or
 //! from a git work tree on disk kept current by something else (git-sync in Kubernetes): its
-//! `HEAD` commit, the repository found again every round since git-sync swaps the work tree
+//! `HEAD` commit, the repository found again every interval since git-sync swaps the work tree
 //! behind a symbolic link. Either way the policy is read from git objects at one commit.
 //!
-//! The fleet runs in rounds: every interval it fetches the branch once, lists the portals at
-//! its tip, and runs one cycle of every portal that is due at the same time, each on its own
-//! thread with its own provider (so each is paced by its own rate limit). A portal that fails
-//! backs off on its own (it skips rounds); a failure in one, even a panic, never stops the
-//! others. A stop (SIGTERM) is honoured between rounds: the round under way finishes, each
-//! apply with its journal, and the loop ends.
+//! The fleet's own thread fetches every interval, publishes the tip ([`Latest`]) and lists the
+//! portals there; every portal runs on its own thread (`member.rs`), one cycle per interval at
+//! the latest tip, with its own provider (so its own rate limit and pacing) and its own
+//! backoff. A slow or failing portal, even one whose cycle panics, never holds up or stops
+//! the others. A stop (SIGTERM) lets every portal finish the cycle under way (an apply with
+//! its journal), then the process ends.
 
 use crate::cycle::{Cycle, CycleLog, Mode, Opener, Status};
+use crate::member::{Context, Latest, member};
 use crate::metrics::Metrics;
 use crate::notify::Notifier;
 use std::collections::BTreeMap;
@@ -61,6 +62,7 @@ pub type Open =
     Arc<dyn Fn(&str, &Policy) -> Result<Box<dyn teamform_portal::Provider>, String> + Send + Sync>;
 
 /// How the fleet runs.
+#[derive(Clone, Copy, Debug)]
 pub struct Settings {
     /// Apply or report.
     pub mode: Mode,
@@ -73,33 +75,21 @@ pub struct Settings {
 }
 
 /// A portal found in the repository.
-struct Portal {
+pub(crate) struct Portal {
     /// Its key among the members.
-    key: String,
+    pub key: String,
     /// Its name in logs, if it has one.
-    label: Option<String>,
+    pub label: Option<String>,
     /// Its policy directory in the repository.
-    path: PathBuf,
-}
-
-/// A portal's cycle state and its backoff.
-struct Member {
-    cycle: Cycle,
-    /// Consecutive failed cycles.
-    failures: u32,
-    /// Rounds left to skip.
-    skip: u32,
+    pub path: PathBuf,
 }
 
 /// The fleet.
 pub struct Fleet {
     source: Source,
-    /// The git directory the members read from (it changes when a work tree is swapped).
-    git_dir: Option<PathBuf>,
     layout: Layout,
     settings: Settings,
     open: Open,
-    members: BTreeMap<String, Member>,
     /// The metrics and readiness, shared with the HTTP endpoints.
     pub metrics: Arc<Metrics>,
     notifier: Option<Notifier>,
@@ -107,25 +97,23 @@ pub struct Fleet {
 }
 
 /// The name a portal of [`Layout::One`] without a name has in metrics.
-const DEFAULT_NAME: &str = "default";
+pub(crate) const DEFAULT_NAME: &str = "default";
 
 impl Fleet {
     /// A fleet of the portals of `layout` in `source`.
     pub fn new(source: Source, layout: Layout, settings: Settings, open: Open) -> Fleet {
         Fleet {
             source,
-            git_dir: None,
             layout,
             settings,
             open,
-            members: BTreeMap::new(),
             metrics: Arc::new(Metrics::new()),
             notifier: None,
             runtime: None,
         }
     }
 
-    /// Sends notifications through `notifier` (on `runtime`).
+    /// Sends notifications through `notifier`.
     pub fn notify(&mut self, notifier: Notifier) {
         self.notifier = Some(notifier);
     }
@@ -145,25 +133,119 @@ impl Fleet {
             .ok_or_else(|| "no HTTP runtime".to_string())
     }
 
-    /// Runs rounds every interval until `stop` is set (checked between rounds and while
-    /// waiting), or one with `once`, writing one JSON line per event to `log`. Returns the
-    /// last round's cycle logs.
+    /// Runs every portal, one cycle per interval each, until `stop` is set, or one cycle
+    /// each with `once`, writing one JSON line per event to `log`. Returns the last cycle's
+    /// log of every portal.
     pub fn run(&mut self, stop: &AtomicBool, log: &mut (dyn Write + Send)) -> Vec<CycleLog> {
-        loop {
-            let logs = self.round(log);
-            if self.settings.once || stop.load(Ordering::SeqCst) {
-                return logs;
-            }
-            let until = Instant::now() + self.settings.interval;
-            while Instant::now() < until {
-                if stop.load(Ordering::SeqCst) {
-                    return logs;
-                }
-                std::thread::sleep(
-                    Duration::from_millis(50).min(until.saturating_duration_since(Instant::now())),
-                );
-            }
+        if self.notifier.is_some() && self.runtime().is_err() {
+            self.notifier = None;
         }
+        let notifier = self.notifier.take().map(Mutex::new);
+        let context = Context {
+            latest: Mutex::new(Latest::default()),
+            metrics: Arc::clone(&self.metrics),
+            notifier: notifier.as_ref(),
+            runtime: self.runtime.as_ref(),
+            out: Mutex::new(log),
+            settings: self.settings,
+            stop,
+        };
+        let logs = std::thread::scope(|scope| {
+            let mut members = BTreeMap::new();
+            let mut last = Vec::new();
+            loop {
+                match self.locate() {
+                    Ok((tip, git_dir, portals)) => {
+                        context.publish(Ok(tip), Some(git_dir));
+                        let keys: Vec<String> = portals.iter().map(|p| p.key.clone()).collect();
+                        for portal in portals {
+                            if members.contains_key(&portal.key) {
+                                continue;
+                            }
+                            let key = portal.key.clone();
+                            let spawned = self.spawn(scope, &context, portal);
+                            match spawned {
+                                Ok(m) => {
+                                    members.insert(key, m);
+                                }
+                                Err(message) => {
+                                    let mut line = CycleLog::new(Some(key));
+                                    line.status = Status::PortalError;
+                                    line.message = Some(message);
+                                    context.emit(&line);
+                                    last.push(line);
+                                }
+                            }
+                        }
+                        let gone: Vec<String> = (members.keys())
+                            .filter(|k| !keys.contains(k))
+                            .cloned()
+                            .collect();
+                        for key in gone {
+                            if let Some((leave, handle)) = members.remove(&key) {
+                                leave.store(true, Ordering::SeqCst);
+                                last.extend(join(handle));
+                                self.metrics.forget(&key);
+                            }
+                        }
+                    }
+                    Err(message) => {
+                        if members.is_empty() {
+                            // Nothing to attribute the failure to yet: one line for the process.
+                            let mut line = CycleLog::new(None);
+                            line.status = Status::FetchError;
+                            line.message = Some(message.clone());
+                            context.emit(&line);
+                            if self.settings.once {
+                                return vec![line];
+                            }
+                        }
+                        context.publish(Err(message), None);
+                    }
+                }
+                if self.settings.once || wait(&[stop], self.settings.interval) {
+                    break;
+                }
+            }
+            for (_, (_, handle)) in members {
+                last.extend(join(handle));
+            }
+            last
+        });
+        self.notifier = notifier.and_then(|n| n.into_inner().ok());
+        logs
+    }
+
+    /// Starts the thread of `portal`; its stop flag and handle.
+    fn spawn<'scope, 'env>(
+        &self,
+        scope: &'scope std::thread::Scope<'scope, 'env>,
+        context: &'scope Context<'_>,
+        portal: Portal,
+    ) -> Result<(Arc<AtomicBool>, Handle<'scope>), String> {
+        let git_dir = context
+            .git_dir()
+            .ok_or_else(|| "no repository yet".to_string())?;
+        let repo = PolicyRepo::open(&git_dir, &portal.path).map_err(|e| e.to_string())?;
+        let open = Arc::clone(&self.open);
+        let key = portal.key.clone();
+        let opener: Opener = Box::new(move |policy: &Policy| open(&key, policy));
+        let cycle = Cycle::new(
+            portal.label,
+            repo,
+            self.settings.mode,
+            self.settings.options,
+            opener,
+        );
+        let leave = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&leave);
+        let handle = std::thread::Builder::new()
+            .name(format!("portal {}", portal.key))
+            .spawn_scoped(scope, move || {
+                member(cycle, portal.key, portal.path, git_dir, context, &flag)
+            })
+            .map_err(|e| format!("cannot start the portal's thread: {e}"))?;
+        Ok((leave, handle))
     }
 
     /// The commit to reconcile, the git directory to read it from, and the portals there:
@@ -211,153 +293,26 @@ impl Fleet {
         };
         Ok((tip, repo.git_dir().to_path_buf(), portals))
     }
-
-    /// Brings the members in line with `portals` read from `git_dir`.
-    fn enroll(&mut self, git_dir: PathBuf, portals: Vec<Portal>) -> Result<(), String> {
-        let keys: Vec<&String> = portals.iter().map(|p| &p.key).collect();
-        let gone: Vec<String> = (self.members.keys())
-            .filter(|k| !keys.contains(k))
-            .cloned()
-            .collect();
-        for name in gone {
-            self.members.remove(&name);
-            self.metrics.forget(&name);
-        }
-        let moved = self.git_dir.as_ref() != Some(&git_dir);
-        for portal in portals {
-            let repo = || PolicyRepo::open(&git_dir, &portal.path).map_err(|e| e.to_string());
-            if let Some(member) = self.members.get_mut(&portal.key) {
-                if moved {
-                    member.cycle.repo = repo()?;
-                }
-                continue;
-            }
-            let open = Arc::clone(&self.open);
-            let key = portal.key.clone();
-            let opener: Opener = Box::new(move |policy: &Policy| open(&key, policy));
-            let cycle = Cycle::new(
-                portal.label,
-                repo()?,
-                self.settings.mode,
-                self.settings.options,
-                opener,
-            );
-            self.members.insert(
-                portal.key,
-                Member {
-                    cycle,
-                    failures: 0,
-                    skip: 0,
-                },
-            );
-        }
-        self.git_dir = Some(git_dir);
-        Ok(())
-    }
-
-    /// One round: fetch, list, run the due portals at once, log, count and notify.
-    fn round(&mut self, log: &mut (dyn Write + Send)) -> Vec<CycleLog> {
-        let tip = self
-            .locate()
-            .and_then(|(tip, git_dir, portals)| self.enroll(git_dir, portals).map(|()| tip));
-        if let (Err(e), true) = (&tip, self.members.is_empty()) {
-            // Nothing to attribute the failure to yet: one line for the process.
-            let mut line = CycleLog::new(None);
-            line.status = Status::FetchError;
-            line.message = Some(e.clone());
-            emit(&Mutex::new(&mut *log), &line);
-            return vec![line];
-        }
-        let metrics = Arc::clone(&self.metrics);
-        let shared = Mutex::new(&mut *log);
-        let mut logs = Vec::new();
-        std::thread::scope(|scope| {
-            let mut running = Vec::new();
-            for (name, member) in self.members.iter_mut() {
-                if member.skip > 0 {
-                    member.skip -= 1;
-                    continue;
-                }
-                metrics.started(name);
-                let tip = tip.as_deref().map_err(String::as_str);
-                let (shared, metrics) = (&shared, &metrics);
-                let spawned = std::thread::Builder::new()
-                    .name(format!("portal {name}"))
-                    .spawn_scoped(scope, move || {
-                        let line = member.cycle.run_at(tip);
-                        metrics.finished(name, &line);
-                        emit(shared, &line);
-                        line
-                    });
-                running.push((name.clone(), spawned));
-            }
-            for (name, handle) in running {
-                let joined = match handle {
-                    Ok(h) => h.join().map_err(|_| "the cycle panicked".to_string()),
-                    Err(e) => Err(format!("cannot start the cycle: {e}")),
-                };
-                let line = joined.unwrap_or_else(|message| {
-                    let mut line = CycleLog::new(Some(name.clone()));
-                    line.status = Status::PortalError;
-                    line.message = Some(message);
-                    metrics.finished(&name, &line);
-                    emit(&shared, &line);
-                    line
-                });
-                logs.push(line);
-            }
-        });
-        for line in &logs {
-            let name = line
-                .portal
-                .clone()
-                .unwrap_or_else(|| DEFAULT_NAME.to_string());
-            if let Some(member) = self.members.get_mut(&name) {
-                member.failures = if line.status.failed() {
-                    member.failures + 1
-                } else {
-                    0
-                };
-                member.skip = 2u32.saturating_pow(member.failures.min(4)).min(10) - 1;
-            }
-        }
-        self.announce(&logs, &shared);
-        logs
-    }
-
-    /// Sends the notifications of `logs`; a failure is logged and counted, never more.
-    fn announce(&mut self, logs: &[CycleLog], shared: &Mutex<&mut (dyn Write + Send)>) {
-        let report = self.settings.mode == Mode::Report;
-        let Some(mut notifier) = self.notifier.take() else {
-            return;
-        };
-        let metrics = Arc::clone(&self.metrics);
-        if let Ok(runtime) = self.runtime() {
-            for line in logs {
-                let name = line
-                    .portal
-                    .clone()
-                    .unwrap_or_else(|| DEFAULT_NAME.to_string());
-                for failure in runtime.block_on(notifier.cycle(&name, line, report)) {
-                    metrics.notification_failed(&name);
-                    if let Ok(mut out) = shared.lock() {
-                        let _ = writeln!(
-                            out,
-                            "{}",
-                            serde_json::to_string(&failure).unwrap_or_default()
-                        );
-                        let _ = out.flush();
-                    }
-                }
-            }
-        }
-        self.notifier = Some(notifier);
-    }
 }
 
-/// Writes one JSON line.
-fn emit(out: &Mutex<&mut (dyn Write + Send)>, line: &CycleLog) {
-    let mut out = out.lock().unwrap_or_else(|e| e.into_inner());
-    let _ = writeln!(out, "{}", serde_json::to_string(line).unwrap_or_default());
-    let _ = out.flush();
+/// A portal's thread.
+type Handle<'scope> = std::thread::ScopedJoinHandle<'scope, Option<CycleLog>>;
+
+/// The last log of a portal's thread once it ends.
+fn join(handle: Handle<'_>) -> Option<CycleLog> {
+    handle.join().ok().flatten()
+}
+
+/// Waits `interval`, or less when one of `stops` is set; whether one was.
+pub(crate) fn wait(stops: &[&AtomicBool], interval: Duration) -> bool {
+    let stopped = || stops.iter().any(|s| s.load(Ordering::SeqCst));
+    let until = Instant::now() + interval;
+    while Instant::now() < until {
+        if stopped() {
+            return true;
+        }
+        let left = until.saturating_duration_since(Instant::now());
+        std::thread::sleep(Duration::from_millis(50).min(left));
+    }
+    stopped()
 }

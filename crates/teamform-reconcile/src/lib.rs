@@ -13,6 +13,7 @@
 mod attribution;
 mod cycle;
 pub mod fleet;
+mod member;
 pub mod metrics;
 pub mod notify;
 pub mod serve;
