@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::fleet::{Received, fleet, stand_in};
+use common::fleet::{Received, fleet, rename_bob, stand_in};
 use common::*;
 use std::process::{Command, Stdio};
 
@@ -74,7 +74,7 @@ fn is(v: &serde_json::Value, portal: &str) -> bool {
 fn a_fleet_survives_a_dead_portal_attributes_drift_and_notifies_once() -> std::io::Result<()> {
     let tmp = tempfile::tempdir()?;
     let dir = tmp.path();
-    let mut portals = fleet(dir, &["alpha", "beta", "gamma"], &[])?;
+    let mut portals = fleet(dir, &["alpha", "beta", "gamma"], |_| Vec::new())?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
@@ -101,29 +101,7 @@ fn a_fleet_survives_a_dead_portal_attributes_drift_and_notifies_once() -> std::i
     // Bob renames himself by hand in alpha; gamma's simulator dies.
     let http = reqwest::Client::new();
     let alpha = &portals[0];
-    let user = format!(
-        "{}/settings/v3/users/bob@alpha.example?idProperty=EMAIL",
-        alpha.sim.base
-    );
-    let renamed = rt.block_on(async {
-        let bob: serde_json::Value = http
-            .get(&user)
-            .bearer_auth(&alpha.token)
-            .send()
-            .await?
-            .json()
-            .await?;
-        let id = bob["id"].as_str().unwrap_or_default().to_string();
-        let url = format!("{}/settings/v3/users/{id}", alpha.sim.base);
-        let body = serde_json::json!({ "firstName": "Robert" });
-        http.put(url)
-            .bearer_auth(&alpha.bob_token)
-            .json(&body)
-            .send()
-            .await?
-            .error_for_status()?;
-        Ok::<String, reqwest::Error>(id)
-    });
+    let renamed = rt.block_on(rename_bob(&http, alpha));
     let bob_id = renamed.map_err(std::io::Error::other)?;
     portals[2].sim.child.kill()?;
 
@@ -322,7 +300,7 @@ fn a_fleet_survives_a_dead_portal_attributes_drift_and_notifies_once() -> std::i
 fn a_fleet_reads_a_work_tree_behind_a_link_and_never_lends_a_token() -> std::io::Result<()> {
     let tmp = tempfile::tempdir()?;
     let dir = tmp.path();
-    let portals = fleet(dir, &["alpha", "beta"], &[])?;
+    let portals = fleet(dir, &["alpha", "beta"], |_| Vec::new())?;
     // As git-sync does: the work tree behind a symbolic link, no `--repo`.
     std::os::unix::fs::symlink(dir.join("repo"), dir.join("current"))?;
     std::fs::create_dir_all(dir.join("secrets"))?;

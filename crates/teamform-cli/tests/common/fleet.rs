@@ -46,8 +46,12 @@ pub struct Portal {
 }
 
 /// A repository at `dir/repo` with `portals/NAME/portal.toml` for each of `names`, committed
-/// on `main`, and the portals seeded and served (with `extra` simulator arguments).
-pub fn fleet(dir: &Path, names: &[&str], extra: &[&str]) -> std::io::Result<Vec<Portal>> {
+/// on `main`, and the portals seeded and served (with `extra(NAME)` simulator arguments).
+pub fn fleet(
+    dir: &Path,
+    names: &[&str],
+    extra: impl Fn(&str) -> Vec<String>,
+) -> std::io::Result<Vec<Portal>> {
     let repo = dir.join("repo");
     let mut portals = Vec::new();
     for name in names {
@@ -61,8 +65,9 @@ pub fn fleet(dir: &Path, names: &[&str], extra: &[&str]) -> std::io::Result<Vec<
         let token = format!("pat-{name}-secret-0042");
         let bob_token = format!("bob-{name}-secret-0077");
         let bob = format!("bob@{name}.example={bob_token}");
+        let more = extra(name);
         let mut args = vec!["--user-token", bob.as_str()];
-        args.extend_from_slice(extra);
+        args.extend(more.iter().map(String::as_str));
         let sim = start_sim(&state, &token, &args)?;
         portals.push(Portal {
             name: name.to_string(),
@@ -121,4 +126,25 @@ pub fn stand_in(
         let _ = axum::serve(listener, app).await;
     });
     Ok((format!("http://{addr}"), received))
+}
+
+/// Bob renames himself by hand in `portal`, with his own token; his user id.
+pub async fn rename_bob(http: &reqwest::Client, portal: &Portal) -> Result<String, reqwest::Error> {
+    let base = &portal.sim.base;
+    let url = format!(
+        "{base}/settings/v3/users/bob@{}.example?idProperty=EMAIL",
+        portal.name
+    );
+    let bob: serde_json::Value = (http.get(&url).bearer_auth(&portal.token).send().await?)
+        .json()
+        .await?;
+    let id = bob["id"].as_str().unwrap_or_default().to_string();
+    let body = serde_json::json!({ "firstName": "Robert" });
+    (http.put(format!("{base}/settings/v3/users/{id}")))
+        .bearer_auth(&portal.bob_token)
+        .json(&body)
+        .send()
+        .await?
+        .error_for_status()?;
+    Ok(id)
 }
