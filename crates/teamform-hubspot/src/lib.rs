@@ -2,7 +2,8 @@
 //! through HubSpot's public API, and declares what the API cannot do so that the planner turns
 //! it into manual steps.
 //!
-//! - Authentication: a private app's token from `HUBSPOT_TOKEN` only ([`Token`]), sent as a
+//! - Authentication: a private app's token from `HUBSPOT_TOKEN` or the file
+//!   `HUBSPOT_TOKEN_FILE` names, or a fleet portal's own ([`Token::for_portal`]), sent as a
 //!   bearer header marked sensitive; it never appears in output, logs, errors or plans.
 //! - Transport: reqwest with rustls; `--api-base` (default [`DEFAULT_API_BASE`]) must be HTTPS
 //!   unless it is a loopback address (the simulator).
