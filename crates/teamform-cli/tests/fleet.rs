@@ -297,7 +297,8 @@ fn a_fleet_survives_a_dead_portal_attributes_drift_and_notifies_once() -> std::i
 }
 
 #[test]
-fn a_fleet_reads_a_work_tree_behind_a_link_and_never_lends_a_token() -> std::io::Result<()> {
+fn a_fleet_reads_a_work_tree_behind_a_link_and_never_lends_a_token_and_one_portal_runs_alone()
+-> std::io::Result<()> {
     let tmp = tempfile::tempdir()?;
     let dir = tmp.path();
     let portals = fleet(dir, &["alpha", "beta"], |_| Vec::new())?;
@@ -343,5 +344,27 @@ fn a_fleet_reads_a_work_tree_behind_a_link_and_never_lends_a_token() -> std::io:
         run.stdout
     );
     assert!(!run.stdout.contains(&portals[1].token) && !run.stderr.contains(&portals[1].token));
+
+    // One process per portal: beta alone, with the process's token from a mounted file.
+    std::fs::write(dir.join("beta-token"), format!("{}\n", portals[1].token))?;
+    let alone = teamform_env(
+        dir,
+        &[
+            "reconcile",
+            "--portal-dir",
+            "current/portals/beta",
+            "--once",
+            "--today=2026-11-25",
+        ],
+        &[
+            ("HUBSPOT_TOKEN_FILE", "beta-token"),
+            ("HUBSPOT_API_BASE_BETA", &portals[1].sim.base),
+        ],
+    );
+    assert_eq!(alone.code, 0, "{}{}", alone.stdout, alone.stderr);
+    let line: serde_json::Value = serde_json::from_str(alone.stdout.trim()).unwrap_or_default();
+    assert_eq!(line["portal"], "beta");
+    assert_eq!(line["status"], "ok", "{line}");
+    assert!(!alone.stdout.contains(&portals[1].token));
     Ok(())
 }

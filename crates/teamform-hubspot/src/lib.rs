@@ -94,6 +94,8 @@ pub struct HubSpot {
     send_welcome_email: bool,
     write_seats: bool,
     search: records::SearchPace,
+    /// Where the journal of an apply goes, when not the default for the host.
+    journal: Option<PathBuf>,
 }
 
 impl fmt::Debug for HubSpot {
@@ -184,7 +186,15 @@ impl HubSpot {
             send_welcome_email: options.send_welcome_email,
             write_seats: options.write_seats,
             search: records::SearchPace::default(),
+            journal: None,
         })
+    }
+
+    /// Keeps the journal of an apply at `path` instead of `.teamform/hubspot-HOST.journal`:
+    /// the portals of a fleet share a host, and each needs a journal of its own.
+    pub fn with_journal(mut self, path: PathBuf) -> Self {
+        self.journal = Some(path);
+        self
     }
 
     /// How many HTTP requests this provider has sent, retries included.
@@ -236,6 +246,9 @@ impl Provider for HubSpot {
     }
 
     fn journal_path(&self) -> PathBuf {
+        if let Some(path) = &self.journal {
+            return path.clone();
+        }
         let safe: String = self
             .host
             .chars()

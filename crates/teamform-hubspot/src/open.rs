@@ -64,11 +64,13 @@ pub enum Tokens {
 }
 
 /// Opens the portal `name` of a fleet for writing: its spec (a sandbox, or HubSpot at
-/// `HUBSPOT_API_BASE_<NAME>`, else the spec's API base), with its own token.
+/// `HUBSPOT_API_BASE_<NAME>`, else the spec's API base), with its own token, and its apply
+/// journal in `journals` (`NAME.journal`), since the portals of a fleet share a host.
 pub fn open_portal(
     spec: &Spec,
     name: &str,
     tokens: Tokens,
+    journals: &Path,
     debug: bool,
 ) -> Result<Box<dyn Provider>, String> {
     let Spec::HubSpot(base) = spec else {
@@ -92,7 +94,17 @@ pub fn open_portal(
         debug,
         ..Options::default()
     };
+    let file: String = (name.chars())
+        .map(
+            |c| match c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+                true => c,
+                false => '_',
+            },
+        )
+        .collect();
     HubSpot::with_options(base.unwrap_or(DEFAULT_API_BASE), token, options)
-        .map(|h| Box::new(h) as Box<dyn Provider>)
+        .map(|h| {
+            Box::new(h.with_journal(journals.join(format!("{file}.journal")))) as Box<dyn Provider>
+        })
         .map_err(|e| e.to_string())
 }

@@ -72,10 +72,12 @@ fn layout(a: &Args) -> Result<Layout, String> {
 }
 
 /// How each portal is opened. The repository's one policy keeps `--portal` (default: the
-/// sandbox); a portal of a fleet is its policy's `provider`, else HubSpot, with its own token.
+/// sandbox); a portal of a fleet is its policy's `provider`, else HubSpot, with its own token
+/// and its apply journal under the cache directory (`--cache`/journals/NAME.journal).
 fn opener(a: &Args, layout: &Layout) -> Result<Open, String> {
     let flag = a.portal.portal.clone();
     let api_base = a.portal.api_base.clone();
+    let journals = a.cache.join("journals");
     let tokens = match layout {
         Layout::One { name: None, .. } => {
             let spec = portal::Spec::choose(flag.as_deref(), api_base.as_deref(), None)?;
@@ -102,7 +104,7 @@ fn opener(a: &Args, layout: &Layout) -> Result<Open, String> {
                 Some(text) => portal::Spec::parse(text, api_base.as_deref())?,
                 None => portal::Spec::HubSpot(api_base.clone()),
             };
-            portal::open_portal(&spec, name, tokens)
+            portal::open_portal(&spec, name, tokens, &journals)
         },
     ))
 }
