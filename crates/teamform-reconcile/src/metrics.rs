@@ -67,46 +67,56 @@ impl Metrics {
             phases: Mutex::default(),
             registry: Registry::default(),
         };
-        registry.register(
-            "cycles",
-            "Reconcile cycles run, by portal and how they ended",
-            m.cycles.clone(),
-        );
-        registry.register(
-            "last_cycle_duration_seconds",
-            "How long the last cycle of the portal took",
-            m.duration.clone(),
-        );
-        registry.register(
-            "drift_objects",
-            "Objects found changed in the portal away from a policy already applied",
-            m.drift.clone(),
-        );
-        registry.register(
-            "operations_applied",
-            "Operations performed on the portal",
-            m.applied.clone(),
-        );
-        registry.register(
-            "api_requests",
-            "Requests sent to the portal's API, by answer (HTTP status, or transport)",
-            m.requests.clone(),
-        );
-        registry.register(
-            "api_rate_limited",
-            "Requests the portal's API answered with 429 Too Many Requests",
-            m.rate_limited.clone(),
-        );
-        registry.register(
-            "last_success_timestamp_seconds",
-            "When the last successful cycle of the portal ended (Unix time)",
-            m.last_success.clone(),
-        );
-        registry.register(
-            "notifications_failed",
-            "Notifications about the portal that could not be delivered",
-            m.notifications_failed.clone(),
-        );
+        let counters = [
+            (
+                "cycles",
+                "Reconcile cycles run, by portal and how they ended",
+                &m.cycles,
+            ),
+            (
+                "drift_objects",
+                "Objects found changed in the portal away from a policy already applied",
+                &m.drift,
+            ),
+            (
+                "operations_applied",
+                "Operations performed on the portal",
+                &m.applied,
+            ),
+            (
+                "api_requests",
+                "Requests sent to the portal's API, by answer (HTTP status, or transport)",
+                &m.requests,
+            ),
+            (
+                "api_rate_limited",
+                "Requests the portal's API answered with 429 Too Many Requests",
+                &m.rate_limited,
+            ),
+            (
+                "notifications_failed",
+                "Notifications about the portal that could not be delivered",
+                &m.notifications_failed,
+            ),
+        ];
+        for (name, help, family) in counters {
+            registry.register(name, help, family.clone());
+        }
+        let gauges = [
+            (
+                "last_cycle_duration_seconds",
+                "How long the last cycle of the portal took",
+                &m.duration,
+            ),
+            (
+                "last_success_timestamp_seconds",
+                "When the last successful cycle of the portal ended (Unix time)",
+                &m.last_success,
+            ),
+        ];
+        for (name, help, family) in gauges {
+            registry.register(name, help, family.clone());
+        }
         Metrics { registry, ..m }
     }
 

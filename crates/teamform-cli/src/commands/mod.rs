@@ -118,39 +118,7 @@ pub fn run(cli: Cli) -> i32 {
                 }
             }
         }
-        Command::Reconcile {
-            repo,
-            branch,
-            path,
-            portal,
-            interval,
-            mode,
-            once,
-            cache,
-            today,
-            portals_dir,
-            portal_dir,
-            listen,
-            notify,
-            notify_github_issue,
-            github_api,
-        } => reconcile::run(&reconcile::Args {
-            portals_dir,
-            portal_dir,
-            listen,
-            notify,
-            notify_github_issue,
-            github_api,
-            repo,
-            branch,
-            path,
-            portal,
-            interval,
-            mode,
-            once,
-            cache,
-            today,
-        }),
+        Command::Reconcile(args) => reconcile::run(&args),
         Command::Lsp => match teamform_lsp::run_stdio() {
             Ok(()) => crate::exit::SUCCESS,
             Err(e) => {

@@ -1,9 +1,9 @@
 //! `teamform reconcile`: wires the repository mirror, the portals, the HTTP endpoints, the
 //! notifications and SIGTERM to the fleet loop (`teamform_reconcile::Fleet`).
 
-use crate::cli::{PortalArgs, ReconcileMode};
+use crate::cli::{ReconcileArgs as Args, ReconcileMode};
 use crate::{exit, portal, today};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use teamform_compiler::Options;
@@ -13,24 +13,6 @@ use teamform_model::Policy;
 use teamform_portal::Provider;
 use teamform_reconcile::notify::{Notifier, Targets};
 use teamform_reconcile::{Fleet, Layout, Mode, Open, Settings, Source, Status, parse_interval};
-
-pub struct Args {
-    pub repo: Option<String>,
-    pub branch: String,
-    pub path: PathBuf,
-    pub portal: PortalArgs,
-    pub interval: String,
-    pub mode: ReconcileMode,
-    pub once: bool,
-    pub cache: PathBuf,
-    pub today: Option<String>,
-    pub portals_dir: Option<PathBuf>,
-    pub portal_dir: Option<PathBuf>,
-    pub listen: Option<std::net::SocketAddr>,
-    pub notify: Option<String>,
-    pub notify_github_issue: Option<String>,
-    pub github_api: String,
-}
 
 /// A directory name for the mirror of `url`.
 fn mirror_name(url: &str) -> String {
