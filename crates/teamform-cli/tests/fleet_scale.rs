@@ -24,6 +24,9 @@ fn status(pid: u32, field: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// Every portal's cycle log lines, by portal.
+type Cycles = BTreeMap<String, Vec<serde_json::Value>>;
+
 fn percentile(sorted: &[u64], p: f64) -> u64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted.get(i).copied().unwrap_or(0)
@@ -85,12 +88,10 @@ fn one_process_reconciles_fifty_portals_with_faults() -> std::io::Result<()> {
     };
     let rx = json_lines(stdout);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(900);
-    let mut cycles: BTreeMap<String, Vec<serde_json::Value>> = BTreeMap::new();
+    let mut cycles: Cycles = BTreeMap::new();
     let (mut peak_rss, mut threads) = (0u64, 0u64);
     // Reads lines until `done` holds of the cycles so far.
-    let mut read_until = |cycles: &mut BTreeMap<String, Vec<serde_json::Value>>,
-                          done: &dyn Fn(&BTreeMap<String, Vec<serde_json::Value>>) -> bool|
-     -> bool {
+    let mut read_until = |cycles: &mut Cycles, done: &dyn Fn(&Cycles) -> bool| -> bool {
         while !done(cycles) {
             let left = deadline.saturating_duration_since(std::time::Instant::now());
             let Ok(v) = rx.recv_timeout(left) else {
@@ -105,11 +106,7 @@ fn one_process_reconciles_fifty_portals_with_faults() -> std::io::Result<()> {
         }
         true
     };
-    let every = |k: usize| {
-        move |c: &BTreeMap<String, Vec<serde_json::Value>>| {
-            c.len() == n && c.values().all(|v| v.len() >= k)
-        }
-    };
+    let every = |k: usize| move |c: &Cycles| c.len() == n && c.values().all(|v| v.len() >= k);
     assert!(
         read_until(&mut cycles, &every(1)),
         "every portal ran a cycle"
@@ -134,7 +131,7 @@ fn one_process_reconciles_fifty_portals_with_faults() -> std::io::Result<()> {
         p.sim.child.kill()?;
     }
     let alive: Vec<String> = names.iter().filter(|n| **n != dead).cloned().collect();
-    let enough = |c: &BTreeMap<String, Vec<serde_json::Value>>| {
+    let enough = |c: &Cycles| {
         alive
             .iter()
             .all(|n| c.get(n).is_some_and(|v| v.len() >= CYCLES))
