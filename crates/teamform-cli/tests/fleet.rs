@@ -3,7 +3,10 @@
 //! from `HUBSPOT_TOKEN_DIR`): one portal's simulator dies and the others go on; a change Bob
 //! makes by hand is attributed to him; the metrics parse as Prometheus text and count what
 //! happened; each finding is announced once (a failed webhook post is retried, a restart
-//! announces nothing again); no token shows anywhere.
+//! announces nothing again); no token shows anywhere. Then a work tree behind a link (as
+//! git-sync keeps it) without `--repo`: a portal without a token of its own fails rather than
+//! borrow the process's, one portal runs alone (`--portal-dir`, `HUBSPOT_TOKEN_FILE`), and in
+//! `apply` mode a change by hand is attributed before it is reverted.
 
 mod common;
 
@@ -366,5 +369,47 @@ fn a_fleet_reads_a_work_tree_behind_a_link_and_never_lends_a_token_and_one_porta
     assert_eq!(line["portal"], "beta");
     assert_eq!(line["status"], "ok", "{line}");
     assert!(!alone.stdout.contains(&portals[1].token));
+
+    // In apply mode a change by hand is attributed, then reverted.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let http = reqwest::Client::new();
+    let bob = rt
+        .block_on(rename_bob(&http, &portals[0]))
+        .map_err(std::io::Error::other)?;
+    let apply = teamform_env(
+        dir,
+        &[
+            "reconcile",
+            "--portal-dir",
+            "current/portals/alpha",
+            "--mode",
+            "apply",
+            "--once",
+            "--today=2026-11-25",
+        ],
+        &[
+            ("HUBSPOT_TOKEN_ALPHA", &portals[0].token),
+            ("HUBSPOT_API_BASE_ALPHA", &portals[0].sim.base),
+        ],
+    );
+    assert_eq!(apply.code, 0, "{}{}", apply.stdout, apply.stderr);
+    let line: serde_json::Value = serde_json::from_str(apply.stdout.trim()).unwrap_or_default();
+    assert_eq!(line["performed"], 1, "{line}");
+    assert_eq!(line["attribution"][0]["by"], "bob@alpha.example", "{line}");
+    assert_eq!(line["attribution"][0]["id"], bob.as_str());
+    let url = format!("{}/settings/v3/users/{bob}", portals[0].sim.base);
+    let now: serde_json::Value = rt
+        .block_on(async {
+            http.get(url)
+                .bearer_auth(&portals[0].token)
+                .send()
+                .await?
+                .json()
+                .await
+        })
+        .map_err(std::io::Error::other)?;
+    assert_eq!(now["firstName"], "Bob", "reverted");
     Ok(())
 }
