@@ -152,7 +152,8 @@ impl Fleet {
         };
         let logs = std::thread::scope(|scope| {
             let mut members = BTreeMap::new();
-            let mut last = Vec::new();
+            // The last log of each portal that left or could not start, by portal.
+            let mut last: BTreeMap<String, CycleLog> = BTreeMap::new();
             loop {
                 match self.locate() {
                     Ok((tip, git_dir, portals)) => {
@@ -169,11 +170,11 @@ impl Fleet {
                                     members.insert(key, m);
                                 }
                                 Err(message) => {
-                                    let mut line = CycleLog::new(Some(key));
+                                    let mut line = CycleLog::new(Some(key.clone()));
                                     line.status = Status::PortalError;
                                     line.message = Some(message);
                                     context.emit(&line);
-                                    last.push(line);
+                                    last.insert(key, line);
                                 }
                             }
                         }
@@ -184,7 +185,10 @@ impl Fleet {
                         for key in gone {
                             if let Some((leave, handle)) = members.remove(&key) {
                                 leave.store(true, Ordering::SeqCst);
-                                last.extend(join(handle));
+                                last.remove(&key);
+                                if let Some(line) = join(handle) {
+                                    last.insert(key.clone(), line);
+                                }
                                 self.metrics.forget(&key);
                             }
                         }
@@ -207,10 +211,12 @@ impl Fleet {
                     break;
                 }
             }
-            for (_, (_, handle)) in members {
-                last.extend(join(handle));
+            for (key, (_, handle)) in members {
+                if let Some(line) = join(handle) {
+                    last.insert(key, line);
+                }
             }
-            last
+            last.into_values().collect()
         });
         self.notifier = notifier.and_then(|n| n.into_inner().ok());
         logs

@@ -53,7 +53,7 @@ pub struct Failure {
     pub event: &'static str,
     /// The portal.
     pub portal: String,
-    /// `webhook` or `github`.
+    /// `webhook`, `github`, or `state` when what was announced could not be saved.
     pub target: &'static str,
     /// Why.
     pub message: String,
