@@ -99,9 +99,7 @@ impl Metrics {
                 &m.notifications_failed,
             ),
         ];
-        for (name, help, family) in counters {
-            registry.register(name, help, family.clone());
-        }
+        register(&mut registry, counters);
         let gauges = [
             (
                 "last_cycle_duration_seconds",
@@ -114,9 +112,7 @@ impl Metrics {
                 &m.last_success,
             ),
         ];
-        for (name, help, family) in gauges {
-            registry.register(name, help, family.clone());
-        }
+        register(&mut registry, gauges);
         Metrics { registry, ..m }
     }
 
@@ -196,6 +192,16 @@ impl Metrics {
         // Writing to a String cannot fail.
         let _ = prometheus_text::encode(&mut out, &self.registry);
         out
+    }
+}
+
+/// Registers each `(name, help, family)`.
+fn register<'a, M: prometheus_client::registry::Metric + Clone>(
+    registry: &mut Registry,
+    families: impl IntoIterator<Item = (&'static str, &'static str, &'a M)>,
+) {
+    for (name, help, family) in families {
+        registry.register(name, help, family.clone());
     }
 }
 
