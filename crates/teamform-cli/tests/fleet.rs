@@ -3,7 +3,8 @@
 //! from `HUBSPOT_TOKEN_DIR`): one portal's simulator dies and the others go on; a change Bob
 //! makes by hand is attributed to him; the metrics parse as Prometheus text and count what
 //! happened; each finding is announced once (a failed webhook post is retried, a restart
-//! announces nothing again); no token shows anywhere. Then a work tree behind a link (as
+//! announces nothing again, a new change is announced and updates the issue); no token shows
+//! anywhere. Then a work tree behind a link (as
 //! git-sync keeps it) without `--repo`: a portal without a token of its own fails rather than
 //! borrow the process's, one portal runs alone (`--portal-dir`, `HUBSPOT_TOKEN_FILE`), and in
 //! `apply` mode a change by hand is attributed before it is reverted.
@@ -183,6 +184,35 @@ fn a_fleet_survives_a_dead_portal_attributes_drift_and_notifies_once() -> std::i
         2,
         "one issue per portal with news: {issues:?}"
     );
+
+    // A new change by hand is news again: a second message, and alpha's issue updated.
+    rt.block_on(async {
+        let url = format!("{}/settings/v3/users/{bob_id}", portals[0].sim.base);
+        let body = serde_json::json!({ "lastName": "Ionescu-Pop" });
+        (http
+            .put(url)
+            .bearer_auth(&portals[0].bob_token)
+            .json(&body)
+            .send()
+            .await)?
+            .error_for_status()
+            .map(|_| ())
+    })
+    .map_err(std::io::Error::other)?;
+    let patched = |r: &Received| {
+        (r.lock().map(|r| r.clone()).unwrap_or_default().into_iter())
+            .filter(|(m, p, _)| m == "PATCH" && p == "/repos/acme/policies/issues/7")
+            .count()
+    };
+    let deadline = std::time::Instant::now() + DEADLINE;
+    while patched(&received) == 0 && std::time::Instant::now() < deadline {
+        let _ = until_line(&rx, &mut seen, |_| true);
+    }
+    assert_eq!(patched(&received), 1, "alpha's issue was updated once");
+    let alpha_messages = (delivered(&received).iter())
+        .filter(|m| m.contains("portal `alpha`"))
+        .count();
+    assert_eq!(alpha_messages, 2, "the new change was announced");
 
     // The metrics, read by a Prometheus text parser.
     let (metrics, ready, health) = rt
