@@ -4,10 +4,10 @@
 //! makes by hand is attributed to him; the metrics parse as Prometheus text and count what
 //! happened; each finding is announced once (a failed webhook post is retried, a restart
 //! announces nothing again, a new change is announced and updates the issue); no token shows
-//! anywhere. Then a work tree behind a link (as
-//! git-sync keeps it) without `--repo`: a portal without a token of its own fails rather than
-//! borrow the process's, one portal runs alone (`--portal-dir`, `HUBSPOT_TOKEN_FILE`), and in
-//! `apply` mode a change by hand is attributed before it is reverted.
+//! anywhere. Then a work tree behind a link (as git-sync keeps it) without `--repo`: a portal
+//! without a token of its own fails rather than borrow the process's, one portal runs alone
+//! (`--portal-dir`, `HUBSPOT_TOKEN_FILE`), and in `apply` mode a change by hand is attributed
+//! before it is reverted.
 
 mod common;
 
