@@ -48,7 +48,8 @@ pub struct PortalArgs {
     #[arg(long, value_name = "SPEC")]
     pub portal: Option<String>,
     /// The HubSpot API's base URL (default `https://api.hubapi.com`; HTTPS required except to
-    /// loopback, such as a `teamform sim`). The token comes from `HUBSPOT_TOKEN` only.
+    /// loopback, such as a `teamform sim`). The token comes from `HUBSPOT_TOKEN` or the file
+    /// `HUBSPOT_TOKEN_FILE` names (a portal of a fleet: its own, see docs/fleet.md).
     #[arg(long, value_name = "URL")]
     pub api_base: Option<String>,
     /// Trace what talks to the portal (requests, statuses, timings) to standard error. Tokens
@@ -93,6 +94,69 @@ pub enum ReconcileMode {
     Apply,
     /// Only report them.
     Report,
+}
+
+/// The arguments of `teamform reconcile`.
+#[derive(Debug, Args)]
+pub struct ReconcileArgs {
+    /// The repository, mirrored and fetched every interval: a path or a URL (`file://`,
+    /// `https://`). Without it, the policy paths are directories of a git work tree on
+    /// disk (kept current by something else, such as git-sync), read at its `HEAD`.
+    #[arg(long, value_name = "URL_OR_PATH")]
+    pub repo: Option<String>,
+    /// The branch to follow.
+    #[arg(long, default_value = "main")]
+    pub branch: String,
+    /// The policy directory inside the repository.
+    #[arg(long, default_value = "policies", value_name = "DIR")]
+    pub path: PathBuf,
+    /// The portal.
+    #[command(flatten)]
+    pub portal: PortalArgs,
+    /// The time between cycles (`60s`, `5m`, `500ms`).
+    #[arg(long, default_value = "60s")]
+    pub interval: String,
+    /// `apply` changes and revert drift, or only `report` them.
+    #[arg(long, value_enum, default_value = "report")]
+    pub mode: ReconcileMode,
+    /// Run one cycle and exit.
+    #[arg(long)]
+    pub once: bool,
+    /// Where to keep the mirror of the repository.
+    #[arg(long, value_name = "DIR", default_value = ".teamform/reconcile")]
+    pub cache: PathBuf,
+    /// The date to check `expires` against (default: today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+    /// Reconcile every portal under this directory of the repository (each `DIR/NAME/` a
+    /// policy with its own `[portal]`) at the same time, each with its own token
+    /// (`HUBSPOT_TOKEN_<NAME>`, the file `HUBSPOT_TOKEN_FILE_<NAME>` names, or
+    /// `$HUBSPOT_TOKEN_DIR/NAME`); see docs/fleet.md.
+    #[arg(long, value_name = "DIR", conflicts_with = "portal_dir")]
+    pub portals_dir: Option<PathBuf>,
+    /// Reconcile the one portal of this directory of the repository (`DIR/NAME`), with
+    /// its own token, else `HUBSPOT_TOKEN` or the file `HUBSPOT_TOKEN_FILE` names.
+    #[arg(long, value_name = "DIR/NAME")]
+    pub portal_dir: Option<PathBuf>,
+    /// Serve `/healthz`, `/readyz` and `/metrics` (Prometheus) on this address.
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<std::net::SocketAddr>,
+    /// Post a Slack-compatible message to this webhook for each cycle that finds new drift
+    /// or fails (announced once until it changes).
+    #[arg(long, value_name = "URL")]
+    pub notify: Option<String>,
+    /// Open or update one issue per portal in this GitHub repository for each cycle that
+    /// finds new drift or fails (token from `GITHUB_TOKEN`).
+    #[arg(long, value_name = "OWNER/REPO")]
+    pub notify_github_issue: Option<String>,
+    /// GitHub's API base (GitHub Enterprise, or a stand-in in tests).
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "GITHUB_API_URL",
+        default_value = "https://api.github.com"
+    )]
+    pub github_api: String,
 }
 
 /// The arguments of a review.
@@ -160,8 +224,8 @@ impl Command {
             | Command::Import { portal, .. }
             | Command::Init { portal, .. }
             | Command::WhoCan { portal, .. }
-            | Command::Watch { portal, .. }
-            | Command::Reconcile { portal, .. } => Some(portal),
+            | Command::Watch { portal, .. } => Some(portal),
+            Command::Reconcile(args) => Some(&args.portal),
             Command::Review { args, action, .. } => match action {
                 Some(ReviewAction::Start { args, .. }) => Some(&args.portal),
                 _ => Some(&args.portal),
@@ -199,6 +263,16 @@ pub struct ValidateArgs {
     /// Report this code as an error (repeatable).
     #[arg(long, value_name = "CODE", value_parser = code)]
     pub deny: Vec<teamform_diagnostics::Code>,
+}
+
+/// A simulator user's token, `EMAIL=TOKEN`; the error never repeats the token.
+fn user_token(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((email, token)) if email.contains('@') && !token.trim().is_empty() => {
+            Ok((email.trim().to_string(), token.trim().to_string()))
+        }
+        _ => Err("write a user's token as `EMAIL=TOKEN`".to_string()),
+    }
 }
 
 /// A diagnostic code, by its text or its name.
@@ -456,38 +530,15 @@ pub enum Command {
         /// answer 403 (reviews then read "no activity").
         #[arg(long)]
         without_activity_scopes: bool,
+        /// A user's token (`EMAIL=TOKEN`, repeatable): writes sent with it are recorded in the
+        /// security activity and audit logs as made by that user, as a change made by hand.
+        #[arg(long, value_name = "EMAIL=TOKEN", value_parser = user_token)]
+        user_token: Vec<(String, String)>,
     },
-    /// Keep a portal equal to a branch of a policy repository: fetch, compile, plan and apply
-    /// (or report) every interval, logging one JSON line per cycle.
-    Reconcile {
-        /// The repository: a path or a URL (`file://`, `https://`).
-        #[arg(long, value_name = "URL_OR_PATH")]
-        repo: String,
-        /// The branch to follow.
-        #[arg(long, default_value = "main")]
-        branch: String,
-        /// The policy directory inside the repository.
-        #[arg(long, default_value = "policies", value_name = "DIR")]
-        path: PathBuf,
-        /// The portal.
-        #[command(flatten)]
-        portal: PortalArgs,
-        /// The time between cycles (`60s`, `5m`, `500ms`).
-        #[arg(long, default_value = "60s")]
-        interval: String,
-        /// `apply` changes and revert drift, or only `report` them.
-        #[arg(long, value_enum, default_value = "report")]
-        mode: ReconcileMode,
-        /// Run one cycle and exit.
-        #[arg(long)]
-        once: bool,
-        /// Where to keep the mirror of the repository.
-        #[arg(long, value_name = "DIR", default_value = ".teamform/reconcile")]
-        cache: PathBuf,
-        /// The date to check `expires` against (default: today, UTC).
-        #[arg(long, value_name = "YYYY-MM-DD")]
-        today: Option<String>,
-    },
+    /// Keep a portal, or a directory of portals, equal to a branch of a policy repository:
+    /// fetch, compile, plan and apply (or report) every interval, logging one JSON line per
+    /// event; optionally serve health and metrics and notify drift.
+    Reconcile(ReconcileArgs),
     /// Run the language server over stdio (diagnostics as you type, hover, go to definition,
     /// references, completion, quick fixes).
     Lsp,

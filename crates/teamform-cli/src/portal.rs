@@ -25,3 +25,14 @@ pub fn open(spec: &Spec) -> Result<Box<dyn Provider>, String> {
 pub fn open_locked(spec: &Spec) -> Result<Box<dyn Provider>, String> {
     teamform_hubspot::open::open_locked(spec, debug())
 }
+
+/// Opens the portal `name` of a fleet for writing, with its own token and journal in
+/// `journals` (see [`teamform_hubspot::open::open_portal`]).
+pub fn open_portal(
+    spec: &Spec,
+    name: &str,
+    tokens: teamform_hubspot::open::Tokens,
+    journals: &std::path::Path,
+) -> Result<Box<dyn Provider>, String> {
+    teamform_hubspot::open::open_portal(spec, name, tokens, journals, debug())
+}

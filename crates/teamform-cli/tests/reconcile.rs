@@ -5,38 +5,14 @@
 mod common;
 
 use common::*;
-use std::io::{BufRead, BufReader};
-use std::process::Command;
 use std::sync::mpsc;
-use std::time::Duration;
-
-fn lines(stdout: std::process::ChildStdout) -> mpsc::Receiver<serde_json::Value> {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let v: serde_json::Value = serde_json::from_str(&line).unwrap_or_default();
-            if tx.send(v).is_err() {
-                break;
-            }
-        }
-    });
-    rx
-}
 
 /// Waits for a cycle whose log satisfies `want`.
 fn until(
     rx: &mpsc::Receiver<serde_json::Value>,
     want: impl Fn(&serde_json::Value) -> bool,
 ) -> Option<serde_json::Value> {
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    while std::time::Instant::now() < deadline {
-        if let Ok(v) = rx.recv_timeout(Duration::from_secs(1))
-            && want(&v)
-        {
-            return Some(v);
-        }
-    }
-    None
+    until_line(rx, &mut Vec::new(), want)
 }
 
 #[test]
@@ -50,7 +26,7 @@ fn reconcile_applies_commits_reverts_drift_and_keeps_the_last_good_commit() -> s
     let portal = run_dir.path().join("portal.json");
     let spec = format!("sandbox:{}", portal.display());
     let (mut child, stdout) = start_reconcile(repo, &spec, "--today=2026-11-25", run_dir.path())?;
-    let rx = lines(stdout);
+    let rx = json_lines(stdout);
 
     let first = until(&rx, |v| v["performed"] == 107);
     assert!(first.is_some(), "the first cycle applies the demo org");
@@ -93,29 +69,7 @@ fn reconcile_applies_commits_reverts_drift_and_keeps_the_last_good_commit() -> s
     assert_eq!(invalid["changes"], 0);
 
     // SIGTERM: a clean stop.
-    let pid = child.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .is_ok_and(|s| s.success())
-    );
-    let mut status = None;
-    for _ in 0..100 {
-        if let Some(s) = child.try_wait()? {
-            status = Some(s);
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    if status.is_none() {
-        child.kill()?;
-    }
-    assert_eq!(
-        status.and_then(|s| s.code()),
-        Some(0),
-        "stops cleanly on SIGTERM"
-    );
+    assert_eq!(terminate(&mut child)?, Some(0), "stops cleanly on SIGTERM");
     Ok(())
 }
 

@@ -127,6 +127,12 @@ impl PolicyRepo {
             .map(|(id, _)| id)
     }
 
+    /// The repository's git directory (`.git`, a worktree's, or a bare mirror), for opening
+    /// it again with [`PolicyRepo::open`].
+    pub fn git_dir(&self) -> &Path {
+        self.repo.path()
+    }
+
     /// The policy directory inside the repository.
     pub fn subdir(&self) -> &Path {
         &self.subdir
@@ -203,6 +209,30 @@ impl PolicyRepo {
             sources.add(SourceFile::new(format!("{label}:{path}"), text));
         }
         Ok(sources)
+    }
+
+    /// The names of the directories directly under `dir` (relative to the repository root) at
+    /// `rev`, sorted, hidden ones left out; none when `dir` does not exist there.
+    pub fn dirs_at(&self, rev: &str, dir: &Path) -> Result<Vec<String>, GitError> {
+        let tree = self
+            .commit(rev)?
+            .tree()
+            .map_err(|e| err("cannot read the commit's tree", &e))?;
+        let Ok(entry) = tree.get_path(dir) else {
+            return Ok(Vec::new());
+        };
+        let sub = entry
+            .to_object(&self.repo)
+            .and_then(|o| o.peel_to_tree())
+            .map_err(|e| err(&format!("`{}` is not a directory", dir.display()), &e))?;
+        let mut names: Vec<String> = sub
+            .iter()
+            .filter(|e| e.kind() == Some(git2::ObjectType::Tree))
+            .filter_map(|e| e.name().map(str::to_string))
+            .filter(|n| !n.starts_with('.'))
+            .collect();
+        names.sort();
+        Ok(names)
     }
 
     fn prefix(&self) -> String {

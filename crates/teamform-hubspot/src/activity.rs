@@ -9,12 +9,16 @@
 use crate::client::{CallError, Client};
 use crate::read::pages;
 use teamform_portal::PortalError;
-use teamform_portal::activity::{Activity, CriticalAction, Instant, LoginAudit};
+use teamform_portal::activity::{
+    Activity, ActivityFile, CriticalAction, Instant, LoginAudit, UserActionEvent,
+};
 
 /// The login history.
 pub const LOGINS: &str = "/account-info/2026-09/activity/login";
 /// The security history.
 pub const SECURITY: &str = "/account-info/2026-09/activity/security";
+/// The audit logs (Enterprise only).
+pub const AUDIT_LOGS: &str = "/account-info/2026-09/activity/audit-logs";
 /// The largest page the activity endpoints return.
 pub const ACTIVITY_PAGE: usize = 1000;
 
@@ -65,4 +69,58 @@ pub async fn read(client: &Client, until: Instant, days: u32) -> Result<Activity
     logins.events = events.events;
     logins.finish();
     Ok(logins)
+}
+
+/// Who changed what between `since` and `until`: the security events and the audit-log
+/// events, read at the same time. Audit logs need Enterprise and security events the activity
+/// scopes: either answered 403 is left empty, so changes go unattributed rather than fail.
+pub async fn read_changes(
+    client: &Client,
+    since: Instant,
+    until: Instant,
+) -> Result<ActivityFile, PortalError> {
+    let mut file = ActivityFile::default();
+    let (from, to) = (since.0.to_string(), until.0.to_string());
+    let range = [
+        ("fromTimestamp", from.as_str()),
+        ("toTimestamp", to.as_str()),
+    ];
+    let (after, before) = (since.to_string(), until.to_string());
+    let window = [
+        ("occurredAfter", after.as_str()),
+        ("occurredBefore", before.as_str()),
+    ];
+    let mut security = Vec::new();
+    let mut audit = Vec::new();
+    let read_security = pages(
+        client,
+        SECURITY,
+        ACTIVITY_PAGE,
+        &range,
+        |page: Vec<CriticalAction>| {
+            security.extend(page);
+            true
+        },
+    );
+    let read_audit = pages(
+        client,
+        AUDIT_LOGS,
+        ACTIVITY_PAGE,
+        &window,
+        |page: Vec<UserActionEvent>| {
+            audit.extend(page);
+            true
+        },
+    );
+    let (s, a) = tokio::join!(read_security, read_audit);
+    for result in [s, a] {
+        match result {
+            Ok(()) => {}
+            Err(e) if e.status() == Some(403) => {}
+            Err(e) => return Err(CallError::into_portal(e)),
+        }
+    }
+    file.security = security;
+    file.audit = audit;
+    Ok(file)
 }

@@ -114,6 +114,8 @@ pub struct Client {
     retry: RetryPolicy,
     limit: Semaphore,
     sent: AtomicU64,
+    /// The requests sent, by answer (the status, or `transport` when none came).
+    answers: std::sync::Mutex<std::collections::BTreeMap<String, u64>>,
     /// Whether the API base has answered a request (with any status) since the client was
     /// made: from then on a refused connection is retried.
     answered: AtomicBool,
@@ -152,6 +154,7 @@ impl Client {
             retry: settings.retry,
             limit: Semaphore::new(settings.concurrency.max(1)),
             sent: AtomicU64::new(0),
+            answers: std::sync::Mutex::default(),
             answered: AtomicBool::new(false),
             debug: settings.debug,
         })
@@ -160,6 +163,20 @@ impl Client {
     /// How many requests have been sent, retries included.
     pub fn requests_sent(&self) -> u64 {
         self.sent.load(Ordering::Relaxed)
+    }
+
+    /// The requests sent, by answer: the status (`"200"`, `"429"`), or `"transport"` for a
+    /// request that got none.
+    pub fn answers(&self) -> std::collections::BTreeMap<String, u64> {
+        self.answers
+            .lock()
+            .map(|a| a.clone())
+            .unwrap_or_else(|e| e.into_inner().clone())
+    }
+
+    fn count(&self, answer: String) {
+        let mut answers = self.answers.lock().unwrap_or_else(|e| e.into_inner());
+        *answers.entry(answer).or_default() += 1;
     }
 
     /// The host (and port) of the API base, for messages.
@@ -269,6 +286,7 @@ impl Client {
         let response = match request.send().await {
             Ok(r) => r,
             Err(e) => {
+                self.count("transport".to_string());
                 if self.debug {
                     eprintln!(
                         "debug: http {method} {} -> failed: {} ({} ms)",
@@ -287,6 +305,7 @@ impl Client {
         let headers = response.headers().clone();
         self.pacer.observe(&headers);
         let status = response.status().as_u16();
+        self.count(status.to_string());
         if self.debug {
             let remaining = headers
                 .get("x-hubspot-ratelimit-remaining")

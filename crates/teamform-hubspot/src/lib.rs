@@ -2,7 +2,8 @@
 //! through HubSpot's public API, and declares what the API cannot do so that the planner turns
 //! it into manual steps.
 //!
-//! - Authentication: a private app's token from `HUBSPOT_TOKEN` only ([`Token`]), sent as a
+//! - Authentication: a private app's token from `HUBSPOT_TOKEN` or the file
+//!   `HUBSPOT_TOKEN_FILE` names, or a fleet portal's own ([`Token::for_portal`]), sent as a
 //!   bearer header marked sensitive; it never appears in output, logs, errors or plans.
 //! - Transport: reqwest with rustls; `--api-base` (default [`DEFAULT_API_BASE`]) must be HTTPS
 //!   unless it is a loopback address (the simulator).
@@ -31,7 +32,7 @@ mod token;
 mod write;
 
 pub use retry::RetryPolicy;
-pub use token::{TOKEN_VAR, Token};
+pub use token::{TOKEN_DIR_VAR, TOKEN_FILE_VAR, TOKEN_VAR, Token, portal_var};
 
 use client::{Client, Settings};
 use reqwest::Url;
@@ -93,6 +94,8 @@ pub struct HubSpot {
     send_welcome_email: bool,
     write_seats: bool,
     search: records::SearchPace,
+    /// Where the journal of an apply goes, when not the default for the host.
+    journal: Option<PathBuf>,
 }
 
 impl fmt::Debug for HubSpot {
@@ -183,7 +186,15 @@ impl HubSpot {
             send_welcome_email: options.send_welcome_email,
             write_seats: options.write_seats,
             search: records::SearchPace::default(),
+            journal: None,
         })
+    }
+
+    /// Keeps the journal of an apply at `path` instead of `.teamform/hubspot-HOST.journal`:
+    /// the portals of a fleet share a host, and each needs a journal of its own.
+    pub fn with_journal(mut self, path: PathBuf) -> Self {
+        self.journal = Some(path);
+        self
     }
 
     /// How many HTTP requests this provider has sent, retries included.
@@ -235,6 +246,9 @@ impl Provider for HubSpot {
     }
 
     fn journal_path(&self) -> PathBuf {
+        if let Some(path) = &self.journal {
+            return path.clone();
+        }
         let safe: String = self
             .host
             .chars()
@@ -267,6 +281,19 @@ impl Provider for HubSpot {
     ) -> Result<teamform_portal::activity::Activity, PortalError> {
         self.runtime
             .block_on(activity::read(&self.client, until, days))
+    }
+
+    fn read_changes(
+        &mut self,
+        since: teamform_portal::activity::Instant,
+        until: teamform_portal::activity::Instant,
+    ) -> Result<teamform_portal::activity::ActivityFile, PortalError> {
+        self.runtime
+            .block_on(activity::read_changes(&self.client, since, until))
+    }
+
+    fn requests(&self) -> std::collections::BTreeMap<String, u64> {
+        self.client.answers()
     }
 
     fn apply(&mut self, changes: &[Change]) -> (Vec<Outcome>, Option<PortalError>) {

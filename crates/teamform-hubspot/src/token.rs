@@ -8,8 +8,53 @@ use reqwest::header::HeaderValue;
 use std::fmt;
 use teamform_portal::PortalError;
 
-/// The environment variable the token is read from, and the only place it is read from.
+/// The environment variable the token is read from.
 pub const TOKEN_VAR: &str = "HUBSPOT_TOKEN";
+
+/// The environment variable naming a file that holds the token (a mounted secret), read when
+/// `HUBSPOT_TOKEN` is not set.
+pub const TOKEN_FILE_VAR: &str = "HUBSPOT_TOKEN_FILE";
+
+/// The environment variable naming a directory of token files, one per portal of a fleet,
+/// named after the portal (a Kubernetes Secret mounted as a volume).
+pub const TOKEN_DIR_VAR: &str = "HUBSPOT_TOKEN_DIR";
+
+/// The name of a setting of one portal of a fleet: `base`, `_`, and the portal's name in upper
+/// case with every character other than a letter or a digit as `_` (`acme-emea` →
+/// `HUBSPOT_TOKEN_ACME_EMEA`).
+pub fn portal_var(base: &str, portal: &str) -> String {
+    let suffix: String = portal
+        .chars()
+        .map(|c| match c.is_ascii_alphanumeric() {
+            true => c.to_ascii_uppercase(),
+            false => '_',
+        })
+        .collect();
+    format!("{base}_{suffix}")
+}
+
+/// Reads an environment variable that may be unset; a value that is not UTF-8 is an error
+/// naming the variable, never showing the value.
+fn var(name: &str) -> Result<Option<String>, PortalError> {
+    match std::env::var(name) {
+        Ok(v) => Ok(Some(v)),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => {
+            Err(PortalError::Auth(format!("`{name}` is not valid UTF-8")))
+        }
+    }
+}
+
+/// Reads a token file; the error names the file, never its contents.
+fn from_file(path: &std::path::Path, named_by: &str) -> Result<Token, PortalError> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        PortalError::Auth(format!(
+            "cannot read the token file `{}` ({named_by}): {e}",
+            path.display()
+        ))
+    })?;
+    Token::new(text)
+}
 
 /// A HubSpot private-app access token.
 #[derive(Clone, PartialEq, Eq)]
@@ -34,17 +79,39 @@ impl Token {
         Ok(Token(secret))
     }
 
-    /// Reads the token from `HUBSPOT_TOKEN`.
+    /// Reads the token from `HUBSPOT_TOKEN`, else from the file `HUBSPOT_TOKEN_FILE` names.
     pub fn from_env() -> Result<Token, PortalError> {
-        match std::env::var(TOKEN_VAR) {
-            Ok(value) => Token::new(value),
-            Err(std::env::VarError::NotPresent) => Err(PortalError::Auth(format!(
-                "`{TOKEN_VAR}` is not set; export a HubSpot private app's access token in it"
-            ))),
-            Err(std::env::VarError::NotUnicode(_)) => Err(PortalError::Auth(format!(
-                "`{TOKEN_VAR}` is not valid UTF-8"
+        if let Some(value) = var(TOKEN_VAR)? {
+            return Token::new(value);
+        }
+        match var(TOKEN_FILE_VAR)? {
+            Some(path) => from_file(std::path::Path::new(&path), TOKEN_FILE_VAR),
+            None => Err(PortalError::Auth(format!(
+                "`{TOKEN_VAR}` is not set; export a HubSpot private app's access token in it, or name a file holding it in `{TOKEN_FILE_VAR}`"
             ))),
         }
+    }
+
+    /// Reads the token of the portal `name` of a fleet from its own sources only, the first
+    /// set of: `HUBSPOT_TOKEN_<NAME>`, the file `HUBSPOT_TOKEN_FILE_<NAME>` names, the file
+    /// `<name>` in the directory `HUBSPOT_TOKEN_DIR` names ([`portal_var`]). `Ok(None)` when
+    /// none is set: a fleet never falls back on a token shared by all portals.
+    pub fn for_portal(name: &str) -> Result<Option<Token>, PortalError> {
+        let own = portal_var(TOKEN_VAR, name);
+        if let Some(value) = var(&own)? {
+            return Token::new(value).map(Some);
+        }
+        let file = portal_var(TOKEN_FILE_VAR, name);
+        if let Some(path) = var(&file)? {
+            return from_file(std::path::Path::new(&path), &file).map(Some);
+        }
+        if let Some(dir) = var(TOKEN_DIR_VAR)? {
+            let path = std::path::Path::new(&dir).join(name);
+            if path.exists() {
+                return from_file(&path, TOKEN_DIR_VAR).map(Some);
+            }
+        }
+        Ok(None)
     }
 
     /// The `Authorization` header value, marked sensitive so that no debug output of a request
@@ -91,6 +158,18 @@ mod tests {
         assert_eq!(
             token.redact("echo: Bearer pat-na1-secret-123!"),
             "echo: Bearer ***!"
+        );
+    }
+
+    #[test]
+    fn portal_settings_are_named_after_the_portal() {
+        assert_eq!(
+            portal_var(TOKEN_VAR, "acme-emea"),
+            "HUBSPOT_TOKEN_ACME_EMEA"
+        );
+        assert_eq!(
+            portal_var(TOKEN_FILE_VAR, "shop.2"),
+            "HUBSPOT_TOKEN_FILE_SHOP_2"
         );
     }
 

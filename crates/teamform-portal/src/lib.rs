@@ -67,6 +67,24 @@ pub trait Provider {
     /// Counts, per object type, the CRM records each of `user_ids` owns (users who own none
     /// are left out), so that a plan can hand them over before the users are removed.
     fn owned_records(&mut self, user_ids: &[String]) -> Result<OwnedRecords, PortalError>;
+
+    /// Reads who changed what between `since` and `until`: the security events and the
+    /// audit-log events in HubSpot's shapes (logins are left out). A provider, or a token,
+    /// without them answers an empty file: changes then go unattributed.
+    fn read_changes(
+        &mut self,
+        since: activity::Instant,
+        until: activity::Instant,
+    ) -> Result<activity::ActivityFile, PortalError> {
+        let _ = (since, until);
+        Ok(activity::ActivityFile::default())
+    }
+
+    /// The requests this provider has sent to its portal, by answer (`"200"`, `"429"`, or
+    /// `"transport"` for a request that got no answer); empty for a provider without requests.
+    fn requests(&self) -> std::collections::BTreeMap<String, u64> {
+        std::collections::BTreeMap::new()
+    }
 }
 
 /// The batch size of a provider that does not say otherwise.
@@ -112,5 +130,17 @@ impl<P: Provider + ?Sized> Provider for Box<P> {
 
     fn owned_records(&mut self, user_ids: &[String]) -> Result<OwnedRecords, PortalError> {
         (**self).owned_records(user_ids)
+    }
+
+    fn read_changes(
+        &mut self,
+        since: activity::Instant,
+        until: activity::Instant,
+    ) -> Result<activity::ActivityFile, PortalError> {
+        (**self).read_changes(since, until)
+    }
+
+    fn requests(&self) -> std::collections::BTreeMap<String, u64> {
+        (**self).requests()
     }
 }

@@ -1,16 +1,28 @@
 //! The reconcile loop, a long-running GitOps controller: each cycle fetches the branch, compiles
 //! the policy at its tip, plans against the portal and, in `apply` mode, applies the changes
 //! (reverting drift made by hand), or only reports them. It never applies an invalid policy:
-//! it keeps the last good commit. It backs off on portal errors, logs one JSON line per cycle
-//! and stops between operations when asked.
+//! it keeps the last good commit. It backs off on portal errors, logs one JSON line per event
+//! and stops between rounds when asked.
+//!
+//! - [`fleet`]: one portal or a directory of portals, reconciled at the same time, each on its
+//!   own ([`cycle`](Cycle): one portal's cycle).
+//! - [`metrics`] and [`serve`]: Prometheus metrics, `/healthz`, `/readyz`.
+//! - [`attribution`](attribute): who changed what the plan finds different.
+//! - [`notify`]: webhook and GitHub issue notifications, announced once.
 
+mod attribution;
 mod cycle;
+pub mod fleet;
+mod member;
+pub mod metrics;
+pub mod notify;
+pub mod serve;
 
-pub use cycle::{Cycle, CycleLog, Mode, Status};
+pub use attribution::{Attribution, LastIds, attribute};
+pub use cycle::{ATTRIBUTION_DAYS, Cycle, CycleLog, Mode, Opener, Status};
+pub use fleet::{Fleet, Layout, Open, Settings, Source};
 
-use std::io::Write;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Parses an interval such as `60s`, `2m`, `500ms` or `1h`.
 pub fn parse_interval(text: &str) -> Result<Duration, String> {
@@ -35,43 +47,6 @@ pub fn parse_interval(text: &str) -> Result<Duration, String> {
         return Err("the interval must be longer than zero".to_string());
     }
     Ok(d)
-}
-
-/// Runs cycles every `interval` until `stop` is set (checked between cycles and while
-/// waiting, never during an operation), or once with `once`. Consecutive portal errors
-/// double the wait, up to ten intervals. Returns the last cycle's log.
-pub fn run(
-    cycle: &mut Cycle<'_>,
-    interval: Duration,
-    once: bool,
-    stop: &AtomicBool,
-    log: &mut dyn Write,
-) -> Option<CycleLog> {
-    let mut failures = 0u32;
-    loop {
-        let entry = cycle.run();
-        let _ = writeln!(log, "{}", serde_json::to_string(&entry).unwrap_or_default());
-        let _ = log.flush();
-        failures = if entry.status.failed() {
-            failures + 1
-        } else {
-            0
-        };
-        let last = Some(entry);
-        if once || stop.load(Ordering::SeqCst) {
-            return last;
-        }
-        let wait = interval.saturating_mul(2u32.saturating_pow(failures.min(4)).min(10));
-        let until = Instant::now() + wait;
-        while Instant::now() < until {
-            if stop.load(Ordering::SeqCst) {
-                return last;
-            }
-            std::thread::sleep(
-                Duration::from_millis(50).min(until.saturating_duration_since(Instant::now())),
-            );
-        }
-    }
 }
 
 #[cfg(test)]

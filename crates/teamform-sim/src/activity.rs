@@ -5,7 +5,7 @@
 //! portal of a lower tier ([`Tier`]) they are answered with a 403, as HubSpot does.
 //!
 //! The activity served is the `--activity` file's, or else the sandbox portal's own
-//! `activity`; it does not change while the simulator runs.
+//! `activity`, with the writes made through the API while the simulator runs (`audit.rs`).
 
 use crate::errors::ApiError;
 use crate::paging::{PageRequest, collection};
@@ -132,8 +132,8 @@ pub async fn login(
     let params = single(&query?.0);
     let request = PageRequest::from_params(&params, 100, MAX_PAGE)?;
     let user = integer(&params, "userId")?;
-    let items = app
-        .activity
+    let activity = app.activity.lock().unwrap_or_else(|e| e.into_inner());
+    let items = activity
         .login
         .iter()
         .filter(|l| user.is_none() || l.user_id == user)
@@ -153,8 +153,8 @@ pub async fn security(
     let user = integer(&params, "userId")?;
     let from = integer(&params, "fromTimestamp")?.map(Instant);
     let to = integer(&params, "toTimestamp")?.map(Instant);
-    let items = app
-        .activity
+    let activity = app.activity.lock().unwrap_or_else(|e| e.into_inner());
+    let items = activity
         .security
         .iter()
         .filter(|s| user.is_none_or(|u| s.user_id == u))
@@ -197,8 +197,8 @@ pub async fn audit_logs(
             ));
         }
     };
-    let items = app
-        .activity
+    let activity = app.activity.lock().unwrap_or_else(|e| e.into_inner());
+    let items = activity
         .audit
         .iter()
         .filter(|a| actors.is_empty() || actors.contains(&a.acting_user.user_id))

@@ -2,6 +2,7 @@
 //! injected fault (if drawn), bearer-token authentication, the rolling rate limit; then the
 //! rate-limit headers on the answer and a line in the request log.
 
+use crate::audit::{self, Actor};
 use crate::errors::ApiError;
 use crate::faults::Fault;
 use crate::ratelimit::{INTERVAL, too_many_requests};
@@ -65,26 +66,49 @@ pub async fn gate(State(app): State<Shared>, request: Request, next: Next) -> Re
     response
 }
 
-/// Authenticates, counts and answers a request.
+/// Authenticates, counts and answers a request; a successful write is recorded in the
+/// activity (`audit.rs`).
 async fn answer(app: &App, request: Request, next: Next) -> Response {
-    if let Err(e) = authenticate(app, request.headers()) {
-        let mut response = e.into_response();
-        app.limiter
-            .add_headers(response.headers_mut(), app.limiter.check(false));
-        return response;
-    }
+    let actor = match authenticate(app, request.headers()) {
+        Ok(actor) => actor,
+        Err(e) => {
+            let mut response = e.into_response();
+            app.limiter
+                .add_headers(response.headers_mut(), app.limiter.check(false));
+            return response;
+        }
+    };
+    let write = audit::classify(request.method(), request.uri().path());
     let verdict = app.limiter.check(true);
     let mut response = if verdict.allowed {
         next.run(request).await
     } else {
         too_many_requests(verdict.retry_after)
     };
+    if let Some(mut write) = write.filter(|_| response.status().is_success()) {
+        if write.target.is_none() {
+            let (parts, body) = response.into_parts();
+            let bytes = axum::body::to_bytes(body, usize::MAX)
+                .await
+                .unwrap_or_default();
+            write.target = serde_json::from_slice::<serde_json::Value>(&bytes)
+                .ok()
+                .and_then(|v| match &v["id"] {
+                    serde_json::Value::String(s) => Some(s.clone()),
+                    serde_json::Value::Number(n) => Some(n.to_string()),
+                    _ => None,
+                });
+            response = Response::from_parts(parts, axum::body::Body::from(bytes));
+        }
+        audit::record(app, &actor, write);
+    }
     app.limiter.add_headers(response.headers_mut(), verdict);
     response
 }
 
-/// Checks the `Authorization: Bearer TOKEN` header. The token is never echoed.
-fn authenticate(app: &App, headers: &HeaderMap) -> Result<(), ApiError> {
+/// Checks the `Authorization: Bearer TOKEN` header: the app's token, or a user's
+/// (`--user-token`). The token is never echoed.
+fn authenticate(app: &App, headers: &HeaderMap) -> Result<Actor, ApiError> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Err(ApiError::unauthorized(
             "Authentication credentials not found. This API supports OAuth 2.0 authentication and private app access tokens, sent as `Authorization: Bearer TOKEN`.",
@@ -99,7 +123,14 @@ fn authenticate(app: &App, headers: &HeaderMap) -> Result<(), ApiError> {
         })
         .unwrap_or_default();
     if constant_time_eq(presented.as_bytes(), app.token.as_bytes()) {
-        Ok(())
+        return Ok(Actor::App);
+    }
+    let user = app
+        .user_tokens
+        .iter()
+        .find(|(_, token)| constant_time_eq(presented.as_bytes(), token.as_bytes()));
+    if let Some((email, _)) = user {
+        Ok(Actor::User(email.clone()))
     } else {
         Err(ApiError::unauthorized(
             "The access token provided is invalid or has expired; send a valid private app access token as `Authorization: Bearer TOKEN`.",

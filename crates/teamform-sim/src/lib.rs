@@ -18,6 +18,7 @@
 
 mod account;
 mod activity;
+mod audit;
 mod clock;
 mod crm_objects;
 mod crm_search;
@@ -82,6 +83,9 @@ pub struct SimConfig {
     /// Whether the token holds the account-activity scopes; without them the activity
     /// endpoints answer 403 `MISSING_SCOPES`, as HubSpot does.
     pub activity_scopes: bool,
+    /// Users' tokens (email, token): a write sent with one is recorded in the activity as
+    /// made by that user, as a change made by hand in HubSpot's screens is. Never printed.
+    pub user_tokens: Vec<(String, String)>,
 }
 
 impl SimConfig {
@@ -101,6 +105,7 @@ impl SimConfig {
             activity: None,
             tier: Tier::Enterprise,
             activity_scopes: true,
+            user_tokens: Vec::new(),
         }
     }
 }
@@ -121,6 +126,7 @@ impl fmt::Debug for SimConfig {
             .field("activity", &self.activity)
             .field("tier", &self.tier)
             .field("activity_scopes", &self.activity_scopes)
+            .field("user_tokens", &self.user_tokens.len())
             .finish()
     }
 }

@@ -34,8 +34,11 @@ pub struct App {
     pub latency: Duration,
     /// The request log, if any.
     pub log: Option<RequestLog>,
-    /// The activity served (`activity.rs`).
-    pub activity: ActivityFile,
+    /// The activity served (`activity.rs`), with the writes made through the API recorded
+    /// (`audit.rs`).
+    pub activity: Mutex<ActivityFile>,
+    /// The users' tokens (`--user-token`): email and token.
+    pub user_tokens: Vec<(String, String)>,
     /// The portal's tier.
     pub tier: crate::Tier,
     /// Whether the token holds the account-activity scopes.
@@ -77,7 +80,8 @@ impl App {
             faults: Faults::new(config.fail_rate, config.seed),
             latency: Duration::from_millis(config.latency_ms),
             log,
-            activity,
+            activity: Mutex::new(activity),
+            user_tokens: config.user_tokens.clone(),
             tier: config.tier,
             activity_scopes: config.activity_scopes,
             served: AtomicU64::new(0),

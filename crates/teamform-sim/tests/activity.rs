@@ -198,3 +198,54 @@ async fn an_activity_file_with_a_bad_time_is_refused_at_start() {
     };
     assert!(e.to_string().contains("`yesterday`"), "{e}");
 }
+
+#[tokio::test]
+async fn writes_through_the_api_are_recorded_with_who_made_them() {
+    let file = portal(2);
+    let user = file.state.users[1].id.clone();
+    let sim = start_with(&file, |c, _| {
+        c.user_tokens = vec![("user0@acme.example".into(), "user0-token".into())]
+    })
+    .await;
+    let admin = file.state.users[0].id.clone();
+    // A change made by hand: user0's own token.
+    let response = (sim.client)
+        .put(format!("{}/settings/v3/users/{user}", sim.base))
+        .bearer_auth("user0-token")
+        .json(&json!({ "firstName": "Robert" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    // A user created through the app's token.
+    let created = sim
+        .send(
+            reqwest::Method::POST,
+            "/settings/v3/users",
+            Some(json!({ "email": "new@acme.example" })),
+        )
+        .await;
+    assert_eq!(created.status(), 201);
+    let new_id = created.json::<Value>().await.unwrap()["id"].clone();
+
+    let audit = json(&sim, &format!("{BASE}/activity/audit-logs?sort=occurredAt")).await;
+    let events = audit["results"].as_array().unwrap();
+    assert_eq!(events.len(), 2, "{audit}");
+    assert_eq!(events[0]["action"], "UPDATE");
+    assert_eq!(events[0]["category"], "USER");
+    assert_eq!(events[0]["targetObjectId"], user.as_str());
+    assert_eq!(events[0]["actingUser"]["userEmail"], "user0@acme.example");
+    assert_eq!(
+        events[0]["actingUser"]["userId"],
+        admin.parse::<i64>().unwrap()
+    );
+    assert_eq!(events[1]["action"], "CREATE");
+    assert_eq!(events[1]["targetObjectId"], new_id);
+    assert_eq!(events[1]["actingUser"]["userId"], 0, "the private app");
+    let security = json(&sim, &format!("{BASE}/activity/security")).await;
+    assert_eq!(security["results"][0]["type"], "ADD_USER");
+    assert_eq!(security["results"][0]["objectId"], new_id);
+    // Reads are not recorded.
+    let again = json(&sim, &format!("{BASE}/activity/audit-logs")).await;
+    assert_eq!(again["results"].as_array().map(Vec::len), Some(2));
+}

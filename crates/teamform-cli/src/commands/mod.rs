@@ -111,6 +111,7 @@ pub fn run(cli: Cli) -> i32 {
             activity,
             tier,
             without_activity_scopes,
+            user_token,
         } => {
             let mut config = teamform_sim::SimConfig::new(state, token);
             config.listen = listen;
@@ -123,6 +124,7 @@ pub fn run(cli: Cli) -> i32 {
             config.activity = activity;
             config.tier = tier;
             config.activity_scopes = !without_activity_scopes;
+            config.user_tokens = user_token;
             match teamform_sim::run(config) {
                 Ok(()) => crate::exit::SUCCESS,
                 Err(e) => {
@@ -131,27 +133,7 @@ pub fn run(cli: Cli) -> i32 {
                 }
             }
         }
-        Command::Reconcile {
-            repo,
-            branch,
-            path,
-            portal,
-            interval,
-            mode,
-            once,
-            cache,
-            today,
-        } => reconcile::run(&reconcile::Args {
-            repo,
-            branch,
-            path,
-            portal,
-            interval,
-            mode,
-            once,
-            cache,
-            today,
-        }),
+        Command::Reconcile(args) => reconcile::run(&args),
         Command::Lsp => match teamform_lsp::run_stdio() {
             Ok(()) => crate::exit::SUCCESS,
             Err(e) => {

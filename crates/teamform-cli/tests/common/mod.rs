@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod fleet;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -298,4 +300,57 @@ pub fn start_reconcile(
         return Err(std::io::Error::other("no stdout"));
     };
     Ok((child, stdout))
+}
+
+/// The JSON lines of a `teamform reconcile` process's output, as they come.
+pub fn json_lines(
+    stdout: std::process::ChildStdout,
+) -> std::sync::mpsc::Receiver<serde_json::Value> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let v: serde_json::Value = serde_json::from_str(&line).unwrap_or_default();
+            if tx.send(v).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// Waits (up to [`DEADLINE`]) for a JSON line satisfying `want`, keeping every line read in
+/// `seen`.
+pub fn until_line(
+    rx: &std::sync::mpsc::Receiver<serde_json::Value>,
+    seen: &mut Vec<serde_json::Value>,
+    want: impl Fn(&serde_json::Value) -> bool,
+) -> Option<serde_json::Value> {
+    let deadline = std::time::Instant::now() + DEADLINE;
+    while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+        let v = rx.recv_timeout(left).ok()?;
+        seen.push(v.clone());
+        if want(&v) {
+            return Some(v);
+        }
+    }
+    None
+}
+
+/// Sends SIGTERM to `child` and waits for it to end (up to [`DEADLINE`], then kills it);
+/// its exit code.
+pub fn terminate(child: &mut Child) -> std::io::Result<Option<i32>> {
+    let pid = child.id().to_string();
+    let sent = Command::new("kill").args(["-TERM", &pid]).status()?;
+    if !sent.success() {
+        return Ok(None);
+    }
+    let deadline = std::time::Instant::now() + DEADLINE;
+    while std::time::Instant::now() < deadline {
+        if let Some(s) = child.try_wait()? {
+            return Ok(s.code());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.kill()?;
+    Ok(None)
 }
