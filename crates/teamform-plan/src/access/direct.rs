@@ -182,8 +182,7 @@ impl Assets {
             rank[t] = r as u32;
         }
         let mut single: Vec<Vec<(AssetType, usize, AssetId)>> = vec![Vec::new(); teams];
-        let mut shared: Vec<Vec<Shared>> =
-            vec![Vec::new(); teams];
+        let mut shared: Vec<Vec<Shared>> = vec![Vec::new(); teams];
         let mut unassigned: Vec<(AssetType, usize, AssetId)> = Vec::new();
         let count = |list: &mut Vec<(AssetType, usize, AssetId)>, kind, asset| match list
             .iter_mut()

@@ -201,7 +201,10 @@ mod fast_path {
             records: Vec::new(),
         };
         let text = serde_json::to_string(&file).unwrap_or_default();
-        assert!(!text.contains("records") && !text.contains("activity"), "{text}");
+        assert!(
+            !text.contains("records") && !text.contains("activity"),
+            "{text}"
+        );
         let direct = serde_json::from_str::<Direct>(&text);
         assert!(direct.is_ok(), "{:?}", direct.err());
         assert_eq!(parse(text.as_bytes()).map(|f| f.next_id), Ok(1000));
