@@ -55,13 +55,6 @@ impl std::fmt::Display for SavedPlanError {
 
 impl std::error::Error for SavedPlanError {}
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 /// The content hash of a policy: every file's path (relative to `root`) and text.
 pub fn policy_hash(sources: &SourceMap, root: &str) -> String {
     let mut files: Vec<(&str, &str)> = sources
@@ -112,10 +105,53 @@ impl SavedPlan {
         saved
     }
 
+    /// The SHA-256 of this document as JSON with an empty checksum: the document is
+    /// serialised straight into the hash (a whole org's plan is hundreds of megabytes of
+    /// JSON), through a view that borrows it and writes the same fields in the same order.
     fn compute_checksum(&self) -> String {
-        let mut copy = self.clone();
-        copy.checksum = String::new();
-        sha256_hex(&serde_json::to_vec(&copy).unwrap_or_default())
+        #[derive(Serialize)]
+        struct Unsummed<'a> {
+            format: &'a str,
+            format_version: u32,
+            tool_version: &'a str,
+            policy_hash: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            git_commit: &'a Option<String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            git_dirty: &'a Option<bool>,
+            plan: &'a Plan,
+            checksum: &'a str,
+        }
+        struct Hashing(Sha256);
+        impl std::io::Write for Hashing {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.0.update(buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let view = Unsummed {
+            format: &self.format,
+            format_version: self.format_version,
+            tool_version: &self.tool_version,
+            policy_hash: &self.policy_hash,
+            git_commit: &self.git_commit,
+            git_dirty: &self.git_dirty,
+            plan: &self.plan,
+            checksum: "",
+        };
+        let mut hashing = Hashing(Sha256::new());
+        // Writing into a hash cannot fail; a plan that cannot be serialised hashes as far as
+        // it got, which no saved file can match.
+        let _ = serde_json::to_writer(std::io::BufWriter::new(&mut hashing), &view);
+        hashing
+            .0
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 
     /// The JSON text to write.

@@ -229,3 +229,23 @@ fn the_policy_hash_follows_the_files_and_not_the_root() -> TestResult {
     assert_eq!(hash(&moved, "somewhere"), hash(&a, ""));
     Ok(())
 }
+
+/// The checksum is the SHA-256 of the document as compact JSON with an empty checksum (how
+/// the plans saved so far were summed), whether or not it has a git commit.
+#[test]
+fn the_checksum_is_of_the_compact_document_with_an_empty_checksum() -> TestResult {
+    use sha2::{Digest, Sha256};
+    let with_commit = save(creates_only()?)?;
+    let without = SavedPlan::new(creates_only()?, "hash".to_string(), None, None);
+    for saved in [with_commit, without] {
+        let mut copy = saved.clone();
+        copy.checksum = String::new();
+        let expected: String = Sha256::digest(serde_json::to_vec(&copy)?)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(saved.checksum, expected);
+        assert_eq!(read(&saved.to_json())?, saved);
+    }
+    Ok(())
+}
