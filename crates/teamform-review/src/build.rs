@@ -79,20 +79,34 @@ pub fn build(input: &Input<'_>) -> Built {
             .par_iter()
             .map(|s| user(input, s, &names, &holdings))
             .collect();
+        // The grants of the computations this chunk meets first, worded on every thread.
+        let mut fresh: Vec<&Arc<Vec<GrantChange>>> = Vec::new();
+        let mut met: std::collections::HashSet<*const Vec<GrantChange>> =
+            std::collections::HashSet::new();
+        for held in made.iter().filter_map(|(_, h)| h.as_ref()) {
+            let key = Arc::as_ptr(held);
+            if !shared.contains_key(&key) && met.insert(key) {
+                fresh.push(held);
+            }
+        }
+        let worded: Vec<(Arc<Vec<GrantChange>>, Vec<HeldGrant>)> = fresh
+            .par_iter()
+            .map(|held| (Arc::clone(held), worded(held)))
+            .collect();
+        for (held, words) in worded {
+            let positions = words
+                .into_iter()
+                .map(|g| {
+                    *index.entry(g).or_insert_with_key(|g| {
+                        table.push(g.clone());
+                        u32::try_from(table.len() - 1).unwrap_or(u32::MAX)
+                    })
+                })
+                .collect();
+            shared.insert(Arc::as_ptr(&held), (held, positions));
+        }
         for (mut u, held) in made {
-            if let Some(held) = held {
-                let (_, positions) = shared.entry(Arc::as_ptr(&held)).or_insert_with(|| {
-                    let positions = worded(&held)
-                        .into_iter()
-                        .map(|g| {
-                            *index.entry(g).or_insert_with_key(|g| {
-                                table.push(g.clone());
-                                u32::try_from(table.len() - 1).unwrap_or(u32::MAX)
-                            })
-                        })
-                        .collect();
-                    (held, positions)
-                });
+            if let Some((_, positions)) = held.and_then(|h| shared.get(&Arc::as_ptr(&h))) {
                 u.grants = positions.clone();
             }
             users.push(u);
