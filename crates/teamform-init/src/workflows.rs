@@ -37,7 +37,7 @@ jobs:
       contents: read
       security-events: write
     steps:
-      - uses: actions/checkout@v4
+      - uses: actions/checkout@v5
         with:
           fetch-depth: 0
       - name: Validate (annotations on the changed lines)
@@ -81,7 +81,7 @@ jobs:
               echo "Fix the errors annotated on the changed lines; the access diff appears once the policy is valid."
             fi
           } > teamform-out/diff.md
-      - uses: actions/upload-artifact@v4
+      - uses: actions/upload-artifact@v6
         if: always() && steps.validate.outputs.exit-code != ''
         with:
           name: teamform-diff
@@ -96,7 +96,7 @@ jobs:
     runs-on: ubuntu-latest
     environment: hubspot-read
     steps:
-      - uses: actions/checkout@v4
+      - uses: actions/checkout@v5
 @INSTALL@
       - name: Plan against the live portal
         env:
@@ -110,7 +110,7 @@ jobs:
           cat plan.md >> "$GITHUB_STEP_SUMMARY"
           # The expectations about the change (`[[plan]]`, such as no critical access gained).
           teamform test --plan plan.json --format github
-      - uses: actions/upload-artifact@v4
+      - uses: actions/upload-artifact@v6
         if: always()
         with:
           name: teamform-plan
@@ -182,7 +182,7 @@ jobs:
     runs-on: ubuntu-latest
     environment: production
     steps:
-      - uses: actions/checkout@v4
+      - uses: actions/checkout@v5
 @INSTALL@
       - name: Plan
         env:
@@ -198,7 +198,7 @@ jobs:
           version: "@VERSION@"
           command: apply
           args: plan.json --portal hubspot
-      - uses: actions/upload-artifact@v4
+      - uses: actions/upload-artifact@v6
         if: always()
         with:
           name: teamform-applied-plan
@@ -234,7 +234,7 @@ jobs:
     runs-on: ubuntu-latest
     environment: hubspot-read
     steps:
-      - uses: actions/checkout@v4
+      - uses: actions/checkout@v5
 @INSTALL@
       - name: Compare the portal with the policy
         env:
