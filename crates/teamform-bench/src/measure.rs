@@ -62,3 +62,16 @@ pub fn peak_resident() -> Option<u64> {
 pub fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
+
+/// The exit status of a benchmark: success when every target was met, failure when one was
+/// missed or the benchmark could not run (its error printed).
+pub fn verdict(result: Result<bool, String>) -> std::process::ExitCode {
+    match result {
+        Ok(true) => std::process::ExitCode::SUCCESS,
+        Ok(false) => std::process::ExitCode::FAILURE,
+        Err(message) => {
+            eprintln!("error: {message}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -173,14 +173,7 @@ fn mib(bytes: u64) -> f64 {
 }
 
 fn main() -> ExitCode {
-    match main_run() {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::FAILURE
-        }
-    }
+    teamform_bench::measure::verdict(main_run())
 }
 
 fn main_run() -> Result<bool, String> {
