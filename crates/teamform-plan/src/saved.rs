@@ -76,11 +76,12 @@ pub fn policy_hash(sources: &SourceMap, root: &str) -> String {
         hasher.update(text.as_bytes());
         hasher.update([0]);
     }
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&hasher.finalize())
+}
+
+/// A digest in lowercase hexadecimal.
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl SavedPlan {
@@ -146,12 +147,7 @@ impl SavedPlan {
         // Writing into a hash cannot fail; a plan that cannot be serialised hashes as far as
         // it got, which no saved file can match.
         let _ = serde_json::to_writer(std::io::BufWriter::new(&mut hashing), &view);
-        hashing
-            .0
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        hex(&hashing.0.finalize())
     }
 
     /// The JSON text to write.

@@ -602,7 +602,7 @@ pub(super) struct Unit<V> {
 
 /// The team `asset` is counted under: of its teams, the first by key among those newly
 /// covered, else the first by key.
-pub(super) fn team_of(
+fn team_of(
     view: &View<'_>,
     asset: AssetId,
     covered: &HashSet<TeamId>,

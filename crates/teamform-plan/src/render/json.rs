@@ -209,24 +209,25 @@ pub fn document(plan: &Plan, expand: bool) -> PlanDocument<'_> {
             .changes
             .iter()
             .enumerate()
-            .map(|(index, op)| ChangeDocument {
-                index,
-                action: op.action,
-                kind: op.kind.as_str(),
-                key: &op.key,
-                name: &op.name,
-                portal_id: op.portal_id.as_deref(),
-                automatic: op.automatic,
-                values: match op.action {
+            .map(|(index, op)| {
+                // A create's changes as values, when they read as values (each field once).
+                let values = match op.action {
                     Action::Create => Values::of(&op.changes),
                     _ => None,
-                },
-                fields: match op.action {
-                    Action::Create if Values::of(&op.changes).is_some() => None,
-                    _ => Some(&op.changes),
-                },
-                depends_on: &op.depends_on,
-                confirm: op.confirm,
+                };
+                ChangeDocument {
+                    index,
+                    action: op.action,
+                    kind: op.kind.as_str(),
+                    key: &op.key,
+                    name: &op.name,
+                    portal_id: op.portal_id.as_deref(),
+                    automatic: op.automatic,
+                    fields: values.is_none().then_some(op.changes.as_slice()),
+                    values,
+                    depends_on: &op.depends_on,
+                    confirm: op.confirm,
+                }
             })
             .collect(),
         grants,
