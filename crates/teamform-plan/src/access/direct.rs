@@ -36,17 +36,7 @@ pub(crate) fn holdings(view: &View<'_>, user: UserId, assets: Option<&Assets>) -
     let by_role = || Via::Role {
         role: role_key.to_string(),
     };
-    // The direct team through which each covered team is reached: the first direct team
-    // (primary, then additional) whose subtree holds it.
-    let mut reached: HashMap<TeamId, TeamId> = HashMap::default();
-    let direct = view.team[user.index()]
-        .into_iter()
-        .chain(view.teams[user.index()].iter().copied());
-    for d in direct {
-        for t in view.compiled.graph.descendants(d) {
-            reached.entry(t).or_insert(d);
-        }
-    }
+    let reached = view.reached(user);
     let key = |t: TeamId| p.teams[t.index()].key.value.as_str();
     // The CRM actions with each scope kind; the team scope's actions share the covered teams.
     let mut team_actions: BTreeMap<CrmAction, Vec<CrmObject>> = BTreeMap::new();

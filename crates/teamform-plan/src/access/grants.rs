@@ -602,11 +602,7 @@ pub(super) struct Unit<V> {
 
 /// The team `asset` is counted under: of its teams, the first by key among those newly
 /// covered, else the first by key.
-fn team_of(
-    view: &View<'_>,
-    asset: AssetId,
-    covered: &HashSet<TeamId>,
-) -> Option<TeamId> {
+fn team_of(view: &View<'_>, asset: AssetId, covered: &HashSet<TeamId>) -> Option<TeamId> {
     let teams = &view.compiled.index.asset_teams[asset.index()];
     let key = |t: &&TeamId| &view.org.teams[t.index()].key.value;
     teams

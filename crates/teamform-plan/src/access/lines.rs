@@ -136,23 +136,11 @@ pub(crate) fn lines<'p>(side: &View<'p>, user: UserId, omit: Omit) -> Lines<'p> 
             at: t.0,
         }
     };
-    // The direct team through which each covered team is reached.
-    let mut reached: foldhash::HashMap<TeamId, &'p str> = foldhash::HashMap::default();
-    let direct = side.team[user.index()]
-        .into_iter()
-        .chain(side.teams[user.index()].iter().copied());
-    for d in direct {
-        for t in c.graph.descendants(d) {
-            reached
-                .entry(t)
-                .or_insert_with(|| p.teams[d.index()].key.value.as_str());
-        }
-    }
-    let via_team = |t: &TeamId| {
-        reached
-            .get(t)
-            .map_or(Via::BareRole(role_key), |d| Via::TeamRole(d, role_key))
-    };
+    // The key of the direct team through which each covered team is reached.
+    let direct = side.reached(user);
+    let reached = |t: &TeamId| direct.get(t).map(|d| p.teams[d.index()].key.value.as_str());
+    let via_team =
+        |t: &TeamId| reached(t).map_or(Via::BareRole(role_key), |d| Via::TeamRole(d, role_key));
     for (o, object) in CrmObject::ALL.iter().enumerate() {
         for (a, action) in CrmAction::ALL.iter().enumerate() {
             match access.scope(*object, *action) {
@@ -190,9 +178,9 @@ pub(crate) fn lines<'p>(side: &View<'p>, user: UserId, omit: Omit) -> Lines<'p> 
             // key: the same whatever order the portal lists the asset's teams in.
             let via = c.index.asset_teams[asset.index()]
                 .iter()
-                .filter_map(|t| reached.get(t))
+                .filter_map(reached)
                 .min()
-                .map_or(Via::Unassigned, |d| Via::Team(d));
+                .map_or(Via::Unassigned, Via::Team);
             let id = match side.identity {
                 Identity::Key => &a.key.value,
                 Identity::Name => name,

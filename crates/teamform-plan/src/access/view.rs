@@ -82,4 +82,19 @@ impl<'a> View<'a> {
     pub(crate) fn user(&self, user: UserId) -> &'a UserAccess {
         &self.access[user.index()]
     }
+
+    /// The direct team through which each team `user` covers is reached: the first direct
+    /// team (primary, then additional) whose subtree holds it. Reasons name it.
+    pub(crate) fn reached(&self, user: UserId) -> foldhash::HashMap<TeamId, TeamId> {
+        let mut reached = foldhash::HashMap::default();
+        let direct = self.team[user.index()]
+            .into_iter()
+            .chain(self.teams[user.index()].iter().copied());
+        for d in direct {
+            for t in self.compiled.graph.descendants(d) {
+                reached.entry(t).or_insert(d);
+            }
+        }
+        reached
+    }
 }
