@@ -1,29 +1,33 @@
 //! Checks of the guardrails: super-admin counts, seat capacity and the custom deny rules.
+//! The counts come from a [`Tally`] and each deny rule's diagnostics are checked by
+//! [`deny_rule`], so that an edit recounts and rechecks only what it changed (see
+//! `incremental`).
 
 use super::Ctx;
-use crate::resolve::{RoleId, TeamId, UserId};
+use crate::incremental::Tally;
+use crate::resolve::{ResolvedUser, RoleId, TeamId, UserId};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use teamform_diagnostics::{Code, Diagnostic, Span};
-use teamform_model::{Permission, Portal, Role, Scope, Seat, ToolAction, User};
+use teamform_model::{DenyRule, Permission, Portal, Role, Scope, Seat, ToolAction, User};
 
-/// The guardrails, which all count or look across users.
-pub(super) fn check(cx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) {
-    super_admins(cx, diags);
-    seats(cx, diags);
-    for rule in &cx.policy.guardrails.deny {
-        deny_rule(cx, rule, diags);
+/// The guardrails, which all count or look across users: the counts from `tally`, then the
+/// diagnostics of each deny rule, as [`deny_rule`] gave them.
+pub(super) fn check(
+    cx: &Ctx<'_>,
+    tally: &Tally,
+    deny: &[Vec<Diagnostic>],
+    diags: &mut Vec<Diagnostic>,
+) {
+    super_admins(cx, tally, diags);
+    seats(cx, tally, diags);
+    for rule in deny {
+        diags.extend(rule.iter().cloned());
     }
 }
 
-fn super_admins(cx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) {
+fn super_admins(cx: &Ctx<'_>, tally: &Tally, diags: &mut Vec<Diagnostic>) {
     let g = &cx.policy.guardrails;
-    let admins: Vec<Span> = cx
-        .policy
-        .users
-        .iter()
-        .filter(|u| u.is_super_admin())
-        .filter_map(|u| u.super_admin.as_ref().map(|s| s.span))
-        .collect();
+    let admins = tally.admins();
     let count = admins.len();
     // When the policy leaves some users alone (`[portal.manage]`), the super admins it does not
     // declare still count: the plan's guardrail, which counts every user of the portal,
@@ -57,7 +61,8 @@ fn super_admins(cx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) {
             ),
         )
         .primary(max.span, "the maximum");
-        for span in admins {
+        let users = &cx.policy.users;
+        for span in admins.filter_map(|u| users[u.index()].super_admin.as_ref().map(|s| s.span)) {
             d = d.secondary(span, "super admin");
         }
         diags.push(d.help("give the extra users a role with only the access their job needs"));
@@ -114,37 +119,37 @@ pub(super) fn unknown_seats(cx: &Ctx<'_>, user: &User, diags: &mut Vec<Diagnosti
 }
 
 /// Seats held beyond the portal's capacity.
-fn seats(cx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) {
+fn seats(cx: &Ctx<'_>, tally: &Tally, diags: &mut Vec<Diagnostic>) {
     let Some((portal, capacity)) = capacities(cx) else {
         return;
     };
-    let mut holders: HashMap<Seat, Vec<Span>> = HashMap::new();
-    for user in &cx.policy.users {
-        for seat in &user.seats {
-            if !portal.unread_seats.contains(&seat.value) && capacity.contains_key(&seat.value) {
-                holders.entry(seat.value).or_default().push(seat.span);
-            }
-        }
-    }
     for seat in Seat::ALL {
-        let (Some((cap, cap_span)), Some(spans)) = (capacity.get(seat), holders.get(seat)) else {
+        let Some((cap, cap_span)) = capacity.get(seat) else {
             continue;
         };
-        if spans.len() > *cap as usize {
-            diags.push(
-                Diagnostic::new(
-                    Code::SeatsOverCapacity,
-                    format!(
-                        "{} user{} hold a `{seat}` seat, but the portal has {cap}",
-                        spans.len(),
-                        plural(spans.len())
-                    ),
-                )
-                .primary(*cap_span, "capacity")
-                .secondary(spans[*cap as usize], "the first seat over capacity")
-                .help("buy more seats, or take the seat from users who do not need it"),
-            );
+        let held = tally.held(*seat);
+        if portal.unread_seats.contains(seat) || held <= *cap as usize {
+            continue;
         }
+        // The seat over capacity: the first beyond `cap`, in policy order.
+        let Some(over) = tally.nth(*seat, *cap as usize).and_then(|(u, k)| {
+            let user = &cx.policy.users[u.index()];
+            user.seats.iter().filter(|s| s.value == *seat).nth(k)
+        }) else {
+            continue;
+        };
+        diags.push(
+            Diagnostic::new(
+                Code::SeatsOverCapacity,
+                format!(
+                    "{held} user{} hold a `{seat}` seat, but the portal has {cap}",
+                    plural(held)
+                ),
+            )
+            .primary(*cap_span, "capacity")
+            .secondary(over.span, "the first seat over capacity")
+            .help("buy more seats, or take the seat from users who do not need it"),
+        );
     }
 }
 
@@ -164,7 +169,8 @@ pub(crate) fn grant(role: &Role, permission: Permission, scope: Scope) -> Option
     }
 }
 
-fn deny_rule(cx: &Ctx<'_>, rule: &teamform_model::DenyRule, diags: &mut Vec<Diagnostic>) {
+/// The diagnostics of one deny rule.
+pub(crate) fn deny_rule(cx: &Ctx<'_>, rule: &DenyRule, diags: &mut Vec<Diagnostic>) {
     let Some(permission) = &rule.permission else {
         return;
     };
@@ -227,6 +233,63 @@ fn deny_rule(cx: &Ctx<'_>, rule: &teamform_model::DenyRule, diags: &mut Vec<Diag
             };
             members_of(cx, &rule, &exempt, team, &team_key.value, diags);
         }
+    }
+}
+
+/// What a deny rule's diagnostics depend on among users, so that an edit rechecks the rule
+/// only when it changes that: who holds the roles that grant what the rule forbids (and are
+/// not exempt), and, for a rule limited to a team's members, which members are super admins.
+/// Roles and teams are not edited in place, so this stays true across edits.
+#[derive(Debug)]
+pub(crate) struct DenyWatch {
+    /// Per role, whether the rule looks at its holders.
+    roles: Vec<bool>,
+    /// Per team, whether it is in the rule's subtree (empty without `members_of`).
+    teams: Vec<bool>,
+}
+
+impl DenyWatch {
+    /// What `rule` depends on in the policy of `cx`.
+    pub(crate) fn new(cx: &Ctx<'_>, rule: &DenyRule) -> DenyWatch {
+        let mut watch = DenyWatch {
+            roles: vec![false; cx.policy.roles.len()],
+            teams: Vec::new(),
+        };
+        let Some(permission) = rule.permission.as_ref().filter(|_| !rule.unread) else {
+            return watch;
+        };
+        let scope = rule.scope.as_ref().map_or(Scope::Owned, |s| s.value);
+        let exempt: BTreeSet<&str> = rule.unless_roles.iter().map(|r| r.value.as_str()).collect();
+        for (role, watched) in cx.policy.roles.iter().zip(&mut watch.roles) {
+            *watched = !exempt.contains(role.key.value.as_str())
+                && grant(role, permission.value, scope).is_some();
+        }
+        if let Some(team) = rule
+            .members_of
+            .as_ref()
+            .and_then(|t| cx.index.team(&t.value))
+        {
+            watch.teams = vec![false; cx.policy.teams.len()];
+            for t in cx.graph.descendants(team) {
+                watch.teams[t.index()] = true;
+            }
+        }
+        watch
+    }
+
+    /// Whether a user who was `old` and is now `new` (each with what it resolves to) may
+    /// change the rule's diagnostics.
+    pub(crate) fn concerns(
+        &self,
+        old: (&User, &ResolvedUser),
+        new: (&User, &ResolvedUser),
+    ) -> bool {
+        [old, new].into_iter().any(|(user, resolved)| {
+            let inside = |t: &TeamId| self.teams.get(t.index()).copied().unwrap_or(false);
+            resolved.role.is_some_and(|r| self.roles[r.index()])
+                || (user.is_super_admin()
+                    && resolved.team.iter().chain(&resolved.teams).any(inside))
+        })
     }
 }
 

@@ -57,29 +57,33 @@ fn ignored_team(
     );
 }
 
-/// Declared users that an ignore glob matches.
-pub(super) fn users(cx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) {
-    let Some(manage) = manage(cx).filter(|m| !m.ignore_users.is_empty()) else {
+/// A declared user that an ignore glob matches: a check of one user, with the globs compiled
+/// once per [`Ctx`].
+pub(super) fn user(cx: &Ctx<'_>, user: &teamform_model::User, diags: &mut Vec<Diagnostic>) {
+    let (Some(own), Some(manage)) = (&cx.ignored_users, manage(cx)) else {
         return;
     };
-    let own = Ownership::new(Some(manage));
-    for user in &cx.policy.users {
-        if let Some(&at) = own.user_globs(&user.key.value).first() {
-            let glob = &manage.ignore_users[at];
-            diags.push(
-                Diagnostic::new(
-                    Code::DeclaredUserIgnored,
-                    format!(
-                        "user `{}` is declared and ignored by `{}`",
-                        user.key.value, glob.value
-                    ),
-                )
-                .primary(user.key.span, "this email matches an ignore glob")
-                .secondary(glob.span, "ignored here")
-                .help("remove the user's table to leave them as they are, or narrow the glob"),
-            );
-        }
+    if let Some(&at) = own.user_globs(&user.key.value).first() {
+        let glob = &manage.ignore_users[at];
+        diags.push(
+            Diagnostic::new(
+                Code::DeclaredUserIgnored,
+                format!(
+                    "user `{}` is declared and ignored by `{}`",
+                    user.key.value, glob.value
+                ),
+            )
+            .primary(user.key.span, "this email matches an ignore glob")
+            .secondary(glob.span, "ignored here")
+            .help("remove the user's table to leave them as they are, or narrow the glob"),
+        );
     }
+}
+
+/// The ownership of the policy of `cx` when it ignores some users (for [`user`]).
+pub(super) fn ignored_users(policy: &teamform_model::Policy) -> Option<Ownership> {
+    let manage = policy.portal.as_ref()?.manage.as_ref()?;
+    (!manage.ignore_users.is_empty()).then(|| Ownership::new(Some(manage)))
 }
 
 fn manage<'a>(cx: &Ctx<'a>) -> Option<&'a Manage> {

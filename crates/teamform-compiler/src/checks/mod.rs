@@ -14,9 +14,10 @@ mod users;
 
 use crate::Options;
 use crate::graph::OrgGraph;
+use crate::incremental::Tally;
 use crate::resolve::Index;
 use teamform_diagnostics::{Code, Diagnostic, Span};
-use teamform_model::{Policy, User};
+use teamform_model::{Ownership, Policy, User};
 
 /// Everything a check may look at.
 pub(crate) struct Ctx<'a> {
@@ -26,6 +27,8 @@ pub(crate) struct Ctx<'a> {
     pub options: Options,
     /// The values the loader could not read, sorted.
     pub unread: Vec<Span>,
+    /// The ownership of the policy, when `[portal.manage]` ignores some users.
+    pub ignored_users: Option<Ownership>,
 }
 
 impl Ctx<'_> {
@@ -65,6 +68,7 @@ impl<'a> Ctx<'a> {
             graph,
             options,
             unread: unread(loaded),
+            ignored_users: manage::ignored_users(policy),
         }
     }
 }
@@ -82,15 +86,21 @@ pub(crate) fn org(cx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) {
 pub(crate) fn user(cx: &Ctx<'_>, user: &User, diags: &mut Vec<Diagnostic>) {
     users::check(cx, user, diags);
     guardrails::unknown_seats(cx, user, diags);
+    manage::user(cx, user, diags);
 }
 
 /// The checks that look across users: the portal, empty teams, unused roles and the
-/// guardrails (super-admin counts, seat capacity, deny rules).
-pub(crate) fn across_users(cx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) {
+/// guardrails (super-admin counts and seat capacity from `tally`, then the diagnostics of
+/// each deny rule as [`guardrails::deny_rule`] gave them: `deny`), and record successors.
+pub(crate) fn across_users(
+    cx: &Ctx<'_>,
+    tally: &Tally,
+    deny: &[Vec<Diagnostic>],
+    diags: &mut Vec<Diagnostic>,
+) {
     portal::check(cx, diags);
     teams::check_members(cx, diags);
     roles::check_holders(cx, diags);
-    guardrails::check(cx, diags);
+    guardrails::check(cx, tally, deny, diags);
     offboard::check(cx, diags);
-    manage::users(cx, diags);
 }

@@ -10,7 +10,6 @@ use crate::UserId;
 use std::ops::Range;
 use teamform_diagnostics::{Code, Diagnostic, FileId, SourceFile};
 use teamform_model::User;
-use teamform_model::follow::follow_edit;
 use teamform_model::table::{parse_user_table, tables_around, tables_in};
 
 /// An edit found to touch only user tables, ready to apply.
@@ -128,7 +127,8 @@ impl Incremental {
                 .all(|s| s.file == file && old.start <= s.start && s.end <= old.end)
                 && !d.labels.is_empty()
         };
-        follow_edit(&mut self.load.policy, file, old.clone(), new_len);
+        self.layout
+            .follow(&mut self.load.policy, file, old.clone(), new_len);
         let loaded = &mut self.load.diagnostics;
         let at = loaded.iter().position(inside).unwrap_or(loaded.len());
         loaded.retain(|d| !inside(d));
@@ -146,11 +146,12 @@ impl Incremental {
         {
             d.follow_edit(file, old.clone(), new_len);
         }
+        self.parts.across.follow(file, &old, new_len);
         self.load.sources.replace(file, source);
         for (id, user, _) in plan.users {
-            self.load.policy.users[id.index()] = user;
-            self.replace_user(id);
+            self.replace_user(id, user);
         }
+        self.recheck_across();
         self.reassemble();
     }
 }

@@ -7,12 +7,19 @@
 //! compilation and an updated one are made by the same code; the property test of the crate
 //! checks that they agree after any sequence of edits.
 
+mod across;
 mod edit;
+mod layout;
+mod tally;
+
+pub(crate) use tally::Tally;
 
 use crate::checks::{self, Ctx};
 use crate::{Compiled, Options, access, graph, resolve, sort};
+use across::Across;
+use layout::Layout;
 use teamform_diagnostics::Diagnostic;
-use teamform_model::{LoadResult, Policy};
+use teamform_model::{LoadResult, Policy, User};
 
 /// A compilation split by what each diagnostic depends on.
 #[derive(Debug)]
@@ -23,6 +30,8 @@ pub(crate) struct Parts {
     pub org: Vec<Diagnostic>,
     /// Per user, by [`UserId`](crate::UserId), the diagnostics about that user alone.
     pub per_user: Vec<Vec<Diagnostic>>,
+    /// What the checks across users keep (empty until [`build`]).
+    across: Across,
 }
 
 /// Resolves every key and user, builds the graph and computes the access, without the
@@ -47,6 +56,7 @@ pub(crate) fn resolved(policy: &Policy) -> Parts {
         },
         org,
         per_user,
+        across: Across::default(),
     }
 }
 
@@ -60,6 +70,8 @@ pub(crate) fn build(policy: &Policy, loaded: &[Diagnostic], options: Options) ->
     for (user, diags) in policy.users.iter().zip(&mut parts.per_user) {
         checks::user(&cx, user, diags);
     }
+    let across = Across::new(&cx);
+    parts.across = across;
     parts
 }
 
@@ -76,10 +88,10 @@ pub(crate) fn assemble(
     for diags in &parts.per_user {
         all.extend(diags.iter().cloned());
     }
+    all.extend(parts.across.protected.iter().cloned());
     let c = &parts.compiled;
-    resolve::protected_users(&c.index, policy, &mut all);
     let cx = Ctx::new(policy, &c.index, &c.graph, options, loaded);
-    checks::across_users(&cx, &mut all);
+    checks::across_users(&cx, &parts.across.tally, &parts.across.deny, &mut all);
     sort(&mut all);
     all
 }
@@ -90,6 +102,8 @@ pub struct Incremental {
     load: LoadResult,
     options: Options,
     parts: Parts,
+    /// Where each file's entities are, for moving the spans of the edited file only.
+    layout: Layout,
 }
 
 impl Incremental {
@@ -97,10 +111,12 @@ impl Incremental {
     pub fn new(load: LoadResult, options: Options) -> Incremental {
         let mut parts = build(&load.policy, &load.diagnostics, options);
         parts.compiled.diagnostics = assemble(&load.policy, &load.diagnostics, &parts, options);
+        let layout = Layout::new(&load.policy, load.sources.len());
         Incremental {
             load,
             options,
             parts,
+            layout,
         }
     }
 
@@ -124,13 +140,14 @@ impl Incremental {
         (self.load, self.parts.compiled)
     }
 
-    /// Re-resolves and re-checks the user `u` after `load.policy.users[u]` was replaced; their
-    /// previous placement is still in the index.
-    fn replace_user(&mut self, u: crate::UserId) {
-        let policy = &self.load.policy;
-        let user = &policy.users[u.index()];
-        let c = &mut self.parts.compiled;
+    /// Puts `user` in the place of user `u`, re-resolves and re-checks them; the counts and
+    /// the deny rules across users take the difference (see [`Self::recheck_across`]).
+    fn replace_user(&mut self, u: crate::UserId, user: User) {
         let i = u.index();
+        let old = std::mem::replace(&mut self.load.policy.users[i], user);
+        let policy = &self.load.policy;
+        let user = &policy.users[i];
+        let c = &mut self.parts.compiled;
         let mut diags = Vec::new();
         let now = resolve::resolve_user(&c.index, user, policy, &mut diags);
         let was = c.index.resolved(u);
@@ -141,6 +158,7 @@ impl Incremental {
             (was.role, was.team, &was.teams),
             (now.role, now.team, &now.teams),
         );
+        self.parts.across.replace(u, (&old, &was), (user, &now));
         c.access.users[i] =
             access::AccessTables::new(policy, &c.graph).user(user, now.role, now.team, &now.teams);
         c.index.set_user(u, now);
@@ -153,6 +171,19 @@ impl Incremental {
         );
         checks::user(&cx, user, &mut diags);
         self.parts.per_user[i] = diags;
+    }
+
+    /// Checks again what the edits made stale across users (deny rules, protected users).
+    fn recheck_across(&mut self) {
+        let c = &self.parts.compiled;
+        let cx = Ctx::new(
+            &self.load.policy,
+            &c.index,
+            &c.graph,
+            self.options,
+            &self.load.diagnostics,
+        );
+        self.parts.across.refresh(&cx);
     }
 
     /// Runs the checks across users again and sorts every diagnostic.
