@@ -100,22 +100,25 @@ impl Access {
     }
 }
 
-/// Computes everyone's effective access. Team closures are computed once per team and shared
-/// between users with the same teams.
+/// Computes everyone's effective access, users in parallel. Team closures are computed once
+/// per team (and thread) and shared between users with the same teams.
 pub(crate) fn compute(policy: &Policy, index: &Index, graph: &OrgGraph) -> Access {
-    let mut cx = AccessTables::new(policy, graph);
+    use rayon::prelude::*;
     let users = policy
         .users
-        .iter()
+        .par_iter()
         .enumerate()
-        .map(|(u, user)| {
-            cx.user(
-                user,
-                index.user_role[u],
-                index.user_team[u],
-                &index.user_teams[u],
-            )
-        })
+        .map_init(
+            || AccessTables::new(policy, graph),
+            |cx, (u, user)| {
+                cx.user(
+                    user,
+                    index.user_role[u],
+                    index.user_team[u],
+                    &index.user_teams[u],
+                )
+            },
+        )
         .collect();
     Access { users }
 }

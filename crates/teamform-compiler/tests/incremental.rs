@@ -3,6 +3,12 @@
 //! tables duplicated), a compilation kept up to date by `Incremental::edit` (or compiled
 //! afresh when it declines, as the language server does) equals a fresh `compile`: the same
 //! policy, the same diagnostics in the same order, the same index, graph and access.
+//!
+//! The edits reach what is kept across edits: super-admin counts beyond `max_super_admins`,
+//! seats beyond capacity, both deny rules of the demo and one more (a role that exports, given
+//! in and out of the sales tree), an ignore glob that matches a user; and, in the mixed
+//! variant of the demo, a users file that also holds a team and an offboarded user after its
+//! users, whose spans must follow edits of the users before them.
 
 // A test stops with a clear message when its setup fails.
 #![allow(clippy::expect_used)]
@@ -30,6 +36,26 @@ fn demo() -> Vec<(String, String)> {
             (name, text)
         })
         .collect()
+}
+
+/// The demo with more for edits to reach: a role that exports (held by nobody yet), users
+/// that an ignore glob matches, and in `users/web.toml`, after its users, a team and an
+/// offboarded user.
+fn mixed() -> Vec<(String, String)> {
+    let mut files = demo();
+    for (path, text) in &mut files {
+        match path.as_str() {
+            "roles.toml" => text.push_str(
+                "\n[role.exporter]\nname = \"Exporter\"\ncrm.contacts = { view = \"everything\", edit = \"everything\" }\naccount = { export = true }\n",
+            ),
+            "portal.toml" => text.push_str("\n[portal.manage]\nignore_users = [\"t*@acme.example\"]\n"),
+            "users/web.toml" => text.push_str(
+                "\n[team.web-extra]\nname = \"Web Extra\"\nparent = \"web\"\n\n[offboard.\"gone@acme.example\"]\nsuccessor = \"anais.petit@acme.example\"\nreason = \"left\"\n",
+            ),
+            _ => {}
+        }
+    }
+    files
 }
 
 fn load(files: &[(String, String)]) -> LoadResult {
@@ -68,6 +94,9 @@ fn edit() -> impl Strategy<Value = Edit> {
         "sales",
         "cms",
         "core",
+        "exporter",
+        "sales-director",
+        "web",
         "",
     ]);
     prop_oneof![
@@ -184,28 +213,114 @@ fn same(a: &Compiled, b: &Compiled) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// Applies `edits` to the user files of `files`, each taken by `state` (or compiled afresh when
+/// it declines), and checks after each that `state` equals a fresh compilation.
+fn replay(files: &mut [(String, String)], edits: &[Edit]) -> Result<(), TestCaseError> {
+    let options = Options { today: TODAY };
+    let users: Vec<usize> = (0..files.len())
+        .filter(|&i| files[i].0.starts_with("users/"))
+        .collect();
+    let mut state = Incremental::new(load(files), options);
+    for edit in edits {
+        let f = users[file_of(edit) % users.len()];
+        files[f].1 = apply(&files[f].1, edit);
+        let id = FileId(u32::try_from(f).expect("few files"));
+        if !state.edit(id, SourceFile::new(files[f].0.clone(), files[f].1.as_str())) {
+            // Compiled afresh, as the language server does: nothing to compare.
+            state = Incremental::new(load(files), options);
+            continue;
+        }
+        let fresh = load(files);
+        prop_assert_eq!(&state.load().policy, &fresh.policy);
+        let compiled = compile(&fresh, options);
+        same(state.compiled(), &compiled)?;
+    }
+    Ok(())
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(150))]
+    // 1,500 sequences of up to 12 edits, on the demo and its mixed variant.
+    #![proptest_config(ProptestConfig::with_cases(750))]
 
     #[test]
-    fn incremental_results_equal_a_fresh_compile(edits in prop::collection::vec(edit(), 1..20)) {
-        let options = Options { today: TODAY };
-        let mut files = demo();
-        let users: Vec<usize> = (0..files.len()).filter(|&i| files[i].0.starts_with("users/")).collect();
-        let mut state = Incremental::new(load(&files), options);
-        for edit in &edits {
-            let f = users[file_of(edit) % users.len()];
-            files[f].1 = apply(&files[f].1, edit);
-            let id = FileId(u32::try_from(f).expect("few files"));
-            if !state.edit(id, SourceFile::new(files[f].0.clone(), files[f].1.as_str())) {
-                state = Incremental::new(load(&files), options);
-            }
-            let fresh = load(&files);
-            prop_assert_eq!(&state.load().policy, &fresh.policy);
-            let compiled = compile(&fresh, options);
-            same(state.compiled(), &compiled)?;
-        }
+    fn incremental_results_equal_a_fresh_compile(edits in prop::collection::vec(edit(), 1..12)) {
+        replay(&mut demo(), &edits)?;
     }
+
+    #[test]
+    fn incremental_results_equal_a_fresh_compile_with_other_tables_after_users(
+        edits in prop::collection::vec(edit(), 1..12)
+    ) {
+        replay(&mut mixed(), &edits)?;
+    }
+}
+
+/// How many diagnostics of `state` have the code `code`.
+fn count(state: &Incremental, code: &str) -> usize {
+    let diags = &state.compiled().diagnostics;
+    diags.iter().filter(|d| d.code.as_str() == code).count()
+}
+
+/// Replaces the first `from` of file `f` by `to`, takes it into `state` incrementally, and
+/// checks the result against a fresh compilation.
+fn step(state: &mut Incremental, files: &mut [(String, String)], f: usize, from: &str, to: &str) {
+    let text = &mut files[f].1;
+    assert!(text.contains(from), "`{from}` is in the file");
+    *text = text.replacen(from, to, 1);
+    let source = SourceFile::new(files[f].0.clone(), files[f].1.as_str());
+    let id = FileId(u32::try_from(f).expect("few files"));
+    assert!(
+        state.edit(id, source),
+        "`{from}` → `{to}` is taken incrementally"
+    );
+    let fresh = compile(&load(files), state.options());
+    assert_eq!(
+        state.compiled().diagnostics,
+        fresh.diagnostics,
+        "`{from}` → `{to}`"
+    );
+}
+
+#[test]
+fn counts_and_deny_rules_follow_edits_of_users() {
+    let mut files = mixed();
+    let f = files
+        .iter()
+        .position(|(p, _)| p == "users/sales.toml")
+        .expect("users/sales.toml");
+    let mut state = Incremental::new(load(&files), Options { today: TODAY });
+    let s = &mut state;
+    // The rule that only the sales director may edit every contact is broken by the role that
+    // exports, which can: one TF0120 from the start.
+    let codes = |s: &Incremental| [count(s, "TF0113"), count(s, "TF0114"), count(s, "TF0120")];
+    assert_eq!(codes(s), [0, 0, 1]);
+    // A third super admin (the maximum), a member of the sales tree: the export rule breaks.
+    let (rep, admin) = ("role = \"sales-rep\"\n", "super_admin = true\n");
+    step(s, &mut files, f, rep, &format!("{rep}{admin}"));
+    assert_eq!(codes(s), [0, 0, 2]);
+    // A fourth: one too many.
+    let manager = "role = \"sales-manager\"\n";
+    step(s, &mut files, f, manager, &format!("{manager}{admin}"));
+    assert_eq!(codes(s), [1, 0, 3]);
+    step(s, &mut files, f, &format!("{manager}{admin}"), manager);
+    step(s, &mut files, f, &format!("{rep}{admin}"), rep);
+    assert_eq!(codes(s), [0, 0, 1]);
+    // Every sales seat of the file becomes a service seat (the portal has 6), then back.
+    let (sales, service) = ("seats = [\"sales\"]", "seats = [\"service\"]");
+    while files[f].1.contains(sales) {
+        step(s, &mut files, f, sales, service);
+    }
+    assert_eq!(codes(s), [0, 1, 1]);
+    while files[f].1.contains(service) {
+        step(s, &mut files, f, service, sales);
+    }
+    assert_eq!(codes(s), [0, 0, 1]);
+    // The role that exports given to a member of the sales tree (the export rule breaks; the
+    // other rule now lists them), then taken back.
+    step(s, &mut files, f, rep, "role = \"exporter\"\n");
+    assert_eq!(codes(s), [0, 0, 2]);
+    step(s, &mut files, f, "role = \"exporter\"\n", rep);
+    assert_eq!(codes(s), [0, 0, 1]);
 }
 
 #[test]

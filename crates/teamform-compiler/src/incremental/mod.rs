@@ -18,6 +18,7 @@ use crate::checks::{self, Ctx};
 use crate::{Compiled, Options, access, graph, resolve, sort};
 use across::Across;
 use layout::Layout;
+use rayon::prelude::*;
 use teamform_diagnostics::Diagnostic;
 use teamform_model::{LoadResult, Policy, User};
 
@@ -35,14 +36,25 @@ pub(crate) struct Parts {
 }
 
 /// Resolves every key and user, builds the graph and computes the access, without the
-/// checks: what [`build`] and [`crate::compile_access`] share.
+/// checks: what [`build`] and [`crate::compile_access`] share. Users are resolved in
+/// parallel (each on its own, collected in order).
 pub(crate) fn resolved(policy: &Policy) -> Parts {
     let mut org = Vec::new();
     let mut index = resolve::resolve_keys(policy, &mut org);
-    let mut per_user = Vec::with_capacity(policy.users.len());
-    for user in &policy.users {
-        let mut diags = Vec::new();
-        index.push_user(resolve::resolve_user(&index, user, policy, &mut diags));
+    let users: Vec<(resolve::ResolvedUser, Vec<Diagnostic>)> = policy
+        .users
+        .par_iter()
+        .map(|user| {
+            let mut diags = Vec::new();
+            (
+                resolve::resolve_user(&index, user, policy, &mut diags),
+                diags,
+            )
+        })
+        .collect();
+    let mut per_user = Vec::with_capacity(users.len());
+    for (user, diags) in users {
+        index.push_user(user);
         per_user.push(diags);
     }
     let graph = graph::build(policy, &index, &mut org);
@@ -67,9 +79,11 @@ pub(crate) fn build(policy: &Policy, loaded: &[Diagnostic], options: Options) ->
     let c = &parts.compiled;
     let cx = Ctx::new(policy, &c.index, &c.graph, options, loaded);
     checks::org(&cx, &mut parts.org);
-    for (user, diags) in policy.users.iter().zip(&mut parts.per_user) {
-        checks::user(&cx, user, diags);
-    }
+    policy
+        .users
+        .par_iter()
+        .zip(&mut parts.per_user)
+        .for_each(|(user, diags)| checks::user(&cx, user, diags));
     let across = Across::new(&cx);
     parts.across = across;
     parts
