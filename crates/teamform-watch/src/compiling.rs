@@ -48,11 +48,12 @@ fn edited(
     for (i, path) in paths.iter().enumerate() {
         let id = FileId(u32::try_from(i).ok()?);
         let bytes = read_policy_file(&root, path).ok()?;
-        let text = String::from_utf8(bytes).ok()?;
         let old = state.load().sources.get(id)?;
-        if *old.text == *text {
+        // An unchanged file (most of them) is compared as bytes, without decoding it.
+        if old.text.as_bytes() == bytes.as_slice() {
             continue;
         }
+        let text = String::from_utf8(bytes).ok()?;
         let source = SourceFile::new(old.path.clone(), text);
         if !state.edit(id, source) {
             return None;
