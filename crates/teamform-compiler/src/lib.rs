@@ -111,8 +111,11 @@ pub fn place_users(policy: &Policy, compiled: &Compiled, users: &[User]) -> Plac
 /// Sorts diagnostics by file, then position, then code; diagnostics without a location first.
 /// Callers that add diagnostics of their own ([`expiring`]) sort again with it.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by_key(|d| {
-        let span = d.main_span();
-        (span.map(|s| (s.file, s.start)), d.code, d.message.clone())
-    });
+    diagnostics.sort_by(order);
+}
+
+/// The order of [`sort`]: by file, then position, then code, then message.
+pub(crate) fn order(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
+    let at = |d: &Diagnostic| d.main_span().map(|s| (s.file, s.start));
+    (at(a), a.code, &a.message).cmp(&(at(b), b.code, &b.message))
 }

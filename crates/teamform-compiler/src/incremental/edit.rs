@@ -152,7 +152,7 @@ impl Incremental {
             self.replace_user(id, user);
         }
         self.recheck_across();
-        self.reassemble();
+        self.reassemble(file, old, new_len);
     }
 }
 

@@ -8,6 +8,7 @@
 //! checks that they agree after any sequence of edits.
 
 mod across;
+mod assemble;
 mod edit;
 mod layout;
 mod tally;
@@ -15,8 +16,9 @@ mod tally;
 pub(crate) use tally::Tally;
 
 use crate::checks::{self, Ctx};
-use crate::{Compiled, Options, access, graph, resolve, sort};
+use crate::{Compiled, Options, access, graph, resolve};
 use across::Across;
+pub(crate) use assemble::assemble;
 use layout::Layout;
 use rayon::prelude::*;
 use teamform_diagnostics::Diagnostic;
@@ -89,27 +91,6 @@ pub(crate) fn build(policy: &Policy, loaded: &[Diagnostic], options: Options) ->
     parts
 }
 
-/// Every diagnostic, sorted: the loader's, the kept ones and those of the checks across
-/// users, which are run here.
-pub(crate) fn assemble(
-    policy: &Policy,
-    loaded: &[Diagnostic],
-    parts: &Parts,
-    options: Options,
-) -> Vec<Diagnostic> {
-    let mut all = loaded.to_vec();
-    all.extend(parts.org.iter().cloned());
-    for diags in &parts.per_user {
-        all.extend(diags.iter().cloned());
-    }
-    all.extend(parts.across.protected.iter().cloned());
-    let c = &parts.compiled;
-    let cx = Ctx::new(policy, &c.index, &c.graph, options, loaded);
-    checks::across_users(&cx, &parts.across.tally, &parts.across.deny, &mut all);
-    sort(&mut all);
-    all
-}
-
 /// A loaded and compiled policy that edits update in place.
 #[derive(Debug)]
 pub struct Incremental {
@@ -118,19 +99,25 @@ pub struct Incremental {
     parts: Parts,
     /// Where each file's entities are, for moving the spans of the edited file only.
     layout: Layout,
+    /// Per diagnostic of the compilation, whether it comes from the checks across users (or
+    /// is an unknown protected user), which are merged in again after each edit.
+    across_at: Vec<bool>,
 }
 
 impl Incremental {
     /// Compiles `load` afresh.
     pub fn new(load: LoadResult, options: Options) -> Incremental {
         let mut parts = build(&load.policy, &load.diagnostics, options);
-        parts.compiled.diagnostics = assemble(&load.policy, &load.diagnostics, &parts, options);
+        let (diagnostics, across_at) =
+            assemble::tagged(&load.policy, &load.diagnostics, &parts, options);
+        parts.compiled.diagnostics = diagnostics;
         let layout = Layout::new(&load.policy, load.sources.len());
         Incremental {
             load,
             options,
             parts,
             layout,
+            across_at,
         }
     }
 
@@ -198,16 +185,5 @@ impl Incremental {
             &self.load.diagnostics,
         );
         self.parts.across.refresh(&cx);
-    }
-
-    /// Runs the checks across users again and sorts every diagnostic.
-    fn reassemble(&mut self) {
-        let diags = assemble(
-            &self.load.policy,
-            &self.load.diagnostics,
-            &self.parts,
-            self.options,
-        );
-        self.parts.compiled.diagnostics = diags;
     }
 }
