@@ -1,7 +1,11 @@
 //! A compilation kept up to date while the policy is edited, for the language server and
 //! watch mode: what depends on one user alone is kept per user, so that an edit of a user
-//! re-resolves and re-checks that user only, and the checks that look across users (counts,
-//! seats, empty teams, unused roles, deny rules) run again over the kept results.
+//! re-resolves and re-checks that user only. What looks across users is kept too and changed
+//! by the edit's difference ([`across`]: super-admin and seat counts, deny rules checked
+//! again only when an edited user concerns them); the cheap checks across users (empty teams,
+//! unused roles, the counts' limits) run again, and the diagnostics are assembled again for
+//! the edited file only ([`assemble`]). Nothing an edit costs grows with the org's size but
+//! walking the kept per-user lists, the edited file's text and its entities ([`layout`]).
 //!
 //! [`compile`](crate::compile) is this module's build followed by its assembly, so a fresh
 //! compilation and an updated one are made by the same code; the property test of the crate
