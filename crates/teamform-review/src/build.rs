@@ -65,55 +65,35 @@ pub fn build(input: &Input<'_>) -> Built {
         policy: input.policy,
         compiled: input.compiled,
     });
-    // Users are made on every thread, a chunk at a time (so that only a chunk's grants are
-    // held as text at once), and their grants interned in the review's table in user order.
+    // Users are made on every thread, a chunk at a time, and their grants interned in the
+    // review's table in user order.
     let mut users: Vec<ReviewUser> = Vec::with_capacity(subjects.len());
-    let mut table: Vec<HeldGrant> = Vec::new();
-    let mut index: HashMap<HeldGrant, u32> = HashMap::new();
-    // The positions in `table` of each distinct computation's grants, found once: users
+    let mut grants = Table::default();
+    // The positions in the table of each distinct computation's grants, found once: users
     // with the same access share one computation (and its address, which the `Arc` kept
     // here keeps from being reused).
-    let mut shared: HashMap<*const Vec<GrantChange>, Positions> = HashMap::new();
+    let mut shared: foldhash::HashMap<usize, Positions> = foldhash::HashMap::default();
     for chunk in subjects.chunks(CHUNK) {
         let made: Vec<(ReviewUser, Option<Arc<Vec<GrantChange>>>)> = chunk
             .par_iter()
             .map(|s| user(input, s, &names, &holdings))
             .collect();
-        // The grants of the computations this chunk meets first, worded on every thread.
-        let mut fresh: Vec<&Arc<Vec<GrantChange>>> = Vec::new();
-        let mut met: std::collections::HashSet<*const Vec<GrantChange>> =
-            std::collections::HashSet::new();
-        for held in made.iter().filter_map(|(_, h)| h.as_ref()) {
-            let key = Arc::as_ptr(held);
-            if !shared.contains_key(&key) && met.insert(key) {
-                fresh.push(held);
-            }
-        }
-        let worded: Vec<(Arc<Vec<GrantChange>>, Vec<HeldGrant>)> = fresh
-            .par_iter()
-            .map(|held| (Arc::clone(held), worded(held)))
-            .collect();
-        for (held, words) in worded {
-            let positions = words
-                .into_iter()
-                .map(|g| {
-                    *index.entry(g).or_insert_with_key(|g| {
-                        table.push(g.clone());
-                        u32::try_from(table.len() - 1).unwrap_or(u32::MAX)
-                    })
-                })
-                .collect();
-            shared.insert(Arc::as_ptr(&held), (held, positions));
-        }
         for (mut u, held) in made {
-            if let Some((_, positions)) = held.and_then(|h| shared.get(&Arc::as_ptr(&h))) {
+            if let Some(held) = held {
+                let (_, positions) = shared
+                    .entry(Arc::as_ptr(&held).addr())
+                    .or_insert_with(|| (Arc::clone(&held), grants.positions(&held)));
                 u.grants = positions.clone();
             }
             users.push(u);
         }
     }
-    drop((index, shared));
-    let (findings, diagnostics) = findings::find(input, &subjects, &mut users);
+    // The computations are many small allocations: they are freed while the findings are
+    // made.
+    let ((), (findings, diagnostics)) = rayon::join(
+        move || drop((holdings, shared)),
+        || findings::find(input, &subjects, &mut users),
+    );
     let mut teams = teams;
     let position: HashMap<String, usize> = teams
         .iter()
@@ -141,7 +121,7 @@ pub fn build(input: &Input<'_>) -> Built {
         },
         summary,
         findings,
-        grants: table,
+        grants: grants.table,
         users,
         teams,
     };
@@ -329,17 +309,43 @@ fn user(
     (user, grants)
 }
 
-/// Grants as the review words them, riskiest first, as plans list them.
-fn worded(held: &[GrantChange]) -> Vec<HeldGrant> {
-    let mut held: Vec<&GrantChange> = held.iter().collect();
-    held.sort_by(|a, b| b.risk.cmp(&a.risk).then_with(|| a.grant.cmp(&b.grant)));
-    held.into_iter()
-        .map(|g| HeldGrant {
+/// The review's table of grants, each worded once: the grants of every computation, in the
+/// order they are met.
+#[derive(Default)]
+struct Table {
+    table: Vec<HeldGrant>,
+    /// The position of each grant worded.
+    by_text: foldhash::HashMap<HeldGrant, u32>,
+    /// The position of each grant met (two grants may word the same).
+    by_grant: foldhash::HashMap<GrantChange, u32>,
+}
+
+impl Table {
+    /// The positions of `held`, riskiest first, as plans list them; grants not met before
+    /// are worded and added.
+    fn positions(&mut self, held: &[GrantChange]) -> Vec<u32> {
+        let mut held: Vec<&GrantChange> = held.iter().collect();
+        held.sort_by(|a, b| b.risk.cmp(&a.risk).then_with(|| a.grant.cmp(&b.grant)));
+        held.into_iter().map(|g| self.position(g)).collect()
+    }
+
+    fn position(&mut self, g: &GrantChange) -> u32 {
+        if let Some(i) = self.by_grant.get(g) {
+            return *i;
+        }
+        let worded = HeldGrant {
             grant: g.grant.text(),
             via: g.via.text(),
             risk: g.risk,
-        })
-        .collect()
+        };
+        let table = &mut self.table;
+        let i = *self.by_text.entry(worded).or_insert_with_key(|w| {
+            table.push(w.clone());
+            u32::try_from(table.len() - 1).unwrap_or(u32::MAX)
+        });
+        self.by_grant.insert(g.clone(), i);
+        i
+    }
 }
 
 /// What the logins say of a user.
