@@ -28,7 +28,10 @@ pub const COLUMNS: &[&str] = &[
 /// One field, quoted when it must be.
 fn field(out: &mut String, text: &str) {
     let guard = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if text.contains([',', '"', '\r', '\n']) {
+    if text
+        .bytes()
+        .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+    {
         out.push('"');
         if guard {
             out.push('\'');

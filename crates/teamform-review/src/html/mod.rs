@@ -25,7 +25,11 @@ pub(crate) fn escape(text: &str) -> String {
 /// Appends `text` to `out`, escaped as [`escape`] does.
 pub(crate) fn push_escaped(out: &mut String, text: &str) {
     let mut rest = text;
-    while let Some(i) = rest.find(['&', '<', '>', '"', '\'']) {
+    // The characters escaped are ASCII: they are looked for byte by byte.
+    while let Some(i) = rest
+        .bytes()
+        .position(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
+    {
         out.push_str(&rest[..i]);
         out.push_str(match rest.as_bytes()[i] {
             b'&' => "&amp;",
@@ -180,6 +184,16 @@ fn anchor(email: &str) -> String {
 
 /// Appends [`anchor`] of `email` to `out` (it needs no escaping).
 fn push_anchor(out: &mut String, email: &str) {
+    if email.is_ascii() {
+        out.extend(email.bytes().map(|b| {
+            if b.is_ascii_alphanumeric() {
+                char::from(b)
+            } else {
+                '-'
+            }
+        }));
+        return;
+    }
     out.extend(
         email
             .chars()
