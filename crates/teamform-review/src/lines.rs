@@ -120,6 +120,7 @@ mod tests {
 
     #[test]
     fn lists_have_an_item_per_line_and_items_are_compact() {
+        // `json!` sorts the keys.
         let value = serde_json::json!({
             "format": "teamform-review",
             "empty": [],
@@ -130,7 +131,7 @@ mod tests {
         let out = text(&value);
         assert_eq!(
             out,
-            "{\n  \"format\": \"teamform-review\",\n  \"empty\": [],\n  \"none\": {},\n  \"options\": {\n    \"days\": 90\n  },\n  \"users\": [\n    {\"email\":\"a@x\",\"grants\":[1,2],\"events\":[]},\n    {\"email\":\"b@x\",\"teams\":{}}\n  ]\n}\n"
+            "{\n  \"empty\": [],\n  \"format\": \"teamform-review\",\n  \"none\": {},\n  \"options\": {\n    \"days\": 90\n  },\n  \"users\": [\n    {\"email\":\"a@x\",\"events\":[],\"grants\":[1,2]},\n    {\"email\":\"b@x\",\"teams\":{}}\n  ]\n}\n"
         );
         assert_eq!(
             serde_json::from_str::<serde_json::Value>(&out).ok(),
