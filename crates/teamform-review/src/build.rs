@@ -74,36 +74,31 @@ pub fn build(input: &Input<'_>) -> Built {
     // with the same access share one computation (and its address, which the `Arc` kept
     // here keeps from being reused).
     let mut shared: foldhash::HashMap<usize, Positions> = foldhash::HashMap::default();
-    for chunk in subjects.chunks(CHUNK) {
-        let made: Vec<(ReviewUser, Option<Arc<Vec<GrantChange>>>)> = chunk
-            .par_iter()
-            .map(|s| user(input, s, &names, &holdings))
-            .collect();
-        // The computations this chunk meets first: their grants sorted and hashed on every
-        // thread, then numbered in order, the new ones worded on every thread.
-        let mut fresh: Vec<&Arc<Vec<GrantChange>>> = Vec::new();
-        let mut met: foldhash::HashSet<usize> = foldhash::HashSet::default();
-        for held in made.iter().filter_map(|(_, h)| h.as_ref()) {
-            let key = Arc::as_ptr(held).addr();
-            if !shared.contains_key(&key) && met.insert(key) {
-                fresh.push(held);
-            }
+    // Each chunk's users are placed (their grants numbered, worded and interned, in user
+    // order) while the next chunk's are made.
+    let mut made: Option<Vec<Made>> = None;
+    let mut chunks = subjects.chunks(CHUNK);
+    loop {
+        let chunk = chunks.next();
+        if chunk.is_none() && made.is_none() {
+            break;
         }
-        let sorted: Vec<Vec<Sorted<'_>>> =
-            fresh.par_iter().map(|held| grants.sorted(held)).collect();
-        let ids: Vec<Vec<u32>> = sorted.iter().map(|s| grants.ids(s)).collect();
-        grants.word_new();
-        for (held, ids) in fresh.into_iter().zip(ids) {
-            let positions = grants.positions(&ids);
-            shared.insert(Arc::as_ptr(held).addr(), (Arc::clone(held), positions));
-        }
-        for (mut u, held) in made {
-            if let Some((_, positions)) = held.and_then(|h| shared.get(&Arc::as_ptr(&h).addr()))
-            {
-                u.grants = positions.clone();
-            }
-            users.push(u);
-        }
+        let previous = made.take();
+        let (next, ()) = rayon::join(
+            || {
+                chunk.map(|c| {
+                    c.par_iter()
+                        .map(|s| user(input, s, &names, &holdings))
+                        .collect::<Vec<Made>>()
+                })
+            },
+            || {
+                if let Some(previous) = previous {
+                    place(previous, &mut grants, &mut shared, &mut users);
+                }
+            },
+        );
+        made = next;
     }
     let table = std::mem::take(&mut grants.table);
     // The computations are millions of small allocations: they are freed while the findings
@@ -346,6 +341,42 @@ fn user(
 
 /// A grant of a computation: its hash, itself, and its number when it was met before.
 type Sorted<'g> = (u64, &'g GrantChange, Option<u32>);
+
+/// A user before their grants are placed, and the computation of their grants.
+type Made = (ReviewUser, Option<Arc<Vec<GrantChange>>>);
+
+/// Places `made` after `users`: the grants of the computations met first are sorted and
+/// hashed on every thread, numbered in order, the new ones worded on every thread and
+/// interned in the table; each user gets the positions of their computation's grants.
+fn place(
+    made: Vec<Made>,
+    grants: &mut Table,
+    shared: &mut foldhash::HashMap<usize, Positions>,
+    users: &mut Vec<ReviewUser>,
+) {
+    let mut fresh: Vec<&Arc<Vec<GrantChange>>> = Vec::new();
+    let mut met: foldhash::HashSet<usize> = foldhash::HashSet::default();
+    for held in made.iter().filter_map(|(_, h)| h.as_ref()) {
+        let key = Arc::as_ptr(held).addr();
+        if !shared.contains_key(&key) && met.insert(key) {
+            fresh.push(held);
+        }
+    }
+    let table: &Table = grants;
+    let sorted: Vec<Vec<Sorted<'_>>> = fresh.par_iter().map(|held| table.sorted(held)).collect();
+    let ids: Vec<Vec<u32>> = sorted.iter().map(|s| grants.ids(s)).collect();
+    grants.word_new();
+    for (held, ids) in fresh.into_iter().zip(ids) {
+        let positions = grants.positions(&ids);
+        shared.insert(Arc::as_ptr(held).addr(), (Arc::clone(held), positions));
+    }
+    for (mut u, held) in made {
+        if let Some((_, positions)) = held.and_then(|h| shared.get(&Arc::as_ptr(&h).addr())) {
+            u.grants = positions.clone();
+        }
+        users.push(u);
+    }
+}
 
 /// The review's table of grants, each worded once: the grants of every computation, in the
 /// order they are met. Grants are numbered first (by value: computations share many), then

@@ -200,11 +200,20 @@ fn the_pack_holds_the_review_a_user_per_line_and_each_grant_set_once() -> TestRe
     assert_eq!(html, teamform_review::report_html(&built.review));
     for f in &manifest.files {
         let bytes = std::fs::read(pack.join(&f.path))?;
-        assert_eq!(f.sha256, teamform_review::pack::sha256(&bytes), "{}", f.path);
+        assert_eq!(
+            f.sha256,
+            teamform_review::pack::sha256(&bytes),
+            "{}",
+            f.path
+        );
         assert_eq!(f.bytes, bytes.len() as u64);
     }
     // The three users hold the same grants: one set, held by 3 users, linked from each row.
-    assert_eq!(html.matches("<section class=\"set\" id=\"grants-1\">").count(), 1);
+    assert_eq!(
+        html.matches("<section class=\"set\" id=\"grants-1\">")
+            .count(),
+        1
+    );
     assert!(!html.contains("id=\"grants-2\""), "one set");
     assert!(html.contains("Held by 3 users."), "{html}");
     assert_eq!(html.matches("<a href=\"#grants-1\">").count(), 3);
