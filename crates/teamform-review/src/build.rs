@@ -66,16 +66,16 @@ pub fn build(input: &Input<'_>) -> Built {
         policy: input.policy,
         compiled: input.compiled,
     });
-    // Users are made on every thread, a chunk at a time, and their grants interned in the
-    // review's table in user order.
+    // Users are made on every thread, a chunk at a time (so that only two chunks' users wait
+    // for their grants at once), and their grants interned in the review's table in user
+    // order.
     let mut users: Vec<ReviewUser> = Vec::with_capacity(subjects.len());
     let mut grants = Table::default();
     // The positions in the table of each distinct computation's grants, found once: users
     // with the same access share one computation (and its address, which the `Arc` kept
     // here keeps from being reused).
     let mut shared: foldhash::HashMap<usize, Positions> = foldhash::HashMap::default();
-    // Each chunk's users are placed (their grants numbered, worded and interned, in user
-    // order) while the next chunk's are made.
+    // Each chunk's users are placed (`place`) while the next chunk's are made.
     let mut made: Option<Vec<Made>> = None;
     let mut chunks = subjects.chunks(CHUNK);
     loop {
