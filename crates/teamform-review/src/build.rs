@@ -7,6 +7,7 @@ use crate::findings;
 use crate::types::*;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
+use std::hash::BuildHasher;
 use std::sync::Arc;
 use teamform_compiler::{Compiled, UserId};
 use teamform_diagnostics::Diagnostic;
@@ -65,55 +66,47 @@ pub fn build(input: &Input<'_>) -> Built {
         policy: input.policy,
         compiled: input.compiled,
     });
-    // Users are made on every thread, a chunk at a time (so that only a chunk's grants are
-    // held as text at once), and their grants interned in the review's table in user order.
+    // Users are made on every thread, a chunk at a time (so that only two chunks' users wait
+    // for their grants at once), and their grants interned in the review's table in user
+    // order.
     let mut users: Vec<ReviewUser> = Vec::with_capacity(subjects.len());
-    let mut table: Vec<HeldGrant> = Vec::new();
-    let mut index: HashMap<HeldGrant, u32> = HashMap::new();
-    // The positions in `table` of each distinct computation's grants, found once: users
+    let mut grants = Table::default();
+    // The positions in the table of each distinct computation's grants, found once: users
     // with the same access share one computation (and its address, which the `Arc` kept
     // here keeps from being reused).
-    let mut shared: HashMap<*const Vec<GrantChange>, Positions> = HashMap::new();
-    for chunk in subjects.chunks(CHUNK) {
-        let made: Vec<(ReviewUser, Option<Arc<Vec<GrantChange>>>)> = chunk
-            .par_iter()
-            .map(|s| user(input, s, &names, &holdings))
-            .collect();
-        // The grants of the computations this chunk meets first, worded on every thread.
-        let mut fresh: Vec<&Arc<Vec<GrantChange>>> = Vec::new();
-        let mut met: std::collections::HashSet<*const Vec<GrantChange>> =
-            std::collections::HashSet::new();
-        for held in made.iter().filter_map(|(_, h)| h.as_ref()) {
-            let key = Arc::as_ptr(held);
-            if !shared.contains_key(&key) && met.insert(key) {
-                fresh.push(held);
-            }
+    let mut shared: foldhash::HashMap<usize, Positions> = foldhash::HashMap::default();
+    // Each chunk's users are placed (`place`) while the next chunk's are made.
+    let mut made: Option<Vec<Made>> = None;
+    let mut chunks = subjects.chunks(CHUNK);
+    loop {
+        let chunk = chunks.next();
+        if chunk.is_none() && made.is_none() {
+            break;
         }
-        let worded: Vec<(Arc<Vec<GrantChange>>, Vec<HeldGrant>)> = fresh
-            .par_iter()
-            .map(|held| (Arc::clone(held), worded(held)))
-            .collect();
-        for (held, words) in worded {
-            let positions = words
-                .into_iter()
-                .map(|g| {
-                    *index.entry(g).or_insert_with_key(|g| {
-                        table.push(g.clone());
-                        u32::try_from(table.len() - 1).unwrap_or(u32::MAX)
-                    })
+        let previous = made.take();
+        let (next, ()) = rayon::join(
+            || {
+                chunk.map(|c| {
+                    c.par_iter()
+                        .map(|s| user(input, s, &names, &holdings))
+                        .collect::<Vec<Made>>()
                 })
-                .collect();
-            shared.insert(Arc::as_ptr(&held), (held, positions));
-        }
-        for (mut u, held) in made {
-            if let Some((_, positions)) = held.and_then(|h| shared.get(&Arc::as_ptr(&h))) {
-                u.grants = positions.clone();
-            }
-            users.push(u);
-        }
+            },
+            || {
+                if let Some(previous) = previous {
+                    place(previous, &mut grants, &mut shared, &mut users);
+                }
+            },
+        );
+        made = next;
     }
-    drop((index, shared));
-    let (findings, diagnostics) = findings::find(input, &subjects, &mut users);
+    let table = std::mem::take(&mut grants.table);
+    // The computations are millions of small allocations: they are freed while the findings
+    // are made.
+    let ((), (findings, diagnostics)) = rayon::join(
+        move || drop((holdings, shared, grants)),
+        || findings::find(input, &subjects, &mut users),
+    );
     let mut teams = teams;
     let position: HashMap<String, usize> = teams
         .iter()
@@ -151,28 +144,45 @@ pub fn build(input: &Input<'_>) -> Built {
     }
 }
 
-/// The users of both sides, matched by email, sorted by folded email.
+/// The users of both sides, matched by email (the first policy user and the last portal
+/// user of each), sorted by folded email.
 fn subjects<'a>(input: &Input<'a>) -> Vec<Subject<'a>> {
-    let mut by_key: BTreeMap<String, Subject<'a>> = BTreeMap::new();
-    for (i, u) in input.policy.users.iter().enumerate() {
-        let id = UserId(u32::try_from(i).unwrap_or(u32::MAX));
-        by_key
-            .entry(EmailKey::new(&u.key.value).as_str().to_string())
-            .or_insert(Subject {
-                policy: Some(id),
-                live: None,
-            });
+    let folded = |email: &str| EmailKey::new(email).as_str().to_string();
+    let policy: Vec<String> = (input.policy.users.par_iter())
+        .map(|u| folded(&u.key.value))
+        .collect();
+    let live: Vec<String> = (input.live.users.par_iter())
+        .map(|u| folded(&u.email))
+        .collect();
+    let mut keyed: Vec<(&str, Subject<'a>)> = Vec::with_capacity(policy.len() + live.len());
+    let mut at: foldhash::HashMap<&str, usize> = foldhash::HashMap::default();
+    for (i, key) in policy.iter().enumerate() {
+        at.entry(key.as_str()).or_insert_with(|| {
+            keyed.push((
+                key.as_str(),
+                Subject {
+                    policy: Some(UserId(u32::try_from(i).unwrap_or(u32::MAX))),
+                    live: None,
+                },
+            ));
+            keyed.len() - 1
+        });
     }
-    for u in &input.live.users {
-        let s = by_key
-            .entry(EmailKey::new(&u.email).as_str().to_string())
-            .or_insert(Subject {
-                policy: None,
-                live: None,
-            });
-        s.live = Some(u);
+    for (u, key) in input.live.users.iter().zip(&live) {
+        let i = *at.entry(key.as_str()).or_insert_with(|| {
+            keyed.push((
+                key.as_str(),
+                Subject {
+                    policy: None,
+                    live: None,
+                },
+            ));
+            keyed.len() - 1
+        });
+        keyed[i].1.live = Some(u);
     }
-    by_key.into_values().collect()
+    keyed.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+    keyed.into_iter().map(|(_, s)| s).collect()
 }
 
 /// The names of teams and roles, by portal id and by policy key, looked up once per user.
@@ -329,17 +339,136 @@ fn user(
     (user, grants)
 }
 
-/// Grants as the review words them, riskiest first, as plans list them.
-fn worded(held: &[GrantChange]) -> Vec<HeldGrant> {
-    let mut held: Vec<&GrantChange> = held.iter().collect();
-    held.sort_by(|a, b| b.risk.cmp(&a.risk).then_with(|| a.grant.cmp(&b.grant)));
-    held.into_iter()
-        .map(|g| HeldGrant {
-            grant: g.grant.text(),
-            via: g.via.text(),
-            risk: g.risk,
-        })
-        .collect()
+/// A grant of a computation: its hash, itself, and its number when it was met before.
+type Sorted<'g> = (u64, &'g GrantChange, Option<u32>);
+
+/// A user before their grants are placed, and the computation of their grants.
+type Made = (ReviewUser, Option<Arc<Vec<GrantChange>>>);
+
+/// Places `made` after `users`: the grants of the computations met first are sorted and
+/// hashed on every thread, numbered in order, the new ones worded on every thread and
+/// interned in the table; each user gets the positions of their computation's grants.
+fn place(
+    made: Vec<Made>,
+    grants: &mut Table,
+    shared: &mut foldhash::HashMap<usize, Positions>,
+    users: &mut Vec<ReviewUser>,
+) {
+    let mut fresh: Vec<&Arc<Vec<GrantChange>>> = Vec::new();
+    let mut met: foldhash::HashSet<usize> = foldhash::HashSet::default();
+    for held in made.iter().filter_map(|(_, h)| h.as_ref()) {
+        let key = Arc::as_ptr(held).addr();
+        if !shared.contains_key(&key) && met.insert(key) {
+            fresh.push(held);
+        }
+    }
+    let table: &Table = grants;
+    let sorted: Vec<Vec<Sorted<'_>>> = fresh.par_iter().map(|held| table.sorted(held)).collect();
+    let ids: Vec<Vec<u32>> = sorted.iter().map(|s| grants.ids(s)).collect();
+    grants.word_new();
+    for (held, ids) in fresh.into_iter().zip(ids) {
+        let positions = grants.positions(&ids);
+        shared.insert(Arc::as_ptr(held).addr(), (Arc::clone(held), positions));
+    }
+    for (mut u, held) in made {
+        if let Some((_, positions)) = held.and_then(|h| shared.get(&Arc::as_ptr(&h).addr())) {
+            u.grants = positions.clone();
+        }
+        users.push(u);
+    }
+}
+
+/// The review's table of grants, each worded once: the grants of every computation, in the
+/// order they are met. Grants are numbered first (by value: computations share many), then
+/// worded, and grants worded the same share a position.
+#[derive(Default)]
+struct Table {
+    table: Vec<HeldGrant>,
+    /// The position of each wording.
+    by_text: foldhash::HashMap<HeldGrant, u32>,
+    /// Every distinct grant met, by number.
+    met: Vec<GrantChange>,
+    /// The position in `table` of each grant of `met` worded so far.
+    at: Vec<u32>,
+    /// The first grant of `met` with a hash, and after each grant the next one with the
+    /// same hash (`u32::MAX`: none).
+    by_hash: foldhash::HashMap<u64, u32>,
+    next: Vec<u32>,
+    hasher: foldhash::fast::FixedState,
+}
+
+impl Table {
+    /// The grants of a computation riskiest first, as plans list them, each with its hash
+    /// and its number when it was met before.
+    fn sorted<'g>(&self, held: &'g [GrantChange]) -> Vec<Sorted<'g>> {
+        let mut held: Vec<&GrantChange> = held.iter().collect();
+        held.sort_by(|a, b| b.risk.cmp(&a.risk).then_with(|| a.grant.cmp(&b.grant)));
+        held.into_iter()
+            .map(|g| {
+                let hash = self.hasher.hash_one(g);
+                (hash, g, self.find(hash, g))
+            })
+            .collect()
+    }
+
+    /// The number of `g`, when it was met.
+    fn find(&self, hash: u64, g: &GrantChange) -> Option<u32> {
+        let mut at = self.by_hash.get(&hash).copied().unwrap_or(u32::MAX);
+        while at != u32::MAX {
+            if self.met[at as usize] == *g {
+                return Some(at);
+            }
+            at = self.next[at as usize];
+        }
+        None
+    }
+
+    /// The numbers of grants (from [`Table::sorted`]); grants not met before get the next.
+    fn ids(&mut self, sorted: &[Sorted<'_>]) -> Vec<u32> {
+        sorted
+            .iter()
+            .map(|(hash, g, found)| match found {
+                Some(id) => *id,
+                None => self.id(*hash, g),
+            })
+            .collect()
+    }
+
+    fn id(&mut self, hash: u64, g: &GrantChange) -> u32 {
+        if let Some(id) = self.find(hash, g) {
+            return id;
+        }
+        let id = u32::try_from(self.met.len()).unwrap_or(u32::MAX);
+        let first = self.by_hash.insert(hash, id);
+        self.met.push(g.clone());
+        self.next.push(first.unwrap_or(u32::MAX));
+        id
+    }
+
+    /// Words the grants met since the last call, on every thread, and places them.
+    fn word_new(&mut self) {
+        let words: Vec<HeldGrant> = self.met[self.at.len()..]
+            .par_iter()
+            .map(|g| HeldGrant {
+                grant: g.grant.text(),
+                via: g.via.text(),
+                risk: g.risk,
+            })
+            .collect();
+        for w in words {
+            let table = &mut self.table;
+            let i = *self.by_text.entry(w).or_insert_with_key(|w| {
+                table.push(w.clone());
+                u32::try_from(table.len() - 1).unwrap_or(u32::MAX)
+            });
+            self.at.push(i);
+        }
+    }
+
+    /// The positions in the table of grants numbered `ids`, all worded.
+    fn positions(&self, ids: &[u32]) -> Vec<u32> {
+        ids.iter().map(|i| self.at[*i as usize]).collect()
+    }
 }
 
 /// What the logins say of a user.

@@ -27,21 +27,26 @@ pub const COLUMNS: &[&str] = &[
 
 /// One field, quoted when it must be.
 fn field(out: &mut String, text: &str) {
-    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    };
-    if text.contains([',', '"', '\r', '\n']) {
+    let guard = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if text
+        .bytes()
+        .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+    {
         out.push('"');
+        if guard {
+            out.push('\'');
+        }
         out.push_str(&text.replace('"', "\"\""));
         out.push('"');
     } else {
-        out.push_str(&text);
+        if guard {
+            out.push('\'');
+        }
+        out.push_str(text);
     }
 }
 
-fn row(out: &mut String, fields: &[String]) {
+fn row(out: &mut String, fields: &[&str]) {
     for (i, f) in fields.iter().enumerate() {
         if i > 0 {
             out.push(',');
@@ -51,42 +56,62 @@ fn row(out: &mut String, fields: &[String]) {
     out.push_str("\r\n");
 }
 
-/// The whole file.
-pub fn users_csv(review: &Review) -> String {
+/// The `grants` field of users holding `grants`: their high and critical grants, then how
+/// many normal ones.
+fn grants_field(review: &Review, grants: &[u32]) -> String {
+    let (risky, others) = review.summary_of(grants);
+    let mut out: Vec<String> = risky
+        .iter()
+        .map(|g| format!("{} [{}]", g.grant, g.risk.as_str()))
+        .collect();
+    if others > 0 {
+        out.push(format!("+{others} normal"));
+    }
+    out.join(";")
+}
+
+/// Writes the whole file to `w`, a row at a time. Users holding the same grants share their
+/// `grants` field, made once.
+pub(crate) fn write(w: &mut dyn std::io::Write, review: &Review) -> std::io::Result<()> {
     let mut out = String::new();
-    let header: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
-    row(&mut out, &header);
-    let yes = |b: bool| if b { "true" } else { "false" }.to_string();
+    row(&mut out, COLUMNS);
+    let yes = |b: bool| if b { "true" } else { "false" };
+    let mut summaries: foldhash::HashMap<&[u32], String> = foldhash::HashMap::default();
     for u in &review.users {
-        let (risky, others) = review.grant_summary(u);
-        let mut grants: Vec<String> = risky
-            .iter()
-            .map(|g| format!("{} [{}]", g.grant, g.risk.as_str()))
-            .collect();
-        if others > 0 {
-            grants.push(format!("+{others} normal"));
-        }
+        let grants = summaries
+            .entry(u.grants.as_slice())
+            .or_insert_with(|| grants_field(review, &u.grants));
         row(
             &mut out,
             &[
-                u.email.clone(),
-                u.name.clone(),
-                u.role.clone().unwrap_or_default(),
-                u.primary_team.clone().unwrap_or_default(),
-                u.teams.join(";"),
+                &u.email,
+                &u.name,
+                u.role.as_deref().unwrap_or_default(),
+                u.primary_team.as_deref().unwrap_or_default(),
+                &u.teams.join(";"),
                 yes(u.super_admin),
-                u.seats.join(";"),
-                u.last_login.clone().unwrap_or_default(),
-                u.findings.join(" "),
-                u.login.as_str().to_string(),
-                u.expires.clone().unwrap_or_default(),
+                &u.seats.join(";"),
+                u.last_login.as_deref().unwrap_or_default(),
+                &u.findings.join(" "),
+                u.login.as_str(),
+                u.expires.as_deref().unwrap_or_default(),
                 yes(u.in_portal),
                 yes(u.in_policy),
-                grants.join(";"),
+                grants,
             ],
         );
+        w.write_all(out.as_bytes())?;
+        out.clear();
     }
-    out
+    w.write_all(out.as_bytes())
+}
+
+/// The whole file.
+pub fn users_csv(review: &Review) -> String {
+    let mut out = Vec::new();
+    // Writing to memory cannot fail, and what is written is text.
+    let _ = write(&mut out, review);
+    String::from_utf8(out).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -99,17 +124,18 @@ mod tests {
         row(
             &mut out,
             &[
-                "plain".into(),
-                "a, b".into(),
-                "say \"hi\"".into(),
-                "two\nlines".into(),
-                "=cmd()".into(),
-                "Élodie".into(),
+                "plain",
+                "a, b",
+                "say \"hi\"",
+                "two\nlines",
+                "=cmd()",
+                "-1, or \"less\"",
+                "Élodie",
             ],
         );
         assert_eq!(
             out,
-            "plain,\"a, b\",\"say \"\"hi\"\"\",\"two\nlines\",'=cmd(),Élodie\r\n"
+            "plain,\"a, b\",\"say \"\"hi\"\"\",\"two\nlines\",'=cmd(),\"'-1, or \"\"less\"\"\",Élodie\r\n"
         );
     }
 }

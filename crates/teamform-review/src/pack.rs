@@ -78,7 +78,8 @@ impl<W: Write> Write for Hashing<W> {
 
 /// Writes what `fill` writes to `path` through a temporary file in the same directory,
 /// flushed to disk and renamed; returns its SHA-256 and size. Large files are streamed, never
-/// held whole in memory.
+/// held whole in memory: what `fill` writes is buffered, then hashed and written a buffer at
+/// a time (the hasher sees large blocks, not each small write).
 fn write_with(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
@@ -90,21 +91,24 @@ fn write_with(
     let tmp = dir.join(name);
     let written = (|| {
         let file = std::fs::File::create(&tmp)?;
-        let mut w = Hashing {
-            inner: std::io::BufWriter::new(file),
-            hasher: Sha256::new(),
-            bytes: 0,
-        };
+        let mut w = std::io::BufWriter::with_capacity(
+            BUFFER,
+            Hashing {
+                inner: file,
+                hasher: Sha256::new(),
+                bytes: 0,
+            },
+        );
         fill(&mut w)?;
-        let file = w.inner.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        let sum: String = w
+        let hashing = w.into_inner().map_err(|e| e.into_error())?;
+        hashing.inner.sync_all()?;
+        let sum: String = hashing
             .hasher
             .finalize()
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();
-        Ok((sum, w.bytes))
+        Ok((sum, hashing.bytes))
     })();
     let done = written.and_then(|sum| std::fs::rename(&tmp, path).map(|()| sum));
     if done.is_err() {
@@ -112,6 +116,9 @@ fn write_with(
     }
     done
 }
+
+/// The size of the buffer between a file's writer and its hasher.
+const BUFFER: usize = 256 * 1024;
 
 /// Writes the pack of `review`, with `extra` files, into `dir`; returns the manifest.
 pub fn write(
@@ -130,11 +137,11 @@ pub fn write(
     let mut files: Vec<(String, Fill<'_>)> = vec![
         (
             "users.csv".into(),
-            Box::new(|w: &mut dyn Write| w.write_all(crate::users_csv(review).as_bytes())),
+            Box::new(|w: &mut dyn Write| crate::csv::write(w, review)),
         ),
         (
             "review.json".into(),
-            Box::new(|w: &mut dyn Write| json(w, review)),
+            Box::new(|w: &mut dyn Write| crate::lines::write(w, review)),
         ),
         (
             "review.schema.json".into(),
@@ -142,7 +149,7 @@ pub fn write(
         ),
         (
             "report.html".into(),
-            Box::new(|w: &mut dyn Write| w.write_all(crate::report_html(review).as_bytes())),
+            Box::new(|w: &mut dyn Write| crate::html::write(w, review)),
         ),
     ];
     for (name, bytes) in extra {

@@ -134,8 +134,14 @@ impl Review {
 
     /// A short summary of a user's grants: the high and critical ones, then how many others.
     pub fn grant_summary(&self, user: &ReviewUser) -> (Vec<&HeldGrant>, usize) {
+        self.summary_of(&user.grants)
+    }
+
+    /// [`Review::grant_summary`] of a list of grants (positions in the table).
+    pub fn summary_of(&self, grants: &[u32]) -> (Vec<&HeldGrant>, usize) {
+        let held = grants.iter().filter_map(|g| self.grants.get(*g as usize));
         let (risky, normal): (Vec<&HeldGrant>, Vec<&HeldGrant>) =
-            self.grants_of(user).partition(|g| g.risk != Risk::Normal);
+            held.partition(|g| g.risk != Risk::Normal);
         (risky, normal.len())
     }
 }

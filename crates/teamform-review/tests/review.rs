@@ -176,3 +176,47 @@ fn decisions_written_by_start_read_back_and_edit_the_policy_keeping_comments() -
     assert!(again.is_empty());
     Ok(())
 }
+
+#[test]
+fn the_pack_holds_the_review_a_user_per_line_and_each_grant_set_once() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    workspace(dir.path())?;
+    let (_, built) = review(dir.path())?;
+    let pack = dir.path().join("pack");
+    let manifest = teamform_review::pack::write(&pack, &built.review, Vec::new())?;
+    // review.json reads back as the review, each user on a line of their own.
+    let text = std::fs::read_to_string(pack.join("review.json"))?;
+    let back: teamform_review::Review = serde_json::from_str(&text)?;
+    assert_eq!(back, built.review);
+    for u in &built.review.users {
+        let needle = format!("    {{\"email\":\"{}\",", u.email);
+        assert_eq!(text.lines().filter(|l| l.starts_with(&needle)).count(), 1);
+    }
+    // The files streamed to disk are the files rendered in memory, and the manifest's sums
+    // are theirs.
+    let csv = std::fs::read_to_string(pack.join("users.csv"))?;
+    assert_eq!(csv, teamform_review::users_csv(&built.review));
+    let html = std::fs::read_to_string(pack.join("report.html"))?;
+    assert_eq!(html, teamform_review::report_html(&built.review));
+    for f in &manifest.files {
+        let bytes = std::fs::read(pack.join(&f.path))?;
+        assert_eq!(
+            f.sha256,
+            teamform_review::pack::sha256(&bytes),
+            "{}",
+            f.path
+        );
+        assert_eq!(f.bytes, bytes.len() as u64);
+    }
+    // The three users hold the same grants: one set, held by 3 users, linked from each row.
+    assert_eq!(
+        html.matches("<section class=\"set\" id=\"grants-1\">")
+            .count(),
+        1
+    );
+    assert!(!html.contains("id=\"grants-2\""), "one set");
+    assert!(html.contains("Held by 3 users."), "{html}");
+    assert_eq!(html.matches("<a href=\"#grants-1\">").count(), 3);
+    assert!(html.contains("edit own contacts") || html.contains("normal grant"));
+    Ok(())
+}
