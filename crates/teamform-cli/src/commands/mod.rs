@@ -1,4 +1,5 @@
-//! One module per command; each returns the process's exit code.
+//! One module per command; each returns its exit status or the error that stopped it, which
+//! `main` prints and turns into the exit code.
 
 mod adopt;
 mod apply;
@@ -18,9 +19,11 @@ mod validate;
 mod watch;
 
 use crate::cli::{Cli, Command};
+use crate::error::{Error, ExitStatus, Outcome};
+use teamform_portal::LiveState;
 
-/// Runs the command and returns the exit code.
-pub fn run(cli: Cli) -> i32 {
+/// Runs the command.
+pub fn run(cli: Cli) -> Outcome {
     match cli.command {
         Command::Review { action, args, out } => review::run(action, &args, out.as_deref()),
         Command::Validate(args) => validate::run(&args),
@@ -125,21 +128,13 @@ pub fn run(cli: Cli) -> i32 {
             config.tier = tier;
             config.activity_scopes = !without_activity_scopes;
             config.user_tokens = user_token;
-            match teamform_sim::run(config) {
-                Ok(()) => crate::exit::SUCCESS,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    crate::exit::PORTAL
-                }
-            }
+            teamform_sim::run(config).map_err(|e| Error::portal(e.to_string()).with_source(e))?;
+            Ok(ExitStatus::Success)
         }
         Command::Reconcile(args) => reconcile::run(&args),
         Command::Lsp => match teamform_lsp::run_stdio() {
-            Ok(()) => crate::exit::SUCCESS,
-            Err(e) => {
-                eprintln!("error: the language server stopped: {e}");
-                crate::exit::INVALID
-            }
+            Ok(()) => Ok(ExitStatus::Success),
+            Err(e) => Err(Error::invalid(format!("the language server stopped: {e}"))),
         },
         Command::Schema { plan } => {
             let schema = if plan {
@@ -150,7 +145,7 @@ pub fn run(cli: Cli) -> i32 {
             let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
             text.push('\n');
             out!("{text}");
-            crate::exit::SUCCESS
+            Ok(ExitStatus::Success)
         }
         Command::Explain { code } => explain::run(code.as_deref()),
         Command::Why {
@@ -182,8 +177,8 @@ pub fn run(cli: Cli) -> i32 {
     }
 }
 
-/// Prints a usage error and returns its exit code.
-pub fn usage_error(message: &str) -> i32 {
-    eprintln!("error: {message}");
-    crate::exit::INVALID
+/// Opens the portal of `spec` and reads it; either failure is `cannot read the portal: …`.
+fn read_portal(spec: &crate::portal::Spec) -> Result<LiveState, Error> {
+    let read = crate::portal::open(spec).and_then(|mut p| p.read());
+    read.map_err(|e| Error::portal_with("cannot read the portal", e))
 }
