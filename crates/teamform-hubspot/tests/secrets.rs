@@ -31,7 +31,7 @@ fn the_token_is_absent_from_every_output() {
 
     let journal = sim.dir.path().join("journal");
     let (plan, _) = converge(&mut hubspot, &policy, &journal, 8);
-    assert_clean(&serde_json::to_string(&plan).expect("json"));
+    assert_clean(&teamform_plan::render::json(&plan, true));
     assert_clean(&format!("{plan:?}"));
 
     // Errors of every kind: refused changes, a wrong token, a port nobody listens on.
