@@ -2,27 +2,14 @@
 //! apply; journaled, guarded, verified by planning again at the end.
 
 use super::plan::{plan_with, saved, valid};
-use crate::cli::{PolicyArgs, PortalArgs};
+use crate::cli::ApplyArgs;
 use crate::error::{Error, ExitStatus, Outcome};
 use crate::portal;
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::Path;
 use teamform_apply::{Applied, FlowError, Guardrails, Here, apply_plan, check_saved};
 use teamform_plan::render::{HumanStyle, human};
 use teamform_plan::{Detail, Filter, Plan, SavedPlan, policy_hash};
 use teamform_portal::Provider;
-
-/// The options of `apply`.
-pub struct ApplyArgs<'a> {
-    pub plan: Option<&'a Path>,
-    pub policy: &'a PolicyArgs,
-    pub portal: &'a PortalArgs,
-    pub auto_approve: bool,
-    pub allow_removals: Option<usize>,
-    pub fail_on_manual: bool,
-    pub allow_dirty: bool,
-    pub allow_orphaned_records: bool,
-}
 
 fn confirm(plan: &Plan) -> bool {
     eprint!(
@@ -44,8 +31,8 @@ fn confirm(plan: &Plan) -> bool {
     std::io::stdin().lock().read_line(&mut answer).is_ok() && answer.trim() == "yes"
 }
 
-pub fn run(a: &ApplyArgs<'_>) -> Outcome {
-    let loaded = valid(a.policy)?;
+pub fn run(a: &ApplyArgs) -> Outcome {
+    let loaded = valid(&a.policy)?;
     let spec = portal::Spec::choose(
         a.portal.portal.as_deref(),
         a.portal.api_base.as_deref(),
@@ -53,7 +40,7 @@ pub fn run(a: &ApplyArgs<'_>) -> Outcome {
     )
     .map_err(Error::invalid)?;
     let mut provider = portal::open_locked(&spec)?;
-    let (plan, plan_id) = match a.plan {
+    let (plan, plan_id) = match a.plan.as_deref() {
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| {
                 Error::invalid(format!("cannot read the plan `{}`: {e}", path.display()))
@@ -129,7 +116,7 @@ pub fn run(a: &ApplyArgs<'_>) -> Outcome {
             }
             // The plan's id is the checksum it would be saved with (the plan is moved in
             // and out: a whole org's plan is too big to copy).
-            let saved = saved(plan, &loaded, a.policy);
+            let saved = saved(plan, &loaded, &a.policy);
             (saved.plan, saved.checksum)
         }
     };

@@ -2,7 +2,7 @@
 //! user no longer in the policy, the commit that removed them and what they last had.
 
 use super::diff::git_error;
-use crate::cli::PolicyArgs;
+use crate::cli::BlameArgs;
 use crate::error::{Error, ExitStatus, Outcome};
 use crate::policy;
 use teamform_compiler::compile;
@@ -11,7 +11,8 @@ use teamform_git::{PolicyRepo, Presence};
 use teamform_model::{LoadResult, load_sources};
 use teamform_plan::{Side, granted_at, user_access_lines};
 
-pub fn run(user: &str, args: &PolicyArgs, limit: usize) -> Outcome {
+pub fn run(a: &BlameArgs) -> Outcome {
+    let (user, args, limit) = (a.user.as_str(), &a.policy, a.limit);
     let options = policy::options(args).map_err(Error::invalid)?;
     let repo = PolicyRepo::discover(&args.policies).map_err(git_error)?;
     let history = repo.history("HEAD", limit.max(1)).map_err(git_error)?;

@@ -3,19 +3,15 @@
 //! policy directory's known state; plans stop listing them.
 
 use super::plan::{plan_with, valid};
-use crate::cli::{PolicyArgs, PortalArgs};
+use crate::cli::ConfirmArgs;
 use crate::error::{Error, ExitStatus, Outcome};
 use crate::known;
 use teamform_plan::{Confirmation, Detail, Filter, Known};
 
-pub fn run(
-    addresses: &[teamform_plan::Address],
-    all: bool,
-    policy: &PolicyArgs,
-    portal_args: &PortalArgs,
-) -> Outcome {
+pub fn run(a: &ConfirmArgs) -> Outcome {
+    let (addresses, all, policy) = (&a.addresses, a.all, &a.policy);
     let loaded = valid(policy)?;
-    let mut provider = super::plan::open_portal(&loaded, portal_args)?;
+    let mut provider = super::plan::open_portal(&loaded, &a.portal)?;
     let describe = provider.describe();
     if !known::needed(provider.capabilities()) {
         outln!("Nothing to confirm: {describe} reads everything back.");

@@ -1,7 +1,7 @@
 //! `teamform diff [BASE [HEAD]]`: the change between two revisions of the policy, read
 //! straight from git objects, as config changes and access diff.
 
-use crate::cli::{PlanFormat, PolicyArgs};
+use crate::cli::{DiffArgs, PlanFormat, PolicyArgs};
 use crate::error::{Error, ErrorKind, ExitStatus, Outcome};
 use crate::policy;
 use teamform_compiler::compile;
@@ -44,13 +44,14 @@ fn titled(text: String, label: &str, base: &str, head: &str) -> String {
     .fold(text, |text, (from, to)| text.replacen(from, to, 1))
 }
 
-pub fn run(
-    base: Option<&str>,
-    head: Option<&str>,
-    args: &PolicyArgs,
-    output: super::plan::Output,
-    detailed: bool,
-) -> Outcome {
+pub fn run(a: &DiffArgs) -> Outcome {
+    let (base, head, args) = (a.base.as_deref(), a.head.as_deref(), &a.policy);
+    let output = super::plan::Output {
+        format: a.format,
+        show_unverifiable: false,
+        expand: a.expand,
+    };
+    let detailed = a.detailed_exitcode;
     let options = policy::options(args).map_err(Error::invalid)?;
     let repo = PolicyRepo::discover(&args.policies).map_err(git_error)?;
     let base_rev = match base {

@@ -1,11 +1,11 @@
 //! `teamform import`: the live portal written as policy files.
 
-use crate::cli::PortalArgs;
+use crate::cli::ImportArgs;
 use crate::error::{Error, ExitStatus, Outcome};
 use crate::portal;
-use std::path::Path;
 
-pub fn run(args: &PortalArgs, out: &Path, name: &str) -> Outcome {
+pub fn run(a: &ImportArgs) -> Outcome {
+    let (args, out, name) = (&a.portal, a.out.as_path(), a.name.as_str());
     let spec = portal::Spec::choose(args.portal.as_deref(), args.api_base.as_deref(), None)
         .map_err(Error::invalid)?;
     let live = super::read_portal(&spec)?;

@@ -2,34 +2,25 @@
 //! (`teamform_init::files`) into an empty or new directory, all or nothing: the files are
 //! written into a staging directory beside the target, then moved into place.
 
-use crate::cli::{PortalArgs, UsersArg};
+use crate::cli::{InitArgs, UsersArg};
 use crate::error::{Error, ExitStatus, Outcome};
 use crate::portal;
 use std::path::{Path, PathBuf};
 use teamform_model::UsersMode;
 use teamform_portal::Provider;
 
-/// What `teamform init` was asked for.
-pub struct InitArgs<'a> {
-    pub portal: &'a PortalArgs,
-    pub dir: &'a Path,
-    pub name: &'a str,
-    pub users: Option<UsersArg>,
-    pub ignore_users: &'a [String],
-}
-
-pub fn run(args: &InitArgs<'_>) -> Outcome {
+pub fn run(args: &InitArgs) -> Outcome {
     if args.portal.portal.is_none() && args.portal.api_base.is_none() {
         return Err(Error::invalid(
             "`init` needs the portal to read: `--portal hubspot` (with `HUBSPOT_TOKEN`) or `--portal sandbox:PATH`",
         ));
     }
-    for glob in args.ignore_users {
+    for glob in &args.ignore_users {
         if let Some(why) = teamform_model::glob_error(glob) {
             return Err(Error::invalid(format!("`--ignore-users {glob}`: {why}")));
         }
     }
-    refuse_non_empty(args.dir).map_err(Error::invalid)?;
+    refuse_non_empty(&args.dir).map_err(Error::invalid)?;
     let spec = portal::Spec::choose(
         args.portal.portal.as_deref(),
         args.portal.api_base.as_deref(),
@@ -41,18 +32,18 @@ pub fn run(args: &InitArgs<'_>) -> Outcome {
     let live = (provider.read()).map_err(|e| Error::portal_with("cannot read the portal", e))?;
     let caps = provider.capabilities();
     let options = teamform_init::Options {
-        name: args.name,
+        name: &args.name,
         provider: matches!(spec, portal::Spec::HubSpot(_)).then_some("hubspot"),
         users_mode: args.users.map(|u| match u {
             UsersArg::All => UsersMode::All,
             UsersArg::Declared => UsersMode::Declared,
         }),
-        ignore_users: args.ignore_users,
+        ignore_users: &args.ignore_users,
         screens: provider.screens(),
         assets_readable: caps.assets.read,
     };
     let files = teamform_init::files(&live, &options);
-    write_all(args.dir, &files).map_err(|e| {
+    write_all(&args.dir, &files).map_err(|e| {
         Error::invalid(format!(
             "cannot write `{}`: {e}; nothing was written",
             args.dir.display()

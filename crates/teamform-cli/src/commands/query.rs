@@ -6,7 +6,7 @@
 //! `who-can`). The target is read before the policy is loaded, so a mistyped keyword is a usage
 //! error whatever the policy holds.
 
-use crate::cli::{PolicyArgs, QueryFormat};
+use crate::cli::{PolicyArgs, QueryFormat, WhoCanArgs, WhyArgs};
 use crate::error::{Error, ErrorKind, ExitStatus, Outcome};
 use crate::policy::{self, Loaded};
 use serde::Serialize;
@@ -210,13 +210,9 @@ fn why_target(object: &str, action: Option<&str>) -> Result<WhyTarget, Error> {
     }
 }
 
-pub fn why(
-    args: &PolicyArgs,
-    user: &str,
-    object: &str,
-    action: Option<&str>,
-    format: QueryFormat,
-) -> Outcome {
+pub fn why(a: &WhyArgs) -> Outcome {
+    let (args, user, object) = (&a.policy, a.user.as_str(), a.object.as_str());
+    let (action, format) = (a.action.as_deref(), a.format);
     let run = || -> Outcome {
         let target = why_target(object, action)?;
         let loaded = valid_policy(args)?;
@@ -282,22 +278,6 @@ pub fn why(
         Ok(ExitStatus::Success)
     };
     run()
-}
-
-/// The words and options of `who-can`.
-pub struct WhoCanArgs<'a> {
-    /// An account permission or `super_admin`, or an action.
-    pub action: &'a str,
-    /// After an action: a CRM object or a tool.
-    pub object: Option<&'a str>,
-    /// `--owned-by`.
-    pub owned_by: Option<&'a str>,
-    /// `--asset`.
-    pub asset: Option<&'a str>,
-    /// `--format`.
-    pub format: QueryFormat,
-    /// `--portal`: the live portal, to count the users the policy leaves alone.
-    pub portal: &'a crate::cli::PortalArgs,
 }
 
 fn who_can_target(action: &str, object: Option<&str>) -> Result<WhoCanTarget, Error> {
@@ -366,17 +346,19 @@ struct JsonWhoCan<'a> {
     users: Vec<JsonWhoCanUser<'a>>,
 }
 
-pub fn who_can(args: &PolicyArgs, query: WhoCanArgs<'_>) -> Outcome {
+pub fn who_can(a: &WhoCanArgs) -> Outcome {
+    let args = &a.policy;
+
     let run = || -> Outcome {
-        let target = who_can_target(query.action, query.object)?;
+        let target = who_can_target(a.action.as_str(), a.object.as_deref())?;
         match target {
-            WhoCanTarget::Tool(..) if query.owned_by.is_some() => {
+            WhoCanTarget::Tool(..) if a.owned_by.as_deref().is_some() => {
                 return Err(Error::invalid(
                     "`--owned-by` applies to CRM objects, not tools",
                 ));
             }
             WhoCanTarget::Account(_) | WhoCanTarget::SuperAdmin => {
-                let option = match (query.owned_by, query.asset) {
+                let option = match (a.owned_by.as_deref(), a.asset.as_deref()) {
                     (Some(_), _) => Some("--owned-by"),
                     (None, Some(_)) => Some("--asset"),
                     (None, None) => None,
@@ -384,17 +366,21 @@ pub fn who_can(args: &PolicyArgs, query: WhoCanArgs<'_>) -> Outcome {
                 if let Some(option) = option {
                     return Err(Error::invalid(format!(
                         "`{option}` applies to CRM objects and tools, not to `{}`, which is account-wide",
-                        query.action
+                        a.action.as_str()
                     )));
                 }
             }
             _ => {}
         }
         let mut loaded = valid_policy(args)?;
-        super::adopt::left_alone(&mut loaded, query.portal)?;
-        let owner = query.owned_by.map(|o| find_user(&loaded, o)).transpose()?;
+        super::adopt::left_alone(&mut loaded, &a.portal)?;
+        let owner = a
+            .owned_by
+            .as_deref()
+            .map(|o| find_user(&loaded, o))
+            .transpose()?;
         let index = &loaded.compiled.index;
-        let asset_id = match query.asset {
+        let asset_id = match a.asset.as_deref() {
             None => None,
             Some(a) => Some(index.assets.get(a).copied().ok_or_else(|| {
                 let refs: Vec<&str> = index.assets.keys().map(String::as_str).collect();
@@ -405,7 +391,7 @@ pub fn who_can(args: &PolicyArgs, query: WhoCanArgs<'_>) -> Outcome {
         };
         let policy = &loaded.load.policy;
         let found = teamform_compiler::who_can(policy, &loaded.compiled, target, owner, asset_id);
-        if query.format == QueryFormat::Json {
+        if a.format == QueryFormat::Json {
             let users = found
                 .iter()
                 .map(|w| {
@@ -428,7 +414,7 @@ pub fn who_can(args: &PolicyArgs, query: WhoCanArgs<'_>) -> Outcome {
                 version: JSON_VERSION,
                 target: target.into(),
                 owned_by: owner.map(|o| policy.users[o.index()].key.value.as_str()),
-                asset: query.asset,
+                asset: a.asset.as_deref(),
                 users,
             });
         }

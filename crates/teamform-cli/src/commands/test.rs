@@ -1,18 +1,14 @@
 //! `teamform test`: checks the access expectations of the policy's test files and prints the
 //! failures as diagnostics, with the policy's own errors first.
 
-use crate::cli::{DiagnosticFormat, PolicyArgs};
+use crate::cli::{DiagnosticFormat, TestArgs};
 use crate::error::{Error, ExitStatus, Outcome};
 use crate::policy;
 use std::path::Path;
 use teamform_diagnostics::render::{Format, render};
 
-pub fn run(
-    args: &PolicyArgs,
-    tests: Option<&Path>,
-    plan: Option<&Path>,
-    format: DiagnosticFormat,
-) -> Outcome {
+pub fn run(a: &TestArgs) -> Outcome {
+    let (args, tests, plan) = (&a.policy, a.tests.as_deref(), a.plan.as_deref());
     let mut loaded = policy::load(args).map_err(Error::invalid)?;
     let dir = tests.map_or_else(
         || teamform_expect::tests_dir(&args.policies),
@@ -56,7 +52,7 @@ pub fn run(
         .cloned()
         .collect();
     diagnostics.extend(report.diagnostics);
-    let format = match format {
+    let format = match a.format {
         DiagnosticFormat::Human => Format::Human,
         DiagnosticFormat::Json => Format::Json,
         DiagnosticFormat::Sarif => Format::Sarif,

@@ -1,6 +1,6 @@
 //! `teamform watch`: wires the file watcher, the keyboard and the portal snapshot.
 
-use crate::cli::{PolicyArgs, PortalArgs};
+use crate::cli::WatchArgs;
 use crate::error::{Error, ExitStatus, Outcome};
 use crate::{policy, portal};
 use std::io::{BufRead, IsTerminal};
@@ -9,7 +9,8 @@ use std::time::Duration;
 use teamform_portal::Provider;
 use teamform_watch::{Event, Options, Snapshot, watch_dir};
 
-pub fn run(args: &PolicyArgs, portal_args: &PortalArgs, refresh: Option<u64>) -> Outcome {
+pub fn run(a: &WatchArgs) -> Outcome {
+    let (args, portal_args, refresh) = (&a.policy, &a.portal, a.refresh);
     let compiler = policy::options(args).map_err(Error::invalid)?;
     let spec = {
         let load = teamform_model::load_dir(&args.policies);
