@@ -17,6 +17,13 @@ fn errors(run: &Run) -> Vec<&str> {
         .collect()
 }
 
+/// `teamform plan` in a copy of the demo policy against HubSpot at `base`, with `token`.
+fn plan_hubspot(base: &str, token: &str) -> std::io::Result<Run> {
+    let ws = demo_workspace()?;
+    let args = ["plan", TODAY, "--portal", "hubspot", "--api-base", base];
+    Ok(teamform_env(ws.path(), &args, &[("HUBSPOT_TOKEN", token)]))
+}
+
 /// A loopback address where nothing listens: a port the system handed out, closed again.
 fn closed_port() -> std::io::Result<String> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
@@ -27,18 +34,9 @@ fn closed_port() -> std::io::Result<String> {
 
 #[test]
 fn a_refused_token_is_an_error_of_the_portal_printed_once() -> std::io::Result<()> {
-    let ws = demo_workspace()?;
-    let dir = ws.path();
-    let sim = start_sim(&dir.join("portal.json"), TOKEN, &[])?;
-    let args = [
-        "plan",
-        TODAY,
-        "--portal",
-        "hubspot",
-        "--api-base",
-        &sim.base,
-    ];
-    let run = teamform_env(dir, &args, &[("HUBSPOT_TOKEN", "pat-na1-wrong")]);
+    let state = tempfile::tempdir()?;
+    let sim = start_sim(&state.path().join("portal.json"), TOKEN, &[])?;
+    let run = plan_hubspot(&sim.base, "pat-na1-wrong")?;
     assert_eq!(run.code, 4, "{}", run.stderr);
     assert_eq!(errors(&run).len(), 1, "{}", run.stderr);
     let error = errors(&run)[0];
@@ -57,10 +55,8 @@ fn a_refused_token_is_an_error_of_the_portal_printed_once() -> std::io::Result<(
 
 #[test]
 fn a_refused_connection_is_an_error_of_the_portal_naming_the_host() -> std::io::Result<()> {
-    let ws = demo_workspace()?;
     let base = closed_port()?;
-    let args = ["plan", TODAY, "--portal", "hubspot", "--api-base", &base];
-    let run = teamform_env(ws.path(), &args, &[("HUBSPOT_TOKEN", TOKEN)]);
+    let run = plan_hubspot(&base, TOKEN)?;
     assert_eq!(run.code, 4, "{}", run.stderr);
     let host = base.trim_start_matches("http://");
     assert_eq!(
@@ -76,16 +72,7 @@ fn a_refused_connection_is_an_error_of_the_portal_naming_the_host() -> std::io::
 
 #[test]
 fn plain_http_to_a_remote_host_is_refused_before_anything_is_sent() -> std::io::Result<()> {
-    let ws = demo_workspace()?;
-    let args = [
-        "plan",
-        TODAY,
-        "--portal",
-        "hubspot",
-        "--api-base",
-        "http://portal.example.com",
-    ];
-    let run = teamform_env(ws.path(), &args, &[("HUBSPOT_TOKEN", TOKEN)]);
+    let run = plan_hubspot("http://portal.example.com", TOKEN)?;
     assert_eq!(run.code, 4, "{}", run.stderr);
     assert_eq!(
         errors(&run),

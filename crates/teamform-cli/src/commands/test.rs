@@ -27,7 +27,7 @@ pub fn run(a: &TestArgs) -> Outcome {
     let about_plans = suite
         .expectations
         .iter()
-        .filter(|e| e.kind == teamform_expect::Kind::Plan)
+        .filter(|e| e.kind == teamform_expect::ExpectationKind::Plan)
         .count();
     match &saved {
         Some(plan) => {
