@@ -137,7 +137,7 @@ pub fn empty_sandbox(path: &std::path::Path) -> Result<(), teamform_portal::Port
     if let Err(e) = std::fs::remove_file(path)
         && e.kind() != std::io::ErrorKind::NotFound
     {
-        return Err(teamform_portal::PortalError::Io(format!(
+        return Err(teamform_portal::PortalError::io(format!(
             "cannot remove `{}`: {e}",
             path.display()
         )));

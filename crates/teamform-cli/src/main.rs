@@ -9,6 +9,7 @@
 mod output;
 mod cli;
 mod commands;
+mod error;
 mod exit;
 mod files;
 mod known;
@@ -24,9 +25,9 @@ fn main() {
 }
 
 /// Parses the arguments, runs the command and returns the exit code. This is the one place
-/// that turns an error of the arguments into an exit code: a usage error exits 1
-/// ([`exit::INVALID`]), never clap's 2, which `plan --detailed-exitcode` uses for "changes
-/// pending"; `--help` and `--version` exit 0.
+/// that prints a command's error and turns it, or the command's exit status, into an exit
+/// code (see [`error`]): a usage error exits 1 ([`exit::INVALID`]), never clap's 2, which
+/// `plan --detailed-exitcode` uses for "changes pending"; `--help` and `--version` exit 0.
 fn run() -> i32 {
     let args = match cli::Cli::try_parse() {
         Ok(args) => args,
@@ -42,7 +43,13 @@ fn run() -> i32 {
         }
     };
     portal::set_debug(args.command.portal().is_some_and(|p| p.debug));
-    let code = commands::run(args);
+    let code = match commands::run(args) {
+        Ok(status) => status.code(),
+        Err(e) => {
+            e.print();
+            e.code()
+        }
+    };
     if output::failed() && code == exit::SUCCESS {
         exit::INVALID
     } else {

@@ -2,8 +2,8 @@
 //! is read by `teamform_portal::spec` and opened by `teamform_hubspot::open` (beside the
 //! providers); here only the `--debug` switch is kept for the providers opened afterwards.
 
-use teamform_portal::Provider;
 pub use teamform_portal::spec::Spec;
+use teamform_portal::{PortalError, Provider};
 
 static DEBUG: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
@@ -17,12 +17,12 @@ fn debug() -> bool {
 }
 
 /// Opens the portal for reading (see [`teamform_hubspot::open::open`]).
-pub fn open(spec: &Spec) -> Result<Box<dyn Provider>, String> {
+pub fn open(spec: &Spec) -> Result<Box<dyn Provider>, PortalError> {
     teamform_hubspot::open::open(spec, debug())
 }
 
 /// Opens the portal for writing (see [`teamform_hubspot::open::open_locked`]).
-pub fn open_locked(spec: &Spec) -> Result<Box<dyn Provider>, String> {
+pub fn open_locked(spec: &Spec) -> Result<Box<dyn Provider>, PortalError> {
     teamform_hubspot::open::open_locked(spec, debug())
 }
 
@@ -33,6 +33,6 @@ pub fn open_portal(
     name: &str,
     tokens: teamform_hubspot::open::Tokens,
     journals: &std::path::Path,
-) -> Result<Box<dyn Provider>, String> {
+) -> Result<Box<dyn Provider>, PortalError> {
     teamform_hubspot::open::open_portal(spec, name, tokens, journals, debug())
 }

@@ -4,7 +4,7 @@
 //! tools and account permissions from the user's role.
 
 use crate::chain::{self, Link};
-use crate::{Expectation, Kind, Subject, Suite, Target};
+use crate::{Expectation, ExpectationKind, Subject, Suite, Target};
 use teamform_compiler::{AssetId, Compiled, UserId};
 use teamform_diagnostics::{Code, Diagnostic, Span, did_you_mean};
 use teamform_model::{Permission, Policy, Scope, Sp};
@@ -27,7 +27,9 @@ pub struct Report {
     pub failed: usize,
 }
 
-struct Cx<'a> {
+/// What checking the expectations reads (the policy and its compilation) and the marks it
+/// keeps between subjects.
+struct Checker<'a> {
     policy: &'a Policy,
     compiled: &'a Compiled,
     /// Per user, the number of the last subject that listed them: deduplicates the members
@@ -59,7 +61,7 @@ fn sort(diagnostics: &mut [Diagnostic]) {
 
 /// Checks `expectations` against `compiled` (compiled from `policy`).
 pub fn check(policy: &Policy, compiled: &Compiled, expectations: &[Expectation]) -> Report {
-    let mut cx = Cx {
+    let mut cx = Checker {
         policy,
         compiled,
         mark: vec![0; policy.users.len()],
@@ -67,7 +69,10 @@ pub fn check(policy: &Policy, compiled: &Compiled, expectations: &[Expectation])
     };
     let mut report = Report::default();
     // Expectations about a plan need one (`check_plan`).
-    for e in expectations.iter().filter(|e| e.kind != Kind::Plan) {
+    for e in expectations
+        .iter()
+        .filter(|e| e.kind != ExpectationKind::Plan)
+    {
         report.checked += 1;
         if let Some(d) = cx.check_one(e) {
             report.failed += 1;
@@ -110,7 +115,7 @@ fn suggest<'k>(input: &str, keys: impl IntoIterator<Item = &'k str>) -> String {
     }
 }
 
-impl Cx<'_> {
+impl Checker<'_> {
     fn email(&self, user: UserId) -> &str {
         &self.policy.users[user.index()].key.value
     }
@@ -253,10 +258,10 @@ impl Cx<'_> {
 
     fn check_one(&mut self, e: &Expectation) -> Option<Diagnostic> {
         match e.kind {
-            Kind::Can | Kind::Cannot => self.check_access(e),
-            Kind::Only => self.check_only(e),
-            Kind::Sees | Kind::NotSees => self.check_sees(e),
-            Kind::Plan => None,
+            ExpectationKind::Can | ExpectationKind::Cannot => self.check_access(e),
+            ExpectationKind::Only => self.check_only(e),
+            ExpectationKind::Sees | ExpectationKind::NotSees => self.check_sees(e),
+            ExpectationKind::Plan => None,
         }
     }
 
@@ -268,7 +273,7 @@ impl Cx<'_> {
             Err(d) => return Some(d),
         };
         let grants = self.role_grants(target);
-        let can = e.kind == Kind::Can;
+        let can = e.kind == ExpectationKind::Can;
         let at_least = e.at_least.as_ref().map_or(Scope::Owned, |s| s.value);
         let widest = e.wider_than.as_ref().map_or(Scope::None, |s| s.value);
         let failing: Vec<(UserId, Scope)> = users
@@ -483,7 +488,7 @@ impl Cx<'_> {
             Ok(s) => s,
             Err(d) => return Some(d),
         };
-        let sees = e.kind == Kind::Sees;
+        let sees = e.kind == ExpectationKind::Sees;
         let failing: Vec<UserId> = users
             .iter()
             .copied()
@@ -601,7 +606,10 @@ fn gains(plan: &Plan, level: Risk) -> Vec<(&[String], String)> {
 /// access of the expectation's risk level or higher (`teamform test --plan FILE`).
 pub fn check_plan(expectations: &[Expectation], plan: &Plan) -> Report {
     let mut report = Report::default();
-    for e in expectations.iter().filter(|e| e.kind == Kind::Plan) {
+    for e in expectations
+        .iter()
+        .filter(|e| e.kind == ExpectationKind::Plan)
+    {
         let Some(level) = &e.no_gain else { continue };
         report.checked += 1;
         let found = gains(plan, level.value);

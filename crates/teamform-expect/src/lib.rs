@@ -21,7 +21,7 @@ use teamform_model::{Permission, Scope, Sp, TESTS_DIR, read_policy_file};
 
 /// The kind of an expectation: the name of its array of tables.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Kind {
+pub enum ExpectationKind {
     /// `[[can]]`: each user of the subject holds the permission (at least a scope).
     Can,
     /// `[[cannot]]`: no user of the subject holds it (or none wider than a scope).
@@ -37,16 +37,16 @@ pub enum Kind {
     Plan,
 }
 
-impl Kind {
+impl ExpectationKind {
     /// The name as written in test files.
     pub fn as_str(self) -> &'static str {
         match self {
-            Kind::Can => "can",
-            Kind::Cannot => "cannot",
-            Kind::Only => "only",
-            Kind::Sees => "sees",
-            Kind::NotSees => "not_sees",
-            Kind::Plan => "plan",
+            ExpectationKind::Can => "can",
+            ExpectationKind::Cannot => "cannot",
+            ExpectationKind::Only => "only",
+            ExpectationKind::Sees => "sees",
+            ExpectationKind::NotSees => "not_sees",
+            ExpectationKind::Plan => "plan",
         }
     }
 }
@@ -85,7 +85,7 @@ impl std::fmt::Display for Target {
 #[derive(Clone, Debug)]
 pub struct Expectation {
     /// Its kind.
-    pub kind: Kind,
+    pub kind: ExpectationKind,
     /// Its header (`[[can]]`), where a failure is reported.
     pub span: Span,
     /// Whom it is about (every kind but `only`).

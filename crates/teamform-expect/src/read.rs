@@ -3,16 +3,16 @@
 //! invalid value, TF0006 missing field; TF0300 for an expectation that cannot be checked) and
 //! the expectation left out, never guessed.
 
-use crate::{Expectation, Kind, Subject, Target};
+use crate::{Expectation, ExpectationKind, Subject, Target};
 use teamform_diagnostics::{Code, Diagnostic, FileId, Span, did_you_mean};
 use teamform_model::read::{Reader, Value, parse_permission};
 use teamform_model::{Scope, Sp};
 use toml::de::{DeTable, DeValue};
 
 /// The fields each kind of expectation accepts.
-fn allowed(kind: Kind) -> &'static [&'static str] {
+fn allowed(kind: ExpectationKind) -> &'static [&'static str] {
     match kind {
-        Kind::Can => &[
+        ExpectationKind::Can => &[
             "user",
             "members_of",
             "role",
@@ -20,7 +20,7 @@ fn allowed(kind: Kind) -> &'static [&'static str] {
             "at_least",
             "because",
         ],
-        Kind::Cannot => &[
+        ExpectationKind::Cannot => &[
             "user",
             "members_of",
             "role",
@@ -28,9 +28,11 @@ fn allowed(kind: Kind) -> &'static [&'static str] {
             "wider_than",
             "because",
         ],
-        Kind::Only => &["permission", "at_least", "users", "at_most", "because"],
-        Kind::Sees | Kind::NotSees => &["user", "members_of", "role", "asset", "because"],
-        Kind::Plan => &["no_gain", "because"],
+        ExpectationKind::Only => &["permission", "at_least", "users", "at_most", "because"],
+        ExpectationKind::Sees | ExpectationKind::NotSees => {
+            &["user", "members_of", "role", "asset", "because"]
+        }
+        ExpectationKind::Plan => &["no_gain", "because"],
     }
 }
 
@@ -143,12 +145,12 @@ pub fn parse(file: FileId, text: &str) -> (Vec<Expectation>, Vec<Diagnostic>) {
     for (key, value) in doc.get_ref().iter() {
         let name: &str = key.get_ref().as_ref();
         let kind = match name {
-            "can" => Kind::Can,
-            "cannot" => Kind::Cannot,
-            "only" => Kind::Only,
-            "sees" => Kind::Sees,
-            "not_sees" => Kind::NotSees,
-            "plan" => Kind::Plan,
+            "can" => ExpectationKind::Can,
+            "cannot" => ExpectationKind::Cannot,
+            "only" => ExpectationKind::Only,
+            "sees" => ExpectationKind::Sees,
+            "not_sees" => ExpectationKind::NotSees,
+            "plan" => ExpectationKind::Plan,
             _ => {
                 r.unknown_field(key, "a test file", KINDS);
                 continue;
@@ -177,7 +179,12 @@ pub fn parse(file: FileId, text: &str) -> (Vec<Expectation>, Vec<Diagnostic>) {
     (out, diags)
 }
 
-fn read_one(r: &mut Reader<'_>, text: &str, kind: Kind, value: &Value<'_>) -> Option<Expectation> {
+fn read_one(
+    r: &mut Reader<'_>,
+    text: &str,
+    kind: ExpectationKind,
+    value: &Value<'_>,
+) -> Option<Expectation> {
     let name = kind.as_str();
     let DeValue::Table(table) = value.get_ref() else {
         r.wrong_type(value, &format!("each item of `{name}`"), "a table");
@@ -246,14 +253,14 @@ fn read_one(r: &mut Reader<'_>, text: &str, kind: Kind, value: &Value<'_>) -> Op
     }
     let has = |f: &str| table.iter().any(|(k, _)| k.get_ref() == f);
     match kind {
-        Kind::Plan => {
+        ExpectationKind::Plan => {
             if !has("no_gain") {
                 r.missing(span, &context, "no_gain", "\"critical\"");
                 return None;
             }
             return Some(e);
         }
-        Kind::Only => {
+        ExpectationKind::Only => {
             if e.users.is_some() == e.at_most.is_some() {
                 r.unusable(
                     span,
@@ -279,7 +286,7 @@ fn read_one(r: &mut Reader<'_>, text: &str, kind: Kind, value: &Value<'_>) -> Op
         }
     }
     match kind {
-        Kind::Sees | Kind::NotSees => {
+        ExpectationKind::Sees | ExpectationKind::NotSees => {
             if !has("asset") {
                 r.missing(span, &context, "asset", "\"form.contact-fr\"");
                 return None;

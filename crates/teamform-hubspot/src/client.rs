@@ -75,16 +75,16 @@ impl CallError {
                     message.push_str(&format!(" (correlation id {})", body.correlation_id));
                 }
                 match status {
-                    401 => PortalError::Auth(format!(
+                    401 => PortalError::auth(format!(
                         "{message}; check that `HUBSPOT_TOKEN` holds a valid private app token"
                     )),
-                    403 => PortalError::Auth(format!(
+                    403 => PortalError::auth(format!(
                         "{message}; the private app needs the `settings.users.read`, `settings.users.write`, `settings.users.teams.read` and `settings.users.teams.write` scopes, and to hand over removed users' records `crm.objects.owners.read` and the `read` and `write` scopes of contacts, companies, deals and tickets"
                     )),
-                    _ => PortalError::Rejected(message),
+                    _ => PortalError::rejected(message),
                 }
             }
-            CallError::Unknown(m) => PortalError::OutcomeUnknown(m),
+            CallError::Unknown(m) => PortalError::outcome_unknown(m),
             CallError::Failed(e) => e,
         }
     }
@@ -145,7 +145,9 @@ impl Client {
             .user_agent(concat!("teamform/", env!("CARGO_PKG_VERSION")))
             .no_proxy()
             .build()
-            .map_err(|e| PortalError::Config(format!("cannot set up the HTTP client: {e}")))?;
+            .map_err(|e| {
+                PortalError::config(format!("cannot set up the HTTP client: {e}")).with_source(e)
+            })?;
         Ok(Client {
             http,
             base,
@@ -211,9 +213,12 @@ impl Client {
         let what = format!("{method} {path}");
         let bytes = self.call(method, path, query, body, kind).await?;
         serde_json::from_slice(&bytes).map_err(|e| {
-            CallError::Failed(PortalError::Corrupt(format!(
-                "HubSpot answered `{what}` with a body teamform cannot read: {e}"
-            )))
+            CallError::Failed(
+                PortalError::corrupt(format!(
+                    "HubSpot answered `{what}` with a body teamform cannot read: {e}"
+                ))
+                .with_source(e),
+            )
         })
     }
 
@@ -231,9 +236,10 @@ impl Client {
         let url = self.url(path, query);
         let body = match body.map(|b| b.to_json()).transpose() {
             Ok(b) => b,
-            Err(e) => return Err(CallError::Failed(PortalError::Io(e))),
+            Err(e) => return Err(CallError::Failed(PortalError::io(e))),
         };
         let mut last = String::new();
+        let mut cause = None;
         for attempt in 1..=self.retry.attempts.max(1) {
             let (failure, retry_after) = match self.try_once(&method, &url, body.as_deref()).await {
                 Try::Done(bytes) => return Ok(bytes),
@@ -244,14 +250,15 @@ impl Client {
                         what,
                     });
                 }
-                Try::Unreachable => {
-                    return Err(CallError::Failed(PortalError::Transport(self.token.redact(&format!(
+                Try::Unreachable(e) => {
+                    return Err(CallError::Failed(PortalError::transport(self.token.redact(&format!(
                         "cannot reach HubSpot at {}: the connection was refused (nothing is listening there); check `--api-base` and that the portal is up",
                         self.host()
-                    )))));
+                    ))).with_source(e)));
                 }
-                Try::Failed(failure, retry_after, message) => {
+                Try::Failed(failure, retry_after, message, error) => {
                     last = self.token.redact(&format!("`{what}` failed: {message}"));
+                    cause = error;
                     (failure, retry_after)
                 }
             };
@@ -262,10 +269,14 @@ impl Client {
                 tokio::time::sleep(self.retry.delay(attempt, retry_after)).await;
             }
         }
-        Err(CallError::Failed(PortalError::Transport(format!(
+        let error = PortalError::transport(format!(
             "{last}; gave up after {} tries",
             self.retry.attempts.max(1)
-        ))))
+        ));
+        Err(CallError::Failed(match cause {
+            Some(e) => error.with_source(e),
+            None => error,
+        }))
     }
 
     /// One try: waits for a slot and the pacer, sends, and reads the answer.
@@ -296,9 +307,10 @@ impl Client {
                     );
                 }
                 if retry::connection_refused(&e) && !self.answered.load(Ordering::Relaxed) {
-                    return Try::Unreachable;
+                    return Try::Unreachable(e);
                 }
-                return Try::Failed(retry::classify_transport(&e), None, transport_text(&e));
+                let text = transport_text(&e);
+                return Try::Failed(retry::classify_transport(&e), None, text, Some(e));
             }
         };
         self.answered.store(true, Ordering::Relaxed);
@@ -320,7 +332,10 @@ impl Client {
         let bytes = match response.bytes().await {
             Ok(b) => b.to_vec(),
             // The answer was lost on the way: the request may have been performed.
-            Err(e) => return Try::Failed(Failure::Unknown, None, transport_text(&e)),
+            Err(e) => {
+                let text = transport_text(&e);
+                return Try::Failed(Failure::Unknown, None, text, Some(e));
+            }
         };
         if (200..300).contains(&status) {
             return Try::Done(bytes);
@@ -339,7 +354,7 @@ impl Client {
         if !parsed.message.is_empty() {
             message.push_str(&format!(": {}", parsed.message));
         }
-        Try::Failed(failure, after, message)
+        Try::Failed(failure, after, message, None)
     }
 
     fn scrub(&self, mut body: ApiErrorBody) -> ApiErrorBody {
@@ -356,11 +371,12 @@ enum Try {
     Done(Vec<u8>),
     /// An error status another try would not change.
     Refused(u16, ApiErrorBody),
-    /// A failure worth another try, the server's `Retry-After`, and a description.
-    Failed(Failure, Option<Duration>, String),
+    /// A failure worth another try, the server's `Retry-After`, a description, and the
+    /// transport error, if one caused it.
+    Failed(Failure, Option<Duration>, String, Option<reqwest::Error>),
     /// The connection was refused before the API base had ever answered: nothing listens
     /// there, and no retry would change it.
-    Unreachable,
+    Unreachable(reqwest::Error),
 }
 
 /// A transport error with its causes (`connection refused`...).

@@ -109,10 +109,11 @@ impl fmt::Debug for HubSpot {
 
 /// Checks `--api-base`: an HTTP(S) URL without credentials, HTTPS unless loopback.
 pub fn check_api_base(api_base: &str) -> Result<Url, PortalError> {
-    let url = Url::parse(api_base.trim())
-        .map_err(|e| PortalError::Config(format!("`--api-base {api_base}` is not a URL: {e}")))?;
+    let url = Url::parse(api_base.trim()).map_err(|e| {
+        PortalError::config(format!("`--api-base {api_base}` is not a URL: {e}")).with_source(e)
+    })?;
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(PortalError::Config(
+        return Err(PortalError::config(
             "`--api-base` must not carry credentials; the token comes from `HUBSPOT_TOKEN`"
                 .to_string(),
         ));
@@ -126,10 +127,10 @@ pub fn check_api_base(api_base: &str) -> Result<Url, PortalError> {
     match url.scheme() {
         "https" if !host.is_empty() => Ok(url),
         "http" if loopback => Ok(url),
-        "http" => Err(PortalError::Config(format!(
+        "http" => Err(PortalError::config(format!(
             "`--api-base {url}` is plain HTTP: the token would travel unencrypted; use https:// (plain http:// is only allowed to a loopback address such as 127.0.0.1, ::1 or localhost)"
         ))),
-        _ => Err(PortalError::Config(format!(
+        _ => Err(PortalError::config(format!(
             "`--api-base {url}` must be an https:// URL"
         ))),
     }
@@ -171,7 +172,9 @@ impl HubSpot {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map_err(|e| PortalError::Config(format!("cannot start the HTTP runtime: {e}")))?;
+            .map_err(|e| {
+                PortalError::config(format!("cannot start the HTTP runtime: {e}")).with_source(e)
+            })?;
         let settings = Settings {
             timeout: options.timeout,
             retry: options.retry,

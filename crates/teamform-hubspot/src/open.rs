@@ -4,35 +4,32 @@
 
 use crate::{DEFAULT_API_BASE, HubSpot, Options, Token, portal_var};
 use std::path::Path;
-use teamform_portal::Provider;
 use teamform_portal::sandbox::{DEFAULT_PATH, Sandbox};
 use teamform_portal::spec::Spec;
+use teamform_portal::{PortalError, Provider};
 
 /// Opens the portal of `spec` for reading; a sandbox is never created here (only `apply`
 /// creates one). A missing sandbox file is an error naming it, except the default one
 /// (`.teamform/sandbox.json`), which reads as an empty portal until the first apply creates
 /// it. `debug` traces what talks to HubSpot to standard error (never the token).
-pub fn open(spec: &Spec, debug: bool) -> Result<Box<dyn Provider>, String> {
+pub fn open(spec: &Spec, debug: bool) -> Result<Box<dyn Provider>, PortalError> {
     match spec {
         Spec::Sandbox(path) => Sandbox::open_read_only(path, path == Path::new(DEFAULT_PATH))
-            .map(|s| Box::new(s) as Box<dyn Provider>)
-            .map_err(|e| e.to_string()),
+            .map(|s| Box::new(s) as Box<dyn Provider>),
         Spec::HubSpot(base) => hubspot(base.as_deref(), debug),
     }
 }
 
 /// Opens the portal of `spec` for writing (the sandbox locked; HubSpot detects concurrent
 /// changes through the plan's fingerprints).
-pub fn open_locked(spec: &Spec, debug: bool) -> Result<Box<dyn Provider>, String> {
+pub fn open_locked(spec: &Spec, debug: bool) -> Result<Box<dyn Provider>, PortalError> {
     match spec {
-        Spec::Sandbox(path) => Sandbox::open_locked(path)
-            .map(|s| Box::new(s) as Box<dyn Provider>)
-            .map_err(|e| e.to_string()),
+        Spec::Sandbox(path) => Sandbox::open_locked(path).map(|s| Box::new(s) as Box<dyn Provider>),
         Spec::HubSpot(base) => hubspot(base.as_deref(), debug),
     }
 }
 
-fn hubspot(api_base: Option<&str>, debug: bool) -> Result<Box<dyn Provider>, String> {
+fn hubspot(api_base: Option<&str>, debug: bool) -> Result<Box<dyn Provider>, PortalError> {
     let options = Options {
         debug,
         ..Options::default()
@@ -43,9 +40,7 @@ fn hubspot(api_base: Option<&str>, debug: bool) -> Result<Box<dyn Provider>, Str
             api_base.unwrap_or(DEFAULT_API_BASE)
         );
     }
-    HubSpot::from_env_with(api_base, options)
-        .map(|h| Box::new(h) as Box<dyn Provider>)
-        .map_err(|e| e.to_string())
+    HubSpot::from_env_with(api_base, options).map(|h| Box::new(h) as Box<dyn Provider>)
 }
 
 /// The environment variable overriding the API base of one portal of a fleet, named after it
@@ -72,22 +67,22 @@ pub fn open_portal(
     tokens: Tokens,
     journals: &Path,
     debug: bool,
-) -> Result<Box<dyn Provider>, String> {
+) -> Result<Box<dyn Provider>, PortalError> {
     let Spec::HubSpot(base) = spec else {
         return open_locked(spec, debug);
     };
     let own_base = std::env::var(portal_var(API_BASE_VAR, name)).ok();
     let base = own_base.as_deref().or(base.as_deref());
-    let token = match (Token::for_portal(name).map_err(|e| e.to_string())?, tokens) {
+    let token = match (Token::for_portal(name)?, tokens) {
         (Some(t), _) => t,
-        (None, Tokens::OwnOrProcess) => Token::from_env().map_err(|e| e.to_string())?,
+        (None, Tokens::OwnOrProcess) => Token::from_env()?,
         (None, Tokens::Own) => {
-            return Err(format!(
+            return Err(PortalError::auth(format!(
                 "no token for the portal `{name}`: set `{}`, name a file in `{}`, or mount one named `{name}` in the directory `{}` names",
                 portal_var(crate::TOKEN_VAR, name),
                 portal_var(crate::TOKEN_FILE_VAR, name),
                 crate::TOKEN_DIR_VAR
-            ));
+            )));
         }
     };
     let options = Options {
@@ -102,9 +97,7 @@ pub fn open_portal(
             },
         )
         .collect();
-    HubSpot::with_options(base.unwrap_or(DEFAULT_API_BASE), token, options)
-        .map(|h| {
-            Box::new(h.with_journal(journals.join(format!("{file}.journal")))) as Box<dyn Provider>
-        })
-        .map_err(|e| e.to_string())
+    HubSpot::with_options(base.unwrap_or(DEFAULT_API_BASE), token, options).map(|h| {
+        Box::new(h.with_journal(journals.join(format!("{file}.journal")))) as Box<dyn Provider>
+    })
 }

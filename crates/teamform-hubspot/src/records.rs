@@ -181,7 +181,7 @@ impl Records<'_> {
             return Ok(());
         };
         let to_owner = self.owner_id(to).await?.ok_or_else(|| {
-            PortalError::Rejected(format!(
+            PortalError::rejected(format!(
                 "cannot give records to user `{to}`: HubSpot has no owner for that user"
             ))
         })?;
@@ -209,7 +209,7 @@ impl Records<'_> {
                 return Ok(());
             }
         }
-        Err(PortalError::Rejected(format!(
+        Err(PortalError::rejected(format!(
             "user `{from}` still owns {} after {PASSES} passes: records keep being created for them; stop what creates them and run again",
             object.as_str()
         )))

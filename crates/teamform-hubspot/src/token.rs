@@ -40,7 +40,7 @@ fn var(name: &str) -> Result<Option<String>, PortalError> {
         Ok(v) => Ok(Some(v)),
         Err(std::env::VarError::NotPresent) => Ok(None),
         Err(std::env::VarError::NotUnicode(_)) => {
-            Err(PortalError::Auth(format!("`{name}` is not valid UTF-8")))
+            Err(PortalError::auth(format!("`{name}` is not valid UTF-8")))
         }
     }
 }
@@ -48,7 +48,7 @@ fn var(name: &str) -> Result<Option<String>, PortalError> {
 /// Reads a token file; the error names the file, never its contents.
 fn from_file(path: &std::path::Path, named_by: &str) -> Result<Token, PortalError> {
     let text = std::fs::read_to_string(path).map_err(|e| {
-        PortalError::Auth(format!(
+        PortalError::auth(format!(
             "cannot read the token file `{}` ({named_by}): {e}",
             path.display()
         ))
@@ -67,12 +67,12 @@ impl Token {
     pub fn new(secret: impl Into<String>) -> Result<Token, PortalError> {
         let secret = secret.into().trim().to_string();
         if secret.is_empty() {
-            return Err(PortalError::Auth(format!(
+            return Err(PortalError::auth(format!(
                 "the HubSpot token is empty; set `{TOKEN_VAR}` to a private app's access token"
             )));
         }
         if HeaderValue::from_str(&format!("Bearer {secret}")).is_err() {
-            return Err(PortalError::Auth(format!(
+            return Err(PortalError::auth(format!(
                 "the HubSpot token in `{TOKEN_VAR}` contains characters that cannot be sent in a header"
             )));
         }
@@ -86,7 +86,7 @@ impl Token {
         }
         match var(TOKEN_FILE_VAR)? {
             Some(path) => from_file(std::path::Path::new(&path), TOKEN_FILE_VAR),
-            None => Err(PortalError::Auth(format!(
+            None => Err(PortalError::auth(format!(
                 "`{TOKEN_VAR}` is not set; export a HubSpot private app's access token in it, or name a file holding it in `{TOKEN_FILE_VAR}`"
             ))),
         }

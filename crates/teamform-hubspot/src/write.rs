@@ -141,12 +141,12 @@ impl Writer<'_> {
             | Change::UpdateRole {
                 name: Some(name), ..
             } => {
-                return Err(PortalError::Rejected(format!(
+                return Err(PortalError::rejected(format!(
                     "HubSpot's API cannot write permission sets; create or edit `{name}` in Settings > Users & Teams > Permission sets"
                 )));
             }
             Change::UpdateRole { id, .. } | Change::DeleteRole { id } => {
-                return Err(PortalError::Rejected(format!(
+                return Err(PortalError::rejected(format!(
                     "HubSpot's API cannot write permission sets; change permission set `{id}` in Settings > Users & Teams > Permission sets"
                 )));
             }
@@ -154,12 +154,12 @@ impl Writer<'_> {
             | Change::UpdateAsset {
                 name: Some(name), ..
             } => {
-                return Err(PortalError::Rejected(format!(
+                return Err(PortalError::rejected(format!(
                     "HubSpot's API cannot partition assets; assign `{name}` to its teams in the asset's settings"
                 )));
             }
             Change::UpdateAsset { id, .. } | Change::DeleteAsset { id } => {
-                return Err(PortalError::Rejected(format!(
+                return Err(PortalError::rejected(format!(
                     "HubSpot's API cannot partition assets; change asset `{id}` in its settings"
                 )));
             }

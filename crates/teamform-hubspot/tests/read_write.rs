@@ -7,7 +7,7 @@ mod common;
 
 use common::{Sim, TOKEN};
 use teamform_hubspot::{HubSpot, Token};
-use teamform_portal::{Change, LiveRole, LiveState, LiveTeam, LiveUser, Provider};
+use teamform_portal::{Change, LiveRole, LiveState, LiveTeam, LiveUser, PortalErrorKind, Provider};
 
 fn big_portal(users: usize, teams: usize) -> LiveState {
     let mut live = LiveState::default();
@@ -261,9 +261,9 @@ fn describes_itself_and_checks_the_api_base() {
     assert!(HubSpot::new("http://localhost:8080", token()).is_ok());
     let refused = HubSpot::new("http://api.hubapi.com", token()).expect_err("plain http");
     assert!(refused.to_string().contains("https://"), "{refused}");
-    assert_eq!(refused.kind(), "config", "{refused}");
+    assert_eq!(refused.kind(), PortalErrorKind::Config, "{refused}");
     let empty = Token::new("  ").expect_err("an empty token");
-    assert_eq!(empty.kind(), "auth", "{empty}");
+    assert_eq!(empty.kind(), PortalErrorKind::Auth, "{empty}");
     assert!(HubSpot::new("ftp://example.com", token()).is_err());
     assert!(HubSpot::new("https://user:pw@api.hubapi.com", token()).is_err());
 }

@@ -7,7 +7,7 @@ mod common;
 
 use common::{Sim, TOKEN, converge, demo, hand_made, quick};
 use teamform_hubspot::{HubSpot, Token};
-use teamform_portal::{Change, LiveState, Provider};
+use teamform_portal::{Change, LiveState, PortalErrorKind, Provider};
 
 fn assert_clean(text: &str) {
     assert!(!text.contains(TOKEN), "the token leaked into: {text}");
@@ -31,7 +31,7 @@ fn the_token_is_absent_from_every_output() {
 
     let journal = sim.dir.path().join("journal");
     let (plan, _) = converge(&mut hubspot, &policy, &journal, 8);
-    assert_clean(&serde_json::to_string(&plan).expect("json"));
+    assert_clean(&teamform_plan::render::json(&plan, true));
     assert_clean(&format!("{plan:?}"));
 
     // Errors of every kind: refused changes, a wrong token, a port nobody listens on.
@@ -49,7 +49,7 @@ fn the_token_is_absent_from_every_output() {
     .expect("provider");
     let error = wrong.read().expect_err("a wrong token is refused");
     assert!(error.to_string().contains("401"), "{error}");
-    assert_eq!(error.kind(), "auth", "{error}");
+    assert_eq!(error.kind(), PortalErrorKind::Auth, "{error}");
     assert!(!error.to_string().contains("pat-na1-wrong"), "{error}");
     let mut nobody = HubSpot::with_options(
         "http://127.0.0.1:9",

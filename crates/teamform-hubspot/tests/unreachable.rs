@@ -9,7 +9,7 @@ mod common;
 use common::{Sim, TOKEN};
 use std::time::Duration;
 use teamform_hubspot::{HubSpot, Options, RetryPolicy, Token};
-use teamform_portal::{LiveState, Provider};
+use teamform_portal::{LiveState, PortalErrorKind, Provider};
 
 /// A loopback address where nothing listens: a port the system handed out, closed again.
 fn closed_port() -> String {
@@ -28,7 +28,17 @@ fn a_refused_first_connection_fails_at_once_with_the_host() {
         HubSpot::with_options(&base, Token::new(TOKEN).expect("token"), Options::default())
             .expect("provider");
     let error = hubspot.read().expect_err("nothing listens");
-    assert_eq!(error.kind(), "transport", "{error}");
+    assert_eq!(error.kind(), PortalErrorKind::Transport, "{error}");
+    // The operating system's refusal is kept as the error's cause, under the HTTP client's.
+    let mut refused = false;
+    let mut cause = std::error::Error::source(&error);
+    while let Some(c) = cause {
+        refused |= c
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::ConnectionRefused);
+        cause = c.source();
+    }
+    assert!(refused, "{error:?}");
     let error = error.to_string();
     // The three lists are read at once; each is tried once.
     assert_eq!(hubspot.requests_sent(), 3, "{error}");

@@ -23,8 +23,10 @@ pub struct ManualStep {
     pub instruction: String,
 }
 
-/// A plan: what to change, in order, and what it does to people's access.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A plan: what to change, in order, and what it does to people's access. Not serialised as
+/// it is: the saved-plan file has types of its own (`saved/file.rs`), the JSON output its
+/// documents (`render/json.rs`).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Plan {
     /// The live portal planned against (`sandbox:PATH`).
     pub portal: String,
@@ -33,10 +35,8 @@ pub struct Plan {
     /// Per user, the access gained and lost (the expanded view: one line per team and asset).
     pub access: Vec<UserAccessDiff>,
     /// Users grouped by how their access changes, in grants, riskiest first.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<crate::access::grants::AccessGroup>,
     /// Per user whose teams change, who gains and loses team-scope access over their records.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub records: Vec<RecordsAccess>,
     /// The operations teamform cannot perform, as instructions.
     pub manual_steps: Vec<ManualStep>,
@@ -48,18 +48,14 @@ pub struct Plan {
     pub fingerprints: BTreeMap<String, String>,
     /// Why `apply` would refuse this plan (the policy's guardrails, checked as apply checks
     /// them without `--allow-removals`); empty when it would not.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub refusals: Vec<String>,
     /// Per removed user who owns CRM records: how many, and who receives them (see
     /// [`crate::offboard`]).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub handovers: Vec<crate::offboard::Handover>,
     /// The users removed because their access expired (see [`crate::expiry`]).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub expirations: Vec<crate::expiry::Expiration>,
     /// How many of the portal's users and teams the policy leaves alone (`[portal.manage]`,
     /// see [`crate::manage`]).
-    #[serde(default, skip_serializing_if = "crate::manage::LeftAlone::is_empty")]
     pub left_alone: crate::manage::LeftAlone,
 }
 

@@ -16,7 +16,7 @@ mod state;
 
 pub use caps::{Capabilities, Kind, KindCaps};
 pub use change::{Change, Outcome};
-pub use error::PortalError;
+pub use error::{PortalError, PortalErrorKind};
 pub use records::{LiveRecord, OwnedRecords, RecordObject, count_owned};
 pub use screens::Screens;
 pub use state::{

@@ -4,13 +4,14 @@
 //! note says they are not counted.
 
 use crate::cli::PortalArgs;
+use crate::error::Error;
 use crate::policy::Loaded;
-use crate::{exit, portal};
+use crate::portal;
 use teamform_model::Ownership;
 
 /// Adopts into `loaded` the users and teams its policy leaves alone, read from the portal
 /// when `--portal` (or `--api-base`) is given.
-pub fn left_alone(loaded: &mut Loaded, args: &PortalArgs) -> Result<(), i32> {
+pub fn left_alone(loaded: &mut Loaded, args: &PortalArgs) -> Result<(), Error> {
     if Ownership::of(&loaded.load.policy).manages_everything() {
         return Ok(());
     }
@@ -26,13 +27,8 @@ pub fn left_alone(loaded: &mut Loaded, args: &PortalArgs) -> Result<(), i32> {
         args.api_base.as_deref(),
         Some(&loaded.load.policy),
     )
-    .map_err(|e| super::usage_error(&e))?;
-    let live = portal::open(&spec)
-        .and_then(|mut p| p.read().map_err(|e| e.to_string()))
-        .map_err(|e| {
-            eprintln!("error: cannot read the portal: {e}");
-            exit::PORTAL
-        })?;
+    .map_err(Error::invalid)?;
+    let live = super::read_portal(&spec)?;
     if let Some(a) = teamform_plan::manage::adopt(&loaded.load.policy, &live) {
         loaded.load.policy = a.policy;
         loaded.compiled = a.compiled;

@@ -3,81 +3,72 @@
 //! policy directory's known state; plans stop listing them.
 
 use super::plan::{plan_with, valid};
-use crate::cli::{PolicyArgs, PortalArgs};
-use crate::{exit, known};
+use crate::cli::ConfirmArgs;
+use crate::error::{Error, ExitStatus, Outcome};
+use crate::known;
 use teamform_plan::{Confirmation, Detail, Filter, Known};
 
-pub fn run(
-    addresses: &[teamform_plan::Address],
-    all: bool,
-    policy: &PolicyArgs,
-    portal_args: &PortalArgs,
-) -> i32 {
-    let go = || -> Result<i32, i32> {
-        let loaded = valid(policy)?;
-        let mut provider = super::plan::open_portal(&loaded, portal_args)?;
-        let describe = provider.describe();
-        if !known::needed(provider.capabilities()) {
-            outln!("Nothing to confirm: {describe} reads everything back.");
-            return Ok(exit::SUCCESS);
-        }
-        let plan = plan_with(
-            &loaded,
-            provider.as_mut(),
-            Filter::default(),
-            (false, Detail::Grants),
-            true,
-        )?;
-        let mut state = known::load(&loaded.dir, &describe)
-            .map_err(|e| super::usage_error(&e))?
-            .unwrap_or_else(|| Known::new(&describe));
-        let chosen = if all {
-            Known::confirmable(&plan, &loaded.load.policy)
-        } else {
-            addresses.iter().map(ToString::to_string).collect()
-        };
-        if chosen.is_empty() {
-            outln!(
-                "Nothing to confirm: no manual step is pending on what {describe} cannot read back."
-            );
-            return Ok(exit::SUCCESS);
-        }
-        let git = crate::provenance::git(&policy.policies);
-        let entry = Confirmation {
-            at: now_utc(),
-            by: who(&policy.policies),
-            commit: git.map(|(c, _)| c),
-            confirmed: Vec::new(),
-        };
-        match state.confirm(&plan, &loaded.load.policy, &chosen, entry) {
-            Ok(n) => {
-                let path = known::save(&loaded.dir, &state).map_err(|e| {
-                    eprintln!("error: {e}");
-                    exit::INVALID
-                })?;
-                for a in &chosen {
-                    outln!("  confirmed {a}");
-                }
-                outln!(
-                    "Recorded {n} confirmation(s) in {}; commit it with the policy.",
-                    path.display()
-                );
-                Ok(exit::SUCCESS)
-            }
-            Err(problems) => {
-                eprintln!("error: nothing was recorded:");
-                for p in problems {
-                    eprintln!("  - {p}");
-                }
-                let pending = Known::confirmable(&plan, &loaded.load.policy);
-                if !pending.is_empty() {
-                    eprintln!("pending steps: {}", pending.join(", "));
-                }
-                Ok(exit::INVALID)
-            }
-        }
+pub fn run(a: &ConfirmArgs) -> Outcome {
+    let (addresses, all, policy) = (&a.addresses, a.all, &a.policy);
+    let loaded = valid(policy)?;
+    let mut provider = super::plan::open_portal(&loaded, &a.portal)?;
+    let describe = provider.describe();
+    if !known::needed(provider.capabilities()) {
+        outln!("Nothing to confirm: {describe} reads everything back.");
+        return Ok(ExitStatus::Success);
+    }
+    let plan = plan_with(
+        &loaded,
+        provider.as_mut(),
+        Filter::default(),
+        (false, Detail::Grants),
+        true,
+    )?;
+    let mut state = known::load(&loaded.dir, &describe)
+        .map_err(Error::invalid)?
+        .unwrap_or_else(|| Known::new(&describe));
+    let chosen = if all {
+        Known::confirmable(&plan, &loaded.load.policy)
+    } else {
+        addresses.iter().map(ToString::to_string).collect()
     };
-    go().unwrap_or_else(|c| c)
+    if chosen.is_empty() {
+        outln!(
+            "Nothing to confirm: no manual step is pending on what {describe} cannot read back."
+        );
+        return Ok(ExitStatus::Success);
+    }
+    let git = crate::provenance::git(&policy.policies);
+    let entry = Confirmation {
+        at: now_utc(),
+        by: who(&policy.policies),
+        commit: git.map(|(c, _)| c),
+        confirmed: Vec::new(),
+    };
+    match state.confirm(&plan, &loaded.load.policy, &chosen, entry) {
+        Ok(n) => {
+            let path = known::save(&loaded.dir, &state).map_err(Error::invalid)?;
+            for a in &chosen {
+                outln!("  confirmed {a}");
+            }
+            outln!(
+                "Recorded {n} confirmation(s) in {}; commit it with the policy.",
+                path.display()
+            );
+            Ok(ExitStatus::Success)
+        }
+        Err(problems) => {
+            let mut message = "nothing was recorded:".to_string();
+            for p in problems {
+                message.push_str(&format!("\n  - {p}"));
+            }
+            let pending = Known::confirmable(&plan, &loaded.load.policy);
+            if !pending.is_empty() {
+                message.push_str(&format!("\npending steps: {}", pending.join(", ")));
+            }
+            Err(Error::invalid(message))
+        }
+    }
 }
 
 /// Who confirms: the git user's email, else the login name.

@@ -1,9 +1,9 @@
 //! `teamform explain CODE`: a diagnostic code's documentation.
 
-use crate::exit;
+use crate::error::{Error, ExitStatus, Outcome};
 use teamform_diagnostics::{CODES, Code, did_you_mean};
 
-pub fn run(code: Option<&str>) -> i32 {
+pub fn run(code: Option<&str>) -> Outcome {
     let Some(text) = code else {
         for doc in CODES {
             outln!(
@@ -14,7 +14,7 @@ pub fn run(code: Option<&str>) -> i32 {
                 doc.summary
             );
         }
-        return exit::SUCCESS;
+        return Ok(ExitStatus::Success);
     };
     match Code::parse(text) {
         Some(code) => {
@@ -24,7 +24,7 @@ pub fn run(code: Option<&str>) -> i32 {
                 outln!();
             }
             outln!("\nDefault severity: {}.", doc.severity.as_str());
-            exit::SUCCESS
+            Ok(ExitStatus::Success)
         }
         None => {
             let names = CODES.iter().flat_map(|d| [d.code, d.name]);
@@ -32,7 +32,9 @@ pub fn run(code: Option<&str>) -> i32 {
                 Some(s) => format!("; did you mean `{s}`?"),
                 None => "; `teamform explain` lists them all".to_string(),
             };
-            super::usage_error(&format!("`{text}` is not a diagnostic code{hint}"))
+            Err(Error::invalid(format!(
+                "`{text}` is not a diagnostic code{hint}"
+            )))
         }
     }
 }

@@ -1,38 +1,29 @@
 //! `teamform import`: the live portal written as policy files.
 
-use crate::cli::PortalArgs;
-use crate::{exit, portal};
-use std::path::Path;
-use teamform_portal::Provider;
+use crate::cli::ImportArgs;
+use crate::error::{Error, ExitStatus, Outcome};
+use crate::portal;
 
-pub fn run(args: &PortalArgs, out: &Path, name: &str) -> i32 {
-    let spec = match portal::Spec::choose(args.portal.as_deref(), args.api_base.as_deref(), None) {
-        Ok(s) => s,
-        Err(e) => return super::usage_error(&e),
-    };
-    let live = match portal::open(&spec).and_then(|mut p| p.read().map_err(|e| e.to_string())) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("error: cannot read the portal: {e}");
-            return exit::PORTAL;
-        }
-    };
+pub fn run(a: &ImportArgs) -> Outcome {
+    let (args, out, name) = (&a.portal, a.out.as_path(), a.name.as_str());
+    let spec = portal::Spec::choose(args.portal.as_deref(), args.api_base.as_deref(), None)
+        .map_err(Error::invalid)?;
+    let live = super::read_portal(&spec)?;
     let files = teamform_plan::import::import(&live, name);
     for (rel, _) in &files {
         let path = out.join(rel);
         if path.exists() {
-            return super::usage_error(&format!(
+            return Err(Error::invalid(format!(
                 "`{}` exists; import into an empty directory",
                 path.display()
-            ));
+            )));
         }
     }
     for (rel, text) in files {
         let path = out.join(&rel);
-        if let Err(e) = crate::files::write_atomic(&path, text.as_bytes()) {
-            eprintln!("error: cannot write `{}`: {e}", path.display());
-            return exit::INVALID;
-        }
+        crate::files::write_atomic(&path, text.as_bytes()).map_err(|e| {
+            Error::invalid(format!("cannot write `{}`: {e}", path.display())).with_source(e)
+        })?;
     }
     outln!(
         "Imported {} teams, {} roles, {} users and {} assets into {}.",
@@ -42,5 +33,5 @@ pub fn run(args: &PortalArgs, out: &Path, name: &str) -> i32 {
         live.assets.len(),
         out.display()
     );
-    exit::SUCCESS
+    Ok(ExitStatus::Success)
 }

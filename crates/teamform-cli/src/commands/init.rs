@@ -2,77 +2,53 @@
 //! (`teamform_init::files`) into an empty or new directory, all or nothing: the files are
 //! written into a staging directory beside the target, then moved into place.
 
-use crate::cli::{PortalArgs, UsersArg};
-use crate::{exit, portal};
+use crate::cli::{InitArgs, UsersArg};
+use crate::error::{Error, ExitStatus, Outcome};
+use crate::portal;
 use std::path::{Path, PathBuf};
 use teamform_model::UsersMode;
 use teamform_portal::Provider;
 
-/// What `teamform init` was asked for.
-pub struct InitArgs<'a> {
-    pub portal: &'a PortalArgs,
-    pub dir: &'a Path,
-    pub name: &'a str,
-    pub users: Option<UsersArg>,
-    pub ignore_users: &'a [String],
-}
-
-pub fn run(args: &InitArgs<'_>) -> i32 {
+pub fn run(args: &InitArgs) -> Outcome {
     if args.portal.portal.is_none() && args.portal.api_base.is_none() {
-        return super::usage_error(
+        return Err(Error::invalid(
             "`init` needs the portal to read: `--portal hubspot` (with `HUBSPOT_TOKEN`) or `--portal sandbox:PATH`",
-        );
+        ));
     }
-    for glob in args.ignore_users {
+    for glob in &args.ignore_users {
         if let Some(why) = teamform_model::glob_error(glob) {
-            return super::usage_error(&format!("`--ignore-users {glob}`: {why}"));
+            return Err(Error::invalid(format!("`--ignore-users {glob}`: {why}")));
         }
     }
-    if let Err(e) = refuse_non_empty(args.dir) {
-        return super::usage_error(&e);
-    }
-    let spec = match portal::Spec::choose(
+    refuse_non_empty(&args.dir).map_err(Error::invalid)?;
+    let spec = portal::Spec::choose(
         args.portal.portal.as_deref(),
         args.portal.api_base.as_deref(),
         None,
-    ) {
-        Ok(s) => s,
-        Err(e) => return super::usage_error(&e),
-    };
-    let mut provider = match portal::open(&spec) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: cannot open the portal: {e}");
-            return exit::PORTAL;
-        }
-    };
-    let live = match provider.read() {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("error: cannot read the portal: {e}");
-            return exit::PORTAL;
-        }
-    };
+    )
+    .map_err(Error::invalid)?;
+    let mut provider =
+        portal::open(&spec).map_err(|e| Error::portal_with("cannot open the portal", e))?;
+    let live = (provider.read()).map_err(|e| Error::portal_with("cannot read the portal", e))?;
     let caps = provider.capabilities();
     let options = teamform_init::Options {
-        name: args.name,
+        name: &args.name,
         provider: matches!(spec, portal::Spec::HubSpot(_)).then_some("hubspot"),
         users_mode: args.users.map(|u| match u {
             UsersArg::All => UsersMode::All,
             UsersArg::Declared => UsersMode::Declared,
         }),
-        ignore_users: args.ignore_users,
+        ignore_users: &args.ignore_users,
         screens: provider.screens(),
         assets_readable: caps.assets.read,
     };
     let files = teamform_init::files(&live, &options);
-    if let Err(e) = write_all(args.dir, &files) {
-        eprintln!(
-            "error: cannot write `{}`: {e}; nothing was written",
+    write_all(&args.dir, &files).map_err(|e| {
+        Error::invalid(format!(
+            "cannot write `{}`: {e}; nothing was written",
             args.dir.display()
-        );
-        return exit::INVALID;
-    }
+        ))
+    })?;
     outln!(
         "Wrote {} files into {} from {}: {} teams, {} permission sets, {} users, {} assets.",
         files.len(),
@@ -84,7 +60,7 @@ pub fn run(args: &InitArgs<'_>) -> i32 {
         live.assets.len()
     );
     outln!("Next: read README.md there, then see docs/adopting.md for the first pull request.");
-    exit::SUCCESS
+    Ok(ExitStatus::Success)
 }
 
 /// Refuses a target that exists and is not an empty directory.

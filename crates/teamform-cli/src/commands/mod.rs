@@ -1,4 +1,5 @@
-//! One module per command; each returns the process's exit code.
+//! One module per command; each returns its exit status or the error that stopped it, which
+//! `main` prints and turns into the exit code.
 
 mod adopt;
 mod apply;
@@ -17,129 +18,29 @@ mod test;
 mod validate;
 mod watch;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, SimArgs};
+use crate::error::{Error, ExitStatus, Outcome};
+use teamform_portal::LiveState;
 
-/// Runs the command and returns the exit code.
-pub fn run(cli: Cli) -> i32 {
+/// Runs the command.
+pub fn run(cli: Cli) -> Outcome {
     match cli.command {
         Command::Review { action, args, out } => review::run(action, &args, out.as_deref()),
         Command::Validate(args) => validate::run(&args),
-        Command::Test {
-            policy,
-            tests,
-            plan,
-            format,
-        } => test::run(&policy, tests.as_deref(), plan.as_deref(), format),
+        Command::Test(args) => test::run(&args),
         Command::Plan(args) => plan::run(&args),
-        Command::Confirm {
-            addresses,
-            all,
-            policy,
-            portal,
-        } => confirm::run(&addresses, all, &policy, &portal),
-        Command::Diff {
-            base,
-            head,
-            policy,
-            format,
-            detailed_exitcode,
-            expand,
-        } => diff::run(
-            base.as_deref(),
-            head.as_deref(),
-            &policy,
-            plan::Output {
-                format,
-                show_unverifiable: false,
-                expand,
-            },
-            detailed_exitcode,
-        ),
-        Command::Blame {
-            user,
-            policy,
-            limit,
-        } => blame::run(&user, &policy, limit),
-        Command::Apply {
-            plan,
-            policy,
-            portal,
-            auto_approve,
-            allow_removals,
-            fail_on_manual,
-            allow_dirty,
-            allow_orphaned_records,
-        } => apply::run(&apply::ApplyArgs {
-            plan: plan.as_deref(),
-            policy: &policy,
-            portal: &portal,
-            auto_approve,
-            allow_removals,
-            fail_on_manual,
-            allow_dirty,
-            allow_orphaned_records,
-        }),
-        Command::Import { portal, out, name } => import::run(&portal, &out, &name),
-        Command::Init {
-            portal,
-            dir,
-            name,
-            users,
-            ignore_users,
-        } => init::run(&init::InitArgs {
-            portal: &portal,
-            dir: &dir,
-            name: &name,
-            users,
-            ignore_users: &ignore_users,
-        }),
-        Command::Watch {
-            policy,
-            portal,
-            refresh,
-        } => watch::run(&policy, &portal, refresh),
-        Command::Sim {
-            listen,
-            state,
-            token,
-            rate_limit,
-            search_rate_limit,
-            fail_rate,
-            latency_ms,
-            seed,
-            log,
-            activity,
-            tier,
-            without_activity_scopes,
-            user_token,
-        } => {
-            let mut config = teamform_sim::SimConfig::new(state, token);
-            config.listen = listen;
-            config.rate_limit = rate_limit;
-            config.search_rate_limit = search_rate_limit;
-            config.fail_rate = fail_rate;
-            config.latency_ms = latency_ms;
-            config.seed = seed;
-            config.log = log;
-            config.activity = activity;
-            config.tier = tier;
-            config.activity_scopes = !without_activity_scopes;
-            config.user_tokens = user_token;
-            match teamform_sim::run(config) {
-                Ok(()) => crate::exit::SUCCESS,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    crate::exit::PORTAL
-                }
-            }
-        }
+        Command::Confirm(args) => confirm::run(&args),
+        Command::Diff(args) => diff::run(&args),
+        Command::Blame(args) => blame::run(&args),
+        Command::Apply(args) => apply::run(&args),
+        Command::Import(args) => import::run(&args),
+        Command::Init(args) => init::run(&args),
+        Command::Watch(args) => watch::run(&args),
+        Command::Sim(args) => sim(args),
         Command::Reconcile(args) => reconcile::run(&args),
         Command::Lsp => match teamform_lsp::run_stdio() {
-            Ok(()) => crate::exit::SUCCESS,
-            Err(e) => {
-                eprintln!("error: the language server stopped: {e}");
-                crate::exit::INVALID
-            }
+            Ok(()) => Ok(ExitStatus::Success),
+            Err(e) => Err(Error::invalid(format!("the language server stopped: {e}"))),
         },
         Command::Schema { plan } => {
             let schema = if plan {
@@ -150,40 +51,34 @@ pub fn run(cli: Cli) -> i32 {
             let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
             text.push('\n');
             out!("{text}");
-            crate::exit::SUCCESS
+            Ok(ExitStatus::Success)
         }
         Command::Explain { code } => explain::run(code.as_deref()),
-        Command::Why {
-            user,
-            object,
-            action,
-            format,
-            policy,
-        } => query::why(&policy, &user, &object, action.as_deref(), format),
-        Command::WhoCan {
-            action,
-            object,
-            owned_by,
-            asset,
-            format,
-            policy,
-            portal,
-        } => query::who_can(
-            &policy,
-            query::WhoCanArgs {
-                action: &action,
-                object: object.as_deref(),
-                owned_by: owned_by.as_deref(),
-                asset: asset.as_deref(),
-                format,
-                portal: &portal,
-            },
-        ),
+        Command::Why(args) => query::why(&args),
+        Command::WhoCan(args) => query::who_can(&args),
     }
 }
 
-/// Prints a usage error and returns its exit code.
-pub fn usage_error(message: &str) -> i32 {
-    eprintln!("error: {message}");
-    crate::exit::INVALID
+/// `teamform sim`: serves until stopped.
+fn sim(a: SimArgs) -> Outcome {
+    let mut config = teamform_sim::SimConfig::new(a.state, a.token);
+    config.listen = a.listen;
+    config.rate_limit = a.rate_limit;
+    config.search_rate_limit = a.search_rate_limit;
+    config.fail_rate = a.fail_rate;
+    config.latency_ms = a.latency_ms;
+    config.seed = a.seed;
+    config.log = a.log;
+    config.activity = a.activity;
+    config.tier = a.tier;
+    config.activity_scopes = !a.without_activity_scopes;
+    config.user_tokens = a.user_token;
+    teamform_sim::run(config).map_err(|e| Error::portal(e.to_string()).with_source(e))?;
+    Ok(ExitStatus::Success)
+}
+
+/// Opens the portal of `spec` and reads it; either failure is `cannot read the portal: …`.
+fn read_portal(spec: &crate::portal::Spec) -> Result<LiveState, Error> {
+    let read = crate::portal::open(spec).and_then(|mut p| p.read());
+    read.map_err(|e| Error::portal_with("cannot read the portal", e))
 }

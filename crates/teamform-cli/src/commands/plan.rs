@@ -1,6 +1,7 @@
 //! `teamform plan`: the changes that would make the live portal equal the policy.
 
 use crate::cli::{PlanArgs, PlanFormat, PolicyArgs, PortalArgs};
+use crate::error::{Error, ErrorKind, ExitStatus, Outcome};
 use crate::policy::{self, Loaded};
 use crate::{exit, portal, provenance};
 use std::io::IsTerminal;
@@ -8,29 +9,25 @@ use teamform_plan::render::{HumanStyle, human, json, markdown};
 use teamform_plan::{Detail, Filter, Plan, PlanInput, SavedPlan, make_plan, policy_hash};
 use teamform_portal::Provider;
 
-/// Loads a valid policy, or prints its errors and returns the exit code.
-pub fn valid(args: &PolicyArgs) -> Result<Loaded, i32> {
-    let loaded = policy::load_acting(args).map_err(|e| super::usage_error(&e))?;
+/// Loads a valid policy, or prints its errors and returns an error already shown.
+pub fn valid(args: &PolicyArgs) -> Result<Loaded, Error> {
+    let loaded = policy::load_acting(args).map_err(Error::invalid)?;
     if loaded.compiled.has_errors() {
         policy::report_errors(&loaded);
-        return Err(exit::INVALID);
+        return Err(Error::shown(ErrorKind::Invalid));
     }
     Ok(loaded)
 }
 
-/// Opens the portal named by `--portal` or the policy's `provider`, for reading; a usage
-/// error or a portal that cannot be opened is printed and returned as the exit code.
-pub fn open_portal(loaded: &Loaded, args: &PortalArgs) -> Result<Box<dyn Provider>, i32> {
+/// Opens the portal named by `--portal` or the policy's `provider`, for reading.
+pub fn open_portal(loaded: &Loaded, args: &PortalArgs) -> Result<Box<dyn Provider>, Error> {
     let spec = portal::Spec::choose(
         args.portal.as_deref(),
         args.api_base.as_deref(),
         Some(&loaded.load.policy),
     )
-    .map_err(|e| super::usage_error(&e))?;
-    portal::open(&spec).map_err(|e| {
-        eprintln!("error: {e}");
-        exit::PORTAL
-    })
+    .map_err(Error::invalid)?;
+    Ok(portal::open(&spec)?)
 }
 
 /// Plans against an opened provider; with `fingerprints` when the plan is to be saved or
@@ -41,21 +38,15 @@ pub fn plan_with(
     filter: Filter,
     (fingerprints, detail): (bool, Detail),
     allow_orphaned: bool,
-) -> Result<Plan, i32> {
+) -> Result<Plan, Error> {
     let caps = provider.capabilities();
     let portal = provider.describe();
     let known = if crate::known::needed(caps) {
-        crate::known::load(&loaded.dir, &portal).map_err(|e| {
-            eprintln!("error: {e}");
-            exit::INVALID
-        })?
+        crate::known::load(&loaded.dir, &portal).map_err(Error::invalid)?
     } else {
         None
     };
-    let live = provider.read().map_err(|e| {
-        eprintln!("error: cannot read the portal: {e}");
-        exit::PORTAL
-    })?;
+    let live = (provider.read()).map_err(|e| Error::portal_with("cannot read the portal", e))?;
     let mut plan = make_plan(&PlanInput {
         load: &loaded.load,
         compiled: &loaded.compiled,
@@ -76,10 +67,7 @@ pub fn plan_with(
         &live,
         allow_orphaned,
     )
-    .map_err(|e| {
-        eprintln!("error: cannot count the CRM records of the users removed: {e}");
-        exit::PORTAL
-    })?;
+    .map_err(|e| Error::portal_with("cannot count the CRM records of the users removed", e))?;
     Ok(plan)
 }
 
@@ -144,58 +132,58 @@ pub fn saved(plan: Plan, loaded: &Loaded, args: &PolicyArgs) -> SavedPlan {
 }
 
 /// `teamform plan`.
-pub fn run(a: &PlanArgs) -> i32 {
+pub fn run(a: &PlanArgs) -> Outcome {
     let format = Output {
         format: a.format,
         show_unverifiable: a.show_unverifiable,
         expand: a.expand,
     };
     let (args, out) = (&a.policy, a.out.as_deref());
-    let go = || -> Result<i32, i32> {
-        let loaded = valid(args)?;
-        let mut provider = open_portal(&loaded, &a.portal)?;
-        let filter = Filter {
-            targets: a.target.clone(),
-            excludes: a.exclude.clone(),
-        };
-        let plan = plan_with(
-            &loaded,
-            &mut provider,
-            filter,
-            (out.is_some(), format.detail()),
-            a.allow_orphaned_records,
-        )?;
-        out!("{}", rendered(&plan, format));
-        let changes = plan.has_changes();
-        let refused = !plan.refusals.is_empty();
-        if let Some(path) = out {
-            let saved = saved(plan, &loaded, args);
-            let dirty = saved.git_dirty == Some(true);
-            crate::files::write_private(path, saved.to_json().as_bytes()).map_err(|e| {
-                eprintln!("error: cannot write the plan to `{}`: {e}", path.display());
-                exit::INVALID
-            })?;
-            eprintln!(
-                "Saved the plan to {}; apply it with `teamform apply {}`.",
-                path.display(),
-                path.display()
-            );
-            if dirty {
-                eprintln!(
-                    "warning: the policy has uncommitted changes: applying this plan will need `--allow-dirty`; commit, then plan again, to apply it as reviewed"
-                );
-            }
-        } else {
-            exit::keep_until_exit(plan);
-        }
-        exit::keep_until_exit(loaded);
-        Ok(if a.detailed_exitcode && refused {
-            exit::REFUSED
-        } else if a.detailed_exitcode && changes {
-            exit::CHANGES
-        } else {
-            exit::SUCCESS
-        })
+    let loaded = valid(args)?;
+    let mut provider = open_portal(&loaded, &a.portal)?;
+    let filter = Filter {
+        targets: a.target.clone(),
+        excludes: a.exclude.clone(),
     };
-    go().unwrap_or_else(|c| c)
+    let plan = plan_with(
+        &loaded,
+        &mut provider,
+        filter,
+        (out.is_some(), format.detail()),
+        a.allow_orphaned_records,
+    )?;
+    out!("{}", rendered(&plan, format));
+    let changes = plan.has_changes();
+    let refused = !plan.refusals.is_empty();
+    if let Some(path) = out {
+        let saved = saved(plan, &loaded, args);
+        let dirty = saved.git_dirty == Some(true);
+        crate::files::write_private(path, saved.to_json().as_bytes()).map_err(|e| {
+            Error::invalid(format!(
+                "cannot write the plan to `{}`: {e}",
+                path.display()
+            ))
+            .with_source(e)
+        })?;
+        eprintln!(
+            "Saved the plan to {}; apply it with `teamform apply {}`.",
+            path.display(),
+            path.display()
+        );
+        if dirty {
+            eprintln!(
+                "warning: the policy has uncommitted changes: applying this plan will need `--allow-dirty`; commit, then plan again, to apply it as reviewed"
+            );
+        }
+    } else {
+        exit::keep_until_exit(plan);
+    }
+    exit::keep_until_exit(loaded);
+    Ok(if a.detailed_exitcode && refused {
+        ExitStatus::Refused
+    } else if a.detailed_exitcode && changes {
+        ExitStatus::Changes
+    } else {
+        ExitStatus::Success
+    })
 }

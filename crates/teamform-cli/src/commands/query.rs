@@ -6,8 +6,8 @@
 //! `who-can`). The target is read before the policy is loaded, so a mistyped keyword is a usage
 //! error whatever the policy holds.
 
-use crate::cli::{PolicyArgs, QueryFormat};
-use crate::exit;
+use crate::cli::{PolicyArgs, QueryFormat, WhoCanArgs, WhyArgs};
+use crate::error::{Error, ErrorKind, ExitStatus, Outcome};
 use crate::policy::{self, Loaded};
 use serde::Serialize;
 use teamform_compiler::{AccountAccess, UserId, Via, WhoCanTarget};
@@ -20,16 +20,16 @@ const JSON_VERSION: u32 = 1;
 /// The spelling of super admin on the command line; `super-admin` is accepted too.
 const SUPER_ADMIN: &str = "super_admin";
 
-fn valid_policy(args: &PolicyArgs) -> Result<Loaded, i32> {
-    let loaded = policy::load(args).map_err(|e| super::usage_error(&e))?;
+fn valid_policy(args: &PolicyArgs) -> Result<Loaded, Error> {
+    let loaded = policy::load(args).map_err(Error::invalid)?;
     if loaded.compiled.has_errors() {
         policy::report_errors(&loaded);
-        return Err(exit::INVALID);
+        return Err(Error::shown(ErrorKind::Invalid));
     }
     Ok(loaded)
 }
 
-fn find_user(loaded: &Loaded, email: &str) -> Result<UserId, i32> {
+fn find_user(loaded: &Loaded, email: &str) -> Result<UserId, Error> {
     loaded.compiled.index.user(email).ok_or_else(|| {
         let emails = loaded
             .load
@@ -39,7 +39,7 @@ fn find_user(loaded: &Loaded, email: &str) -> Result<UserId, i32> {
             .map(|u| u.key.value.as_str());
         let hint =
             did_you_mean(email, emails).map_or(String::new(), |s| format!("; did you mean `{s}`?"));
-        super::usage_error(&format!("no user `{email}` in the policy{hint}"))
+        Error::invalid(format!("no user `{email}` in the policy{hint}"))
     })
 }
 
@@ -48,18 +48,18 @@ fn keyword<K>(
     what: &str,
     parse: fn(&str) -> Option<K>,
     names: &[&'static str],
-) -> Result<K, i32> {
+) -> Result<K, Error> {
     parse(text).ok_or_else(|| unknown(text, what, names))
 }
 
 /// The usage error of a word that is none of `names` (`what` they are, with its article),
 /// with the nearest one or the list.
-fn unknown(text: &str, what: &str, names: &[&'static str]) -> i32 {
+fn unknown(text: &str, what: &str, names: &[&'static str]) -> Error {
     let hint = did_you_mean(text, names.iter().copied()).map_or_else(
         || format!("; one of `{}`", names.join("`, `")),
         |s| format!("; did you mean `{s}`?"),
     );
-    super::usage_error(&format!("`{text}` is not {what}{hint}"))
+    Error::invalid(format!("`{text}` is not {what}{hint}"))
 }
 
 /// Reads an account permission or super admin, as written in policy files (`export`,
@@ -166,13 +166,12 @@ struct JsonWhy<'a> {
 }
 
 /// Prints a JSON document and a newline.
-fn print_json(doc: &impl Serialize) -> Result<i32, i32> {
+fn print_json(doc: &impl Serialize) -> Outcome {
     let text = serde_json::to_string_pretty(doc).map_err(|e| {
-        eprintln!("error: cannot write the JSON document: {e}");
-        exit::INVALID
+        Error::invalid(format!("cannot write the JSON document: {e}")).with_source(e)
     })?;
     outln!("{text}");
-    Ok(exit::SUCCESS)
+    Ok(ExitStatus::Success)
 }
 
 /// What `why` asks about, read from its words.
@@ -181,13 +180,13 @@ enum WhyTarget {
     Account(AccountAccess),
 }
 
-fn why_target(object: &str, action: Option<&str>) -> Result<WhyTarget, i32> {
+fn why_target(object: &str, action: Option<&str>) -> Result<WhyTarget, Error> {
     let objects: Vec<_> = CrmObject::names().collect();
     let actions: Vec<_> = CrmAction::names().collect();
     let account = account_access(object);
     match (account, action) {
         (Some(access), None) => Ok(WhyTarget::Account(access)),
-        (Some(_), Some(action)) => Err(super::usage_error(&format!(
+        (Some(_), Some(action)) => Err(Error::invalid(format!(
             "`{object}` is account-wide and takes no action (`{action}`): ask `teamform why USER {object}`"
         ))),
         (None, Some(action)) => {
@@ -195,7 +194,7 @@ fn why_target(object: &str, action: Option<&str>) -> Result<WhyTarget, i32> {
             let action = keyword(action, "a CRM action", CrmAction::parse, &actions)?;
             Ok(WhyTarget::Crm(object, action))
         }
-        (None, None) if CrmObject::parse(object).is_some() => Err(super::usage_error(&format!(
+        (None, None) if CrmObject::parse(object).is_some() => Err(Error::invalid(format!(
             "`{object}` needs an action after it (`{}`), as in `teamform why USER {object} edit`",
             actions.join("`, `")
         ))),
@@ -211,14 +210,10 @@ fn why_target(object: &str, action: Option<&str>) -> Result<WhyTarget, i32> {
     }
 }
 
-pub fn why(
-    args: &PolicyArgs,
-    user: &str,
-    object: &str,
-    action: Option<&str>,
-    format: QueryFormat,
-) -> i32 {
-    let run = || -> Result<i32, i32> {
+pub fn why(a: &WhyArgs) -> Outcome {
+    let (args, user, object) = (&a.policy, a.user.as_str(), a.object.as_str());
+    let (action, format) = (a.action.as_deref(), a.format);
+    let run = || -> Outcome {
         let target = why_target(object, action)?;
         let loaded = valid_policy(args)?;
         let user = find_user(&loaded, user)?;
@@ -280,28 +275,12 @@ pub fn why(
         for s in &steps {
             outln!("  {:<width$}  {}", place(sources, s.span), s.text);
         }
-        Ok(exit::SUCCESS)
+        Ok(ExitStatus::Success)
     };
-    run().unwrap_or_else(|code| code)
+    run()
 }
 
-/// The words and options of `who-can`.
-pub struct WhoCanArgs<'a> {
-    /// An account permission or `super_admin`, or an action.
-    pub action: &'a str,
-    /// After an action: a CRM object or a tool.
-    pub object: Option<&'a str>,
-    /// `--owned-by`.
-    pub owned_by: Option<&'a str>,
-    /// `--asset`.
-    pub asset: Option<&'a str>,
-    /// `--format`.
-    pub format: QueryFormat,
-    /// `--portal`: the live portal, to count the users the policy leaves alone.
-    pub portal: &'a crate::cli::PortalArgs,
-}
-
-fn who_can_target(action: &str, object: Option<&str>) -> Result<WhoCanTarget, i32> {
+fn who_can_target(action: &str, object: Option<&str>) -> Result<WhoCanTarget, Error> {
     let account = account_access(action).map(|a| match a {
         AccountAccess::Permission(p) => WhoCanTarget::Account(p),
         AccountAccess::SuperAdmin => WhoCanTarget::SuperAdmin,
@@ -311,7 +290,7 @@ fn who_can_target(action: &str, object: Option<&str>) -> Result<WhoCanTarget, i3
             return Ok(target);
         }
         if CrmAction::parse(action).is_some() || ToolAction::parse(action).is_some() {
-            return Err(super::usage_error(&format!(
+            return Err(Error::invalid(format!(
                 "`{action}` needs a CRM object or a tool after it, as in `teamform who-can {action} contacts`"
             )));
         }
@@ -325,7 +304,7 @@ fn who_can_target(action: &str, object: Option<&str>) -> Result<WhoCanTarget, i3
         ));
     };
     if account.is_some() {
-        return Err(super::usage_error(&format!(
+        return Err(Error::invalid(format!(
             "`{action}` is account-wide, not per object (`{object}`): ask `teamform who-can {action}`"
         )));
     }
@@ -367,46 +346,52 @@ struct JsonWhoCan<'a> {
     users: Vec<JsonWhoCanUser<'a>>,
 }
 
-pub fn who_can(args: &PolicyArgs, query: WhoCanArgs<'_>) -> i32 {
-    let run = || -> Result<i32, i32> {
-        let target = who_can_target(query.action, query.object)?;
+pub fn who_can(a: &WhoCanArgs) -> Outcome {
+    let args = &a.policy;
+
+    let run = || -> Outcome {
+        let target = who_can_target(a.action.as_str(), a.object.as_deref())?;
         match target {
-            WhoCanTarget::Tool(..) if query.owned_by.is_some() => {
-                return Err(super::usage_error(
+            WhoCanTarget::Tool(..) if a.owned_by.as_deref().is_some() => {
+                return Err(Error::invalid(
                     "`--owned-by` applies to CRM objects, not tools",
                 ));
             }
             WhoCanTarget::Account(_) | WhoCanTarget::SuperAdmin => {
-                let option = match (query.owned_by, query.asset) {
+                let option = match (a.owned_by.as_deref(), a.asset.as_deref()) {
                     (Some(_), _) => Some("--owned-by"),
                     (None, Some(_)) => Some("--asset"),
                     (None, None) => None,
                 };
                 if let Some(option) = option {
-                    return Err(super::usage_error(&format!(
+                    return Err(Error::invalid(format!(
                         "`{option}` applies to CRM objects and tools, not to `{}`, which is account-wide",
-                        query.action
+                        a.action.as_str()
                     )));
                 }
             }
             _ => {}
         }
         let mut loaded = valid_policy(args)?;
-        super::adopt::left_alone(&mut loaded, query.portal)?;
-        let owner = query.owned_by.map(|o| find_user(&loaded, o)).transpose()?;
+        super::adopt::left_alone(&mut loaded, &a.portal)?;
+        let owner = a
+            .owned_by
+            .as_deref()
+            .map(|o| find_user(&loaded, o))
+            .transpose()?;
         let index = &loaded.compiled.index;
-        let asset_id = match query.asset {
+        let asset_id = match a.asset.as_deref() {
             None => None,
             Some(a) => Some(index.assets.get(a).copied().ok_or_else(|| {
                 let refs: Vec<&str> = index.assets.keys().map(String::as_str).collect();
                 let hint = did_you_mean(a, refs)
                     .map_or(String::new(), |s| format!("; did you mean `{s}`?"));
-                super::usage_error(&format!("no asset `{a}` in the policy{hint}"))
+                Error::invalid(format!("no asset `{a}` in the policy{hint}"))
             })?),
         };
         let policy = &loaded.load.policy;
         let found = teamform_compiler::who_can(policy, &loaded.compiled, target, owner, asset_id);
-        if query.format == QueryFormat::Json {
+        if a.format == QueryFormat::Json {
             let users = found
                 .iter()
                 .map(|w| {
@@ -429,7 +414,7 @@ pub fn who_can(args: &PolicyArgs, query: WhoCanArgs<'_>) -> i32 {
                 version: JSON_VERSION,
                 target: target.into(),
                 owned_by: owner.map(|o| policy.users[o.index()].key.value.as_str()),
-                asset: query.asset,
+                asset: a.asset.as_deref(),
                 users,
             });
         }
@@ -454,7 +439,7 @@ pub fn who_can(args: &PolicyArgs, query: WhoCanArgs<'_>) -> i32 {
             found.len(),
             if found.len() == 1 { "" } else { "s" }
         );
-        Ok(exit::SUCCESS)
+        Ok(ExitStatus::Success)
     };
-    run().unwrap_or_else(|code| code)
+    run()
 }

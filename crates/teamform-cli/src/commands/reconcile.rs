@@ -2,7 +2,8 @@
 //! notifications and SIGTERM to the fleet loop (`teamform_reconcile::Fleet`).
 
 use crate::cli::{ReconcileArgs as Args, ReconcileMode};
-use crate::{exit, portal, today};
+use crate::error::{Error, ExitStatus, Outcome};
+use crate::{portal, today};
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -64,7 +65,7 @@ fn opener(a: &Args, layout: &Layout) -> Result<Open, String> {
         Layout::One { name: None, .. } => {
             let spec = portal::Spec::choose(flag.as_deref(), api_base.as_deref(), None)?;
             return Ok(Arc::new(move |_: &str, _: &Policy| {
-                portal::open_locked(&spec)
+                portal::open_locked(&spec).map_err(|e| e.to_string())
             }));
         }
         Layout::One { .. } => Tokens::OwnOrProcess,
@@ -86,7 +87,7 @@ fn opener(a: &Args, layout: &Layout) -> Result<Open, String> {
                 Some(text) => portal::Spec::parse(text, api_base.as_deref())?,
                 None => portal::Spec::HubSpot(api_base.clone()),
             };
-            portal::open_portal(&spec, name, tokens, &journals)
+            portal::open_portal(&spec, name, tokens, &journals).map_err(|e| e.to_string())
         },
     ))
 }
@@ -126,69 +127,62 @@ fn local_or_url(repo: &str) -> String {
     }
 }
 
-pub fn run(a: &Args) -> i32 {
-    let go = || -> Result<i32, i32> {
-        let usage = |e: String| super::usage_error(&e);
-        let interval = parse_interval(&a.interval).map_err(usage)?;
-        let today = match &a.today {
-            Some(t) => today::parse(t).map_err(usage)?,
-            None => today::system(),
-        };
-        let layout = layout(a).map_err(usage)?;
-        let open = opener(a, &layout).map_err(usage)?;
-        let targets = targets(a).map_err(usage)?;
-        let source = match &a.repo {
-            Some(repo) => {
-                let url = local_or_url(repo);
-                let mirror = a.cache.join(mirror_name(&url));
-                let repo = PolicyRepo::mirror(&url, &mirror, &a.path).map_err(|e| {
-                    eprintln!("error: {e}");
-                    exit::INVALID
-                })?;
-                Source::Mirror {
-                    repo,
-                    branch: a.branch.clone(),
-                }
-            }
-            None => Source::WorkTree,
-        };
-        let stop = Arc::new(AtomicBool::new(false));
-        for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
-            signal_hook::flag::register(signal, Arc::clone(&stop)).map_err(|e| {
-                eprintln!("error: cannot handle signals: {e}");
-                exit::INVALID
-            })?;
-        }
-        let mode = match a.mode {
-            ReconcileMode::Apply => Mode::Apply,
-            ReconcileMode::Report => Mode::Report,
-        };
-        let settings = Settings {
-            mode,
-            options: Options { today },
-            interval,
-            once: a.once,
-        };
-        let mut fleet = Fleet::new(source, layout, settings, open);
-        let mut out = std::io::stdout();
-        if let Some(addr) = a.listen {
-            let metrics = Arc::clone(&fleet.metrics);
-            let runtime = fleet.runtime().map_err(usage)?;
-            let bound = teamform_reconcile::serve::start(runtime, addr, metrics).map_err(usage)?;
-            let line = serde_json::json!({ "event": "listening", "addr": bound.to_string() });
-            outln!("{line}");
-        }
-        let notifier = Notifier::new(targets, &a.cache).map_err(usage)?;
-        if notifier.enabled() {
-            fleet.notify(notifier);
-        }
-        let last = fleet.run(&stop, &mut out);
-        let failed = last.iter().any(|l| l.status != Status::Ok);
-        Ok(if a.once && failed {
-            exit::PORTAL
-        } else {
-            exit::SUCCESS
-        })
+pub fn run(a: &Args) -> Outcome {
+    let usage = |e: String| Error::invalid(e);
+    let interval = parse_interval(&a.interval).map_err(usage)?;
+    let today = match &a.today {
+        Some(t) => today::parse(t).map_err(usage)?,
+        None => today::system(),
     };
-    go().unwrap_or_else(|c| c)
+    let layout = layout(a).map_err(usage)?;
+    let open = opener(a, &layout).map_err(usage)?;
+    let targets = targets(a).map_err(usage)?;
+    let source = match &a.repo {
+        Some(repo) => {
+            let url = local_or_url(repo);
+            let mirror = a.cache.join(mirror_name(&url));
+            let repo =
+                PolicyRepo::mirror(&url, &mirror, &a.path).map_err(super::diff::git_error)?;
+            Source::Mirror {
+                repo,
+                branch: a.branch.clone(),
+            }
+        }
+        None => Source::WorkTree,
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
+        signal_hook::flag::register(signal, Arc::clone(&stop))
+            .map_err(|e| Error::invalid(format!("cannot handle signals: {e}")).with_source(e))?;
+    }
+    let mode = match a.mode {
+        ReconcileMode::Apply => Mode::Apply,
+        ReconcileMode::Report => Mode::Report,
+    };
+    let settings = Settings {
+        mode,
+        options: Options { today },
+        interval,
+        once: a.once,
+    };
+    let mut fleet = Fleet::new(source, layout, settings, open);
+    let mut out = std::io::stdout();
+    if let Some(addr) = a.listen {
+        let metrics = Arc::clone(&fleet.metrics);
+        let runtime = fleet.runtime().map_err(usage)?;
+        let bound = teamform_reconcile::serve::start(runtime, addr, metrics).map_err(usage)?;
+        let line = serde_json::json!({ "event": "listening", "addr": bound.to_string() });
+        outln!("{line}");
+    }
+    let notifier = Notifier::new(targets, &a.cache).map_err(usage)?;
+    if notifier.enabled() {
+        fleet.notify(notifier);
+    }
+    let last = fleet.run(&stop, &mut out);
+    let failed = last.iter().any(|l| l.status != Status::Ok);
+    Ok(if a.once && failed {
+        ExitStatus::PortalFailed
+    } else {
+        ExitStatus::Success
+    })
 }

@@ -3,8 +3,9 @@
 //! (`review_period.rs`).
 
 use crate::cli::{ReviewAction, ReviewArgs};
+use crate::error::{Error, ExitStatus, Outcome};
 use crate::policy::{self, Loaded};
-use crate::{exit, provenance};
+use crate::provenance;
 use std::path::Path;
 use teamform_diagnostics::Diagnostic;
 use teamform_diagnostics::render::{Format, render};
@@ -13,11 +14,11 @@ use teamform_portal::activity::{Instant, RETENTION_DAYS};
 use teamform_review::{Built, Input, PolicyRef, ReviewOptions, build};
 
 /// Runs `teamform review` and its steps.
-pub fn run(action: Option<ReviewAction>, args: &ReviewArgs, out: Option<&Path>) -> i32 {
-    let result = match action {
+pub fn run(action: Option<ReviewAction>, args: &ReviewArgs, out: Option<&Path>) -> Outcome {
+    match action {
         None => match out {
             Some(dir) => pack(args, dir),
-            None => Err(super::usage_error(
+            None => Err(Error::invalid(
                 "say where to write the evidence pack with `--out DIR`, or run `teamform review start|status|close`",
             )),
         },
@@ -30,23 +31,19 @@ pub fn run(action: Option<ReviewAction>, args: &ReviewArgs, out: Option<&Path>) 
             policy,
             out,
         }) => super::review_period::close(&period, &policy, out.as_deref()),
-    };
-    result.unwrap_or_else(|c| c)
+    }
 }
 
 /// Reads the portal and its activity and builds the review.
-pub(super) fn take(args: &ReviewArgs) -> Result<(Loaded, Built), i32> {
+pub(super) fn take(args: &ReviewArgs) -> Result<(Loaded, Built), Error> {
     let loaded = super::plan::valid(&args.policy)?;
     let mut provider = super::plan::open_portal(&loaded, &args.portal)?;
-    let portal_error = |e: teamform_portal::PortalError| {
-        eprintln!("error: cannot read the portal: {e}");
-        exit::PORTAL
-    };
+    let portal_error = |e| Error::portal_with("cannot read the portal", e);
     let live = provider.read().map_err(portal_error)?;
     // With `--today`, the snapshot is taken at that day's start: reproducible runs.
     let now = match &args.policy.today {
         Some(_) => {
-            let options = policy::options(&args.policy).map_err(|e| super::usage_error(&e))?;
+            let options = policy::options(&args.policy).map_err(Error::invalid)?;
             Instant::from_date(options.today)
         }
         None => Instant::now(),
@@ -83,7 +80,7 @@ pub(super) fn take(args: &ReviewArgs) -> Result<(Loaded, Built), i32> {
 }
 
 /// Prints diagnostics in the human format.
-pub(super) fn print(loaded: &Loaded, diagnostics: &[Diagnostic]) -> Result<(), i32> {
+pub(super) fn print(loaded: &Loaded, diagnostics: &[Diagnostic]) -> Result<(), Error> {
     render(
         Format::Human,
         diagnostics,
@@ -91,14 +88,11 @@ pub(super) fn print(loaded: &Loaded, diagnostics: &[Diagnostic]) -> Result<(), i
         &policy::human_options(),
         &mut crate::output::stdout(),
     )
-    .map_err(|e| {
-        eprintln!("error: cannot write the findings: {e}");
-        exit::INVALID
-    })
+    .map_err(|e| Error::invalid(format!("cannot write the findings: {e}")).with_source(e))
 }
 
 /// Prints the findings and the summary of a review.
-pub(super) fn report(loaded: &Loaded, built: &Built) -> Result<(), i32> {
+pub(super) fn report(loaded: &Loaded, built: &Built) -> Result<(), Error> {
     if !built.diagnostics.is_empty() {
         print(loaded, &built.diagnostics)?;
     }
@@ -121,17 +115,15 @@ pub(super) fn report(loaded: &Loaded, built: &Built) -> Result<(), i32> {
 }
 
 /// `teamform review --out DIR`.
-fn pack(args: &ReviewArgs, dir: &Path) -> Result<i32, i32> {
+fn pack(args: &ReviewArgs, dir: &Path) -> Outcome {
     let (loaded, built) = take(args)?;
     report(&loaded, &built)?;
-    let manifest = teamform_review::pack::write(dir, &built.review, Vec::new()).map_err(|e| {
-        eprintln!("error: {e}");
-        exit::INVALID
-    })?;
+    let manifest = teamform_review::pack::write(dir, &built.review, Vec::new())
+        .map_err(|e| Error::invalid(e.to_string()))?;
     outln!(
         "Wrote the evidence pack to {} ({} files and manifest.json).",
         dir.display(),
         manifest.files.len()
     );
-    Ok(exit::SUCCESS)
+    Ok(ExitStatus::Success)
 }

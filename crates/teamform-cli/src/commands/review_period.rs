@@ -2,7 +2,7 @@
 //! `reviews/PERIOD/` beside the policy directory, committed by the reviewers.
 
 use crate::cli::{PolicyArgs, ReviewArgs};
-use crate::exit;
+use crate::error::{Error, ExitStatus, Outcome};
 use std::path::{Path, PathBuf};
 use teamform_diagnostics::Code;
 use teamform_review::decisions::{
@@ -12,27 +12,26 @@ use teamform_review::decisions::{
 use teamform_review::pack::write_atomic;
 
 /// A period's name: letters, digits, `.`, `_` and `-`, as a directory name.
-fn period_dir(policies: &Path, period: &str) -> Result<PathBuf, i32> {
+fn period_dir(policies: &Path, period: &str) -> Result<PathBuf, Error> {
     let ok = !period.is_empty()
         && !period.starts_with('.')
         && period
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
     if !ok {
-        return Err(super::usage_error(&format!(
+        return Err(Error::invalid(format!(
             "`{period}` is not a period name: use letters, digits, `.`, `_` and `-`, such as `2026-Q4`"
         )));
     }
     Ok(reviews_dir(policies).join(period))
 }
 
-fn fail(message: String) -> i32 {
-    eprintln!("error: {message}");
-    exit::INVALID
+fn fail(message: String) -> Error {
+    Error::invalid(message)
 }
 
 /// `review start`.
-pub fn start(period: &str, args: &ReviewArgs) -> Result<i32, i32> {
+pub fn start(period: &str, args: &ReviewArgs) -> Outcome {
     let dir = period_dir(&args.policy.policies, period)?;
     if dir.exists() {
         return Err(fail(format!(
@@ -86,11 +85,11 @@ pub fn start(period: &str, args: &ReviewArgs) -> Result<i32, i32> {
     outln!(
         "Commit them; each reviewer fills in their team's file and commits it; `teamform review status --period {period}` shows what is left."
     );
-    Ok(exit::SUCCESS)
+    Ok(ExitStatus::Success)
 }
 
 /// Loads the policy and the period.
-fn open(period: &str, args: &PolicyArgs) -> Result<(crate::policy::Loaded, Period), i32> {
+fn open(period: &str, args: &PolicyArgs) -> Result<(crate::policy::Loaded, Period), Error> {
     let dir = period_dir(&args.policies, period)?;
     if !dir.is_dir() {
         return Err(fail(format!(
@@ -104,7 +103,7 @@ fn open(period: &str, args: &PolicyArgs) -> Result<(crate::policy::Loaded, Perio
 }
 
 /// `review status`.
-pub fn status(period: &str, args: &PolicyArgs) -> Result<i32, i32> {
+pub fn status(period: &str, args: &PolicyArgs) -> Outcome {
     let (loaded, p) = open(period, args)?;
     let diagnostics = p.check(&loaded.load.policy, &loaded.compiled);
     let problems: Vec<_> = diagnostics
@@ -142,17 +141,17 @@ pub fn status(period: &str, args: &PolicyArgs) -> Result<i32, i32> {
             "{missing} decisions missing, {} problems.",
             problems.iter().filter(|d| d.is_error()).count()
         );
-        return Ok(exit::INVALID);
+        return Ok(ExitStatus::Failure);
     }
     let _ = open;
     outln!(
         "Every decision is recorded: `teamform review close --period {period}` closes the review."
     );
-    Ok(exit::SUCCESS)
+    Ok(ExitStatus::Success)
 }
 
 /// `review close`.
-pub fn close(period: &str, args: &PolicyArgs, out: Option<&Path>) -> Result<i32, i32> {
+pub fn close(period: &str, args: &PolicyArgs, out: Option<&Path>) -> Outcome {
     let (loaded, p) = open(period, args)?;
     if Period::closed(&p.dir) {
         return Err(fail(format!("the review {period} is already closed")));
@@ -252,5 +251,5 @@ pub fn close(period: &str, args: &PolicyArgs, out: Option<&Path>) -> Result<i32,
             changed.len()
         );
     }
-    Ok(exit::SUCCESS)
+    Ok(ExitStatus::Success)
 }

@@ -1,39 +1,33 @@
 //! `teamform test`: checks the access expectations of the policy's test files and prints the
 //! failures as diagnostics, with the policy's own errors first.
 
-use crate::cli::{DiagnosticFormat, PolicyArgs};
-use crate::{exit, policy};
+use crate::cli::{DiagnosticFormat, TestArgs};
+use crate::error::{Error, ExitStatus, Outcome};
+use crate::policy;
 use std::path::Path;
 use teamform_diagnostics::render::{Format, render};
 
-pub fn run(
-    args: &PolicyArgs,
-    tests: Option<&Path>,
-    plan: Option<&Path>,
-    format: DiagnosticFormat,
-) -> i32 {
-    let mut loaded = match policy::load(args) {
-        Ok(l) => l,
-        Err(e) => return super::usage_error(&e),
-    };
+pub fn run(a: &TestArgs) -> Outcome {
+    let (args, tests, plan) = (&a.policy, a.tests.as_deref(), a.plan.as_deref());
+    let mut loaded = policy::load(args).map_err(Error::invalid)?;
     let dir = tests.map_or_else(
         || teamform_expect::tests_dir(&args.policies),
         Path::to_path_buf,
     );
     if tests.is_some() && !dir.is_dir() {
-        return super::usage_error(&format!("no tests directory `{}`", dir.display()));
+        return Err(Error::invalid(format!(
+            "no tests directory `{}`",
+            dir.display()
+        )));
     }
-    let saved = match plan.map(teamform_expect::load_plan).transpose() {
-        Ok(p) => p,
-        Err(e) => return super::usage_error(&e),
-    };
+    let saved = (plan.map(teamform_expect::load_plan).transpose()).map_err(Error::invalid)?;
     let suite = teamform_expect::load_dir(&dir, &mut loaded.load.sources);
     let mut report = teamform_expect::run(&loaded.load.policy, &loaded.compiled, &suite);
     // Expectations about a change need the change: a saved plan.
     let about_plans = suite
         .expectations
         .iter()
-        .filter(|e| e.kind == teamform_expect::Kind::Plan)
+        .filter(|e| e.kind == teamform_expect::ExpectationKind::Plan)
         .count();
     match &saved {
         Some(plan) => {
@@ -58,23 +52,21 @@ pub fn run(
         .cloned()
         .collect();
     diagnostics.extend(report.diagnostics);
-    let format = match format {
+    let format = match a.format {
         DiagnosticFormat::Human => Format::Human,
         DiagnosticFormat::Json => Format::Json,
         DiagnosticFormat::Sarif => Format::Sarif,
         DiagnosticFormat::Github => Format::Github,
     };
     let mut out = crate::output::stdout();
-    if let Err(e) = render(
+    render(
         format,
         &diagnostics,
         &loaded.load.sources,
         &policy::human_options(),
         &mut out,
-    ) {
-        eprintln!("error: cannot write the diagnostics: {e}");
-        return exit::INVALID;
-    }
+    )
+    .map_err(|e| Error::invalid(format!("cannot write the diagnostics: {e}")).with_source(e))?;
     if matches!(format, Format::Human) {
         if suite.files == 0 {
             outln!(
@@ -93,9 +85,9 @@ pub fn run(
             );
         }
     }
-    if diagnostics.iter().any(|d| d.is_error()) {
-        exit::INVALID
+    Ok(if diagnostics.iter().any(|d| d.is_error()) {
+        ExitStatus::Failure
     } else {
-        exit::SUCCESS
-    }
+        ExitStatus::Success
+    })
 }

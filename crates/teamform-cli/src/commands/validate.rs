@@ -2,7 +2,8 @@
 //! decisions files (`reviews/` beside the policy directory), in the chosen format.
 
 use crate::cli::{DiagnosticFormat, PolicyArgs, ValidateArgs};
-use crate::{exit, policy};
+use crate::error::{Error, ExitStatus, Outcome};
+use crate::policy;
 use std::collections::BTreeMap;
 use std::path::Path;
 use teamform_diagnostics::render::{Format, render};
@@ -25,31 +26,18 @@ fn days(text: &str) -> Result<u32, String> {
 }
 
 /// `teamform validate`.
-pub fn run(a: &ValidateArgs) -> i32 {
+pub fn run(a: &ValidateArgs) -> Outcome {
     let args = &a.policy;
-    let within = match a.expiring_within.as_deref().map(days).transpose() {
-        Ok(d) => d,
-        Err(e) => return super::usage_error(&e),
-    };
+    let within = (a.expiring_within.as_deref().map(days).transpose()).map_err(Error::invalid)?;
     if a.fix {
-        match fix(args) {
-            Ok((0, _)) => eprintln!("Nothing to fix."),
-            Ok((fixed, files)) => eprintln!("Fixed {fixed} problem(s) in {files} file(s)."),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return exit::INVALID;
-            }
+        match fix(args).map_err(Error::invalid)? {
+            (0, _) => eprintln!("Nothing to fix."),
+            (fixed, files) => eprintln!("Fixed {fixed} problem(s) in {files} file(s)."),
         }
     }
-    let mut loaded = match policy::load(args) {
-        Ok(l) => l,
-        Err(e) => return super::usage_error(&e),
-    };
+    let mut loaded = policy::load(args).map_err(Error::invalid)?;
     if let Some(days) = within {
-        let today = match policy::options(args) {
-            Ok(o) => o.today,
-            Err(e) => return super::usage_error(&e),
-        };
+        let today = policy::options(args).map_err(Error::invalid)?.today;
         let soon = teamform_compiler::expiring(&loaded.load.policy, today, days);
         loaded.compiled.diagnostics.extend(soon);
         teamform_compiler::sort(&mut loaded.compiled.diagnostics);
@@ -69,22 +57,20 @@ pub fn run(a: &ValidateArgs) -> i32 {
     ));
     let diagnostics = &overridden(diagnostics, a);
     let mut out = crate::output::stdout();
-    if let Err(e) = render(
+    render(
         format,
         diagnostics,
         &loaded.load.sources,
         &policy::human_options(),
         &mut out,
-    ) {
-        eprintln!("error: cannot write the diagnostics: {e}");
-        return exit::INVALID;
-    }
+    )
+    .map_err(|e| Error::invalid(format!("cannot write the diagnostics: {e}")).with_source(e))?;
     let failing = diagnostics.iter().any(|d| d.is_error() || a.deny_warnings);
-    if failing {
-        exit::INVALID
+    Ok(if failing {
+        ExitStatus::Failure
     } else {
-        exit::SUCCESS
-    }
+        ExitStatus::Success
+    })
 }
 
 /// The diagnostics with `--ignore`, `--warn` and `--deny` applied (ruff's select and ignore):

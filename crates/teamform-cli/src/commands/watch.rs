@@ -1,19 +1,17 @@
 //! `teamform watch`: wires the file watcher, the keyboard and the portal snapshot.
 
-use crate::cli::{PolicyArgs, PortalArgs};
-use crate::{exit, policy, portal};
+use crate::cli::WatchArgs;
+use crate::error::{Error, ExitStatus, Outcome};
+use crate::{policy, portal};
 use std::io::{BufRead, IsTerminal};
 use std::sync::mpsc;
 use std::time::Duration;
 use teamform_portal::Provider;
 use teamform_watch::{Event, Options, Snapshot, watch_dir};
 
-pub fn run_watch(
-    args: &PolicyArgs,
-    portal_args: &PortalArgs,
-    refresh: Option<u64>,
-) -> Result<i32, i32> {
-    let compiler = policy::options(args).map_err(|e| super::usage_error(&e))?;
+pub fn run(a: &WatchArgs) -> Outcome {
+    let (args, portal_args, refresh) = (&a.policy, &a.portal, a.refresh);
+    let compiler = policy::options(args).map_err(Error::invalid)?;
     let spec = {
         let load = teamform_model::load_dir(&args.policies);
         portal::Spec::choose(
@@ -21,20 +19,14 @@ pub fn run_watch(
             portal_args.api_base.as_deref(),
             Some(&load.policy),
         )
-        .map_err(|e| super::usage_error(&e))?
+        .map_err(Error::invalid)?
     };
     // A portal that cannot be opened (a sandbox file that does not exist, a missing token) is
     // not mended by reading it again: say so and stop. A read that fails is shown in the frame.
-    portal::open(&spec).map_err(|e| {
-        eprintln!("error: {e}");
-        exit::PORTAL
-    })?;
+    portal::open(&spec)?;
     let (tx, rx) = mpsc::channel();
-    let _watcher =
-        watch_dir(&args.policies, Duration::from_millis(50), tx.clone()).map_err(|e| {
-            eprintln!("error: {e}");
-            exit::INVALID
-        })?;
+    let _watcher = watch_dir(&args.policies, Duration::from_millis(50), tx.clone())
+        .map_err(|e| Error::invalid(e.to_string()))?;
     // The keyboard: `r` and `q`. The end of input (`< /dev/null`, a process manager) only
     // means no more commands: this thread ends, and the watcher's own sender keeps the loop
     // going on saves.
@@ -61,7 +53,7 @@ pub fn run_watch(
         color: crate::policy::colored(terminal),
     };
     let mut read_live = || -> Result<Snapshot, String> {
-        let mut provider = portal::open(&spec)?;
+        let mut provider = portal::open(&spec).map_err(|e| e.to_string())?;
         Ok(Snapshot {
             live: provider.read().map_err(|e| e.to_string())?,
             capabilities: provider.capabilities(),
@@ -69,15 +61,7 @@ pub fn run_watch(
             screens: provider.screens(),
         })
     };
-    teamform_watch::run(&options, &rx, &mut read_live, &mut std::io::stdout().lock()).map_err(
-        |e| {
-            eprintln!("error: {e}");
-            exit::INVALID
-        },
-    )?;
-    Ok(exit::SUCCESS)
-}
-
-pub fn run(args: &PolicyArgs, portal_args: &PortalArgs, refresh: Option<u64>) -> i32 {
-    run_watch(args, portal_args, refresh).unwrap_or_else(|c| c)
+    teamform_watch::run(&options, &rx, &mut read_live, &mut std::io::stdout().lock())
+        .map_err(|e| Error::invalid(e.to_string()))?;
+    Ok(ExitStatus::Success)
 }

@@ -1,7 +1,7 @@
 //! The diff of asset partitions: new assets, renames and moves between teams. Assets only
 //! the portal has are left alone (teamform does not manage them).
 
-use super::{Cx, Diff, change, list, op, sorted_list};
+use super::{Diff, DiffContext, change, list, op, sorted_list};
 use crate::desired::DesiredAsset;
 use crate::field::Field;
 use crate::op::Action;
@@ -10,7 +10,11 @@ use teamform_portal::{Change, Kind};
 
 /// Whether the live asset already is as desired (and its teams can be read), so that the
 /// diff has nothing for it: the comparisons of [`assets`], made on borrowed strings.
-fn asset_unchanged(cx: &Cx<'_>, a: &DesiredAsset<'_>, l: &teamform_portal::LiveAsset) -> bool {
+fn asset_unchanged(
+    cx: &DiffContext<'_>,
+    a: &DesiredAsset<'_>,
+    l: &teamform_portal::LiveAsset,
+) -> bool {
     let Some(ids) = &l.team_ids else {
         return false;
     };
@@ -25,7 +29,7 @@ fn asset_unchanged(cx: &Cx<'_>, a: &DesiredAsset<'_>, l: &teamform_portal::LiveA
         .eq(live.iter().map(String::as_str))
 }
 
-pub(super) fn assets(cx: &Cx<'_>, out: &mut Diff) {
+pub(super) fn assets(cx: &DiffContext<'_>, out: &mut Diff) {
     let caps = cx.caps.assets;
     // A portal that cannot read partitions is overlaid with what is known before the diff
     // (`crate::known`), so every asset compared here has been read or stands in for it.

@@ -21,7 +21,7 @@ pub struct Diff {
 }
 
 /// What every part of the diff looks things up in.
-struct Cx<'a> {
+struct DiffContext<'a> {
     desired: &'a DesiredState<'a>,
     live: &'a LiveState,
     matching: &'a Matching,
@@ -37,7 +37,7 @@ struct Cx<'a> {
     role_names: foldhash::HashMap<&'a str, &'a str>,
 }
 
-impl Cx<'_> {
+impl DiffContext<'_> {
     /// The live id of a team, or the placeholder of the team the plan creates.
     fn team_ref(&self, key: &str) -> String {
         self.team_ref_str(key).into_owned()
@@ -47,7 +47,7 @@ impl Cx<'_> {
         self.role_ref_str(key).into_owned()
     }
 
-    /// [`Cx::team_ref`], allocating only for a placeholder.
+    /// [`DiffContext::team_ref`], allocating only for a placeholder.
     fn team_ref_str(&self, key: &str) -> Cow<'_, str> {
         self.team_ids.get(key).map_or_else(
             || Cow::Owned(placeholder(Kind::Team, key)),
@@ -55,7 +55,7 @@ impl Cx<'_> {
         )
     }
 
-    /// [`Cx::role_ref`], allocating only for a placeholder.
+    /// [`DiffContext::role_ref`], allocating only for a placeholder.
     fn role_ref_str(&self, key: &str) -> Cow<'_, str> {
         self.role_ids.get(key).map_or_else(
             || Cow::Owned(placeholder(Kind::Role, key)),
@@ -133,7 +133,7 @@ pub fn diff(
     matching: &Matching,
     caps: Capabilities,
 ) -> Diff {
-    let cx = Cx {
+    let cx = DiffContext {
         desired,
         live,
         matching,

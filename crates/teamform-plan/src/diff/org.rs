@@ -1,13 +1,13 @@
 //! The diff of teams and permission sets: creates, renames, re-parenting, permission changes
 //! and the deletion of what only the portal has.
 
-use super::{Cx, Diff, change, op, permissions_text};
+use super::{Diff, DiffContext, change, op, permissions_text};
 use crate::field::Field;
 use crate::op::Action;
 use std::collections::HashSet;
 use teamform_portal::{Change, Kind};
 
-pub(super) fn teams(cx: &Cx<'_>, out: &mut Diff) {
+pub(super) fn teams(cx: &DiffContext<'_>, out: &mut Diff) {
     let caps = cx.caps.teams;
     let live: foldhash::HashMap<&str, &teamform_portal::LiveTeam> =
         cx.live.teams.iter().map(|t| (t.id.as_str(), t)).collect();
@@ -85,7 +85,7 @@ pub(super) fn teams(cx: &Cx<'_>, out: &mut Diff) {
     }
 }
 
-pub(super) fn roles(cx: &Cx<'_>, out: &mut Diff) {
+pub(super) fn roles(cx: &DiffContext<'_>, out: &mut Diff) {
     let caps = cx.caps.roles;
     let live: foldhash::HashMap<&str, &teamform_portal::LiveRole> =
         cx.live.roles.iter().map(|r| (r.id.as_str(), r)).collect();

@@ -2,7 +2,7 @@
 //! as a manual step) and the deletion of users only the portal has. The users are the most
 //! numerous objects, so they are diffed in chunks on several threads, in policy order.
 
-use super::{Cx, Diff, change, list, op, sorted_list};
+use super::{Diff, DiffContext, change, list, op, sorted_list};
 use crate::desired::DesiredUser;
 use crate::field::Field;
 use crate::op::{Action, Op};
@@ -11,7 +11,10 @@ use teamform_portal::{Change, Kind, LiveUser};
 
 /// The ids a user's role and teams bind to (placeholders for objects the plan creates), the
 /// additional teams sorted.
-fn user_fields(cx: &Cx<'_>, u: &DesiredUser<'_>) -> (Option<String>, Option<String>, Vec<String>) {
+fn user_fields(
+    cx: &DiffContext<'_>,
+    u: &DesiredUser<'_>,
+) -> (Option<String>, Option<String>, Vec<String>) {
     let mut teams: Vec<String> = u.teams.iter().map(|t| cx.team_ref(t)).collect();
     teams.sort();
     (
@@ -23,7 +26,7 @@ fn user_fields(cx: &Cx<'_>, u: &DesiredUser<'_>) -> (Option<String>, Option<Stri
 
 /// Whether the live user already is as desired, so that the diff has nothing for them:
 /// the comparisons of [`update`], made on borrowed strings.
-fn unchanged(cx: &Cx<'_>, u: &DesiredUser<'_>, l: &LiveUser) -> bool {
+fn unchanged(cx: &DiffContext<'_>, u: &DesiredUser<'_>, l: &LiveUser) -> bool {
     if l.name != u.name || l.super_admin != u.super_admin {
         return false;
     }
@@ -55,12 +58,12 @@ fn unchanged(cx: &Cx<'_>, u: &DesiredUser<'_>, l: &LiveUser) -> bool {
 }
 
 /// The name of a role given its policy key, for reviewers.
-fn role_name(cx: &Cx<'_>, key: Option<&str>) -> Option<String> {
+fn role_name(cx: &DiffContext<'_>, key: Option<&str>) -> Option<String> {
     key.map(|k| cx.role_names.get(k).map_or(k, |n| n).to_string())
 }
 
 /// The name of a live role given its id, for reviewers.
-fn live_role_name(cx: &Cx<'_>, id: Option<&str>) -> Option<String> {
+fn live_role_name(cx: &DiffContext<'_>, id: Option<&str>) -> Option<String> {
     id.map(|i| {
         cx.live_role_names
             .get(i)
@@ -74,7 +77,7 @@ fn seats(u: &DesiredUser<'_>) -> Vec<String> {
 }
 
 /// The creation of a user the portal does not have.
-fn create(cx: &Cx<'_>, u: &DesiredUser<'_>) -> Op {
+fn create(cx: &DiffContext<'_>, u: &DesiredUser<'_>) -> Op {
     let (role_id, team_id, team_ids) = user_fields(cx, u);
     let extra_names: Vec<String> = u.teams.iter().map(|t| cx.team_name_of_key(t)).collect();
     let mut changes = vec![change(Field::Name, None, Some(u.name.to_string()))];
@@ -115,7 +118,7 @@ fn create(cx: &Cx<'_>, u: &DesiredUser<'_>) -> Op {
 
 /// The update of a live user that differs from the policy: the fields teamform can write,
 /// then (as a manual step) those it cannot.
-fn update(cx: &Cx<'_>, u: &DesiredUser<'_>, l: &LiveUser, out: &mut Vec<Op>) {
+fn update(cx: &DiffContext<'_>, u: &DesiredUser<'_>, l: &LiveUser, out: &mut Vec<Op>) {
     let (role_id, team_id, team_ids) = user_fields(cx, u);
     let mut changes = Vec::new();
     let mut manual = Vec::new();
@@ -218,7 +221,7 @@ fn update(cx: &Cx<'_>, u: &DesiredUser<'_>, l: &LiveUser, out: &mut Vec<Op>) {
 }
 
 /// The operations on users: per desired user in policy order, then the deletions.
-pub(super) fn users(cx: &Cx<'_>, out: &mut Diff) {
+pub(super) fn users(cx: &DiffContext<'_>, out: &mut Diff) {
     let live = &cx.live.users;
     let ops = crate::par::chunks(&cx.desired.users, 4096, |at, chunk| {
         let mut ops = Vec::new();

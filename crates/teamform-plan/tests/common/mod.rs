@@ -169,7 +169,7 @@ pub fn apply(policy: &CompiledPolicy, path: &Path) -> TestResult<(Plan, Report)>
         detail: teamform_plan::Detail::Expanded,
         screens: &teamform_portal::Screens::HUBSPOT,
     });
-    let plan_id = teamform_portal::fingerprint(&plan);
+    let plan_id = teamform_portal::fingerprint(&plan.changes);
     let mut journal = Journal::open(&sandbox.journal_path(), &plan_id)?;
     if journal.resumed {
         return Err("a journal of this plan was left over".into());

@@ -61,10 +61,11 @@ pub const MAX_NEXT_ID: u64 = 1 << 53;
 
 /// Reads and checks a sandbox file.
 pub(super) fn load(path: &Path) -> Result<SandboxFile, PortalError> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| PortalError::Io(format!("cannot read `{}`: {e}", path.display())))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        PortalError::io(format!("cannot read `{}`: {e}", path.display())).with_source(e)
+    })?;
     parse(&bytes).map_err(|why| {
-        PortalError::Corrupt(format!(
+        PortalError::corrupt(format!(
             "`{}` is not a usable sandbox portal file: {why}; it was left untouched (move it away to start afresh)",
             path.display()
         ))
@@ -153,14 +154,15 @@ fn checked(file: SandboxFile) -> Result<SandboxFile, String> {
 /// then renamed over the old one. On any failure the old file is intact.
 pub(super) fn save(path: &Path, data: &SandboxFile) -> Result<(), PortalError> {
     let io = |what: &str, e: std::io::Error| {
-        PortalError::Io(format!("cannot {what} `{}`: {e}", path.display()))
+        PortalError::io(format!("cannot {what} `{}`: {e}", path.display())).with_source(e)
     };
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => std::path::PathBuf::from("."),
     };
     std::fs::create_dir_all(&dir).map_err(|e| io("create the directory of", e))?;
-    let bytes = serde_json::to_vec_pretty(data).map_err(|e| PortalError::Io(e.to_string()))?;
+    let bytes = serde_json::to_vec_pretty(data)
+        .map_err(|e| PortalError::io(e.to_string()).with_source(e))?;
     let mut name = path.file_name().unwrap_or_default().to_os_string();
     name.push(format!(".tmp.{}", std::process::id()));
     let tmp = dir.join(name);

@@ -70,7 +70,7 @@ impl Sandbox {
             missing_is_empty,
         };
         if !missing_is_empty && !sandbox.path.exists() {
-            return Err(PortalError::Io(format!(
+            return Err(PortalError::io(format!(
                 "there is no sandbox portal at `{}`; check the path (`teamform apply` creates a sandbox)",
                 sandbox.path.display()
             )));
@@ -88,16 +88,16 @@ impl Sandbox {
             .truncate(false)
             .write(true)
             .open(&lock_path)
-            .map_err(|e| io_error(&lock_path, &e))?;
+            .map_err(|e| io_error(&lock_path, e))?;
         match file.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
-                return Err(PortalError::Locked(format!(
+                return Err(PortalError::locked(format!(
                     "the sandbox portal `{}` is locked by another teamform process (an apply in progress); try again when it has finished",
                     sandbox.path.display()
                 )));
             }
-            Err(std::fs::TryLockError::Error(e)) => return Err(io_error(&lock_path, &e)),
+            Err(std::fs::TryLockError::Error(e)) => return Err(io_error(&lock_path, e)),
         }
         sandbox.lock = Some(file);
         Ok(sandbox)
@@ -136,8 +136,8 @@ impl Sandbox {
     }
 }
 
-fn io_error(path: &Path, e: &std::io::Error) -> PortalError {
-    PortalError::Io(format!("cannot access `{}`: {e}", path.display()))
+fn io_error(path: &Path, e: std::io::Error) -> PortalError {
+    PortalError::io(format!("cannot access `{}`: {e}", path.display())).with_source(e)
 }
 
 impl Provider for Sandbox {
@@ -200,7 +200,7 @@ impl Provider for Sandbox {
         if self.lock.is_none() {
             return (
                 Vec::new(),
-                Some(PortalError::Locked(
+                Some(PortalError::locked(
                     "the sandbox was opened for reading only".to_string(),
                 )),
             );

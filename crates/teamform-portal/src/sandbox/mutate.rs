@@ -205,7 +205,7 @@ fn team_exists(index: &Index, id: &str) -> Result<(), PortalError> {
     if index.teams.contains(id) {
         Ok(())
     } else {
-        Err(PortalError::Rejected(format!("no team has id `{id}`")))
+        Err(PortalError::rejected(format!("no team has id `{id}`")))
     }
 }
 
@@ -213,7 +213,7 @@ fn role_exists(index: &Index, id: &str) -> Result<(), PortalError> {
     if index.roles.contains(id) {
         Ok(())
     } else {
-        Err(PortalError::Rejected(format!(
+        Err(PortalError::rejected(format!(
             "no permission set has id `{id}`"
         )))
     }
@@ -263,12 +263,12 @@ pub(super) fn apply(
             if let Some(Some(p)) = parent_id {
                 team_exists(index, p)?;
                 if p == id {
-                    return Err(PortalError::Rejected(format!(
+                    return Err(PortalError::rejected(format!(
                         "team `{id}` cannot be its own parent"
                     )));
                 }
                 if is_below(data, index, p, id) {
-                    return Err(PortalError::Rejected(format!(
+                    return Err(PortalError::rejected(format!(
                         "team `{p}` is below team `{id}`, so it cannot be its parent"
                     )));
                 }
@@ -277,7 +277,7 @@ pub(super) fn apply(
                 .teams
                 .ids
                 .get(id.as_str())
-                .ok_or_else(|| PortalError::Rejected(format!("no team has id `{id}`")))?;
+                .ok_or_else(|| PortalError::rejected(format!("no team has id `{id}`")))?;
             let team = &mut data.state.teams[pos];
             if let Some(p) = parent_id {
                 team.parent_id = p.clone();
@@ -303,14 +303,14 @@ pub(super) fn apply(
                 .iter()
                 .any(|t| t.parent_id.as_ref() == Some(id))
             {
-                return Err(PortalError::Rejected(format!(
+                return Err(PortalError::rejected(format!(
                     "team `{id}` has child teams and cannot be deleted"
                 )));
             }
             if data.state.users.iter().any(|u| {
                 u.primary_team_id.as_ref() == Some(id) || u.additional_team_ids.contains(id)
             }) {
-                return Err(PortalError::Rejected(format!(
+                return Err(PortalError::rejected(format!(
                     "team `{id}` has members and cannot be deleted"
                 )));
             }
@@ -345,7 +345,7 @@ pub(super) fn apply(
         } => {
             let pos =
                 index.roles.ids.get(id.as_str()).ok_or_else(|| {
-                    PortalError::Rejected(format!("no permission set has id `{id}`"))
+                    PortalError::rejected(format!("no permission set has id `{id}`"))
                 })?;
             let role = &mut data.state.roles[pos];
             if let Some(p) = permissions {
@@ -369,7 +369,7 @@ pub(super) fn apply(
                 .iter()
                 .any(|u| u.role_id.as_ref() == Some(id))
             {
-                return Err(PortalError::Rejected(format!(
+                return Err(PortalError::rejected(format!(
                     "permission set `{id}` is assigned to users and cannot be deleted"
                 )));
             }
@@ -435,7 +435,7 @@ pub(super) fn apply(
                 .users
                 .ids
                 .get(id.as_str())
-                .ok_or_else(|| PortalError::Rejected(format!("no user has id `{id}`")))?;
+                .ok_or_else(|| PortalError::rejected(format!("no user has id `{id}`")))?;
             let user = &mut data.state.users[pos];
             if let Some(n) = name {
                 user.name = n.clone();
@@ -494,7 +494,7 @@ pub(super) fn apply(
                 .assets
                 .ids
                 .get(id.as_str())
-                .ok_or_else(|| PortalError::Rejected(format!("no asset has id `{id}`")))?;
+                .ok_or_else(|| PortalError::rejected(format!("no asset has id `{id}`")))?;
             let asset = &mut data.state.assets[pos];
             if let Some(t) = team_ids {
                 asset.team_ids = Some(sorted(t.clone()));
@@ -526,7 +526,7 @@ pub(super) fn apply(
             to_id,
         } => {
             if !index.users.contains(to_id) {
-                return Err(PortalError::Rejected(format!(
+                return Err(PortalError::rejected(format!(
                     "cannot give records to user `{to_id}`: no user has that id"
                 )));
             }

@@ -1,7 +1,7 @@
 //! Tests of the sandbox provider: ids, portal rules, atomic writes, the lock and refusals.
 
 use super::*;
-use crate::Change;
+use crate::{Change, PortalErrorKind};
 
 fn temp() -> Option<tempfile::TempDir> {
     tempfile::tempdir().ok()
@@ -44,7 +44,7 @@ fn opened_for_reading_only_a_missing_sandbox_creates_nothing() -> Result<(), Por
     let refused = Sandbox::open_read_only(&path, false).map(|_| ());
     assert_eq!(
         refused,
-        Err(PortalError::Io(format!(
+        Err(PortalError::io(format!(
             "there is no sandbox portal at `{}`; check the path (`teamform apply` creates a sandbox)",
             path.display()
         )))
@@ -53,7 +53,9 @@ fn opened_for_reading_only_a_missing_sandbox_creates_nothing() -> Result<(), Por
     let mut empty = Sandbox::open_read_only(&path, true)?;
     assert_eq!(empty.read(), Ok(LiveState::default()));
     let (done, error) = empty.apply(&[team("Sales", None)]);
-    assert!(done.is_empty() && matches!(error, Some(PortalError::Locked(_))));
+    assert!(
+        done.is_empty() && error.as_ref().map(PortalError::kind) == Some(PortalErrorKind::Locked)
+    );
     assert!(!dir.path().join("nodir").exists(), "nothing was created");
     // Once a sandbox exists, both read it.
     let (_, error) = Sandbox::open_locked(&path)?.apply(&[team("Sales", None)]);
@@ -76,12 +78,14 @@ fn portal_rules_reject_bad_references_and_deleting_a_parent() {
     let (_, err) = s.apply(&[team("Orphan", Some("999"))]);
     assert_eq!(
         err,
-        Some(PortalError::Rejected("no team has id `999`".to_string()))
+        Some(PortalError::rejected("no team has id `999`".to_string()))
     );
     let (out, _) = s.apply(&[team("A", None)]);
     let a = out[0].created_id.clone().unwrap_or_default();
     let (_, err) = s.apply(&[team("B", Some(&a)), Change::DeleteTeam { id: a.clone() }]);
-    assert!(matches!(err, Some(PortalError::Rejected(m)) if m.contains("has child teams")));
+    assert!(
+        matches!(&err, Some(e) if e.kind() == PortalErrorKind::Rejected && e.message().contains("has child teams"))
+    );
     // The failing batch still saved the change that succeeded before it.
     assert_eq!(s.read().map(|st| st.teams.len()), Ok(2));
 }
@@ -94,7 +98,7 @@ fn a_second_writer_is_refused_while_the_first_holds_the_lock() {
     assert!(first.is_ok());
     let second = Sandbox::open_locked(&path);
     assert!(
-        matches!(second, Err(PortalError::Locked(m)) if m.contains("locked by another teamform process"))
+        matches!(&second, Err(e) if e.kind() == PortalErrorKind::Locked && e.message().contains("locked by another teamform process"))
     );
     drop(first);
     assert!(Sandbox::open_locked(&path).is_ok());
@@ -119,11 +123,11 @@ fn corrupt_and_unknown_version_files_are_refused_and_left_untouched() {
         };
         let err = s.read();
         assert!(
-            matches!(&err, Err(PortalError::Corrupt(m)) if m.contains(why)),
+            matches!(&err, Err(e) if e.kind() == PortalErrorKind::Corrupt && e.message().contains(why)),
             "{err:?}"
         );
         let (_, err) = s.apply(&[team("X", None)]);
-        assert!(matches!(err, Some(PortalError::Corrupt(_))));
+        assert!(err.as_ref().map(PortalError::kind) == Some(PortalErrorKind::Corrupt));
         assert_eq!(std::fs::read_to_string(&path).unwrap_or_default(), text);
     }
 }

@@ -1,17 +1,22 @@
 //! Saved plans (`plan -o FILE`): the plan with the fingerprints it was made from, the policy's
 //! content hash and git commit, the tool version, and a checksum of the whole, so that a
-//! hand-edited plan is refused.
+//! hand-edited plan is refused. The file is written and read through types of its own
+//! ([`file`]), not the planner's.
+
+mod file;
 
 use crate::plan::Plan;
-use serde::{Deserialize, Serialize};
+use file::{DocumentIn, DocumentOut};
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 use teamform_diagnostics::SourceMap;
 
 /// The version of the saved-plan format.
 pub const FORMAT_VERSION: u32 = 3;
 
-/// A plan as saved to a file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A plan as saved to a file: the plan and what the file says about it. It serialises as the
+/// file ([`SavedPlan::to_json`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SavedPlan {
     /// Always `teamform-plan`.
     pub format: String,
@@ -22,10 +27,8 @@ pub struct SavedPlan {
     /// The SHA-256 of the policy files (paths relative to the policy directory, and texts).
     pub policy_hash: String,
     /// The git commit of the policy, when it is in a repository.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub git_commit: Option<String>,
     /// Whether the work tree had uncommitted changes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub git_dirty: Option<bool>,
     /// The plan.
     pub plan: Plan,
@@ -54,6 +57,13 @@ impl std::fmt::Display for SavedPlanError {
 }
 
 impl std::error::Error for SavedPlanError {}
+
+/// A saved plan serialises as its file.
+impl Serialize for SavedPlan {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.document(&self.checksum).serialize(serializer)
+    }
+}
 
 /// The content hash of a policy: every file's path (relative to `root`) and text.
 pub fn policy_hash(sources: &SourceMap, root: &str) -> String {
@@ -106,23 +116,24 @@ impl SavedPlan {
         saved
     }
 
+    /// The document as the file holds it, with `checksum`.
+    fn document<'a>(&'a self, checksum: &'a str) -> DocumentOut<'a> {
+        DocumentOut {
+            format: &self.format,
+            format_version: self.format_version,
+            tool_version: &self.tool_version,
+            policy_hash: &self.policy_hash,
+            git_commit: &self.git_commit,
+            git_dirty: &self.git_dirty,
+            plan: (&self.plan).into(),
+            checksum,
+        }
+    }
+
     /// The SHA-256 of this document as JSON with an empty checksum: the document is
     /// serialised straight into the hash (a whole org's plan is hundreds of megabytes of
-    /// JSON), through a view that borrows it and writes the same fields in the same order.
+    /// JSON), through a view that borrows it.
     fn compute_checksum(&self) -> String {
-        #[derive(Serialize)]
-        struct Unsummed<'a> {
-            format: &'a str,
-            format_version: u32,
-            tool_version: &'a str,
-            policy_hash: &'a str,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            git_commit: &'a Option<String>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            git_dirty: &'a Option<bool>,
-            plan: &'a Plan,
-            checksum: &'a str,
-        }
         struct Hashing(Sha256);
         impl std::io::Write for Hashing {
             fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
@@ -133,16 +144,7 @@ impl SavedPlan {
                 Ok(())
             }
         }
-        let view = Unsummed {
-            format: &self.format,
-            format_version: self.format_version,
-            tool_version: &self.tool_version,
-            policy_hash: &self.policy_hash,
-            git_commit: &self.git_commit,
-            git_dirty: &self.git_dirty,
-            plan: &self.plan,
-            checksum: "",
-        };
+        let view = self.document("");
         let mut hashing = Hashing(Sha256::new());
         // Writing into a hash cannot fail; a plan that cannot be serialised hashes as far as
         // it got, which no saved file can match.
@@ -175,8 +177,18 @@ impl SavedPlan {
                 version.map_or_else(|| "?".to_string(), |v| v.to_string())
             )));
         }
-        let saved: SavedPlan =
+        let read: DocumentIn =
             serde_json::from_value(value).map_err(|_| SavedPlanError::Tampered)?;
+        let saved = SavedPlan {
+            format: read.format,
+            format_version: read.format_version,
+            tool_version: read.tool_version,
+            policy_hash: read.policy_hash,
+            git_commit: read.git_commit,
+            git_dirty: read.git_dirty,
+            plan: read.plan.into(),
+            checksum: read.checksum,
+        };
         if saved.compute_checksum() != saved.checksum {
             return Err(SavedPlanError::Tampered);
         }
