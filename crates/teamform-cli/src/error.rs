@@ -111,13 +111,15 @@ impl Error {
         self
     }
 
-    /// The process's exit code.
+    /// The process's exit code: that of the exit status the error's kind stands for, so the
+    /// codes are mapped in one place ([`ExitStatus::code`]).
     pub fn code(&self) -> i32 {
-        match self.kind {
-            ErrorKind::Invalid => exit::INVALID,
-            ErrorKind::Refused => exit::REFUSED,
-            ErrorKind::Portal => exit::PORTAL,
-        }
+        let status = match self.kind {
+            ErrorKind::Invalid => ExitStatus::Failure,
+            ErrorKind::Refused => ExitStatus::Refused,
+            ErrorKind::Portal => ExitStatus::PortalFailed,
+        };
+        status.code()
     }
 
     /// Prints the error to standard error, unless it was shown already.
