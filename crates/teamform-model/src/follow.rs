@@ -3,7 +3,7 @@
 //! and keep everything else as it was.
 
 use crate::types::*;
-use teamform_diagnostics::{FileId, Span};
+use teamform_diagnostics::Span;
 
 /// Values holding spans, which can visit each of them.
 pub trait Spans {
@@ -67,13 +67,3 @@ spans_of!(Asset: key, span, name, teams, id);
 spans_of!(DenyRule: span, message, permission, scope, members_of, unless_roles);
 spans_of!(Guardrails: min_super_admins, max_super_admins, max_removal_ratio, protected_users,
     require_partition, public_assets, deny);
-spans_of!(Policy: portal, teams, roles, users, assets, guardrails);
-
-/// Moves the spans of `value` after an edit of `file` that replaced the bytes `edit` of its old
-/// text by `new_len` bytes (see [`Span::follow_edit`]). Spans overlapping the edited bytes are
-/// left as they were: the caller replaces what they belong to.
-pub fn follow_edit(value: &mut impl Spans, file: FileId, edit: std::ops::Range<u32>, new_len: u32) {
-    value.spans_mut(&mut |span| {
-        span.follow_edit(file, edit.clone(), new_len);
-    });
-}
