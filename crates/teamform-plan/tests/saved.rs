@@ -107,6 +107,12 @@ fn an_edited_team_name_is_refused_as_tampered() -> TestResult {
             Err(SavedPlanError::Tampered),
             "{from} → {to}"
         );
+        // Read without the check (as the fuzz target reads), the edit is there to inspect.
+        let unchecked = SavedPlan::from_json_unchecked(&edited)?;
+        assert!(
+            unchecked.to_json().contains(to),
+            "{to} is not in the unchecked plan"
+        );
     }
     Ok(())
 }
