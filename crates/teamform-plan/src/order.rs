@@ -27,13 +27,12 @@ fn phase(op: &Op) -> u8 {
     }
 }
 
-/// The ids a change refers to (placeholders included).
-fn references(change: &Change) -> Vec<&str> {
-    let mut out: Vec<&str> = Vec::new();
+/// Calls `f` with each id a change refers to (placeholders included).
+fn references<'c>(change: &'c Change, mut f: impl FnMut(&'c str)) {
     match change {
-        Change::CreateTeam { parent_id, .. } => out.extend(parent_id.as_deref()),
+        Change::CreateTeam { parent_id, .. } => parent_id.as_deref().into_iter().for_each(f),
         Change::UpdateTeam { parent_id, .. } => {
-            out.extend(parent_id.iter().flatten().map(String::as_str))
+            parent_id.iter().flatten().map(String::as_str).for_each(f)
         }
         Change::CreateUser {
             role_id,
@@ -41,9 +40,9 @@ fn references(change: &Change) -> Vec<&str> {
             additional_team_ids,
             ..
         } => {
-            out.extend(role_id.as_deref());
-            out.extend(primary_team_id.as_deref());
-            out.extend(additional_team_ids.iter().map(String::as_str));
+            role_id.as_deref().into_iter().for_each(&mut f);
+            primary_team_id.as_deref().into_iter().for_each(&mut f);
+            additional_team_ids.iter().map(String::as_str).for_each(f);
         }
         Change::UpdateUser {
             role_id,
@@ -51,17 +50,28 @@ fn references(change: &Change) -> Vec<&str> {
             additional_team_ids,
             ..
         } => {
-            out.extend(role_id.iter().flatten().map(String::as_str));
-            out.extend(primary_team_id.iter().flatten().map(String::as_str));
-            out.extend(additional_team_ids.iter().flatten().map(String::as_str));
+            role_id
+                .iter()
+                .flatten()
+                .map(String::as_str)
+                .for_each(&mut f);
+            primary_team_id
+                .iter()
+                .flatten()
+                .map(String::as_str)
+                .for_each(&mut f);
+            additional_team_ids
+                .iter()
+                .flatten()
+                .map(String::as_str)
+                .for_each(f);
         }
-        Change::CreateAsset { team_ids, .. } => out.extend(team_ids.iter().map(String::as_str)),
+        Change::CreateAsset { team_ids, .. } => team_ids.iter().map(String::as_str).for_each(f),
         Change::UpdateAsset { team_ids, .. } => {
-            out.extend(team_ids.iter().flatten().map(String::as_str))
+            team_ids.iter().flatten().map(String::as_str).for_each(f)
         }
         _ => {}
     }
-    out
 }
 
 /// Re-parenting: a team moved under another waits for the nearest team above its new place
@@ -117,41 +127,91 @@ fn reparenting(ops: &[Op], live: &LiveState, edge: &mut impl FnMut(usize, usize)
     }
 }
 
+/// What refers to each live team and role: the live objects that must change before it can
+/// be deleted, found once for all the deletions (a reorganisation may delete hundreds of
+/// teams of a portal with a hundred thousand users).
+#[derive(Default)]
+struct Referrers<'l> {
+    /// Per team id, the users on it, its child teams and the assets partitioned to it.
+    team: HashMap<&'l str, Vec<(Kind, &'l str)>>,
+    /// Per role id, the users holding it.
+    role: HashMap<&'l str, Vec<&'l str>>,
+}
+
+impl<'l> Referrers<'l> {
+    fn of(live: &'l LiveState) -> Self {
+        let mut r = Referrers::default();
+        for u in &live.users {
+            let teams = u.primary_team_id.iter().chain(&u.additional_team_ids);
+            for t in teams {
+                r.team.entry(t).or_default().push((Kind::User, &u.id));
+            }
+            if let Some(role) = &u.role_id {
+                r.role.entry(role).or_default().push(&u.id);
+            }
+        }
+        for t in &live.teams {
+            if let Some(p) = &t.parent_id {
+                r.team.entry(p).or_default().push((Kind::Team, &t.id));
+            }
+        }
+        for a in &live.assets {
+            for t in a.team_ids.iter().flatten() {
+                r.team.entry(t).or_default().push((Kind::Asset, &a.id));
+            }
+        }
+        // A user on a team twice, or an asset listing it twice, refers to it once.
+        for list in r.team.values_mut() {
+            list.dedup();
+        }
+        r
+    }
+}
+
 /// Orders `ops` and fills each one's `depends_on` with indexes into the returned list.
 pub fn order(ops: Vec<Op>, live: &LiveState) -> Vec<Op> {
-    let mut graph: DiGraph<usize, ()> = DiGraph::with_capacity(ops.len(), ops.len());
-    let nodes: Vec<NodeIndex> = (0..ops.len()).map(|i| graph.add_node(i)).collect();
-    let creates: HashMap<(Kind, &str), usize> = ops
-        .iter()
-        .enumerate()
-        .filter(|(_, o)| o.action == Action::Create)
-        .map(|(i, o)| ((o.kind, o.key.as_str()), i))
-        .collect();
+    let n = ops.len();
+    let mut creates: HashMap<(Kind, &str), usize> = HashMap::default();
+    creates.reserve(n);
+    for (i, o) in ops.iter().enumerate() {
+        if o.action == Action::Create {
+            creates.insert((o.kind, o.key.as_str()), i);
+        }
+    }
     let mut by_id: HashMap<(Kind, &str), Vec<usize>> = HashMap::default();
     for (i, o) in ops.iter().enumerate() {
         if let Some(id) = &o.portal_id {
             by_id.entry((o.kind, id.as_str())).or_default().push(i);
         }
     }
-    // Each edge once: petgraph's `update_edge` looks through the source's edges, which for
-    // a role created with thousands of users on it made ordering quadratic.
-    let mut edges: foldhash::HashSet<(usize, usize)> = foldhash::HashSet::default();
+    // The edges are collected, then sorted and made distinct once: a role created with
+    // thousands of users on it has thousands of edges, and a user may name a team twice.
+    let mut edges: Vec<(u32, u32)> = Vec::with_capacity(2 * n);
     let mut edge = |from: usize, to: usize| {
-        if from != to && edges.insert((from, to)) {
-            graph.add_edge(nodes[from], nodes[to], ());
+        if from != to {
+            edges.push((from as u32, to as u32));
         }
     };
     for (i, o) in ops.iter().enumerate() {
-        for r in references(&o.change) {
+        references(&o.change, |r| {
             if let Some((kind, key)) = parse_placeholder(r)
                 && let Some(&c) = creates.get(&(kind, key))
             {
                 edge(c, i);
             }
-        }
+        });
     }
     reparenting(&ops, live, &mut edge);
     // Whatever still refers to an object must be changed before the object is deleted.
+    let deletes_teams_or_roles = ops.iter().any(|o| {
+        o.action == Action::Delete
+            && matches!(o.kind, Kind::Team | Kind::Role)
+            && o.portal_id.is_some()
+    });
+    let referrers = match deletes_teams_or_roles {
+        true => Referrers::of(live),
+        false => Referrers::default(),
+    };
     for (i, o) in ops.iter().enumerate() {
         if o.action != Action::Delete {
             continue;
@@ -166,56 +226,44 @@ pub fn order(ops: Vec<Op>, live: &LiveState) -> Vec<Op> {
         };
         match o.kind {
             Kind::Team => {
-                for u in &live.users {
-                    if u.primary_team_id.as_deref() == Some(id)
-                        || u.additional_team_ids.iter().any(|t| t == id)
-                    {
-                        before(Kind::User, &u.id);
-                    }
-                }
-                for t in live
-                    .teams
-                    .iter()
-                    .filter(|t| t.parent_id.as_deref() == Some(id))
-                {
-                    before(Kind::Team, &t.id);
-                }
-                for a in &live.assets {
-                    if a.team_ids.iter().flatten().any(|t| t == id) {
-                        before(Kind::Asset, &a.id);
-                    }
+                for &(kind, other) in referrers.team.get(id).into_iter().flatten() {
+                    before(kind, other);
                 }
             }
             Kind::Role => {
-                for u in live
-                    .users
-                    .iter()
-                    .filter(|u| u.role_id.as_deref() == Some(id))
-                {
-                    before(Kind::User, &u.id);
+                for &user in referrers.role.get(id).into_iter().flatten() {
+                    before(Kind::User, user);
                 }
             }
             Kind::User | Kind::Asset => {}
         }
     }
+    edges.sort_unstable();
+    edges.dedup();
+    let mut graph: DiGraph<(), ()> = DiGraph::with_capacity(n, edges.len());
+    for _ in 0..n {
+        graph.add_node(());
+    }
+    graph.extend_with_edges(&edges);
+    drop(edges);
+    let node = NodeIndex::new;
     // Kahn's algorithm, taking the ready operation with the lowest (phase, policy order).
-    let mut indegree: Vec<usize> = nodes
-        .iter()
-        .map(|n| {
+    let mut indegree: Vec<usize> = (0..n)
+        .map(|i| {
             graph
-                .neighbors_directed(*n, petgraph::Direction::Incoming)
+                .neighbors_directed(node(i), petgraph::Direction::Incoming)
                 .count()
         })
         .collect();
-    let mut ready: BinaryHeap<Reverse<(u8, usize)>> = (0..ops.len())
+    let mut ready: BinaryHeap<Reverse<(u8, usize)>> = (0..n)
         .filter(|i| indegree[*i] == 0)
         .map(|i| Reverse((phase(&ops[i]), i)))
         .collect();
-    let mut sequence = Vec::with_capacity(ops.len());
+    let mut sequence = Vec::with_capacity(n);
     while let Some(Reverse((_, i))) = ready.pop() {
         sequence.push(i);
-        for next in graph.neighbors_directed(nodes[i], petgraph::Direction::Outgoing) {
-            let j = graph[next];
+        for next in graph.neighbors_directed(node(i), petgraph::Direction::Outgoing) {
+            let j = next.index();
             indegree[j] -= 1;
             if indegree[j] == 0 {
                 ready.push(Reverse((phase(&ops[j]), j)));
@@ -224,34 +272,34 @@ pub fn order(ops: Vec<Op>, live: &LiveState) -> Vec<Op> {
     }
     // A cycle cannot arise from a valid policy; should one appear, keep its operations at the
     // end in phase order rather than dropping them.
-    let mut placed = vec![false; ops.len()];
+    let mut placed = vec![false; n];
     for &i in &sequence {
         placed[i] = true;
     }
-    let mut rest: Vec<usize> = (0..ops.len()).filter(|i| !placed[*i]).collect();
+    let mut rest: Vec<usize> = (0..n).filter(|i| !placed[*i]).collect();
     rest.sort_by_key(|i| (phase(&ops[*i]), *i));
     sequence.extend(rest);
-    let mut position = vec![0usize; ops.len()];
+    let mut position = vec![0usize; n];
     for (pos, &i) in sequence.iter().enumerate() {
         position[i] = pos;
     }
-    let deps: Vec<Vec<usize>> = (0..ops.len())
-        .map(|i| {
-            let mut d: Vec<usize> = graph
-                .neighbors_directed(nodes[i], petgraph::Direction::Incoming)
-                .map(|n| position[graph[n]])
-                .collect();
-            d.sort_unstable();
-            d
-        })
-        .collect();
-    let mut slots: Vec<Option<Op>> = ops.into_iter().map(Some).collect();
-    sequence
-        .iter()
-        .filter_map(|&i| {
-            let mut op = slots[i].take()?;
-            op.depends_on = deps[i].clone();
-            Some(op)
-        })
-        .collect()
+    // Each operation's dependencies as positions, then the operations put in their places
+    // by swapping (no second list of a first plan's hundred thousand operations is made).
+    let mut ops = ops;
+    for (i, op) in ops.iter_mut().enumerate() {
+        let mut deps: Vec<usize> = graph
+            .neighbors_directed(node(i), petgraph::Direction::Incoming)
+            .map(|m| position[m.index()])
+            .collect();
+        deps.sort_unstable();
+        op.depends_on = deps;
+    }
+    for i in 0..n {
+        while position[i] != i {
+            let j = position[i];
+            ops.swap(i, j);
+            position.swap(i, j);
+        }
+    }
+    ops
 }
