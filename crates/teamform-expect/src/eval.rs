@@ -573,15 +573,11 @@ fn with_links(mut d: Diagnostic, links: Vec<Link>) -> Diagnostic {
 fn gains(plan: &Plan, level: Risk) -> Vec<(&[String], String)> {
     let mut out = Vec::new();
     for g in &plan.groups {
-        for c in g.grants.gained.iter().filter(|c| c.risk >= level) {
+        let at = |c: &&teamform_plan::GrantChange| c.risk >= level;
+        for c in teamform_plan::shown(g.grants.gained.iter().filter(at)) {
             out.push((
                 g.users.as_slice(),
-                format!(
-                    "`{}` ({}, {})",
-                    c.grant.text(),
-                    c.via.text(),
-                    c.risk.as_str()
-                ),
+                format!("`{}` ({}, {})", c.grant, c.via, c.change.risk.as_str()),
             ));
         }
         for c in g.grants.changed.iter().filter(|c| c.risk >= level) {

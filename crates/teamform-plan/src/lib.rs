@@ -27,8 +27,8 @@ pub mod render;
 mod saved;
 
 pub use access::grants::{
-    AccessGroup, ActionOn, Grant, GrantChange, GrantScope, Partition, Risk, ScopeShift, Status,
-    Subtree, UserGrants,
+    AccessGroup, ActionOn, Grant, GrantChange, GrantScope, Partition, Risk, ScopeShift, Shown,
+    Status, Subtree, UserGrants, canonical, shown,
 };
 pub use access::{
     AccessLine, Detail, HolderGroup, Holdings, RecordsAccess, ScopeChange, Side, UserAccessDiff,

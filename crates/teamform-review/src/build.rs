@@ -402,7 +402,10 @@ impl Table {
     /// and its number when it was met before.
     fn sorted<'g>(&self, held: &'g [GrantChange]) -> Vec<Sorted<'g>> {
         let mut held: Vec<&GrantChange> = held.iter().collect();
-        held.sort_by(|a, b| b.risk.cmp(&a.risk).then_with(|| a.grant.cmp(&b.grant)));
+        // Holdings come in this order already; the check costs a comparison per grant.
+        if !held.is_sorted_by(|a, b| teamform_plan::canonical(a, b).is_le()) {
+            held.sort_by(|a, b| teamform_plan::canonical(a, b));
+        }
         held.into_iter()
             .map(|g| {
                 let hash = self.hasher.hash_one(g);

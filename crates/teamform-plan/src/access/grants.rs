@@ -352,9 +352,9 @@ pub struct ScopeShift {
 /// How a user's access changes, in grants.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct UserGrants {
-    /// Grants gained, sorted.
+    /// Grants gained, in [`canonical`] order.
     pub gained: Vec<GrantChange>,
-    /// Grants lost, sorted.
+    /// Grants lost, in [`canonical`] order.
     pub lost: Vec<GrantChange>,
     /// Scopes that change kind, sorted.
     pub changed: Vec<ScopeShift>,
@@ -585,10 +585,51 @@ pub(super) fn push_assets<V: Ord + Clone>(
     }
 }
 
-/// Grant changes riskiest first, then by text.
+/// Grant changes riskiest first, then in the order of their fields ([`canonical`]): no text is
+/// made (a first plan of a large org sorts millions of them); [`shown`] orders them by text
+/// where they are shown.
 pub(super) fn sorted(mut changes: Vec<GrantChange>) -> Vec<GrantChange> {
-    changes.sort_by_cached_key(|c| (std::cmp::Reverse(c.risk), c.grant.text(), c.via.text()));
+    changes.sort_unstable_by(canonical);
     changes
+}
+
+/// The order of a user's grant changes in plans and reviews: riskiest first, then by grant
+/// and reason, field by field.
+pub fn canonical(a: &GrantChange, b: &GrantChange) -> std::cmp::Ordering {
+    b.risk
+        .cmp(&a.risk)
+        .then_with(|| a.grant.cmp(&b.grant))
+        .then_with(|| a.via.cmp(&b.via))
+}
+
+/// A grant change as it is shown: its texts, made once.
+pub struct Shown<'a> {
+    /// [`Grant::text`].
+    pub grant: String,
+    /// [`Via::text`].
+    pub via: String,
+    /// The change.
+    pub change: &'a GrantChange,
+}
+
+/// Grant changes as people read them: riskiest first, then by text.
+pub fn shown<'a>(changes: impl IntoIterator<Item = &'a GrantChange>) -> Vec<Shown<'a>> {
+    let mut out: Vec<Shown<'a>> = changes
+        .into_iter()
+        .map(|c| Shown {
+            grant: c.grant.text(),
+            via: c.via.text(),
+            change: c,
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.change
+            .risk
+            .cmp(&a.change.risk)
+            .then_with(|| a.grant.cmp(&b.grant))
+            .then_with(|| a.via.cmp(&b.via))
+    });
+    out
 }
 
 /// Assets counted together: `count` assets counted under `team` (none for assets of no

@@ -3,7 +3,7 @@
 //! expanded view per user (`--expand`: one line per team and asset).
 
 use super::human::Paint;
-use crate::access::grants::{AccessGroup, GrantChange, Risk, Status};
+use crate::access::grants::{AccessGroup, Risk, Shown, Status, shown};
 use crate::plan::Plan;
 use std::fmt::Write as _;
 
@@ -61,13 +61,8 @@ pub fn users_text(n: usize) -> String {
 }
 
 /// A grant change as a line: sign, risk tag for critical and high, the grant, the reason.
-pub fn change_line(sign: char, c: &GrantChange) -> String {
-    format!(
-        "{sign} {}{} ({})",
-        tag(c.risk),
-        c.grant.text(),
-        c.via.text()
-    )
+pub fn change_line(sign: char, c: &Shown<'_>) -> String {
+    format!("{sign} {}{} ({})", tag(c.change.risk), c.grant, c.via)
 }
 
 /// `[critical] `, `[high] `, or nothing.
@@ -128,14 +123,14 @@ fn group(out: &mut String, paint: &Paint, g: &AccessGroup) -> usize {
         format!("{}: {}", users_text(g.users.len()), g.users.join(", "))
     };
     let _ = writeln!(out, "  {}{who}{}", tag(g.risk), status_text(g.status));
-    for c in &g.grants.gained {
+    for c in &shown(&g.grants.gained) {
         let _ = writeln!(
             out,
             "{}",
             paint.sign('+', &format!("    {}", change_line('+', c)))
         );
     }
-    for c in &g.grants.lost {
+    for c in &shown(&g.grants.lost) {
         let _ = writeln!(
             out,
             "{}",
@@ -234,7 +229,7 @@ pub(super) fn expanded(out: &mut String, paint: &Paint, plan: &Plan) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::access::grants::{Grant, UserGrants, Via};
+    use crate::access::grants::{Grant, GrantChange, UserGrants, Via};
 
     /// A plan whose only content is `groups`.
     fn plan_of(groups: Vec<AccessGroup>) -> Plan {

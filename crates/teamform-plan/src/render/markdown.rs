@@ -1,7 +1,7 @@
 //! The Markdown rendering of a plan, for a pull-request comment: a summary table first, then
 //! the details in collapsible sections, summarised to stay under [`MARKDOWN_LIMIT`].
 
-use crate::access::grants::Risk;
+use crate::access::grants::{GrantChange, Risk, shown};
 use crate::op::Action;
 use crate::plan::{KINDS, Plan};
 use std::fmt::Write as _;
@@ -247,13 +247,15 @@ fn risky_section(plan: &Plan) -> Option<Section> {
     let mut items = Vec::new();
     for risk in [Risk::Critical, Risk::High] {
         for g in &plan.groups {
-            let changes = g
-                .grants
-                .gained
-                .iter()
+            let at = |c: &&GrantChange| c.risk == risk;
+            let changes = shown(g.grants.gained.iter().filter(at))
+                .into_iter()
                 .map(|c| ("➕", c))
-                .chain(g.grants.lost.iter().map(|c| ("➖", c)))
-                .filter(|(_, c)| c.risk == risk);
+                .chain(
+                    shown(g.grants.lost.iter().filter(at))
+                        .into_iter()
+                        .map(|c| ("➖", c)),
+                );
             for (sign, c) in changes {
                 let mut counts = [0; 3];
                 counts[level(risk)] = 1;
@@ -261,8 +263,8 @@ fn risky_section(plan: &Plan) -> Option<Section> {
                     format!(
                         "- **{}** {sign} {} _({})_ — {}\n",
                         risk.as_str(),
-                        escape(&c.grant.text()),
-                        escape(&c.via.text()),
+                        escape(&c.grant),
+                        escape(&c.via),
                         who(&g.users)
                     ),
                     counts,
@@ -309,14 +311,14 @@ fn groups_section(plan: &Plan) -> Section {
                 super::access::status_text(g.status)
             );
             for (sign, list) in [("➕", &g.grants.gained), ("➖", &g.grants.lost)] {
-                for c in list {
-                    counts[level(c.risk)] += 1;
+                for c in shown(list.iter()) {
+                    counts[level(c.change.risk)] += 1;
                     let _ = writeln!(
                         s,
                         "  - {sign} {}{} _({})_",
-                        super::access::tag(c.risk),
-                        escape(&c.grant.text()),
-                        escape(&c.via.text())
+                        super::access::tag(c.change.risk),
+                        escape(&c.grant),
+                        escape(&c.via)
                     );
                 }
             }
