@@ -13,15 +13,53 @@ use teamform_portal::{PortalError, Provider};
 pub enum FlowError {
     /// Refused before anything changed: stale objects or guardrails, each reason listed.
     Refused(Vec<String>),
-    /// The portal failed (reading, or an operation); the journal keeps what was done.
-    Portal(String),
+    /// The apply journal could not be opened (`opening`) or written; when writing failed, the
+    /// operations already done are in the portal and the journal holds those it recorded.
+    Journal {
+        /// Whether it was opening the journal (nothing was done) or writing it.
+        opening: bool,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// Reading the portal failed; nothing was done.
+    Read(PortalError),
+    /// The portal failed an operation after `performed` were applied; the journal keeps what
+    /// was done, and running again resumes.
+    Operation {
+        /// How many operations were applied before.
+        performed: usize,
+        /// The portal's error.
+        source: PortalError,
+    },
 }
 
 impl std::fmt::Display for FlowError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             FlowError::Refused(reasons) => write!(f, "refused: {}", reasons.join("; ")),
-            FlowError::Portal(m) => f.write_str(m),
+            FlowError::Journal {
+                opening: true,
+                source,
+            } => write!(f, "cannot open the apply journal: {source}"),
+            FlowError::Journal {
+                opening: false,
+                source,
+            } => write!(f, "cannot write the apply journal: {source}"),
+            FlowError::Read(e) => write!(f, "{e}"),
+            FlowError::Operation { performed, source } => write!(
+                f,
+                "the portal refused an operation after {performed} were applied: {source}; run again to resume"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for FlowError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            FlowError::Refused(_) => None,
+            FlowError::Journal { source, .. } => Some(source),
+            FlowError::Read(e) | FlowError::Operation { source: e, .. } => Some(e),
         }
     }
 }
@@ -46,10 +84,12 @@ pub fn apply_plan(
     allow_removals: Option<usize>,
     progress: &mut dyn Progress,
 ) -> Result<Applied, FlowError> {
-    let portal = |e: PortalError| FlowError::Portal(e.to_string());
-    let mut journal = Journal::open(&provider.journal_path(), plan_id)
-        .map_err(|e| FlowError::Portal(format!("cannot open the apply journal: {e}")))?;
-    let live = provider.read().map_err(portal)?;
+    let mut journal =
+        Journal::open(&provider.journal_path(), plan_id).map_err(|source| FlowError::Journal {
+            opening: true,
+            source,
+        })?;
+    let live = provider.read().map_err(FlowError::Read)?;
     let mut skip = journal.done_ops();
     skip.extend(journal.uncertain.iter().copied());
     let stale = stale_objects(plan, &live, &skip);
@@ -70,12 +110,45 @@ pub fn apply_plan(
             resumed,
             journal,
         }),
-        Err(ApplyError::Portal(e, r)) => Err(FlowError::Portal(format!(
-            "the portal refused an operation after {} were applied: {e}; run again to resume",
-            r.performed
-        ))),
-        Err(ApplyError::Journal(e, _)) => Err(FlowError::Portal(format!(
-            "cannot write the apply journal: {e}"
-        ))),
+        Err(ApplyError::Portal(source, r)) => Err(FlowError::Operation {
+            performed: r.performed,
+            source,
+        }),
+        Err(ApplyError::Journal(source, _)) => Err(FlowError::Journal {
+            opening: false,
+            source,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use teamform_portal::PortalErrorKind;
+
+    #[test]
+    fn a_failed_operation_keeps_the_portals_error_as_its_source() {
+        let e = FlowError::Operation {
+            performed: 3,
+            source: PortalError::transport("connection refused"),
+        };
+        assert_eq!(
+            e.to_string(),
+            "the portal refused an operation after 3 were applied: connection refused; run again to resume"
+        );
+        let source = std::error::Error::source(&e)
+            .and_then(|s| s.downcast_ref::<PortalError>())
+            .map(PortalError::kind);
+        assert_eq!(source, Some(PortalErrorKind::Transport));
+    }
+
+    #[test]
+    fn a_journal_that_cannot_be_opened_says_so_with_the_io_error() {
+        let e = FlowError::Journal {
+            opening: true,
+            source: std::io::Error::new(std::io::ErrorKind::PermissionDenied, "denied"),
+        };
+        assert_eq!(e.to_string(), "cannot open the apply journal: denied");
+        assert!(std::error::Error::source(&e).is_some());
     }
 }

@@ -119,7 +119,8 @@ struct Good {
 }
 
 /// Opens a portal (for writing) for one cycle, given the policy that describes it.
-pub type Opener = Box<dyn FnMut(&Policy) -> Result<Box<dyn Provider>, String> + Send>;
+pub type Opener =
+    Box<dyn FnMut(&Policy) -> Result<Box<dyn Provider>, teamform_portal::PortalError> + Send>;
 
 /// The state of one portal carried from cycle to cycle.
 pub struct Cycle {
@@ -221,7 +222,7 @@ impl Cycle {
             Ok(p) => p,
             Err(e) => {
                 log.status = Status::PortalError;
-                log.message = Some(e);
+                log.message = Some(e.to_string());
                 return;
             }
         };
@@ -309,9 +310,9 @@ impl Cycle {
                 log.status = Status::Refused;
                 log.message = Some(reasons.join("; "));
             }
-            Err(FlowError::Portal(m)) => {
+            Err(e) => {
                 log.status = Status::PortalError;
-                log.message = Some(m);
+                log.message = Some(e.to_string());
             }
         }
     }

@@ -58,8 +58,14 @@ pub enum Layout {
 }
 
 /// Opens the provider of portal `name` described by its policy.
-pub type Open =
-    Arc<dyn Fn(&str, &Policy) -> Result<Box<dyn teamform_portal::Provider>, String> + Send + Sync>;
+pub type Open = Arc<
+    dyn Fn(
+            &str,
+            &Policy,
+        ) -> Result<Box<dyn teamform_portal::Provider>, teamform_portal::PortalError>
+        + Send
+        + Sync,
+>;
 
 /// How the fleet runs.
 #[derive(Clone, Copy, Debug)]

@@ -149,7 +149,7 @@ pub fn run(a: &ApplyArgs) -> Outcome {
     } = match result {
         Ok(applied) => applied,
         Err(FlowError::Refused(reasons)) => return Err(Error::apply_refused(&reasons)),
-        Err(FlowError::Portal(m)) => return Err(Error::portal(m)),
+        Err(e) => return Err(Error::portal(e.to_string()).with_source(e)),
     };
     if resumed {
         eprintln!(

@@ -11,7 +11,7 @@ use teamform_compiler::Options;
 use teamform_git::PolicyRepo;
 use teamform_hubspot::open::Tokens;
 use teamform_model::Policy;
-use teamform_portal::Provider;
+use teamform_portal::{PortalError, Provider};
 use teamform_reconcile::notify::{Notifier, Targets};
 use teamform_reconcile::{Fleet, Layout, Mode, Open, Settings, Source, Status, parse_interval};
 
@@ -65,7 +65,7 @@ fn opener(a: &Args, layout: &Layout) -> Result<Open, String> {
         Layout::One { name: None, .. } => {
             let spec = portal::Spec::choose(flag.as_deref(), api_base.as_deref(), None)?;
             return Ok(Arc::new(move |_: &str, _: &Policy| {
-                portal::open_locked(&spec).map_err(|e| e.to_string())
+                portal::open_locked(&spec)
             }));
         }
         Layout::One { .. } => Tokens::OwnOrProcess,
@@ -79,15 +79,17 @@ fn opener(a: &Args, layout: &Layout) -> Result<Open, String> {
         ));
     }
     Ok(Arc::new(
-        move |name: &str, policy: &Policy| -> Result<Box<dyn Provider>, String> {
+        move |name: &str, policy: &Policy| -> Result<Box<dyn Provider>, PortalError> {
             let written = (policy.portal.as_ref())
                 .and_then(|p| p.provider.as_ref())
                 .map(|p| p.value.clone());
             let spec = match flag.as_deref().or(written.as_deref()) {
-                Some(text) => portal::Spec::parse(text, api_base.as_deref())?,
+                Some(text) => {
+                    portal::Spec::parse(text, api_base.as_deref()).map_err(PortalError::config)?
+                }
                 None => portal::Spec::HubSpot(api_base.clone()),
             };
-            portal::open_portal(&spec, name, tokens, &journals).map_err(|e| e.to_string())
+            portal::open_portal(&spec, name, tokens, &journals)
         },
     ))
 }
