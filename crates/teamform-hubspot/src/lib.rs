@@ -41,7 +41,8 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 use teamform_portal::{
-    Capabilities, Change, KindCaps, LiveState, Outcome, OwnedRecords, PortalError, Provider,
+    Capabilities, Change, Kind, KindCaps, LiveState, Outcome, OwnedRecords, PortalError, Provider,
+    UserField,
 };
 use teams::TeamCache;
 use write::Writer;
@@ -209,26 +210,17 @@ impl HubSpot {
 /// What HubSpot's public API can do: teams fully; users except super-admin status and seats
 /// (seats unless [`Options::write_seats`]); permission sets listed by name only; partitions not
 /// at all.
-pub const CAPABILITIES: Capabilities = Capabilities {
-    teams: KindCaps::FULL,
-    roles: KindCaps {
-        read: true,
-        read_contents: false,
-        create: false,
-        update: false,
-        delete: false,
-    },
-    users: KindCaps::FULL,
-    assets: KindCaps {
-        read: false,
-        read_contents: false,
-        create: false,
-        update: false,
-        delete: false,
-    },
-    super_admin: false,
-    seats: false,
-};
+pub const CAPABILITIES: Capabilities = Capabilities::FULL
+    .with(
+        Kind::Role,
+        KindCaps {
+            read: true,
+            ..KindCaps::NONE
+        },
+    )
+    .with(Kind::Asset, KindCaps::NONE)
+    .writing(UserField::SuperAdmin, false)
+    .writing(UserField::Seats, false);
 
 /// The user a change is about (its id, or the email of a create), if it is a user change.
 fn user_of(change: &Change) -> Option<&str> {
@@ -267,10 +259,7 @@ impl Provider for HubSpot {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            seats: self.write_seats,
-            ..CAPABILITIES
-        }
+        CAPABILITIES.writing(UserField::Seats, self.write_seats)
     }
 
     fn read(&mut self) -> Result<LiveState, PortalError> {

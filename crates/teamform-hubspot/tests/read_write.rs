@@ -7,7 +7,9 @@ mod common;
 
 use common::{Sim, TOKEN};
 use teamform_hubspot::{HubSpot, Token};
-use teamform_portal::{Change, LiveRole, LiveState, LiveTeam, LiveUser, PortalErrorKind, Provider};
+use teamform_portal::{
+    Change, Kind, LiveRole, LiveState, LiveTeam, LiveUser, PortalErrorKind, Provider, UserField,
+};
 
 fn big_portal(users: usize, teams: usize) -> LiveState {
     let mut live = LiveState::default();
@@ -249,10 +251,16 @@ fn describes_itself_and_checks_the_api_base() {
         std::path::Path::new(".teamform/hubspot-127.0.0.1_4010.journal")
     );
     let caps = h.capabilities();
-    assert!(caps.teams.create && caps.users.update && caps.roles.read);
-    assert!(!caps.roles.read_contents && !caps.roles.create && !caps.assets.read);
+    let (teams, users, roles, assets) = (
+        caps.of(Kind::Team),
+        caps.of(Kind::User),
+        caps.of(Kind::Role),
+        caps.of(Kind::Asset),
+    );
+    assert!(teams.create && users.update && roles.read);
+    assert!(!roles.read_contents && !roles.create && !assets.read);
     assert!(
-        !caps.super_admin && caps.seats,
+        !caps.writes(UserField::SuperAdmin) && caps.writes(UserField::Seats),
         "seats are written through `seatNames` by default"
     );
     let h = HubSpot::new("https://api.hubapi.com", token()).expect("https");

@@ -48,7 +48,7 @@ pub fn path(policies: &std::path::Path, portal: &str) -> std::path::PathBuf {
 
 /// Whether a portal with `caps` needs a known state: it cannot read back some contents.
 pub fn needed(caps: Capabilities) -> bool {
-    !caps.roles.read_contents || !caps.assets.read
+    !caps.of(Kind::Role).read_contents || !caps.of(Kind::Asset).read
 }
 
 /// The known state from the result of reading its file at `path`: `None` when there is no
@@ -339,7 +339,7 @@ pub(crate) fn overlay(
     let mut live = live.clone();
     let mut unknown = Vec::new();
     let mut unverifiable = Vec::new();
-    if !caps.roles.read_contents {
+    if !caps.of(Kind::Role).read_contents {
         let keys: BTreeMap<&str, &str> = bound
             .roles
             .iter()
@@ -378,7 +378,7 @@ pub(crate) fn overlay(
         }
     }
     let mut assets = BTreeMap::new();
-    if !caps.assets.read {
+    if !caps.of(Kind::Asset).read {
         live.assets.clear();
         for a in &want.assets {
             unverifiable.push(format!("asset:{} teams", a.reference));
@@ -403,11 +403,9 @@ pub(crate) fn overlay(
         read_contents: true,
         ..k
     };
-    let caps = Capabilities {
-        roles: readable(caps.roles),
-        assets: readable(caps.assets),
-        ..caps
-    };
+    let caps = caps
+        .with(Kind::Role, readable(caps.of(Kind::Role)))
+        .with(Kind::Asset, readable(caps.of(Kind::Asset)));
     Some(Overlay {
         live,
         caps,
@@ -422,7 +420,7 @@ pub(crate) fn mark_changed(ops: &mut [Op], caps: Capabilities) {
     for op in ops.iter_mut().filter(|o| o.action == Action::Update) {
         let unread = match op.kind {
             Kind::Role => {
-                !caps.roles.read_contents
+                !caps.of(Kind::Role).read_contents
                     && matches!(
                         op.change,
                         Change::UpdateRole {
@@ -431,7 +429,7 @@ pub(crate) fn mark_changed(ops: &mut [Op], caps: Capabilities) {
                         }
                     )
             }
-            Kind::Asset => !caps.assets.read,
+            Kind::Asset => !caps.of(Kind::Asset).read,
             Kind::Team | Kind::User => false,
         };
         if unread {

@@ -27,7 +27,7 @@ pub fn changed_users(d: &Diff, caps: Capabilities) -> Option<HashSet<String>> {
 /// Whether a diff changes users only (see [`changed_users`]).
 pub(crate) fn only_users_change(d: &Diff, caps: Capabilities) -> bool {
     d.ops.iter().all(|o| o.kind == Kind::User)
-        && !(caps.assets.read && d.unverifiable.iter().any(|u| u.starts_with("asset:")))
+        && !(caps.of(Kind::Asset).read && d.unverifiable.iter().any(|u| u.starts_with("asset:")))
 }
 
 /// The users of a diff's user operations (lowercased emails).
@@ -107,8 +107,13 @@ pub(crate) fn access_changes_leaving(
             // Who may act on whose records reads the same sides: on a thread of its own.
             let both = std::thread::scope(|s| {
                 let records = s.spawn(|| placed_records_diff(&users, &placed, &desired, only));
-                let changes =
-                    placed_diff_of(&users, &placed, &desired, (caps.assets.read, detail), only);
+                let changes = placed_diff_of(
+                    &users,
+                    &placed,
+                    &desired,
+                    (caps.of(Kind::Asset).read, detail),
+                    only,
+                );
                 let records = records
                     .join()
                     .unwrap_or_else(|e| std::panic::resume_unwind(e));
@@ -124,7 +129,7 @@ pub(crate) fn access_changes_leaving(
                 policy: &org.policy,
                 compiled: &compiled,
             };
-            let changes = plan_access_diff(&live, &desired, (caps.assets.read, detail));
+            let changes = plan_access_diff(&live, &desired, (caps.of(Kind::Asset).read, detail));
             let records = plan_records_diff(&live, &desired, owners);
             ((changes, records), Some((org.policy, compiled)))
         }

@@ -65,41 +65,88 @@ impl KindCaps {
     };
 }
 
-/// Everything a provider declares it can do.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A field of a user that some providers cannot write (HubSpot's public API cannot make a
+/// super admin, and writes seats only when allowed to).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UserField {
+    /// Super-admin status.
+    SuperAdmin,
+    /// Paid seats.
+    Seats,
+}
+
+impl UserField {
+    /// Every field.
+    pub const ALL: [UserField; 2] = [UserField::SuperAdmin, UserField::Seats];
+}
+
+/// Everything a provider declares it can do: per kind of object, what it can read and write
+/// ([`Capabilities::of`]), and which user fields it can write ([`Capabilities::writes`]).
+/// A provider starts from [`Capabilities::FULL`] and takes away what it cannot do, so a new
+/// kind or field is one variant, not a field every provider spells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Capabilities {
-    /// Teams.
-    pub teams: KindCaps,
-    /// Permission sets.
-    pub roles: KindCaps,
-    /// Users.
-    pub users: KindCaps,
-    /// Asset partitions.
-    pub assets: KindCaps,
-    /// Whether super-admin status can be written.
-    pub super_admin: bool,
-    /// Whether seats can be written.
-    pub seats: bool,
+    /// Per kind, in the order of [`Kind`].
+    kinds: [KindCaps; 4],
+    /// Per user field, in the order of [`UserField`]: whether it can be written.
+    user_fields: [bool; 2],
 }
 
 impl Capabilities {
     /// Full capabilities, as the sandbox has.
     pub const FULL: Capabilities = Capabilities {
-        teams: KindCaps::FULL,
-        roles: KindCaps::FULL,
-        users: KindCaps::FULL,
-        assets: KindCaps::FULL,
-        super_admin: true,
-        seats: true,
+        kinds: [KindCaps::FULL; 4],
+        user_fields: [true; 2],
     };
 
     /// The capabilities for `kind`.
-    pub fn of(&self, kind: Kind) -> KindCaps {
-        match kind {
-            Kind::Team => self.teams,
-            Kind::Role => self.roles,
-            Kind::User => self.users,
-            Kind::Asset => self.assets,
+    pub const fn of(&self, kind: Kind) -> KindCaps {
+        self.kinds[kind as usize]
+    }
+
+    /// These capabilities with `caps` for `kind`.
+    pub const fn with(mut self, kind: Kind, caps: KindCaps) -> Self {
+        self.kinds[kind as usize] = caps;
+        self
+    }
+
+    /// Whether the provider can write `field` of a user.
+    pub const fn writes(&self, field: UserField) -> bool {
+        self.user_fields[field as usize]
+    }
+
+    /// These capabilities with `field` writable or not.
+    pub const fn writing(mut self, field: UserField, writable: bool) -> Self {
+        self.user_fields[field as usize] = writable;
+        self
+    }
+}
+
+impl KindCaps {
+    /// Nothing: not even listed.
+    pub const NONE: KindCaps = KindCaps {
+        read: false,
+        read_contents: false,
+        create: false,
+        update: false,
+        delete: false,
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_and_field_is_its_own() {
+        let caps = Capabilities::FULL
+            .with(Kind::Asset, KindCaps::NONE)
+            .writing(UserField::Seats, false);
+        for kind in [Kind::Team, Kind::Role, Kind::User] {
+            assert_eq!(caps.of(kind), KindCaps::FULL, "{kind:?}");
         }
+        assert_eq!(caps.of(Kind::Asset), KindCaps::NONE);
+        assert!(caps.writes(UserField::SuperAdmin));
+        assert!(!caps.writes(UserField::Seats));
     }
 }

@@ -248,7 +248,7 @@ fn measure_plan(
                 policy,
                 compiled: &compiled,
             },
-            Capabilities::FULL.assets.read,
+            Capabilities::FULL.of(teamform_portal::Kind::Asset).read,
         )
     });
     rows.keep("full access", t);

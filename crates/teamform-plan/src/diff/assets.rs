@@ -30,7 +30,7 @@ fn asset_unchanged(
 }
 
 pub(super) fn assets(cx: &DiffContext<'_>, out: &mut Diff) {
-    let caps = cx.caps.assets;
+    let caps = cx.caps.of(Kind::Asset);
     // A portal that cannot read partitions is overlaid with what is known before the diff
     // (`crate::known`), so every asset compared here has been read or stands in for it.
     let live: foldhash::HashMap<&str, &teamform_portal::LiveAsset> =

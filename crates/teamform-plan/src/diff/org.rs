@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use teamform_portal::{Change, Kind};
 
 pub(super) fn teams(cx: &DiffContext<'_>, out: &mut Diff) {
-    let caps = cx.caps.teams;
+    let caps = cx.caps.of(Kind::Team);
     let live: foldhash::HashMap<&str, &teamform_portal::LiveTeam> =
         cx.live.teams.iter().map(|t| (t.id.as_str(), t)).collect();
     for t in &cx.desired.teams {
@@ -86,7 +86,7 @@ pub(super) fn teams(cx: &DiffContext<'_>, out: &mut Diff) {
 }
 
 pub(super) fn roles(cx: &DiffContext<'_>, out: &mut Diff) {
-    let caps = cx.caps.roles;
+    let caps = cx.caps.of(Kind::Role);
     let live: foldhash::HashMap<&str, &teamform_portal::LiveRole> =
         cx.live.roles.iter().map(|r| (r.id.as_str(), r)).collect();
     for r in &cx.desired.roles {

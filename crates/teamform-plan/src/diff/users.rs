@@ -7,7 +7,7 @@ use crate::desired::DesiredUser;
 use crate::field::Field;
 use crate::op::{Action, Op};
 use std::borrow::Cow;
-use teamform_portal::{Change, Kind, LiveUser};
+use teamform_portal::{Change, Kind, LiveUser, UserField};
 
 /// The ids a user's role and teams bind to (placeholders for objects the plan creates), the
 /// additional teams sorted.
@@ -110,9 +110,9 @@ fn create(cx: &DiffContext<'_>, u: &DesiredUser<'_>) -> Op {
             super_admin: u.super_admin,
             seats: seats(u),
         },
-        cx.caps.users.create
-            && (!u.super_admin || cx.caps.super_admin)
-            && (u.seats.is_empty() || cx.caps.seats),
+        cx.caps.of(Kind::User).create
+            && (!u.super_admin || cx.caps.writes(UserField::SuperAdmin))
+            && (u.seats.is_empty() || cx.caps.writes(UserField::Seats)),
     )
 }
 
@@ -160,7 +160,7 @@ fn update(cx: &DiffContext<'_>, u: &DesiredUser<'_>, l: &LiveUser, out: &mut Vec
             Some(l.super_admin.to_string()),
             Some(u.super_admin.to_string()),
         );
-        if cx.caps.super_admin {
+        if cx.caps.writes(UserField::SuperAdmin) {
             changes.push(c)
         } else {
             manual.push(c)
@@ -174,7 +174,7 @@ fn update(cx: &DiffContext<'_>, u: &DesiredUser<'_>, l: &LiveUser, out: &mut Vec
     .then(|| seats(u));
     if seats.is_some() {
         let c = change(Field::Seats, Some(list(&live_seats)), Some(list(&u.seats)));
-        if cx.caps.seats {
+        if cx.caps.writes(UserField::Seats) {
             changes.push(c)
         } else {
             manual.push(c)
@@ -193,10 +193,10 @@ fn update(cx: &DiffContext<'_>, u: &DesiredUser<'_>, l: &LiveUser, out: &mut Vec
                 role_id: role,
                 primary_team_id: team,
                 additional_team_ids: teams,
-                super_admin: super_admin.filter(|_| cx.caps.super_admin),
-                seats: seats.clone().filter(|_| cx.caps.seats),
+                super_admin: super_admin.filter(|_| cx.caps.writes(UserField::SuperAdmin)),
+                seats: seats.clone().filter(|_| cx.caps.writes(UserField::Seats)),
             },
-            cx.caps.users.update,
+            cx.caps.of(Kind::User).update,
         ));
     }
     if !manual.is_empty() {
@@ -247,7 +247,7 @@ pub(super) fn users(cx: &DiffContext<'_>, out: &mut Diff) {
             Some(&l.id),
             vec![change(Field::Email, Some(l.email.clone()), None)],
             Change::DeleteUser { id: l.id.clone() },
-            cx.caps.users.delete,
+            cx.caps.of(Kind::User).delete,
         ));
     }
 }
