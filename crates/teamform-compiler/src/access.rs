@@ -113,9 +113,9 @@ pub(crate) fn compute(policy: &Policy, index: &Index, graph: &OrgGraph) -> Acces
             |cx, (u, user)| {
                 cx.user(
                     user,
-                    index.user_role[u],
-                    index.user_team[u],
-                    &index.user_teams[u],
+                    index.resolved_users[u].role,
+                    index.resolved_users[u].team,
+                    &index.resolved_users[u].teams,
                 )
             },
         )

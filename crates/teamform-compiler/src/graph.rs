@@ -127,12 +127,12 @@ pub(crate) fn build(policy: &Policy, index: &Index, diags: &mut Vec<Diagnostic>)
     for u in 0..policy.users.len() {
         let user = UserId(u as u32);
         let node = g.graph.add_node(Node::User(user));
-        if let Some(r) = index.user_role[u] {
+        if let Some(r) = index.resolved_users[u].role {
             g.graph
                 .add_edge(node, role_nodes[r.index()], Edge::HoldsRole);
             g.holders[r.index()].push(user);
         }
-        if let Some(t) = index.user_team[u] {
+        if let Some(t) = index.resolved_users[u].team {
             g.graph.add_edge(
                 node,
                 team_nodes[t.index()],
@@ -140,7 +140,7 @@ pub(crate) fn build(policy: &Policy, index: &Index, diags: &mut Vec<Diagnostic>)
             );
             g.members[t.index()].push((user, true));
         }
-        for t in &index.user_teams[u] {
+        for t in &index.resolved_users[u].teams {
             g.graph.add_edge(
                 node,
                 team_nodes[t.index()],

@@ -80,12 +80,8 @@ pub fn compile_access(policy: &Policy) -> Compiled {
 /// computed as for the policy's own users.
 #[derive(Debug, Default)]
 pub struct Placed {
-    /// Per user, the role when it resolves.
-    pub user_role: Vec<Option<RoleId>>,
-    /// Per user, the primary team when it resolves.
-    pub user_team: Vec<Option<TeamId>>,
-    /// Per user, the additional teams that resolve (without the primary team).
-    pub user_teams: Vec<Vec<TeamId>>,
+    /// Per user, what their role and teams resolve to.
+    pub resolved_users: Vec<ResolvedUser>,
     /// Per user, the effective access.
     pub access: Access,
 }
@@ -101,9 +97,7 @@ pub fn place_users(policy: &Policy, compiled: &Compiled, users: &[User]) -> Plac
         out.access
             .users
             .push(cx.user(user, r.role, r.team, &r.teams));
-        out.user_role.push(r.role);
-        out.user_team.push(r.team);
-        out.user_teams.push(r.teams);
+        out.resolved_users.push(r);
     }
     out
 }

@@ -54,7 +54,7 @@ pub fn why(
         ));
         return Why { scope, steps };
     }
-    let Some(role_id) = compiled.index.user_role[user.index()] else {
+    let Some(role_id) = compiled.index.resolved_users[user.index()].role else {
         steps.push(step("holds no role: no access".to_string(), u.span));
         return Why { scope, steps };
     };
@@ -82,10 +82,11 @@ pub fn why(
     if scope == Scope::Team {
         let index = &compiled.index;
         let graph = &compiled.graph;
-        let direct = index.user_team[user.index()]
+        let direct = index.resolved_users[user.index()]
+            .team
             .map(|t| (t, true, u.team.as_ref().map(|s| s.span)))
             .into_iter()
-            .chain(index.user_teams[user.index()].iter().map(|t| {
+            .chain(index.resolved_users[user.index()].teams.iter().map(|t| {
                 let key = &policy.teams[t.index()].key.value;
                 let span = u.teams.iter().find(|s| &s.value == key).map(|s| s.span);
                 (*t, false, span)
@@ -179,7 +180,7 @@ pub fn why_account(
             steps,
         };
     }
-    let Some(role_id) = compiled.index.user_role[user.index()] else {
+    let Some(role_id) = compiled.index.resolved_users[user.index()].role else {
         steps.push(step(
             "holds no role: no account permission".to_string(),
             u.span,
@@ -266,16 +267,17 @@ pub fn who_can(
     let index = &compiled.index;
     let owner_teams: Vec<_> = owned_by
         .map(|o| {
-            index.user_team[o.index()]
+            index.resolved_users[o.index()]
+                .team
                 .into_iter()
-                .chain(index.user_teams[o.index()].iter().copied())
+                .chain(index.resolved_users[o.index()].teams.iter().copied())
                 .collect()
         })
         .unwrap_or_default();
     let mut out = Vec::new();
     for (i, access) in compiled.access.users.iter().enumerate() {
         let user = UserId(i as u32);
-        let role = index.user_role[i];
+        let role = index.resolved_users[i].role;
         let found = if access.super_admin {
             let scope = match target {
                 WhoCanTarget::Crm(..) => Some(Scope::Everything),
@@ -345,7 +347,8 @@ pub fn holds(
     if compiled.access.user(user).super_admin {
         return true;
     }
-    compiled.index.user_role[user.index()]
+    compiled.index.resolved_users[user.index()]
+        .role
         .and_then(|r| policy.roles.get(r.index()))
         .and_then(|role| crate::checks::guardrails::grant(role, permission, scope))
         .is_some()

@@ -55,12 +55,8 @@ pub struct Index {
     pub assets: KeyMap<AssetId>,
     /// Per team, its parent when it resolves.
     pub parent: Vec<Option<TeamId>>,
-    /// Per user, the role when it resolves.
-    pub user_role: Vec<Option<RoleId>>,
-    /// Per user, the primary team when it resolves.
-    pub user_team: Vec<Option<TeamId>>,
-    /// Per user, the additional teams that resolve (without the primary team).
-    pub user_teams: Vec<Vec<TeamId>>,
+    /// Per user, what their role and teams resolve to.
+    pub resolved_users: Vec<ResolvedUser>,
     /// Per asset, the teams that resolve.
     pub asset_teams: Vec<Vec<TeamId>>,
     /// Per asset, its type.
@@ -70,27 +66,17 @@ pub struct Index {
 impl Index {
     /// Records the next user's resolution (users are pushed in policy order).
     pub(crate) fn push_user(&mut self, user: ResolvedUser) {
-        self.user_role.push(user.role);
-        self.user_team.push(user.team);
-        self.user_teams.push(user.teams);
+        self.resolved_users.push(user);
     }
 
     /// Replaces the resolution of `user`.
     pub(crate) fn set_user(&mut self, user: UserId, to: ResolvedUser) {
-        let i = user.index();
-        self.user_role[i] = to.role;
-        self.user_team[i] = to.team;
-        self.user_teams[i] = to.teams;
+        self.resolved_users[user.index()] = to;
     }
 
     /// The resolution of `user`.
-    pub fn resolved(&self, user: UserId) -> ResolvedUser {
-        let i = user.index();
-        ResolvedUser {
-            role: self.user_role[i],
-            team: self.user_team[i],
-            teams: self.user_teams[i].clone(),
-        }
+    pub fn resolved(&self, user: UserId) -> &ResolvedUser {
+        &self.resolved_users[user.index()]
     }
 
     /// The team with key `key`.

@@ -191,9 +191,7 @@ fn same(a: &Compiled, b: &Compiled) -> Result<(), TestCaseError> {
     prop_assert_eq!(&a.diagnostics, &b.diagnostics);
     let (i, j) = (&a.index, &b.index);
     prop_assert_eq!(&i.users, &j.users);
-    prop_assert_eq!(&i.user_role, &j.user_role);
-    prop_assert_eq!(&i.user_team, &j.user_team);
-    prop_assert_eq!(&i.user_teams, &j.user_teams);
+    prop_assert_eq!(&i.resolved_users, &j.resolved_users);
     prop_assert_eq!(&a.access.users, &b.access.users);
     let (g, h) = (&a.graph, &b.graph);
     prop_assert_eq!(&g.members, &h.members);

@@ -59,7 +59,7 @@ pub fn access(
             if user_links(policy, compiled, user, out) {
                 return;
             }
-            let Some(role_id) = compiled.index.user_role[user.index()] else {
+            let Some(role_id) = compiled.index.resolved_users[user.index()].role else {
                 out.push((u.span, "holds no role: no access".to_string()));
                 return;
             };
@@ -115,7 +115,9 @@ pub fn asset(
     let graph = &compiled.graph;
     let access = compiled.access.user(user);
     if let Some(tool) = asset_tool(a.kind) {
-        let role = index.user_role[user.index()].map(|r| &policy.roles[r.index()]);
+        let role = index.resolved_users[user.index()]
+            .role
+            .map(|r| &policy.roles[r.index()]);
         match role {
             None => out.push((u.span, "holds no role: no tool".to_string())),
             Some(role) => {
@@ -149,10 +151,11 @@ pub fn asset(
         return;
     }
     // The user's own teams (primary, then additional) with the field that names each.
-    let direct: Vec<_> = index.user_team[user.index()]
+    let direct: Vec<_> = index.resolved_users[user.index()]
+        .team
         .map(|t| (t, u.team.as_ref().map(|s| s.span), "primary"))
         .into_iter()
-        .chain(index.user_teams[user.index()].iter().map(|t| {
+        .chain(index.resolved_users[user.index()].teams.iter().map(|t| {
             let key = &policy.teams[t.index()].key.value;
             let span = u.teams.iter().find(|s| &s.value == key).map(|s| s.span);
             (*t, span, "additional")

@@ -233,7 +233,8 @@ impl Checker<'_> {
             Target::SuperAdmin => access.super_admin,
             Target::Permission(_) => {
                 access.super_admin
-                    || self.compiled.index.user_role[user.index()]
+                    || self.compiled.index.resolved_users[user.index()]
+                        .role
                         .is_some_and(|r| grants.get(r.index()).copied().unwrap_or(false))
             }
         };

@@ -97,7 +97,7 @@ fn user(snapshot: &Snapshot, email: &str) -> Option<String> {
         );
         return Some(out);
     }
-    match compiled.index.user_role[id.index()] {
+    match compiled.index.resolved_users[id.index()].role {
         Some(r) => {
             let role = &policy.roles[r.index()];
             let _ = writeln!(

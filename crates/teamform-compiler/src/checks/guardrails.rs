@@ -369,7 +369,7 @@ fn members_of(
     let mut by_role: BTreeMap<RoleId, Vec<UserId>> = BTreeMap::new();
     for &u in &members {
         let user = &cx.policy.users[u.index()];
-        let role_id = cx.index.user_role[u.index()];
+        let role_id = cx.index.resolved_users[u.index()].role;
         let role = role_id.map(|r| &cx.policy.roles[r.index()]);
         if role.is_some_and(|r| exempt.contains(r.key.value.as_str())) {
             continue;

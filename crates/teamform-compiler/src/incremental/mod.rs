@@ -155,7 +155,7 @@ impl Incremental {
         let c = &mut self.parts.compiled;
         let mut diags = Vec::new();
         let now = resolve::resolve_user(&c.index, user, policy, &mut diags);
-        let was = c.index.resolved(u);
+        let was = c.index.resolved(u).clone();
         graph::move_user(
             &mut c.graph,
             policy,

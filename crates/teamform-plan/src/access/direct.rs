@@ -27,7 +27,7 @@ pub(crate) fn holdings(view: &View<'_>, user: UserId, assets: Option<&Assets>) -
         push(&mut out, Grant::SuperAdmin, Via::SuperAdmin);
         return out;
     }
-    let Some(role_id) = view.role[user.index()] else {
+    let Some(role_id) = view.role(user) else {
         return out;
     };
     let p = view.org;

@@ -123,7 +123,7 @@ pub(crate) fn lines<'p>(side: &View<'p>, user: UserId, omit: Omit) -> Lines<'p> 
         out.insert(Line::SuperAdmin, Via::SuperAdmin);
         return out;
     }
-    let Some(role_id) = side.role[user.index()] else {
+    let Some(role_id) = side.role(user) else {
         return out;
     };
     let role = &p.roles[role_id.index()];

@@ -265,7 +265,7 @@ fn signature(
     user: UserId,
 ) -> (bool, Option<u32>, u32) {
     let access = side.user(user);
-    let role = side.role[user.index()].map(|r| classes.roles[r.index()]);
+    let role = side.role(user).map(|r| classes.roles[r.index()]);
     let teams = interned.team_set(classes, sets, &access.teams);
     (access.super_admin, role, teams)
 }
@@ -510,9 +510,9 @@ impl OneSided {
         OneSided {
             desired: desired_side,
             super_admin: access.super_admin,
-            role: view.role[user.index()],
-            team: view.team[user.index()],
-            teams: view.teams[user.index()].clone(),
+            role: view.role(user),
+            team: view.resolved[user.index()].team,
+            teams: view.resolved[user.index()].teams.clone(),
             crm: access.crm,
             asset_types: access.asset_types,
         }

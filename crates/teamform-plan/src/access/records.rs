@@ -96,13 +96,6 @@ struct Side<'v, 'a> {
     everything: Vec<Option<Actions>>,
 }
 
-/// The direct teams of a user of a view (primary and additional).
-fn direct(view: &View<'_>, u: UserId) -> impl Iterator<Item = TeamId> {
-    view.team[u.index()]
-        .into_iter()
-        .chain(view.teams[u.index()].iter().copied())
-}
-
 /// A set of CRM actions on objects, one bit per (action, object).
 type Actions = u16;
 
@@ -181,7 +174,7 @@ impl<'v, 'a> Side<'v, 'a> {
             for (i, user) in view.users.iter().enumerate() {
                 let u = UserId(i as u32);
                 placed_by_email.insert(lower(&user.key.value), u);
-                for t in direct(view, u) {
+                for t in view.direct_teams(u) {
                     placed_by_team.entry(t).or_default().push(u);
                 }
             }
@@ -324,7 +317,8 @@ fn changes(
 
 /// The direct teams of a user as identities (keys or names), sorted, to compare sides.
 fn team_identities(view: &View<'_>, u: UserId) -> Vec<String> {
-    let mut out: Vec<String> = direct(view, u)
+    let mut out: Vec<String> = view
+        .direct_teams(u)
         .map(|t| view.team_id(t).to_string())
         .collect();
     out.sort_unstable();
@@ -369,8 +363,8 @@ pub(crate) fn records_diff(
     let mut out = Vec::new();
     let (mut was, mut will) = (Reach::default(), Reach::default());
     for (email, (lview, l), (dview, d)) in moved {
-        let lteams: Vec<TeamId> = direct(lview, l).collect();
-        let dteams: Vec<TeamId> = direct(dview, d).collect();
+        let lteams: Vec<TeamId> = lview.direct_teams(l).collect();
+        let dteams: Vec<TeamId> = dview.direct_teams(d).collect();
         live_side.reach(&lteams, &mut emails, &mut was);
         desired_side.reach(&dteams, &mut emails, &mut will);
         let owner = emails.ids.get(email).copied();

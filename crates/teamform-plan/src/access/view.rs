@@ -4,7 +4,7 @@
 //! users change: the live org is then the policy's).
 
 use super::Side;
-use teamform_compiler::{Compiled, Placed, RoleId, TeamId, UserAccess, UserId};
+use teamform_compiler::{Compiled, Placed, ResolvedUser, RoleId, TeamId, UserAccess, UserId};
 use teamform_model::{Policy, User};
 
 /// What makes a team or an asset the same on both sides of a comparison.
@@ -29,12 +29,8 @@ pub(crate) struct View<'a> {
     pub compiled: &'a Compiled,
     /// The users.
     pub users: &'a [User],
-    /// Per user, the role when it resolves.
-    pub role: &'a [Option<RoleId>],
-    /// Per user, the primary team when it resolves.
-    pub team: &'a [Option<TeamId>],
-    /// Per user, the additional teams.
-    pub teams: &'a [Vec<TeamId>],
+    /// Per user, what their role and teams resolve to.
+    pub resolved: &'a [ResolvedUser],
     /// Per user, the effective access.
     pub access: &'a [UserAccess],
 }
@@ -48,9 +44,7 @@ impl<'a> View<'a> {
             org: side.policy,
             compiled: c,
             users: &side.policy.users,
-            role: &c.index.user_role,
-            team: &c.index.user_team,
-            teams: &c.index.user_teams,
+            resolved: &c.index.resolved_users,
             access: &c.access.users,
         }
     }
@@ -62,9 +56,7 @@ impl<'a> View<'a> {
             org: side.policy,
             compiled: side.compiled,
             users,
-            role: &placed.user_role,
-            team: &placed.user_team,
-            teams: &placed.user_teams,
+            resolved: &placed.resolved_users,
             access: &placed.access.users,
         }
     }
@@ -78,6 +70,18 @@ impl<'a> View<'a> {
         }
     }
 
+    /// The role of `user`, when it resolves.
+    pub(crate) fn role(&self, user: UserId) -> Option<RoleId> {
+        self.resolved[user.index()].role
+    }
+
+    /// The direct teams of `user`: the primary team (when it resolves), then the additional
+    /// teams.
+    pub(crate) fn direct_teams(&self, user: UserId) -> impl Iterator<Item = TeamId> + 'a {
+        let r = &self.resolved[user.index()];
+        r.team.into_iter().chain(r.teams.iter().copied())
+    }
+
     /// The access of `user`.
     pub(crate) fn user(&self, user: UserId) -> &'a UserAccess {
         &self.access[user.index()]
@@ -87,9 +91,7 @@ impl<'a> View<'a> {
     /// team (primary, then additional) whose subtree holds it. Reasons name it.
     pub(crate) fn reached(&self, user: UserId) -> foldhash::HashMap<TeamId, TeamId> {
         let mut reached = foldhash::HashMap::default();
-        let direct = self.team[user.index()]
-            .into_iter()
-            .chain(self.teams[user.index()].iter().copied());
+        let direct = self.direct_teams(user);
         for d in direct {
             for t in self.compiled.graph.descendants(d) {
                 reached.entry(t).or_insert(d);

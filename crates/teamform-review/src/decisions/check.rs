@@ -98,7 +98,9 @@ pub fn check(
                 .users
                 .iter()
                 .enumerate()
-                .filter(|(i, _)| compiled.index.user_team.get(*i).copied().flatten() == Some(tid))
+                .filter(|(i, _)| {
+                    compiled.index.resolved_users.get(*i).and_then(|r| r.team) == Some(tid)
+                })
                 .map(|(_, u)| folded(&u.key.value))
                 .collect(),
         };
