@@ -3,7 +3,7 @@
 use crate::journal::Journal;
 use std::collections::{HashMap, HashSet};
 use teamform_plan::{Plan, parse_placeholder};
-use teamform_portal::{Change, Kind, PortalError, Provider};
+use teamform_portal::{Change, ObjectKind, PortalError, Provider};
 
 /// How an apply ended.
 #[derive(Debug, Default)]
@@ -72,7 +72,7 @@ fn for_each_ref(change: &mut Change, f: &mut dyn FnMut(&mut String)) {
 }
 
 /// Replaces placeholders in a change with created ids; `None` if one is not created yet.
-fn resolve(change: &Change, created: &HashMap<(Kind, String), String>) -> Option<Change> {
+fn resolve(change: &Change, created: &HashMap<(ObjectKind, String), String>) -> Option<Change> {
     let mut missing = false;
     let mut c = change.clone();
     for_each_ref(&mut c, &mut |id: &mut String| {
@@ -87,7 +87,7 @@ fn resolve(change: &Change, created: &HashMap<(Kind, String), String>) -> Option
 }
 
 /// Whether a change refers to an object that the unsent batch creates.
-fn refers_to_pending(change: &Change, pending: &HashSet<(Kind, String)>) -> bool {
+fn refers_to_pending(change: &Change, pending: &HashSet<(ObjectKind, String)>) -> bool {
     if pending.is_empty() {
         return false;
     }
@@ -109,7 +109,7 @@ pub fn execute(
     progress: &mut dyn Progress,
 ) -> Result<Report, ApplyError> {
     let mut report = Report::default();
-    let mut created: HashMap<(Kind, String), String> = HashMap::new();
+    let mut created: HashMap<(ObjectKind, String), String> = HashMap::new();
     for (i, id) in &journal.done {
         if let (Some(op), Some(id)) = (plan.changes.get(*i), id) {
             created.insert((op.kind, op.key.clone()), id.clone());
@@ -121,7 +121,7 @@ pub fn execute(
     progress.update(done_count, total);
     let mut batch: Vec<(usize, Change)> = Vec::new();
     // Placeholders that the current, unsent batch will create.
-    let mut pending: HashSet<(Kind, String)> = HashSet::new();
+    let mut pending: HashSet<(ObjectKind, String)> = HashSet::new();
     let batch_size = provider.batch_size().max(1);
     let mut i = 0;
     while i <= total {

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use teamform_plan::{Action, Plan};
-use teamform_portal::{Change, Kind, LiveState};
+use teamform_portal::{Change, LiveState, ObjectKind};
 
 /// Each object the plan touches that changed since the plan was made, with what changed.
 /// Operations already done or possibly done (`skip`, from the journal of an interrupted
@@ -48,11 +48,15 @@ pub fn stale_objects(plan: &Plan, now: &LiveState, skip: &BTreeSet<usize>) -> Ve
                     _ => false,
                 };
                 if exists {
-                    let what = if op.kind == Kind::User { "" } else { " named" };
+                    let what = if op.kind == ObjectKind::User {
+                        ""
+                    } else {
+                        " named"
+                    };
                     out.push(format!(
                         "a {}{what} `{}` was created in the portal since the plan",
                         op.kind.as_str(),
-                        if op.kind == Kind::User {
+                        if op.kind == ObjectKind::User {
                             &op.key
                         } else {
                             &op.name

@@ -12,7 +12,7 @@ use teamform_diagnostics::{SourceFile, SourceMap};
 use teamform_model::{Date, LoadResult, load_sources};
 use teamform_plan::{Action, Filter, Plan, PlanInput, make_plan};
 use teamform_portal::sandbox::Sandbox;
-use teamform_portal::{Change, Kind, LiveState, Provider};
+use teamform_portal::{Change, LiveState, ObjectKind, Provider};
 
 const OPTIONS: Options = Options {
     today: Date {
@@ -134,7 +134,7 @@ fn an_email_with_non_ascii_capitals_is_the_same_user_in_plan_sandbox_and_checks(
     let deletes: Vec<&str> = removal
         .changes
         .iter()
-        .filter(|o| o.kind == Kind::User && o.action == Action::Delete)
+        .filter(|o| o.kind == ObjectKind::User && o.action == Action::Delete)
         .map(|o| o.key.as_str())
         .collect();
     assert_eq!(deletes, ["élodie@acme.example"]);

@@ -256,7 +256,7 @@ mod tests {
     use teamform_diagnostics::{SourceFile, SourceMap};
     use teamform_model::{Date, load_sources};
     use teamform_plan::{Action, Filter, Plan, PlanInput, make_plan};
-    use teamform_portal::{Capabilities, Kind, LiveState};
+    use teamform_portal::{Capabilities, LiveState, ObjectKind};
 
     fn sources(files: &[(String, String)]) -> SourceMap {
         let mut map = SourceMap::new();
@@ -356,18 +356,18 @@ mod tests {
         assert_eq!(changes.total(), 20);
         let changed = generate_changed(&size, 5, &changes);
         let plan = plan_against(&changed, &live);
-        let count = |kind: Kind, action: Action| {
+        let count = |kind: ObjectKind, action: Action| {
             plan.changes
                 .iter()
                 .filter(|o| o.kind == kind && o.action == action)
                 .count()
         };
         assert_eq!(
-            count(Kind::User, Action::Update),
+            count(ObjectKind::User, Action::Update),
             changes.role + changes.team
         );
-        assert_eq!(count(Kind::User, Action::Delete), changes.removed);
-        assert_eq!(count(Kind::User, Action::Create), changes.added);
+        assert_eq!(count(ObjectKind::User, Action::Delete), changes.removed);
+        assert_eq!(count(ObjectKind::User, Action::Create), changes.added);
         assert_eq!(plan.changes.len(), changes.total());
         // Every changed user's access changes (their role or team differs).
         assert!(plan.access.len() >= changes.removed + changes.added);

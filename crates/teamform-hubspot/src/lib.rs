@@ -41,8 +41,8 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 use teamform_portal::{
-    Capabilities, Change, Kind, KindCaps, LiveState, Outcome, OwnedRecords, PortalError, Provider,
-    UserField,
+    Capabilities, Change, KindCaps, LiveState, ObjectKind, Outcome, OwnedRecords, PortalError,
+    Provider, UserField,
 };
 use teams::TeamCache;
 use write::Writer;
@@ -212,13 +212,13 @@ impl HubSpot {
 /// at all.
 pub const CAPABILITIES: Capabilities = Capabilities::FULL
     .with(
-        Kind::Role,
+        ObjectKind::Role,
         KindCaps {
             read: true,
             ..KindCaps::NONE
         },
     )
-    .with(Kind::Asset, KindCaps::NONE)
+    .with(ObjectKind::Asset, KindCaps::NONE)
     .writing(UserField::SuperAdmin, false)
     .writing(UserField::Seats, false);
 

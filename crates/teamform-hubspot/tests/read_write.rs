@@ -8,7 +8,8 @@ mod common;
 use common::{Sim, TOKEN};
 use teamform_hubspot::{HubSpot, Token};
 use teamform_portal::{
-    Change, Kind, LiveRole, LiveState, LiveTeam, LiveUser, PortalErrorKind, Provider, UserField,
+    Change, LiveRole, LiveState, LiveTeam, LiveUser, ObjectKind, PortalErrorKind, Provider,
+    UserField,
 };
 
 fn big_portal(users: usize, teams: usize) -> LiveState {
@@ -252,10 +253,10 @@ fn describes_itself_and_checks_the_api_base() {
     );
     let caps = h.capabilities();
     let (teams, users, roles, assets) = (
-        caps.of(Kind::Team),
-        caps.of(Kind::User),
-        caps.of(Kind::Role),
-        caps.of(Kind::Asset),
+        caps.of(ObjectKind::Team),
+        caps.of(ObjectKind::User),
+        caps.of(ObjectKind::Role),
+        caps.of(ObjectKind::Asset),
     );
     assert!(teams.create && users.update && roles.read);
     assert!(!roles.read_contents && !roles.create && !assets.read);

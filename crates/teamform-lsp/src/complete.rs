@@ -9,7 +9,7 @@
 use crate::fields::Table;
 use crate::position::{offset, position};
 use crate::project::Snapshot;
-use crate::symbols::Kind;
+use crate::symbols::KeyKind;
 use lsp_types::{
     CompletionItem, CompletionItemKind, CompletionTextEdit, Position, Range, TextEdit,
 };
@@ -90,10 +90,10 @@ pub fn complete(snapshot: &Snapshot, file: FileId, at: Position) -> Vec<Completi
 /// The values a field takes: keys of a kind of entity, or words of a vocabulary.
 fn values(policy: &Policy, field: &str) -> Vec<(String, String, CompletionItemKind)> {
     let kind = match field {
-        "team" | "teams" | "parent" | "members_of" => Kind::Team,
-        "role" | "unless_roles" => Kind::Role,
-        "protected_users" => Kind::User,
-        "public_assets" => Kind::Asset,
+        "team" | "teams" | "parent" | "members_of" => KeyKind::Team,
+        "role" | "unless_roles" => KeyKind::Role,
+        "protected_users" => KeyKind::User,
+        "public_assets" => KeyKind::Asset,
         "view" | "edit" | "scope" => return words(Scope::names()),
         "seats" => return words(Seat::names()),
         _ => return Vec::new(),
@@ -102,22 +102,22 @@ fn values(policy: &Policy, field: &str) -> Vec<(String, String, CompletionItemKi
         |n: Option<&teamform_model::Sp<String>>| n.map_or_else(String::new, |n| n.value.clone());
     let reference = CompletionItemKind::REFERENCE;
     match kind {
-        Kind::Team => policy
+        KeyKind::Team => policy
             .teams
             .iter()
             .map(|t| (t.key.value.clone(), name(t.name.as_ref()), reference))
             .collect(),
-        Kind::Role => policy
+        KeyKind::Role => policy
             .roles
             .iter()
             .map(|r| (r.key.value.clone(), name(r.name.as_ref()), reference))
             .collect(),
-        Kind::User => policy
+        KeyKind::User => policy
             .users
             .iter()
             .map(|u| (u.key.value.clone(), name(u.name.as_ref()), reference))
             .collect(),
-        Kind::Asset => policy
+        KeyKind::Asset => policy
             .assets
             .iter()
             .map(|a| (a.reference(), name(a.name.as_ref()), reference))

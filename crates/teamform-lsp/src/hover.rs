@@ -4,7 +4,7 @@
 
 use crate::position::range;
 use crate::project::Snapshot;
-use crate::symbols::{self, Kind};
+use crate::symbols::{self, KeyKind};
 use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind};
 use std::fmt::Write;
 use teamform_compiler::AccountAccess;
@@ -21,10 +21,10 @@ pub fn hover(snapshot: &Snapshot, file: FileId, offset: u32) -> Option<Hover> {
     let (text, span) = match symbols::at(policy, file, offset) {
         Some(o) => {
             let text = match o.kind {
-                Kind::User => user(snapshot, &o.key),
-                Kind::Team => team(snapshot, &o.key),
-                Kind::Role => role(snapshot, &o.key),
-                Kind::Asset => asset(snapshot, &o.key),
+                KeyKind::User => user(snapshot, &o.key),
+                KeyKind::Team => team(snapshot, &o.key),
+                KeyKind::Role => role(snapshot, &o.key),
+                KeyKind::Asset => asset(snapshot, &o.key),
             };
             let text =
                 text.unwrap_or_else(|| format!("{} `{}` is not defined", o.kind.noun(), o.key));

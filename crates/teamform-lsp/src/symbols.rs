@@ -8,7 +8,7 @@ use teamform_model::Policy;
 
 /// What a key names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
+pub enum KeyKind {
     /// A team (`[team.KEY]`).
     Team,
     /// A role (`[role.KEY]`).
@@ -19,14 +19,14 @@ pub enum Kind {
     Asset,
 }
 
-impl Kind {
+impl KeyKind {
     /// The word for it in messages.
     pub fn noun(self) -> &'static str {
         match self {
-            Kind::Team => "team",
-            Kind::Role => "role",
-            Kind::User => "user",
-            Kind::Asset => "asset",
+            KeyKind::Team => "team",
+            KeyKind::Role => "role",
+            KeyKind::User => "user",
+            KeyKind::Asset => "asset",
         }
     }
 }
@@ -35,7 +35,7 @@ impl Kind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Occurrence<'p> {
     /// What it names.
-    pub kind: Kind,
+    pub kind: KeyKind,
     /// The key (`TYPE.KEY` for assets).
     pub key: Cow<'p, str>,
     /// Where it is written.
@@ -55,47 +55,47 @@ pub fn visit<'p>(policy: &'p Policy, f: &mut dyn FnMut(Occurrence<'p>)) {
         });
     };
     for team in &policy.teams {
-        emit(Kind::Team, &team.key.value, team.key.span, true);
+        emit(KeyKind::Team, &team.key.value, team.key.span, true);
         if let Some(parent) = &team.parent {
-            emit(Kind::Team, &parent.value, parent.span, false);
+            emit(KeyKind::Team, &parent.value, parent.span, false);
         }
     }
     for role in &policy.roles {
-        emit(Kind::Role, &role.key.value, role.key.span, true);
+        emit(KeyKind::Role, &role.key.value, role.key.span, true);
     }
     for user in &policy.users {
-        emit(Kind::User, &user.key.value, user.key.span, true);
+        emit(KeyKind::User, &user.key.value, user.key.span, true);
         if let Some(role) = &user.role {
-            emit(Kind::Role, &role.value, role.span, false);
+            emit(KeyKind::Role, &role.value, role.span, false);
         }
         for team in user.team.iter().chain(&user.teams) {
-            emit(Kind::Team, &team.value, team.span, false);
+            emit(KeyKind::Team, &team.value, team.span, false);
         }
     }
     for asset in &policy.assets {
         for team in &asset.teams {
-            emit(Kind::Team, &team.value, team.span, false);
+            emit(KeyKind::Team, &team.value, team.span, false);
         }
     }
     let guardrails = &policy.guardrails;
     for user in &guardrails.protected_users {
-        emit(Kind::User, &user.value, user.span, false);
+        emit(KeyKind::User, &user.value, user.span, false);
     }
     for asset in &guardrails.public_assets {
-        emit(Kind::Asset, &asset.value, asset.span, false);
+        emit(KeyKind::Asset, &asset.value, asset.span, false);
     }
     for rule in &guardrails.deny {
         if let Some(team) = &rule.members_of {
-            emit(Kind::Team, &team.value, team.span, false);
+            emit(KeyKind::Team, &team.value, team.span, false);
         }
         for role in &rule.unless_roles {
-            emit(Kind::Role, &role.value, role.span, false);
+            emit(KeyKind::Role, &role.value, role.span, false);
         }
     }
     // Asset keys are `TYPE.KEY`, which no single value holds: they are built here.
     for asset in &policy.assets {
         f(Occurrence {
-            kind: Kind::Asset,
+            kind: KeyKind::Asset,
             key: Cow::Owned(asset.reference()),
             span: asset.key.span,
             definition: true,
@@ -120,7 +120,7 @@ pub fn at(policy: &Policy, file: FileId, offset: u32) -> Option<Occurrence<'_>> 
 }
 
 /// Where `key` of `kind` is defined.
-pub fn definition(policy: &Policy, kind: Kind, key: &str) -> Option<Span> {
+pub fn definition(policy: &Policy, kind: KeyKind, key: &str) -> Option<Span> {
     let mut found = None;
     visit(policy, &mut |o| {
         if found.is_none() && o.definition && o.kind == kind && o.key == key {
@@ -132,7 +132,7 @@ pub fn definition(policy: &Policy, kind: Kind, key: &str) -> Option<Span> {
 
 /// Every place where `key` of `kind` is written: its references, and its definition first
 /// when `with_definition`.
-pub fn references(policy: &Policy, kind: Kind, key: &str, with_definition: bool) -> Vec<Span> {
+pub fn references(policy: &Policy, kind: KeyKind, key: &str, with_definition: bool) -> Vec<Span> {
     let mut definitions = Vec::new();
     let mut references = Vec::new();
     visit(policy, &mut |o| {

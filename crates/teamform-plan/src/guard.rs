@@ -6,7 +6,7 @@
 use crate::{Action, Plan};
 use std::collections::BTreeSet;
 use teamform_email::EmailKey;
-use teamform_portal::{Change, Kind, LiveState};
+use teamform_portal::{Change, LiveState, ObjectKind};
 
 /// The guardrails of the policy, as apply needs them.
 #[derive(Clone, Debug, Default)]
@@ -42,13 +42,13 @@ pub fn check_guardrails(
     allow_removals: Option<usize>,
 ) -> Vec<String> {
     let mut refusals = crate::offboard::orphan_refusals(plan, g.allow_orphaned_records);
-    let deletes = |kind: Kind| {
+    let deletes = |kind: ObjectKind| {
         plan.changes
             .iter()
             .filter(|o| o.kind == kind && o.action == Action::Delete)
             .count()
     };
-    let (users, teams) = (deletes(Kind::User), deletes(Kind::Team));
+    let (users, teams) = (deletes(ObjectKind::User), deletes(ObjectKind::Team));
     let total = users + teams;
     if let Some(ratio) = g.max_removal_ratio {
         let over = |n: usize, of: usize| of > 0 && (n as f64) / (of as f64) > ratio;
@@ -65,7 +65,7 @@ pub fn check_guardrails(
     let protected: BTreeSet<EmailKey<'_>> =
         g.protected_users.iter().map(|u| EmailKey::new(u)).collect();
     for op in &plan.changes {
-        if op.kind == Kind::User
+        if op.kind == ObjectKind::User
             && op.action == Action::Delete
             && protected.contains(&EmailKey::new(&op.key))
         {

@@ -14,7 +14,9 @@ use crate::op::{Action, Confirm, FieldChange, Op, placeholder};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use teamform_model::Policy;
-use teamform_portal::{Capabilities, Change, Kind, KindCaps, LiveAsset, LiveState, Permissions};
+use teamform_portal::{
+    Capabilities, Change, KindCaps, LiveAsset, LiveState, ObjectKind, Permissions,
+};
 
 /// The `format` of a known-state file.
 pub const KNOWN_FORMAT: &str = "teamform-known";
@@ -48,7 +50,7 @@ pub fn path(policies: &std::path::Path, portal: &str) -> std::path::PathBuf {
 
 /// Whether a portal with `caps` needs a known state: it cannot read back some contents.
 pub fn needed(caps: Capabilities) -> bool {
-    !caps.of(Kind::Role).read_contents || !caps.of(Kind::Asset).read
+    !caps.of(ObjectKind::Role).read_contents || !caps.of(ObjectKind::Asset).read
 }
 
 /// The known state from the result of reading its file at `path`: `None` when there is no
@@ -261,7 +263,7 @@ fn known_value(op: &Op, plan: &crate::Plan, policy: &Policy) -> Result<Value, St
                 permissions: Some(p),
                 ..
             },
-            Kind::Role,
+            ObjectKind::Role,
         ) => Ok(Value::Role(
             id.clone(),
             KnownRole {
@@ -269,7 +271,7 @@ fn known_value(op: &Op, plan: &crate::Plan, policy: &Policy) -> Result<Value, St
                 permissions: p.clone(),
             },
         )),
-        (Change::UpdateAsset { .. }, Kind::Asset) => {
+        (Change::UpdateAsset { .. }, ObjectKind::Asset) => {
             let asset = policy
                 .assets
                 .iter()
@@ -339,7 +341,7 @@ pub(crate) fn overlay(
     let mut live = live.clone();
     let mut unknown = Vec::new();
     let mut unverifiable = Vec::new();
-    if !caps.of(Kind::Role).read_contents {
+    if !caps.of(ObjectKind::Role).read_contents {
         let keys: BTreeMap<&str, &str> = bound
             .roles
             .iter()
@@ -357,7 +359,7 @@ pub(crate) fn overlay(
                 Some(k) => Some(k.permissions.clone()),
                 None => want.roles.iter().find(|d| d.key == *key).map(|d| {
                     unknown.push(pending_op(
-                        Kind::Role,
+                        ObjectKind::Role,
                         key,
                         d.name,
                         &r.id,
@@ -378,7 +380,7 @@ pub(crate) fn overlay(
         }
     }
     let mut assets = BTreeMap::new();
-    if !caps.of(Kind::Asset).read {
+    if !caps.of(ObjectKind::Asset).read {
         live.assets.clear();
         for a in &want.assets {
             unverifiable.push(format!("asset:{} teams", a.reference));
@@ -404,8 +406,8 @@ pub(crate) fn overlay(
         ..k
     };
     let caps = caps
-        .with(Kind::Role, readable(caps.of(Kind::Role)))
-        .with(Kind::Asset, readable(caps.of(Kind::Asset)));
+        .with(ObjectKind::Role, readable(caps.of(ObjectKind::Role)))
+        .with(ObjectKind::Asset, readable(caps.of(ObjectKind::Asset)));
     Some(Overlay {
         live,
         caps,
@@ -419,8 +421,8 @@ pub(crate) fn overlay(
 pub(crate) fn mark_changed(ops: &mut [Op], caps: Capabilities) {
     for op in ops.iter_mut().filter(|o| o.action == Action::Update) {
         let unread = match op.kind {
-            Kind::Role => {
-                !caps.of(Kind::Role).read_contents
+            ObjectKind::Role => {
+                !caps.of(ObjectKind::Role).read_contents
                     && matches!(
                         op.change,
                         Change::UpdateRole {
@@ -429,8 +431,8 @@ pub(crate) fn mark_changed(ops: &mut [Op], caps: Capabilities) {
                         }
                     )
             }
-            Kind::Asset => !caps.of(Kind::Asset).read,
-            Kind::Team | Kind::User => false,
+            ObjectKind::Asset => !caps.of(ObjectKind::Asset).read,
+            ObjectKind::Team | ObjectKind::User => false,
         };
         if unread {
             op.confirm = Some(Confirm::Changed);
@@ -449,7 +451,7 @@ fn team_refs(a: &DesiredAsset<'_>, bound: &Bindings) -> Vec<String> {
                 .teams
                 .get(*t)
                 .cloned()
-                .unwrap_or_else(|| placeholder(Kind::Team, t))
+                .unwrap_or_else(|| placeholder(ObjectKind::Team, t))
         })
         .collect();
     ids.sort();
@@ -475,7 +477,7 @@ fn unknown_asset(a: &DesiredAsset<'_>, want: &DesiredState<'_>, bound: &Bindings
         names.join(", ")
     };
     pending_op(
-        Kind::Asset,
+        ObjectKind::Asset,
         &a.reference,
         a.name,
         &a.reference,
@@ -494,7 +496,7 @@ fn unknown_asset(a: &DesiredAsset<'_>, want: &DesiredState<'_>, bound: &Bindings
 
 /// A step on something never confirmed (see [`Confirm::Unknown`]).
 fn pending_op(
-    kind: Kind,
+    kind: ObjectKind,
     key: &str,
     name: &str,
     id: &str,

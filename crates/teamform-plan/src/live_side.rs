@@ -13,7 +13,7 @@ use crate::matching::Bindings;
 use std::collections::HashSet;
 use teamform_compiler::{Compiled, compile_access, place_users};
 use teamform_model::Policy;
-use teamform_portal::{Capabilities, Kind, LiveState};
+use teamform_portal::{Capabilities, LiveState, ObjectKind};
 
 /// When only users change, the users whose access may differ between the live portal and
 /// the policy: those of the user operations (lowercased emails). Every other user then has
@@ -26,15 +26,16 @@ pub fn changed_users(d: &Diff, caps: Capabilities) -> Option<HashSet<String>> {
 
 /// Whether a diff changes users only (see [`changed_users`]).
 pub(crate) fn only_users_change(d: &Diff, caps: Capabilities) -> bool {
-    d.ops.iter().all(|o| o.kind == Kind::User)
-        && !(caps.of(Kind::Asset).read && d.unverifiable.iter().any(|u| u.starts_with("asset:")))
+    d.ops.iter().all(|o| o.kind == ObjectKind::User)
+        && !(caps.of(ObjectKind::Asset).read
+            && d.unverifiable.iter().any(|u| u.starts_with("asset:")))
 }
 
 /// The users of a diff's user operations (lowercased emails).
 pub(crate) fn user_ops(d: &Diff) -> HashSet<String> {
     d.ops
         .iter()
-        .filter(|o| o.kind == Kind::User)
+        .filter(|o| o.kind == ObjectKind::User)
         .map(|o| lower(&o.key).into_owned())
         .collect()
 }
@@ -111,7 +112,7 @@ pub(crate) fn access_changes_leaving(
                     &users,
                     &placed,
                     &desired,
-                    (caps.of(Kind::Asset).read, detail),
+                    (caps.of(ObjectKind::Asset).read, detail),
                     only,
                 );
                 let records = records
@@ -129,7 +130,8 @@ pub(crate) fn access_changes_leaving(
                 policy: &org.policy,
                 compiled: &compiled,
             };
-            let changes = plan_access_diff(&live, &desired, (caps.of(Kind::Asset).read, detail));
+            let changes =
+                plan_access_diff(&live, &desired, (caps.of(ObjectKind::Asset).read, detail));
             let records = plan_records_diff(&live, &desired, owners);
             ((changes, records), Some((org.policy, compiled)))
         }

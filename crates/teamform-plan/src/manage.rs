@@ -23,7 +23,7 @@ use std::collections::HashSet;
 use teamform_compiler::{Compiled, compile_access};
 use teamform_email::EmailKey;
 use teamform_model::{Ownership, Policy, Sp, UsersMode};
-use teamform_portal::{Change, Kind, LiveState};
+use teamform_portal::{Change, LiveState, ObjectKind};
 
 /// How many of the portal's users and teams a plan left alone, by reason.
 #[derive(
@@ -270,12 +270,12 @@ impl Adopted {
             _ => None,
         };
         match (op.kind, id) {
-            (Kind::User, Some(id)) => self.user_ids.contains(id),
-            (Kind::Team, Some(id)) => self.team_ids.contains(id),
-            (Kind::Role, Some(id)) => self.role_ids.contains(id),
+            (ObjectKind::User, Some(id)) => self.user_ids.contains(id),
+            (ObjectKind::Team, Some(id)) => self.team_ids.contains(id),
+            (ObjectKind::Role, Some(id)) => self.role_ids.contains(id),
             // A creation is of something the portal does not have: never left alone, but
             // for a user an ignore glob matches (the policy declaring them is TF0143).
-            (Kind::User, None) => self.own.ignores_user(&op.key),
+            (ObjectKind::User, None) => self.own.ignores_user(&op.key),
             _ => false,
         }
     }

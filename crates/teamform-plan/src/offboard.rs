@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use teamform_email::EmailKey;
 use teamform_model::Policy;
-use teamform_portal::{Change, Kind, LiveState, OwnedRecords, RecordObject};
+use teamform_portal::{Change, LiveState, ObjectKind, OwnedRecords, RecordObject};
 
 /// Where a successor was named.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -138,7 +138,7 @@ fn successor_id(
         .enumerate()
         .find_map(|(i, o)| match &o.change {
             Change::CreateUser { email: e, .. } if EmailKey::new(e) == key => {
-                Some((placeholder(Kind::User, &o.key), Some(i)))
+                Some((placeholder(ObjectKind::User, &o.key), Some(i)))
             }
             _ => None,
         })
@@ -206,7 +206,7 @@ pub fn hand_over(
                 .filter_map(|o| counts.get(&o).filter(|n| **n > 0).map(|n| (o, *n)))
                 .map(|(object, n)| Op {
                     action: Action::Update,
-                    kind: Kind::User,
+                    kind: ObjectKind::User,
                     key: op.key.clone(),
                     name: op.name.clone(),
                     portal_id: Some(id.clone()),

@@ -2,7 +2,7 @@
 //! provider change to perform (with placeholders for objects the plan creates).
 
 use serde::{Deserialize, Serialize};
-use teamform_portal::{Change, Kind};
+use teamform_portal::{Change, ObjectKind};
 
 /// Create, update or delete.
 #[derive(
@@ -68,7 +68,7 @@ pub struct Op {
     /// Create, update or delete.
     pub action: Action,
     /// The kind of object.
-    pub kind: Kind,
+    pub kind: ObjectKind,
     /// The policy key (for an object only the portal has: its name or email).
     pub key: String,
     /// The name shown in the portal.
@@ -119,7 +119,7 @@ impl Op {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Address {
     /// The kind of object.
-    pub kind: Kind,
+    pub kind: ObjectKind,
     /// Its policy key (for objects only the portal has: name or email).
     pub key: String,
 }
@@ -136,7 +136,7 @@ impl std::str::FromStr for Address {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         s.split_once(':')
             .and_then(|(kind, key)| {
-                let kind = Kind::parse(kind)?;
+                let kind = ObjectKind::parse(kind)?;
                 (!key.is_empty()).then(|| Address {
                     kind,
                     key: key.to_string(),
@@ -147,13 +147,13 @@ impl std::str::FromStr for Address {
 }
 
 /// The placeholder for the id of an object created by the plan.
-pub fn placeholder(kind: Kind, key: &str) -> String {
+pub fn placeholder(kind: ObjectKind, key: &str) -> String {
     format!("new:{}:{key}", kind.as_str())
 }
 
 /// The `(kind, key)` a placeholder stands for.
-pub fn parse_placeholder(id: &str) -> Option<(Kind, &str)> {
+pub fn parse_placeholder(id: &str) -> Option<(ObjectKind, &str)> {
     let rest = id.strip_prefix("new:")?;
     let (kind, key) = rest.split_once(':')?;
-    Some((Kind::parse(kind)?, key))
+    Some((ObjectKind::parse(kind)?, key))
 }

@@ -8,22 +8,22 @@ use foldhash::HashMap;
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-use teamform_portal::{Change, Kind, LiveState};
+use teamform_portal::{Change, LiveState, ObjectKind};
 
 fn phase(op: &Op) -> u8 {
     match (op.kind, op.action) {
-        (Kind::Team, Action::Create) => 0,
-        (Kind::Role, Action::Create) => 1,
-        (Kind::Team, Action::Update) => 2,
-        (Kind::Role, Action::Update) => 3,
-        (Kind::User, Action::Create) => 4,
-        (Kind::User, Action::Update) => 5,
-        (Kind::Asset, Action::Create) => 6,
-        (Kind::Asset, Action::Update) => 7,
-        (Kind::User, Action::Delete) => 8,
-        (Kind::Asset, Action::Delete) => 9,
-        (Kind::Team, Action::Delete) => 10,
-        (Kind::Role, Action::Delete) => 11,
+        (ObjectKind::Team, Action::Create) => 0,
+        (ObjectKind::Role, Action::Create) => 1,
+        (ObjectKind::Team, Action::Update) => 2,
+        (ObjectKind::Role, Action::Update) => 3,
+        (ObjectKind::User, Action::Create) => 4,
+        (ObjectKind::User, Action::Update) => 5,
+        (ObjectKind::Asset, Action::Create) => 6,
+        (ObjectKind::Asset, Action::Update) => 7,
+        (ObjectKind::User, Action::Delete) => 8,
+        (ObjectKind::Asset, Action::Delete) => 9,
+        (ObjectKind::Team, Action::Delete) => 10,
+        (ObjectKind::Role, Action::Delete) => 11,
     }
 }
 
@@ -96,7 +96,7 @@ fn reparenting(ops: &[Op], live: &LiveState, edge: &mut impl FnMut(usize, usize)
             }
             Change::CreateTeam { parent_id, .. } => {
                 parent.insert(
-                    crate::op::placeholder(Kind::Team, &o.key),
+                    crate::op::placeholder(ObjectKind::Team, &o.key),
                     parent_id.clone(),
                 );
             }
@@ -133,7 +133,7 @@ fn reparenting(ops: &[Op], live: &LiveState, edge: &mut impl FnMut(usize, usize)
 #[derive(Default)]
 struct Referrers<'l> {
     /// Per team id, the users on it, its child teams and the assets partitioned to it.
-    team: HashMap<&'l str, Vec<(Kind, &'l str)>>,
+    team: HashMap<&'l str, Vec<(ObjectKind, &'l str)>>,
     /// Per role id, the users holding it.
     role: HashMap<&'l str, Vec<&'l str>>,
 }
@@ -144,7 +144,7 @@ impl<'l> Referrers<'l> {
         for u in &live.users {
             let teams = u.primary_team_id.iter().chain(&u.additional_team_ids);
             for t in teams {
-                r.team.entry(t).or_default().push((Kind::User, &u.id));
+                r.team.entry(t).or_default().push((ObjectKind::User, &u.id));
             }
             if let Some(role) = &u.role_id {
                 r.role.entry(role).or_default().push(&u.id);
@@ -152,12 +152,15 @@ impl<'l> Referrers<'l> {
         }
         for t in &live.teams {
             if let Some(p) = &t.parent_id {
-                r.team.entry(p).or_default().push((Kind::Team, &t.id));
+                r.team.entry(p).or_default().push((ObjectKind::Team, &t.id));
             }
         }
         for a in &live.assets {
             for t in a.team_ids.iter().flatten() {
-                r.team.entry(t).or_default().push((Kind::Asset, &a.id));
+                r.team
+                    .entry(t)
+                    .or_default()
+                    .push((ObjectKind::Asset, &a.id));
             }
         }
         // A user on a team twice, or an asset listing it twice, refers to it once.
@@ -171,14 +174,14 @@ impl<'l> Referrers<'l> {
 /// Orders `ops` and fills each one's `depends_on` with indexes into the returned list.
 pub fn order(ops: Vec<Op>, live: &LiveState) -> Vec<Op> {
     let n = ops.len();
-    let mut creates: HashMap<(Kind, &str), usize> = HashMap::default();
+    let mut creates: HashMap<(ObjectKind, &str), usize> = HashMap::default();
     creates.reserve(n);
     for (i, o) in ops.iter().enumerate() {
         if o.action == Action::Create {
             creates.insert((o.kind, o.key.as_str()), i);
         }
     }
-    let mut by_id: HashMap<(Kind, &str), Vec<usize>> = HashMap::default();
+    let mut by_id: HashMap<(ObjectKind, &str), Vec<usize>> = HashMap::default();
     for (i, o) in ops.iter().enumerate() {
         if let Some(id) = &o.portal_id {
             by_id.entry((o.kind, id.as_str())).or_default().push(i);
@@ -205,7 +208,7 @@ pub fn order(ops: Vec<Op>, live: &LiveState) -> Vec<Op> {
     // Whatever still refers to an object must be changed before the object is deleted.
     let deletes_teams_or_roles = ops.iter().any(|o| {
         o.action == Action::Delete
-            && matches!(o.kind, Kind::Team | Kind::Role)
+            && matches!(o.kind, ObjectKind::Team | ObjectKind::Role)
             && o.portal_id.is_some()
     });
     let referrers = match deletes_teams_or_roles {
@@ -219,23 +222,23 @@ pub fn order(ops: Vec<Op>, live: &LiveState) -> Vec<Op> {
         let Some(id) = o.portal_id.as_deref() else {
             continue;
         };
-        let mut before = |kind: Kind, other: &str| {
+        let mut before = |kind: ObjectKind, other: &str| {
             for &j in by_id.get(&(kind, other)).into_iter().flatten() {
                 edge(j, i);
             }
         };
         match o.kind {
-            Kind::Team => {
+            ObjectKind::Team => {
                 for &(kind, other) in referrers.team.get(id).into_iter().flatten() {
                     before(kind, other);
                 }
             }
-            Kind::Role => {
+            ObjectKind::Role => {
                 for &user in referrers.role.get(id).into_iter().flatten() {
-                    before(Kind::User, user);
+                    before(ObjectKind::User, user);
                 }
             }
-            Kind::User | Kind::Asset => {}
+            ObjectKind::User | ObjectKind::Asset => {}
         }
     }
     edges.sort_unstable();

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use teamform_compiler::Compiled;
 use teamform_model::{LoadResult, Policy};
-use teamform_portal::{Capabilities, Kind, LiveState};
+use teamform_portal::{Capabilities, LiveState, ObjectKind};
 
 /// A step a person must take in the portal's settings, because the provider cannot.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -288,4 +288,9 @@ fn filter(ops: Vec<Op>, f: &Filter) -> Vec<Op> {
 }
 
 /// The kinds in the order plans show them.
-pub const KINDS: [Kind; 4] = [Kind::Team, Kind::Role, Kind::User, Kind::Asset];
+pub const KINDS: [ObjectKind; 4] = [
+    ObjectKind::Team,
+    ObjectKind::Role,
+    ObjectKind::User,
+    ObjectKind::Asset,
+];

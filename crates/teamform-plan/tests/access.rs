@@ -19,7 +19,7 @@ use teamform_plan::{
     AccessLine, HolderGroup, RecordsAccess, Side, Status, UserAccessDiff, access_diff, bindings,
     desired, live_policy, user_access_lines,
 };
-use teamform_portal::Kind;
+use teamform_portal::ObjectKind;
 
 /// `policy` with the users of `other`, their teams and roles taken modulo the policy's
 /// (each user keeps a valid primary team, distinct additional teams, and a role or super
@@ -215,7 +215,7 @@ fn check(policy: &Spec, other: &Spec) -> Result<(), TestCaseError> {
     let new = compile_valid(&policy.files()).map_err(fail)?;
     let made = plan(&new, &path).map_err(fail)?;
     prop_assert!(
-        made.changes.iter().all(|o| o.kind == Kind::User),
+        made.changes.iter().all(|o| o.kind == ObjectKind::User),
         "the plan changes more than users: {:?}",
         made.changes.iter().map(|o| o.address()).collect::<Vec<_>>()
     );

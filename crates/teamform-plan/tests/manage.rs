@@ -13,7 +13,7 @@ use common::{CompiledPolicy, apply, compile_valid, plan, plan_summary, read_live
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
 use std::collections::{BTreeMap, BTreeSet};
-use teamform_portal::{Change, Kind, LiveState, LiveTeam, LiveUser};
+use teamform_portal::{Change, LiveState, LiveTeam, LiveUser, ObjectKind};
 
 /// Users whose email starts with `b` (any case) are ignored.
 const IGNORE_USERS: &str = "B*@*";
@@ -97,7 +97,7 @@ fn check(mut policy: Spec, before: &Spec, declared: bool) -> Result<(), TestCase
             _ => None,
         };
         prop_assert!(
-            !(op.kind == Kind::User && ignored(&op.key)),
+            !(op.kind == ObjectKind::User && ignored(&op.key)),
             "the plan touches ignored user `{}`:\n{}",
             op.key,
             plan_summary(&first)

@@ -7,7 +7,7 @@ mod common;
 
 use common::{TestResult, apply, compile_texts, plan};
 use teamform_plan::{Action, Plan};
-use teamform_portal::Kind;
+use teamform_portal::ObjectKind;
 
 const ROLE: &str = "[role.r]\nname = \"R\"\ncrm.contacts = { view = \"team\" }\n\n";
 
@@ -51,12 +51,12 @@ fn renaming_a_team_changes_nobodys_access() -> TestResult {
     let after =
         format!("[team.sales]\nname = \"Ventes France\"\npreviously = \"Sales France\"\n\n{user}");
     let made = plan_between(&before, &after)?;
-    let ops: Vec<(Kind, Action, &str)> = made
+    let ops: Vec<(ObjectKind, Action, &str)> = made
         .changes
         .iter()
         .map(|o| (o.kind, o.action, o.key.as_str()))
         .collect();
-    assert_eq!(ops, [(Kind::Team, Action::Update, "sales")]);
+    assert_eq!(ops, [(ObjectKind::Team, Action::Update, "sales")]);
     assert!(made.access.is_empty(), "{:#?}", made.access);
     Ok(())
 }
@@ -73,7 +73,7 @@ fn a_team_replaced_by_another_shows_the_move_even_when_names_make_the_same_key()
     assert!(
         made.changes
             .iter()
-            .any(|o| o.kind == Kind::Team && o.action == Action::Delete)
+            .any(|o| o.kind == ObjectKind::Team && o.action == Action::Delete)
     );
     let (gained, lost) = lines(&made, "bo@acme.example");
     assert_eq!(gained, ["view contacts of team Sales Europe"]);

@@ -6,10 +6,10 @@ mod common;
 use common::{TestResult, apply, compile_valid, one_file, plan_against, read_live, scenario};
 use teamform_plan::render::{HumanStyle, MARKDOWN_LIMIT, human, json, markdown};
 use teamform_plan::{Action, Op, Plan, Status};
-use teamform_portal::{Change, Kind, LiveState};
+use teamform_portal::{Change, LiveState, ObjectKind};
 
 /// The index of the one operation `action kind:key`.
-fn find(plan: &Plan, action: Action, kind: Kind, key: &str) -> TestResult<usize> {
+fn find(plan: &Plan, action: Action, kind: ObjectKind, key: &str) -> TestResult<usize> {
     let found: Vec<usize> = plan
         .changes
         .iter()
@@ -117,9 +117,9 @@ fn operations_come_after_what_they_depend_on() -> TestResult {
         );
     }
     // A new team is created before the user put on it and the asset partitioned to it.
-    let partners = find(&plan, Action::Create, Kind::Team, "partners")?;
-    let dave = find(&plan, Action::Create, Kind::User, "dave@acme.example")?;
-    let form = find(&plan, Action::Update, Kind::Asset, "form.contact")?;
+    let partners = find(&plan, Action::Create, ObjectKind::Team, "partners")?;
+    let dave = find(&plan, Action::Create, ObjectKind::User, "dave@acme.example")?;
+    let form = find(&plan, Action::Update, ObjectKind::Asset, "form.contact")?;
     assert!(partners < dave && plan.changes[dave].depends_on.contains(&partners));
     assert!(partners < form && plan.changes[form].depends_on.contains(&partners));
     // Dave's change names the team to be created, not an id.
@@ -128,8 +128,8 @@ fn operations_come_after_what_they_depend_on() -> TestResult {
         Change::CreateUser { primary_team_id: Some(t), .. } if t == "new:team:partners"
     ));
     // A user moves off a team before the team is deleted.
-    let bob = find(&plan, Action::Update, Kind::User, "bob@acme.example")?;
-    let legacy = find(&plan, Action::Delete, Kind::Team, "Legacy")?;
+    let bob = find(&plan, Action::Update, ObjectKind::User, "bob@acme.example")?;
+    let legacy = find(&plan, Action::Delete, ObjectKind::Team, "Legacy")?;
     assert!(bob < legacy && plan.changes[legacy].depends_on.contains(&bob));
     assert_eq!(
         plan.changes[legacy].change,
@@ -138,7 +138,12 @@ fn operations_come_after_what_they_depend_on() -> TestResult {
         }
     );
     // Carol is removed; nothing else is deleted.
-    find(&plan, Action::Delete, Kind::User, "carol@acme.example")?;
+    find(
+        &plan,
+        Action::Delete,
+        ObjectKind::User,
+        "carol@acme.example",
+    )?;
     let deletes: Vec<String> = plan
         .changes
         .iter()
@@ -154,7 +159,7 @@ fn a_renamed_team_is_renamed_in_place() -> TestResult {
     let dir = tempfile::tempdir()?;
     let (live, plan) = scenario(dir.path())?;
     let id = live_id(&live, "Sales France")?;
-    let rename = find(&plan, Action::Update, Kind::Team, "sales-fr")?;
+    let rename = find(&plan, Action::Update, ObjectKind::Team, "sales-fr")?;
     assert_eq!(
         plan.changes[rename].change,
         Change::UpdateTeam {
@@ -167,7 +172,7 @@ fn a_renamed_team_is_renamed_in_place() -> TestResult {
     let touched: Vec<&Op> = plan
         .changes
         .iter()
-        .filter(|o| o.kind == Kind::Team && o.action != Action::Update)
+        .filter(|o| o.kind == ObjectKind::Team && o.action != Action::Update)
         .collect();
     assert!(
         touched
@@ -241,8 +246,8 @@ fn a_cleared_field_does_not_read_like_a_set_field() -> TestResult {
     let dir = tempfile::tempdir()?;
     let (_, plan) = scenario(dir.path())?;
     for (kind, key, field) in [
-        (Kind::User, "root@acme.example", "role"),
-        (Kind::Team, "support", "parent"),
+        (ObjectKind::User, "root@acme.example", "role"),
+        (ObjectKind::Team, "support", "parent"),
     ] {
         let i = find(&plan, Action::Update, kind, key)?;
         let f = plan.changes[i]

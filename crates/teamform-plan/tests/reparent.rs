@@ -6,7 +6,7 @@ mod common;
 
 use common::{TestResult, apply, compile_texts, plan};
 use teamform_plan::Action;
-use teamform_portal::Kind;
+use teamform_portal::ObjectKind;
 
 /// A policy of teams (`key`, `name`, `parent`), in the order given.
 fn teams(list: &[(&str, &str, Option<&str>)]) -> String {
@@ -36,7 +36,7 @@ fn moves(before: &str, after: &str) -> TestResult<Vec<String>> {
     Ok(made
         .changes
         .iter()
-        .filter(|o| o.kind == Kind::Team && o.action == Action::Update)
+        .filter(|o| o.kind == ObjectKind::Team && o.action == Action::Update)
         .map(|o| o.key.clone())
         .collect())
 }

@@ -17,7 +17,7 @@ use std::fmt::Display;
 use teamform_plan::Status;
 use teamform_plan::render::{HumanStyle, human};
 use teamform_plan::{Plan, parse_placeholder};
-use teamform_portal::{Change, CrmPermission, Kind, LiveState, Permissions};
+use teamform_portal::{Change, CrmPermission, LiveState, ObjectKind, Permissions};
 
 impl Spec {
     fn expected(&self) -> Expected {
@@ -211,7 +211,7 @@ fn text(plan: &Plan) -> String {
 /// The plan's structural invariants: dependencies point backwards, and every placeholder
 /// refers to an object that an earlier operation of the plan creates.
 fn check_plan_shape(plan: &Plan) -> Result<(), TestCaseError> {
-    let mut created: BTreeSet<(Kind, String)> = BTreeSet::new();
+    let mut created: BTreeSet<(ObjectKind, String)> = BTreeSet::new();
     for (i, op) in plan.changes.iter().enumerate() {
         prop_assert!(
             op.depends_on.iter().all(|d| *d < i),

@@ -5,7 +5,7 @@ mod common;
 
 use common::{TestResult, compile_valid};
 use teamform_plan::{Detail, Filter, PlanInput, make_plan};
-use teamform_portal::{Capabilities, Kind, KindCaps, LiveState, Screens};
+use teamform_portal::{Capabilities, KindCaps, LiveState, ObjectKind, Screens};
 
 const OTHER: Screens = Screens {
     permission_sets: "Admin > Access > Roles",
@@ -32,8 +32,8 @@ fn manual_steps_name_the_providers_screens() -> TestResult {
         compiled: &policy.compiled,
         live: &live,
         capabilities: Capabilities::FULL
-            .with(Kind::Role, manual)
-            .with(Kind::Team, manual),
+            .with(ObjectKind::Role, manual)
+            .with(ObjectKind::Team, manual),
         portal: "other:test".to_string(),
         filter: Filter::default(),
         fingerprints: false,

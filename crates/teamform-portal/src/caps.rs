@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 /// A kind of object in the portal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Kind {
+pub enum ObjectKind {
     /// Teams.
     Team,
     /// Permission sets.
@@ -16,24 +16,24 @@ pub enum Kind {
     Asset,
 }
 
-impl Kind {
+impl ObjectKind {
     /// The lowercase name.
     pub fn as_str(self) -> &'static str {
         match self {
-            Kind::Team => "team",
-            Kind::Role => "role",
-            Kind::User => "user",
-            Kind::Asset => "asset",
+            ObjectKind::Team => "team",
+            ObjectKind::Role => "role",
+            ObjectKind::User => "user",
+            ObjectKind::Asset => "asset",
         }
     }
 
     /// Reads a kind name.
-    pub fn parse(text: &str) -> Option<Kind> {
+    pub fn parse(text: &str) -> Option<ObjectKind> {
         match text {
-            "team" => Some(Kind::Team),
-            "role" => Some(Kind::Role),
-            "user" => Some(Kind::User),
-            "asset" => Some(Kind::Asset),
+            "team" => Some(ObjectKind::Team),
+            "role" => Some(ObjectKind::Role),
+            "user" => Some(ObjectKind::User),
+            "asset" => Some(ObjectKind::Asset),
             _ => None,
         }
     }
@@ -86,7 +86,7 @@ impl UserField {
 /// kind or field is one variant, not a field every provider spells.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Capabilities {
-    /// Per kind, in the order of [`Kind`].
+    /// Per kind, in the order of [`ObjectKind`].
     kinds: [KindCaps; 4],
     /// Per user field, in the order of [`UserField`]: whether it can be written.
     user_fields: [bool; 2],
@@ -100,12 +100,12 @@ impl Capabilities {
     };
 
     /// The capabilities for `kind`.
-    pub const fn of(&self, kind: Kind) -> KindCaps {
+    pub const fn of(&self, kind: ObjectKind) -> KindCaps {
         self.kinds[kind as usize]
     }
 
     /// These capabilities with `caps` for `kind`.
-    pub const fn with(mut self, kind: Kind, caps: KindCaps) -> Self {
+    pub const fn with(mut self, kind: ObjectKind, caps: KindCaps) -> Self {
         self.kinds[kind as usize] = caps;
         self
     }
@@ -140,12 +140,12 @@ mod tests {
     #[test]
     fn each_kind_and_field_is_its_own() {
         let caps = Capabilities::FULL
-            .with(Kind::Asset, KindCaps::NONE)
+            .with(ObjectKind::Asset, KindCaps::NONE)
             .writing(UserField::Seats, false);
-        for kind in [Kind::Team, Kind::Role, Kind::User] {
+        for kind in [ObjectKind::Team, ObjectKind::Role, ObjectKind::User] {
             assert_eq!(caps.of(kind), KindCaps::FULL, "{kind:?}");
         }
-        assert_eq!(caps.of(Kind::Asset), KindCaps::NONE);
+        assert_eq!(caps.of(ObjectKind::Asset), KindCaps::NONE);
         assert!(caps.writes(UserField::SuperAdmin));
         assert!(!caps.writes(UserField::Seats));
     }

@@ -14,7 +14,7 @@ mod screens;
 pub mod spec;
 mod state;
 
-pub use caps::{Capabilities, Kind, KindCaps, UserField};
+pub use caps::{Capabilities, KindCaps, ObjectKind, UserField};
 pub use change::{Change, Outcome};
 pub use error::{PortalError, PortalErrorKind};
 pub use records::{LiveRecord, OwnedRecords, RecordObject, count_owned};

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use teamform_email::EmailKey;
 use teamform_plan::Op;
 use teamform_portal::activity::{ActivityFile, Instant};
-use teamform_portal::{Kind, LiveState};
+use teamform_portal::{LiveState, ObjectKind};
 
 /// Who changed one object, and when.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
@@ -58,8 +58,8 @@ impl LastIds {
             return Some(id.clone());
         }
         match op.kind {
-            Kind::User => self.users.get(EmailKey::new(&op.key).as_str()).cloned(),
-            Kind::Team => self.teams.get(&op.name).cloned(),
+            ObjectKind::User => self.users.get(EmailKey::new(&op.key).as_str()).cloned(),
+            ObjectKind::Team => self.teams.get(&op.name).cloned(),
             _ => None,
         }
     }
@@ -129,7 +129,7 @@ mod tests {
     fn op(action: Action, key: &str, id: Option<&str>) -> Op {
         Op {
             action,
-            kind: Kind::User,
+            kind: ObjectKind::User,
             key: key.to_string(),
             name: String::new(),
             portal_id: id.map(str::to_string),

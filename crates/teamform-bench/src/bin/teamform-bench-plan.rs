@@ -45,7 +45,9 @@ use teamform_plan::{
     diff, live_policy, make_plan, matching, order,
 };
 use teamform_portal::sandbox::Sandbox;
-use teamform_portal::{Capabilities, Change, Kind, LiveState, Outcome, PortalError, Provider};
+use teamform_portal::{
+    Capabilities, Change, LiveState, ObjectKind, Outcome, PortalError, Provider,
+};
 
 /// The most `make_plan` (diff, ordering, access diff) may take.
 const MAX_MAKE_PLAN: Duration = Duration::from_millis(300);
@@ -143,7 +145,7 @@ fn read_portal(path: &Path) -> Result<(Sandbox, LiveState), String> {
 
 /// Counts a plan's operations per kind and action (`user create 200, ...`).
 fn describe_ops(plan: &Plan) -> String {
-    let mut counts: Vec<((Kind, Action), usize)> = Vec::new();
+    let mut counts: Vec<((ObjectKind, Action), usize)> = Vec::new();
     for op in &plan.changes {
         let key = (op.kind, op.action);
         match counts.iter_mut().find(|(k, _)| *k == key) {
@@ -248,7 +250,9 @@ fn measure_plan(
                 policy,
                 compiled: &compiled,
             },
-            Capabilities::FULL.of(teamform_portal::Kind::Asset).read,
+            Capabilities::FULL
+                .of(teamform_portal::ObjectKind::Asset)
+                .read,
         )
     });
     rows.keep("full access", t);

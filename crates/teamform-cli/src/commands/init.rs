@@ -40,7 +40,7 @@ pub fn run(args: &InitArgs) -> Outcome {
         }),
         ignore_users: &args.ignore_users,
         screens: provider.screens(),
-        assets_readable: caps.of(teamform_portal::Kind::Asset).read,
+        assets_readable: caps.of(teamform_portal::ObjectKind::Asset).read,
     };
     let files = teamform_init::files(&live, &options);
     write_all(&args.dir, &files).map_err(|e| {

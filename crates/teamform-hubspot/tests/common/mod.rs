@@ -13,7 +13,7 @@ use teamform_hubspot::{HubSpot, Options as HubOptions, RetryPolicy, Token};
 use teamform_model::{Date, LoadResult, load_dir};
 use teamform_plan::{Confirmation, Filter, Known, Plan, PlanInput, make_plan, parse_placeholder};
 use teamform_portal::sandbox::SandboxFile;
-use teamform_portal::{Capabilities, Change, Kind, LiveRole, LiveState, LiveUser, Provider};
+use teamform_portal::{Capabilities, Change, LiveRole, LiveState, LiveUser, ObjectKind, Provider};
 use teamform_sim::{SimConfig, Simulator};
 
 /// The token the simulator accepts: distinctive, so that a leak is easy to find.
@@ -220,7 +220,7 @@ pub fn hand_made(policy: &Policy) -> LiveState {
         } = &op.change
         {
             let role_id = role_id.as_deref().and_then(|r| match parse_placeholder(r) {
-                Some((Kind::Role, key)) => roles.get(key).cloned(),
+                Some((ObjectKind::Role, key)) => roles.get(key).cloned(),
                 _ => None,
             });
             live.users.push(LiveUser {

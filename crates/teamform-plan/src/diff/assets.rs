@@ -6,7 +6,7 @@ use crate::desired::DesiredAsset;
 use crate::field::Field;
 use crate::op::Action;
 use std::borrow::Cow;
-use teamform_portal::{Change, Kind};
+use teamform_portal::{Change, ObjectKind};
 
 /// Whether the live asset already is as desired (and its teams can be read), so that the
 /// diff has nothing for it: the comparisons of [`assets`], made on borrowed strings.
@@ -30,7 +30,7 @@ fn asset_unchanged(
 }
 
 pub(super) fn assets(cx: &DiffContext<'_>, out: &mut Diff) {
-    let caps = cx.caps.of(Kind::Asset);
+    let caps = cx.caps.of(ObjectKind::Asset);
     // A portal that cannot read partitions is overlaid with what is known before the diff
     // (`crate::known`), so every asset compared here has been read or stands in for it.
     let live: foldhash::HashMap<&str, &teamform_portal::LiveAsset> =
@@ -50,7 +50,7 @@ pub(super) fn assets(cx: &DiffContext<'_>, out: &mut Diff) {
         let names: Vec<String> = a.teams.iter().map(|t| cx.team_name_of_key(t)).collect();
         match bound {
             None => out.ops.push(op(
-                (Kind::Asset, Action::Create),
+                (ObjectKind::Asset, Action::Create),
                 &a.reference,
                 a.name,
                 None,
@@ -98,7 +98,7 @@ pub(super) fn assets(cx: &DiffContext<'_>, out: &mut Diff) {
                 };
                 if !changes.is_empty() {
                     out.ops.push(op(
-                        (Kind::Asset, Action::Update),
+                        (ObjectKind::Asset, Action::Update),
                         &a.reference,
                         a.name,
                         Some(&l.id),

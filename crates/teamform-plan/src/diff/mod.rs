@@ -9,7 +9,7 @@ use crate::field::Field;
 use crate::matching::Matching;
 use crate::op::{Action, FieldChange, Op, placeholder};
 use std::borrow::Cow;
-use teamform_portal::{Capabilities, Change, Kind, LiveState, Permissions};
+use teamform_portal::{Capabilities, Change, LiveState, ObjectKind, Permissions};
 
 /// What the diff produced.
 #[derive(Debug, Default)]
@@ -50,7 +50,7 @@ impl DiffContext<'_> {
     /// [`DiffContext::team_ref`], allocating only for a placeholder.
     fn team_ref_str(&self, key: &str) -> Cow<'_, str> {
         self.team_ids.get(key).map_or_else(
-            || Cow::Owned(placeholder(Kind::Team, key)),
+            || Cow::Owned(placeholder(ObjectKind::Team, key)),
             |id| Cow::Borrowed(*id),
         )
     }
@@ -58,7 +58,7 @@ impl DiffContext<'_> {
     /// [`DiffContext::role_ref`], allocating only for a placeholder.
     fn role_ref_str(&self, key: &str) -> Cow<'_, str> {
         self.role_ids.get(key).map_or_else(
-            || Cow::Owned(placeholder(Kind::Role, key)),
+            || Cow::Owned(placeholder(ObjectKind::Role, key)),
             |id| Cow::Borrowed(*id),
         )
     }
@@ -168,7 +168,7 @@ fn by_key(m: &std::collections::BTreeMap<String, String>) -> foldhash::HashMap<&
 
 /// An operation from its parts.
 fn op(
-    (kind, action): (Kind, Action),
+    (kind, action): (ObjectKind, Action),
     key: &str,
     name: &str,
     id: Option<&str>,

@@ -5,10 +5,10 @@ use super::{Diff, DiffContext, change, op, permissions_text};
 use crate::field::Field;
 use crate::op::Action;
 use std::collections::HashSet;
-use teamform_portal::{Change, Kind};
+use teamform_portal::{Change, ObjectKind};
 
 pub(super) fn teams(cx: &DiffContext<'_>, out: &mut Diff) {
-    let caps = cx.caps.of(Kind::Team);
+    let caps = cx.caps.of(ObjectKind::Team);
     let live: foldhash::HashMap<&str, &teamform_portal::LiveTeam> =
         cx.live.teams.iter().map(|t| (t.id.as_str(), t)).collect();
     for t in &cx.desired.teams {
@@ -21,7 +21,7 @@ pub(super) fn teams(cx: &DiffContext<'_>, out: &mut Diff) {
                 }
                 let parent_id = t.parent.map(|p| cx.team_ref(p));
                 out.ops.push(op(
-                    (Kind::Team, Action::Create),
+                    (ObjectKind::Team, Action::Create),
                     t.key,
                     t.name,
                     None,
@@ -50,7 +50,7 @@ pub(super) fn teams(cx: &DiffContext<'_>, out: &mut Diff) {
                 }
                 if !changes.is_empty() {
                     out.ops.push(op(
-                        (Kind::Team, Action::Update),
+                        (ObjectKind::Team, Action::Update),
                         t.key,
                         t.name,
                         Some(&l.id),
@@ -74,7 +74,7 @@ pub(super) fn teams(cx: &DiffContext<'_>, out: &mut Diff) {
         .filter(|l| !bound.contains(l.id.as_str()))
     {
         out.ops.push(op(
-            (Kind::Team, Action::Delete),
+            (ObjectKind::Team, Action::Delete),
             &l.name,
             &l.name,
             Some(&l.id),
@@ -86,13 +86,13 @@ pub(super) fn teams(cx: &DiffContext<'_>, out: &mut Diff) {
 }
 
 pub(super) fn roles(cx: &DiffContext<'_>, out: &mut Diff) {
-    let caps = cx.caps.of(Kind::Role);
+    let caps = cx.caps.of(ObjectKind::Role);
     let live: foldhash::HashMap<&str, &teamform_portal::LiveRole> =
         cx.live.roles.iter().map(|r| (r.id.as_str(), r)).collect();
     for r in &cx.desired.roles {
         match cx.role_ids.get(r.key).and_then(|id| live.get(id)) {
             None => out.ops.push(op(
-                (Kind::Role, Action::Create),
+                (ObjectKind::Role, Action::Create),
                 r.key,
                 r.name,
                 None,
@@ -133,7 +133,7 @@ pub(super) fn roles(cx: &DiffContext<'_>, out: &mut Diff) {
                 };
                 if !changes.is_empty() {
                     out.ops.push(op(
-                        (Kind::Role, Action::Update),
+                        (ObjectKind::Role, Action::Update),
                         r.key,
                         r.name,
                         Some(&l.id),
@@ -157,7 +157,7 @@ pub(super) fn roles(cx: &DiffContext<'_>, out: &mut Diff) {
         .filter(|l| !bound.contains(l.id.as_str()))
     {
         out.ops.push(op(
-            (Kind::Role, Action::Delete),
+            (ObjectKind::Role, Action::Delete),
             &l.name,
             &l.name,
             Some(&l.id),

@@ -7,7 +7,7 @@ use crate::desired::DesiredUser;
 use crate::field::Field;
 use crate::op::{Action, Op};
 use std::borrow::Cow;
-use teamform_portal::{Change, Kind, LiveUser, UserField};
+use teamform_portal::{Change, LiveUser, ObjectKind, UserField};
 
 /// The ids a user's role and teams bind to (placeholders for objects the plan creates), the
 /// additional teams sorted.
@@ -96,7 +96,7 @@ fn create(cx: &DiffContext<'_>, u: &DesiredUser<'_>) -> Op {
         changes.push(change(Field::Seats, None, Some(list(&u.seats))));
     }
     op(
-        (Kind::User, Action::Create),
+        (ObjectKind::User, Action::Create),
         u.email,
         u.name,
         None,
@@ -110,7 +110,7 @@ fn create(cx: &DiffContext<'_>, u: &DesiredUser<'_>) -> Op {
             super_admin: u.super_admin,
             seats: seats(u),
         },
-        cx.caps.of(Kind::User).create
+        cx.caps.of(ObjectKind::User).create
             && (!u.super_admin || cx.caps.writes(UserField::SuperAdmin))
             && (u.seats.is_empty() || cx.caps.writes(UserField::Seats)),
     )
@@ -182,7 +182,7 @@ fn update(cx: &DiffContext<'_>, u: &DesiredUser<'_>, l: &LiveUser, out: &mut Vec
     }
     if !changes.is_empty() {
         out.push(op(
-            (Kind::User, Action::Update),
+            (ObjectKind::User, Action::Update),
             u.email,
             u.name,
             Some(&l.id),
@@ -196,12 +196,12 @@ fn update(cx: &DiffContext<'_>, u: &DesiredUser<'_>, l: &LiveUser, out: &mut Vec
                 super_admin: super_admin.filter(|_| cx.caps.writes(UserField::SuperAdmin)),
                 seats: seats.clone().filter(|_| cx.caps.writes(UserField::Seats)),
             },
-            cx.caps.of(Kind::User).update,
+            cx.caps.of(ObjectKind::User).update,
         ));
     }
     if !manual.is_empty() {
         out.push(op(
-            (Kind::User, Action::Update),
+            (ObjectKind::User, Action::Update),
             u.email,
             u.name,
             Some(&l.id),
@@ -241,13 +241,13 @@ pub(super) fn users(cx: &DiffContext<'_>, out: &mut Diff) {
     }
     for (l, _) in live.iter().zip(bound).filter(|(_, b)| !b) {
         out.ops.push(op(
-            (Kind::User, Action::Delete),
+            (ObjectKind::User, Action::Delete),
             &l.email,
             &l.name,
             Some(&l.id),
             vec![change(Field::Email, Some(l.email.clone()), None)],
             Change::DeleteUser { id: l.id.clone() },
-            cx.caps.of(Kind::User).delete,
+            cx.caps.of(ObjectKind::User).delete,
         ));
     }
 }

@@ -15,7 +15,7 @@ pub use markdown::{MARKDOWN_LIMIT, markdown};
 
 use crate::field::Field;
 use crate::op::{Action, Confirm, Op};
-use teamform_portal::{Kind, Screens};
+use teamform_portal::{ObjectKind, Screens};
 
 /// The exact instruction for an operation the provider cannot perform; for what the portal
 /// cannot read back, followed by how to record that it is done.
@@ -40,19 +40,19 @@ fn instruction(op: &Op, screens: &Screens) -> String {
             .join(sep)
     };
     match (op.kind, op.action) {
-        (Kind::Role, Action::Create) => format!(
+        (ObjectKind::Role, Action::Create) => format!(
             "create permission set `{}` in {} with these rights: {}",
             op.name,
             screens.permission_sets,
             fields("; ")
         ),
-        (Kind::Role, Action::Update) if op.confirm == Some(Confirm::Unknown) => format!(
+        (ObjectKind::Role, Action::Update) if op.confirm == Some(Confirm::Unknown) => format!(
             "check that permission set `{}` in {} holds exactly: {}",
             op.name,
             screens.permission_sets,
             fields("; ")
         ),
-        (Kind::Role, Action::Update) => format!(
+        (ObjectKind::Role, Action::Update) => format!(
             "edit permission set `{}` in {}: {}",
             op.name,
             screens.permission_sets,
@@ -66,11 +66,11 @@ fn instruction(op: &Op, screens: &Screens) -> String {
                 .collect::<Vec<_>>()
                 .join("; ")
         ),
-        (Kind::Role, Action::Delete) => format!(
+        (ObjectKind::Role, Action::Delete) => format!(
             "delete permission set `{}` in {}",
             op.name, screens.permission_sets
         ),
-        (Kind::Asset, _) => {
+        (ObjectKind::Asset, _) => {
             let teams = op
                 .changes
                 .iter()
@@ -94,13 +94,13 @@ fn instruction(op: &Op, screens: &Screens) -> String {
                 screens.asset_teams
             )
         }
-        (Kind::User, _) => format!(
+        (ObjectKind::User, _) => format!(
             "in {}, open user `{}` and set {}",
             screens.users,
             op.key,
             fields(", ")
         ),
-        (Kind::Team, _) => format!(
+        (ObjectKind::Team, _) => format!(
             "in {}, {} team `{}`: {}",
             screens.teams,
             op.action.as_str(),
