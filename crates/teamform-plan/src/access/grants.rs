@@ -772,23 +772,41 @@ pub fn group<'u>(
     users: impl IntoIterator<Item = (&'u str, Status, &'u std::sync::Arc<UserGrants>)>,
 ) -> Vec<AccessGroup> {
     // Users that share one computation (a first plan's new users with the same access) share
-    // its address: their group is found by address, and the changes are compared by content
-    // only once per address.
+    // its address: they are gathered by address first.
     let mut by_address: foldhash::HashMap<(Status, *const UserGrants), usize> =
         foldhash::HashMap::default();
-    let mut by_content: foldhash::HashMap<(Status, &UserGrants), usize> =
-        foldhash::HashMap::default();
-    let mut order: Vec<(Shared<'_>, Vec<&str>)> = Vec::new();
+    let mut distinct: Vec<(Shared<'u>, Vec<&'u str>)> = Vec::new();
     for (user, status, grants) in users {
         let slot = *by_address
             .entry((status, std::sync::Arc::as_ptr(grants)))
             .or_insert_with(|| {
-                *by_content.entry((status, &**grants)).or_insert_with(|| {
-                    order.push(((status, grants), Vec::new()));
-                    order.len() - 1
-                })
+                distinct.push(((status, grants), Vec::new()));
+                distinct.len() - 1
             });
-        order[slot].1.push(user);
+        distinct[slot].1.push(user);
+    }
+    // Then the computations with the same content are merged: their contents are hashed on
+    // every thread (a first plan of a large org has tens of thousands), and compared only
+    // when the hashes are equal.
+    let hasher = foldhash::fast::FixedState::default();
+    let hashes = crate::par::map(&distinct, |((status, grants), _)| {
+        std::hash::BuildHasher::hash_one(&hasher, (status, &***grants))
+    });
+    let mut by_content: foldhash::HashMap<u64, Vec<usize>> = foldhash::HashMap::default();
+    let mut order: Vec<(Shared<'u>, Vec<&'u str>)> = Vec::with_capacity(distinct.len());
+    for (((status, grants), users), hash) in distinct.into_iter().zip(hashes) {
+        let same = by_content.entry(hash).or_default();
+        let found = same.iter().copied().find(|&o| {
+            let ((s, g), _) = &order[o];
+            *s == status && ***g == **grants
+        });
+        match found {
+            Some(o) => order[o].1.extend(users),
+            None => {
+                same.push(order.len());
+                order.push(((status, grants), users));
+            }
+        }
     }
     let mut out: Vec<AccessGroup> = order
         .into_iter()

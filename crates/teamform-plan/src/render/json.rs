@@ -243,24 +243,40 @@ pub fn document(plan: &Plan, expand: bool) -> PlanDocument<'_> {
 }
 
 /// The grant changes of `groups`, each once in order of first use, and the groups referring
-/// to them by position.
+/// to them by position. The grants are hashed on every thread (a first plan of a large org
+/// has hundreds of thousands), then numbered in order, compared only when hashes are equal.
 fn grant_table<'p>(groups: &'p [AccessGroup]) -> (Vec<&'p GrantChange>, Vec<GroupDocument<'p>>) {
+    let hasher = foldhash::fast::FixedState::default();
+    let hash = |c: &GrantChange| std::hash::BuildHasher::hash_one(&hasher, c);
+    let hashes: Vec<(Vec<u64>, Vec<u64>)> = crate::par::map(groups, |g| {
+        (
+            g.grants.gained.iter().map(hash).collect(),
+            g.grants.lost.iter().map(hash).collect(),
+        )
+    });
     let mut table: Vec<&GrantChange> = Vec::new();
-    let mut position: foldhash::HashMap<&GrantChange, usize> = foldhash::HashMap::default();
-    let mut refer = |changes: &'p [GrantChange]| -> Vec<usize> {
+    let mut by_hash: foldhash::HashMap<u64, Vec<usize>> = foldhash::HashMap::default();
+    let mut refer = |changes: &'p [GrantChange], hashes: &[u64]| -> Vec<usize> {
         changes
             .iter()
-            .map(|c| {
-                *position.entry(c).or_insert_with(|| {
-                    table.push(c);
-                    table.len() - 1
-                })
+            .zip(hashes)
+            .map(|(c, h)| {
+                let same = by_hash.entry(*h).or_default();
+                match same.iter().copied().find(|&at| table[at] == c) {
+                    Some(at) => at,
+                    None => {
+                        same.push(table.len());
+                        table.push(c);
+                        table.len() - 1
+                    }
+                }
             })
             .collect()
     };
     let mut out = Vec::with_capacity(groups.len());
-    for g in groups {
-        let (gained, lost) = (refer(&g.grants.gained), refer(&g.grants.lost));
+    for (g, (gained_hashes, lost_hashes)) in groups.iter().zip(&hashes) {
+        let gained = refer(&g.grants.gained, gained_hashes);
+        let lost = refer(&g.grants.lost, lost_hashes);
         out.push(GroupDocument {
             users: &g.users,
             status: g.status,
