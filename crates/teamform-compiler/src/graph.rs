@@ -58,6 +58,75 @@ pub struct OrgGraph {
     pub asset_unassigned: Vec<bool>,
     /// Teams that were part of a cycle.
     pub in_cycle: Vec<bool>,
+    /// The team forest in depth-first order, made when first asked for ([`OrgGraph::tour`]).
+    tour: std::sync::OnceLock<Tour>,
+}
+
+/// The team forest in depth-first order (children in the order of [`OrgGraph::descendants`]):
+/// each team's subtree is one range of positions, so "is this team below that one" and "how
+/// many teams are below it" are answered without walking the tree.
+#[derive(Debug, Default)]
+pub struct Tour {
+    /// Per team, its position.
+    position: Vec<u32>,
+    /// Per team, the position after its last descendant.
+    end: Vec<u32>,
+}
+
+impl Tour {
+    /// The tour of `g`'s forest: roots in team order, then any team no root reaches (a team
+    /// of a broken cycle), each alone.
+    fn of(g: &OrgGraph) -> Tour {
+        let n = g.children.len();
+        let mut tour = Tour {
+            position: vec![u32::MAX; n],
+            end: vec![0; n],
+        };
+        let mut next = 0u32;
+        // (team, whether its children were pushed)
+        let mut stack: Vec<(TeamId, bool)> = Vec::new();
+        let roots = (0..n).filter(|t| g.parent[*t].is_none());
+        for start in roots.chain(0..n) {
+            if tour.position[start] != u32::MAX {
+                continue;
+            }
+            stack.push((TeamId(start as u32), false));
+            while let Some((t, done)) = stack.pop() {
+                if done {
+                    tour.end[t.index()] = next;
+                    continue;
+                }
+                if tour.position[t.index()] != u32::MAX {
+                    continue;
+                }
+                tour.position[t.index()] = next;
+                next += 1;
+                stack.push((t, true));
+                for c in g.children[t.index()].iter().rev() {
+                    if tour.position[c.index()] == u32::MAX {
+                        stack.push((*c, false));
+                    }
+                }
+            }
+        }
+        tour
+    }
+
+    /// The position of `team`.
+    pub fn position(&self, team: TeamId) -> u32 {
+        self.position[team.index()]
+    }
+
+    /// Whether `team` is `root` or below it.
+    pub fn contains(&self, root: TeamId, team: TeamId) -> bool {
+        let at = self.position[team.index()];
+        self.position[root.index()] <= at && at < self.end[root.index()]
+    }
+
+    /// How many teams the subtree of `root` has, itself included.
+    pub fn size(&self, root: TeamId) -> usize {
+        (self.end[root.index()] - self.position[root.index()]) as usize
+    }
 }
 
 impl OrgGraph {
@@ -75,6 +144,11 @@ impl OrgGraph {
             current = p;
         }
         chain
+    }
+
+    /// The team forest in depth-first order (see [`Tour`]).
+    pub fn tour(&self) -> &Tour {
+        self.tour.get_or_init(|| Tour::of(self))
     }
 
     /// The team itself and all its descendants, depth first.
@@ -105,6 +179,7 @@ pub(crate) fn build(policy: &Policy, index: &Index, diags: &mut Vec<Diagnostic>)
         unassigned: Vec::new(),
         asset_unassigned: vec![false; policy.assets.len()],
         in_cycle: vec![false; teams],
+        tour: std::sync::OnceLock::new(),
     };
     let team_nodes: Vec<NodeIndex> = (0..teams)
         .map(|i| g.graph.add_node(Node::Team(TeamId(i as u32))))
@@ -315,6 +390,51 @@ mod tests {
             find_cycles(&p),
             vec![vec![TeamId(0)], vec![TeamId(1), TeamId(2), TeamId(3)]]
         );
+    }
+
+    /// A forest of `n` teams where each team's parent, if any, comes before it.
+    fn forest(n: usize, seed: u64) -> OrgGraph {
+        let mut x = seed;
+        let mut next = || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) as usize
+        };
+        let mut g = OrgGraph {
+            parent: vec![None; n],
+            children: vec![Vec::new(); n],
+            ..OrgGraph::default()
+        };
+        for t in 1..n {
+            if next() % 5 != 0 {
+                let p = next() % t;
+                g.parent[t] = Some(TeamId(p as u32));
+                g.children[p].push(TeamId(t as u32));
+            }
+        }
+        g
+    }
+
+    #[test]
+    fn the_tour_agrees_with_descendants_and_ancestors() {
+        for seed in 0..50 {
+            let g = forest(60, seed);
+            let tour = g.tour();
+            for r in 0..60 {
+                let root = TeamId(r);
+                let below = g.descendants(root);
+                assert_eq!(tour.size(root), below.len(), "seed {seed}, team {r}");
+                for t in 0..60 {
+                    let team = TeamId(t);
+                    assert_eq!(
+                        tour.contains(root, team),
+                        g.ancestors(team).contains(&root),
+                        "seed {seed}: {r} above {t}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

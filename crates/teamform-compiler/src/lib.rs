@@ -14,7 +14,7 @@ mod resolve;
 
 pub use access::{Access, UserAccess};
 pub use expiring::expiring;
-pub use graph::{Edge, Node, OrgGraph};
+pub use graph::{Edge, Node, OrgGraph, Tour};
 pub use incremental::Incremental;
 pub use query::{
     AccountAccess, Step, Via, WhoCan, WhoCanTarget, Why, WhyAccount, holds, who_can, why,

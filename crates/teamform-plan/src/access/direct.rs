@@ -9,7 +9,7 @@
 
 use super::grants::{self, ActionOn, Grant, GrantChange, GrantScope, Unit, Via};
 use super::view::View;
-use foldhash::{HashMap, HashSet};
+use foldhash::HashSet;
 use std::collections::{BTreeMap, BTreeSet};
 use teamform_compiler::{AssetId, TeamId, UserAccess, UserId};
 use teamform_model::{AssetType, CrmAction, CrmObject, Scope};
@@ -213,7 +213,7 @@ impl Assets {
     fn units(
         &self,
         access: &UserAccess,
-        reached: &HashMap<TeamId, TeamId>,
+        reached: &super::view::Reached<'_>,
     ) -> Vec<Unit<Option<TeamId>>> {
         // The covered teams as bits (a set per distinct user: no hashing per asset).
         let mut covered = vec![0u64; self.rank.len().div_ceil(64)];

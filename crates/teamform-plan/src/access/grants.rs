@@ -420,35 +420,35 @@ pub fn thousands(n: usize) -> String {
 }
 
 /// The subtrees that cover `teams` (positions on `view`): a team of the set with no ancestor
-/// in it is a root, with the members of the set below it.
+/// in it is a root, with the members of the set below it. In depth-first order a root's
+/// members follow it, so one pass over the set in that order finds them.
 pub(super) fn subtrees(view: &View<'_>, teams: &HashSet<TeamId>) -> Vec<(TeamId, Subtree)> {
-    let graph = &view.compiled.graph;
-    let mut out: Vec<(TeamId, Subtree)> = teams
-        .iter()
-        // A root has no ancestor in the set (not only no parent: a set may skip a level).
-        .filter(|t| {
-            graph
-                .ancestors(**t)
-                .iter()
-                .skip(1)
-                .all(|a| !teams.contains(a))
-        })
-        .map(|root| {
-            let below = graph.descendants(*root);
-            let inside = below.iter().filter(|t| teams.contains(t)).count();
-            let team = &view.org.teams[root.index()];
-            let subtree = Subtree {
+    let tour = view.compiled.graph.tour();
+    let mut sorted: Vec<TeamId> = teams.iter().copied().collect();
+    sorted.sort_unstable_by_key(|t| tour.position(*t));
+    let mut out: Vec<(TeamId, Subtree)> = Vec::new();
+    let mut i = 0;
+    while i < sorted.len() {
+        let root = sorted[i];
+        let inside = sorted[i..]
+            .iter()
+            .take_while(|t| tour.contains(root, **t))
+            .count();
+        let team = &view.org.teams[root.index()];
+        out.push((
+            root,
+            Subtree {
                 team: team
                     .name
                     .as_ref()
                     .map_or(&team.key.value, |n| &n.value)
                     .clone(),
-                sub_teams: inside.saturating_sub(1),
-                all_sub_teams: inside == below.len(),
-            };
-            (*root, subtree)
-        })
-        .collect();
+                sub_teams: inside - 1,
+                all_sub_teams: inside == tour.size(root),
+            },
+        ));
+        i += inside;
+    }
     out.sort_by(|a, b| a.1.cmp(&b.1));
     out
 }
@@ -679,17 +679,19 @@ fn asset_groups<V: Ord + Clone>(
     units: impl IntoIterator<Item = Unit<V>>,
     covered: &HashSet<TeamId>,
 ) -> Vec<(Partition, Counted, V)> {
-    let graph = &view.compiled.graph;
+    let tour = view.compiled.graph.tour();
     let covered_roots: HashMap<TeamId, Subtree> = subtrees(view, covered).into_iter().collect();
-    // The covered root above each team, found once per team (many assets share a team).
-    let mut lifted: HashMap<TeamId, Option<TeamId>> = HashMap::default();
-    let mut lift = |t: TeamId| -> Option<TeamId> {
-        *lifted.entry(t).or_insert_with(|| {
-            graph
-                .ancestors(t)
-                .into_iter()
-                .find(|a| covered_roots.contains_key(a))
-        })
+    // The covered root above a team: the roots' subtrees are disjoint ranges of the tour, so
+    // it is the last root starting at or before the team, when that root's range holds it.
+    let mut starts: Vec<(u32, TeamId)> = covered_roots
+        .keys()
+        .map(|r| (tour.position(*r), *r))
+        .collect();
+    starts.sort_unstable();
+    let lift = |t: TeamId| -> Option<TeamId> {
+        let at = starts.partition_point(|(p, _)| *p <= tour.position(t));
+        let (_, root) = *starts.get(at.checked_sub(1)?)?;
+        tour.contains(root, t).then_some(root)
     };
     let mut by_root: BTreeMap<(Option<TeamId>, V), Option<Counted>> = BTreeMap::new();
     let mut loose: BTreeMap<V, BTreeMap<TeamId, Option<Counted>>> = BTreeMap::new();
@@ -716,9 +718,8 @@ fn asset_groups<V: Ord + Clone>(
     for (via, by_team) in loose {
         let set: HashSet<TeamId> = by_team.keys().copied().collect();
         for (root, subtree) in subtrees(view, &set) {
-            let below: HashSet<TeamId> = graph.descendants(root).into_iter().collect();
             let mut total = None;
-            for (_, c) in by_team.iter().filter(|(t, _)| below.contains(t)) {
+            for (_, c) in by_team.iter().filter(|(t, _)| tour.contains(root, **t)) {
                 if let Some(c) = c {
                     Counted::add(&mut total, c.count, c.sample);
                 }

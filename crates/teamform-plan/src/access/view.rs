@@ -89,14 +89,25 @@ impl<'a> View<'a> {
 
     /// The direct team through which each team `user` covers is reached: the first direct
     /// team (primary, then additional) whose subtree holds it. Reasons name it.
-    pub(crate) fn reached(&self, user: UserId) -> foldhash::HashMap<TeamId, TeamId> {
-        let mut reached = foldhash::HashMap::default();
-        let direct = self.direct_teams(user);
-        for d in direct {
-            for t in self.compiled.graph.descendants(d) {
-                reached.entry(t).or_insert(d);
-            }
+    pub(crate) fn reached(&self, user: UserId) -> Reached<'a> {
+        Reached {
+            tour: self.compiled.graph.tour(),
+            direct: self.direct_teams(user).collect(),
         }
-        reached
+    }
+}
+
+/// The direct teams of a user, to find through which one a covered team is reached (see
+/// [`View::reached`]): a user has a few direct teams, and the tour says which subtree holds a
+/// team without listing the subtrees.
+pub(crate) struct Reached<'a> {
+    tour: &'a teamform_compiler::Tour,
+    direct: Vec<TeamId>,
+}
+
+impl Reached<'_> {
+    /// The first direct team whose subtree holds `team`.
+    pub(crate) fn get(&self, team: &TeamId) -> Option<&TeamId> {
+        self.direct.iter().find(|d| self.tour.contains(**d, *team))
     }
 }
