@@ -303,8 +303,9 @@ impl<'a> LiveOrg<'a> {
         }
     }
 
-    /// Adds the live users `keep` accepts.
-    pub(crate) fn add_users(&mut self, keep: &dyn Fn(&LiveUser) -> bool) {
+    /// Adds the live users `keep` accepts, converted in chunks on the machine's threads (a
+    /// large portal has 100,000 of them), in the portal's order.
+    pub(crate) fn add_users(&mut self, keep: &(dyn Fn(&LiveUser) -> bool + Sync)) {
         let team_key = |id: &str| {
             self.team_keys
                 .get(id)
@@ -313,38 +314,35 @@ impl<'a> LiveOrg<'a> {
         };
         let pinned = |id: &str| self.pin.then(|| sp(id.to_string()));
         let role_keys = &self.role_keys;
-        let users: Vec<User> = self
-            .live
-            .users
-            .iter()
-            .filter(|u| keep(u))
-            .map(|u| User {
-                key: sp(u.email.clone()),
-                span: Span::default(),
-                name: Some(sp(u.name.clone())),
-                role: u
-                    .role_id
-                    .as_deref()
-                    .and_then(|r| role_keys.get(r))
-                    .map(|k| sp(k.clone())),
-                team: u.primary_team_id.as_deref().map(|t| sp(team_key(t))),
-                teams: u
-                    .additional_team_ids
-                    .iter()
-                    .map(|t| sp(team_key(t)))
-                    .collect(),
-                super_admin: u.super_admin.then(|| sp(true)),
-                seats: u
-                    .seats
-                    .iter()
-                    .filter_map(|s| Seat::parse(s))
-                    .map(sp)
-                    .collect(),
-                expires: None,
-                team_expires: Vec::new(),
-                id: pinned(&u.id),
-            })
-            .collect();
+        let user = |u: &LiveUser| User {
+            key: sp(u.email.clone()),
+            span: Span::default(),
+            name: Some(sp(u.name.clone())),
+            role: u
+                .role_id
+                .as_deref()
+                .and_then(|r| role_keys.get(r))
+                .map(|k| sp(k.clone())),
+            team: u.primary_team_id.as_deref().map(|t| sp(team_key(t))),
+            teams: u
+                .additional_team_ids
+                .iter()
+                .map(|t| sp(team_key(t)))
+                .collect(),
+            super_admin: u.super_admin.then(|| sp(true)),
+            seats: u
+                .seats
+                .iter()
+                .filter_map(|s| Seat::parse(s))
+                .map(sp)
+                .collect(),
+            expires: None,
+            team_expires: Vec::new(),
+            id: pinned(&u.id),
+        };
+        let users: Vec<User> = crate::par::chunks(&self.live.users, 4096, |_, chunk| {
+            chunk.iter().filter(|u| keep(u)).map(user).collect()
+        });
         self.policy.users.extend(users);
     }
 }
