@@ -613,19 +613,10 @@ fn jobs<'v>(
     let assets_moved = assets
         && only.is_none()
         && asset_view(live, &live_classes) != asset_view(desired, &desired_classes);
-    // Per live user, the last live user with the same lowercased email: the one a desired
-    // user of that email is compared with.
-    let mut by_email: foldhash::HashMap<Cow<'_, str>, u32> =
-        foldhash::HashMap::with_capacity_and_hasher(live.users.len(), Default::default());
-    let mut last = vec![0u32; live.users.len()];
-    for (i, u) in live.users.iter().enumerate().rev() {
-        last[i] = *by_email.entry(lower(&u.key.value)).or_insert(i as u32);
-    }
+    // The live user a desired user is compared with: the last with their email key.
+    let mut emails = crate::matching::EmailIndex::new(live.users.iter().map(|u| u.key.value.as_str()));
     // Per live user (the last of an email), whether a desired user has that email.
     let mut seen = vec![false; live.users.len()];
-    // Where the live user of the next desired user is looked for first: the two sides often
-    // list users in the same order, and the same email (as written) has the same key.
-    let mut next = 0;
     let mut jobs = Vec::new();
     let (mut live_sets, mut desired_sets) = (TeamSets::new(live), TeamSets::new(desired));
     for (i, u) in desired.users.iter().enumerate() {
@@ -633,14 +624,9 @@ fn jobs<'v>(
             continue;
         }
         let d = UserId(i as u32);
-        let found = match live.users.get(next) {
-            Some(l) if l.key.value == u.key.value => Some(next),
-            _ => (by_email.get(&lower(&u.key.value))).map(|&l| l as usize),
-        };
-        let (before, same_teams) = match found {
+        let (before, same_teams) = match emails.find(&u.key.value) {
             Some(at) => {
-                next = at + 1;
-                let l = UserId(last[at]);
+                let l = UserId(at as u32);
                 seen[l.index()] = true;
                 if assets_moved {
                     (Some(l), false)
@@ -673,7 +659,7 @@ fn jobs<'v>(
         });
     }
     for (i, u) in live.users.iter().enumerate() {
-        if !seen[last[i] as usize] && wanted(&u.key.value) {
+        if !seen[emails.last_of(i)] && wanted(&u.key.value) {
             jobs.push(Job {
                 user: &u.key.value,
                 before: Some(UserId(i as u32)),
