@@ -6,7 +6,7 @@ use crate::matching::Bindings;
 use std::collections::{BTreeMap, HashSet};
 use teamform_diagnostics::Span;
 use teamform_model::*;
-use teamform_portal::{LiveState, LiveUser, Permissions};
+use teamform_portal::{LiveAsset, LiveState, LiveUser, Permissions};
 
 fn sp<T>(value: T) -> Sp<T> {
     Sp::new(value, Span::default())
@@ -247,15 +247,31 @@ impl<'a> LiveOrg<'a> {
             .iter()
             .map(|(r, id)| (id.as_str(), r.as_str()))
             .collect();
-        let mut used_refs: HashSet<String> = HashSet::new();
-        let assets = live
-            .assets
-            .iter()
-            .filter_map(|a| {
-                let kind = AssetType::parse(&a.kind)?;
-                let key = match asset_refs.get(a.id.as_str()) {
-                    Some(r) => r.split_once('.').map_or(*r, |(_, k)| k).to_string(),
-                    None if pin => {
+        let asset = |a: &LiveAsset, kind: AssetType, key: String| Asset {
+            kind,
+            key: sp(key),
+            span: Span::default(),
+            name: Some(sp(a.name.clone())),
+            teams: a
+                .team_ids
+                .iter()
+                .flatten()
+                .map(|t| sp(team_key(t)))
+                .collect(),
+            id: pinned(&a.id),
+        };
+        // The key of a bound asset: its policy key.
+        let bound_key = |a: &LiveAsset| {
+            let r = asset_refs.get(a.id.as_str())?;
+            Some(r.split_once('.').map_or(*r, |(_, k)| k).to_string())
+        };
+        let assets = if pin {
+            // Every asset, the unbound ones under keys made from their names, one by one.
+            let mut used_refs: HashSet<String> = HashSet::new();
+            (live.assets.iter())
+                .filter_map(|a| {
+                    let kind = AssetType::parse(&a.kind)?;
+                    let key = bound_key(a).unwrap_or_else(|| {
                         let base = slug(&a.name);
                         let mut key = base.clone();
                         let mut n = 2;
@@ -264,27 +280,19 @@ impl<'a> LiveOrg<'a> {
                             n += 1;
                         }
                         key
-                    }
-                    None => return None,
-                };
-                if pin {
+                    });
                     used_refs.insert(format!("{kind}.{key}"));
-                }
-                Some(Asset {
-                    kind,
-                    key: sp(key),
-                    span: Span::default(),
-                    name: Some(sp(a.name.clone())),
-                    teams: a
-                        .team_ids
-                        .iter()
-                        .flatten()
-                        .map(|t| sp(team_key(t)))
-                        .collect(),
-                    id: pinned(&a.id),
+                    Some(asset(a, kind, key))
                 })
+                .collect()
+        } else {
+            // The bound assets only, each on its own: in chunks on the machine's threads.
+            crate::par::chunks(&live.assets, 4096, |_, chunk| {
+                (chunk.iter())
+                    .filter_map(|a| Some(asset(a, AssetType::parse(&a.kind)?, bound_key(a)?)))
+                    .collect()
             })
-            .collect();
+        };
         let policy = Policy {
             portal: None,
             teams,

@@ -57,6 +57,12 @@ impl Matching {
     }
 }
 
+/// An empty map with room for `n` entries (growing a map of 50,000 assets from empty costs
+/// more than filling it).
+fn sized<K, V>(n: usize) -> foldhash::HashMap<K, V> {
+    foldhash::HashMap::with_capacity_and_hasher(n, Default::default())
+}
+
 /// Binds by pinned id, then exact name (`N`: a name, or a type and a name), then former
 /// name; each policy key and each live object (by id) binds once.
 fn bind<'a, N: Hash + Eq + Copy>(
@@ -66,15 +72,15 @@ fn bind<'a, N: Hash + Eq + Copy>(
     let live: Vec<(&str, N)> = live.collect();
     // Objects are numbered once, by the first of their id (live) or key (wanted), so that
     // what is bound is marked in vectors instead of sets of strings.
-    let mut by_id: foldhash::HashMap<&str, usize> = foldhash::HashMap::default();
+    let mut by_id: foldhash::HashMap<&str, usize> = sized(live.len());
     let live_slot: Vec<usize> = (live.iter().enumerate())
         .map(|(i, (id, _))| *by_id.entry(*id).or_insert(i))
         .collect();
-    let mut by_name: foldhash::HashMap<N, usize> = foldhash::HashMap::default();
+    let mut by_name: foldhash::HashMap<N, usize> = sized(live.len());
     for (i, (_, name)) in live.iter().enumerate() {
         by_name.entry(*name).or_insert(i);
     }
-    let mut first_key: foldhash::HashMap<&str, usize> = foldhash::HashMap::default();
+    let mut first_key: foldhash::HashMap<&str, usize> = sized(wanted.clone().count());
     let key_slot: Vec<usize> = (wanted.clone().enumerate())
         .map(|(i, (key, ..))| *first_key.entry(key).or_insert(i))
         .collect();
@@ -171,8 +177,7 @@ impl<'a> EmailIndex<'a> {
     /// The index of `emails`, in their order.
     pub(crate) fn new(emails: impl Iterator<Item = &'a str>) -> Self {
         let emails: Vec<&str> = emails.collect();
-        let mut by_key =
-            foldhash::HashMap::with_capacity_and_hasher(emails.len(), Default::default());
+        let mut by_key = sized(emails.len());
         let mut last = vec![0; emails.len()];
         for (i, email) in emails.iter().enumerate().rev() {
             last[i] = *by_key.entry(EmailKey::new(email)).or_insert(i);

@@ -614,7 +614,8 @@ fn jobs<'v>(
         && only.is_none()
         && asset_view(live, &live_classes) != asset_view(desired, &desired_classes);
     // The live user a desired user is compared with: the last with their email key.
-    let mut emails = crate::matching::EmailIndex::new(live.users.iter().map(|u| u.key.value.as_str()));
+    let mut emails =
+        crate::matching::EmailIndex::new(live.users.iter().map(|u| u.key.value.as_str()));
     // Per live user (the last of an email), whether a desired user has that email.
     let mut seen = vec![false; live.users.len()];
     let mut jobs = Vec::new();
