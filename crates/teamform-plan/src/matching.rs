@@ -41,7 +41,7 @@ impl Matching {
         live: &LiveState,
     ) -> BTreeMap<String, String> {
         let pairs: Vec<(&str, &str)> = (desired.users.iter().zip(&self.users))
-            .filter_map(|(u, l)| Some((&*u.email, live.users[(*l)?].id.as_str())))
+            .filter_map(|(u, l)| Some((u.email, live.users[(*l)?].id.as_str())))
             .collect();
         // Copying 100,000 emails and ids is most of it: in chunks on the machine's threads.
         let owned = crate::par::chunks(&pairs, 8192, |_, chunk| {
