@@ -6,7 +6,7 @@ use crate::matching::Bindings;
 use std::collections::{BTreeMap, HashSet};
 use teamform_diagnostics::Span;
 use teamform_model::*;
-use teamform_portal::{LiveState, LiveUser, Permissions};
+use teamform_portal::{LiveAsset, LiveState, LiveUser, Permissions};
 
 fn sp<T>(value: T) -> Sp<T> {
     Sp::new(value, Span::default())
@@ -247,15 +247,31 @@ impl<'a> LiveOrg<'a> {
             .iter()
             .map(|(r, id)| (id.as_str(), r.as_str()))
             .collect();
-        let mut used_refs: HashSet<String> = HashSet::new();
-        let assets = live
-            .assets
-            .iter()
-            .filter_map(|a| {
-                let kind = AssetType::parse(&a.kind)?;
-                let key = match asset_refs.get(a.id.as_str()) {
-                    Some(r) => r.split_once('.').map_or(*r, |(_, k)| k).to_string(),
-                    None if pin => {
+        let asset = |a: &LiveAsset, kind: AssetType, key: String| Asset {
+            kind,
+            key: sp(key),
+            span: Span::default(),
+            name: Some(sp(a.name.clone())),
+            teams: a
+                .team_ids
+                .iter()
+                .flatten()
+                .map(|t| sp(team_key(t)))
+                .collect(),
+            id: pinned(&a.id),
+        };
+        // The key of a bound asset: its policy key.
+        let bound_key = |a: &LiveAsset| {
+            let r = asset_refs.get(a.id.as_str())?;
+            Some(r.split_once('.').map_or(*r, |(_, k)| k).to_string())
+        };
+        let assets = if pin {
+            // Every asset, the unbound ones under keys made from their names, one by one.
+            let mut used_refs: HashSet<String> = HashSet::new();
+            (live.assets.iter())
+                .filter_map(|a| {
+                    let kind = AssetType::parse(&a.kind)?;
+                    let key = bound_key(a).unwrap_or_else(|| {
                         let base = slug(&a.name);
                         let mut key = base.clone();
                         let mut n = 2;
@@ -264,27 +280,19 @@ impl<'a> LiveOrg<'a> {
                             n += 1;
                         }
                         key
-                    }
-                    None => return None,
-                };
-                if pin {
+                    });
                     used_refs.insert(format!("{kind}.{key}"));
-                }
-                Some(Asset {
-                    kind,
-                    key: sp(key),
-                    span: Span::default(),
-                    name: Some(sp(a.name.clone())),
-                    teams: a
-                        .team_ids
-                        .iter()
-                        .flatten()
-                        .map(|t| sp(team_key(t)))
-                        .collect(),
-                    id: pinned(&a.id),
+                    Some(asset(a, kind, key))
                 })
+                .collect()
+        } else {
+            // The bound assets only, each on its own: in chunks on the machine's threads.
+            crate::par::chunks(&live.assets, 4096, |_, chunk| {
+                (chunk.iter())
+                    .filter_map(|a| Some(asset(a, AssetType::parse(&a.kind)?, bound_key(a)?)))
+                    .collect()
             })
-            .collect();
+        };
         let policy = Policy {
             portal: None,
             teams,
@@ -303,8 +311,9 @@ impl<'a> LiveOrg<'a> {
         }
     }
 
-    /// Adds the live users `keep` accepts.
-    pub(crate) fn add_users(&mut self, keep: &dyn Fn(&LiveUser) -> bool) {
+    /// Adds the live users `keep` accepts, converted in chunks on the machine's threads (a
+    /// large portal has 100,000 of them), in the portal's order.
+    pub(crate) fn add_users(&mut self, keep: &(dyn Fn(&LiveUser) -> bool + Sync)) {
         let team_key = |id: &str| {
             self.team_keys
                 .get(id)
@@ -313,38 +322,35 @@ impl<'a> LiveOrg<'a> {
         };
         let pinned = |id: &str| self.pin.then(|| sp(id.to_string()));
         let role_keys = &self.role_keys;
-        let users: Vec<User> = self
-            .live
-            .users
-            .iter()
-            .filter(|u| keep(u))
-            .map(|u| User {
-                key: sp(u.email.clone()),
-                span: Span::default(),
-                name: Some(sp(u.name.clone())),
-                role: u
-                    .role_id
-                    .as_deref()
-                    .and_then(|r| role_keys.get(r))
-                    .map(|k| sp(k.clone())),
-                team: u.primary_team_id.as_deref().map(|t| sp(team_key(t))),
-                teams: u
-                    .additional_team_ids
-                    .iter()
-                    .map(|t| sp(team_key(t)))
-                    .collect(),
-                super_admin: u.super_admin.then(|| sp(true)),
-                seats: u
-                    .seats
-                    .iter()
-                    .filter_map(|s| Seat::parse(s))
-                    .map(sp)
-                    .collect(),
-                expires: None,
-                team_expires: Vec::new(),
-                id: pinned(&u.id),
-            })
-            .collect();
+        let user = |u: &LiveUser| User {
+            key: sp(u.email.clone()),
+            span: Span::default(),
+            name: Some(sp(u.name.clone())),
+            role: u
+                .role_id
+                .as_deref()
+                .and_then(|r| role_keys.get(r))
+                .map(|k| sp(k.clone())),
+            team: u.primary_team_id.as_deref().map(|t| sp(team_key(t))),
+            teams: u
+                .additional_team_ids
+                .iter()
+                .map(|t| sp(team_key(t)))
+                .collect(),
+            super_admin: u.super_admin.then(|| sp(true)),
+            seats: u
+                .seats
+                .iter()
+                .filter_map(|s| Seat::parse(s))
+                .map(sp)
+                .collect(),
+            expires: None,
+            team_expires: Vec::new(),
+            id: pinned(&u.id),
+        };
+        let users: Vec<User> = crate::par::chunks(&self.live.users, 4096, |_, chunk| {
+            chunk.iter().filter(|u| keep(u)).map(user).collect()
+        });
         self.policy.users.extend(users);
     }
 }

@@ -40,12 +40,16 @@ impl Matching {
         desired: &DesiredState<'_>,
         live: &LiveState,
     ) -> BTreeMap<String, String> {
-        desired
-            .users
-            .iter()
-            .zip(&self.users)
-            .filter_map(|(u, l)| Some((u.email.to_string(), live.users[(*l)?].id.clone())))
-            .collect()
+        let pairs: Vec<(&str, &str)> = (desired.users.iter().zip(&self.users))
+            .filter_map(|(u, l)| Some((u.email, live.users[(*l)?].id.as_str())))
+            .collect();
+        // Copying 100,000 emails and ids is most of it: in chunks on the machine's threads.
+        let owned = crate::par::chunks(&pairs, 8192, |_, chunk| {
+            (chunk.iter())
+                .map(|(email, id)| (email.to_string(), id.to_string()))
+                .collect()
+        });
+        owned.into_iter().collect()
     }
 
     /// The bindings, users included.
@@ -57,41 +61,57 @@ impl Matching {
     }
 }
 
+/// An empty map with room for `n` entries (growing a map of 50,000 assets from empty costs
+/// more than filling it).
+fn sized<K, V>(n: usize) -> foldhash::HashMap<K, V> {
+    foldhash::HashMap::with_capacity_and_hasher(n, Default::default())
+}
+
 /// Binds by pinned id, then exact name (`N`: a name, or a type and a name), then former
-/// name; each policy key and each live object binds once.
+/// name; each policy key and each live object (by id) binds once.
 fn bind<'a, N: Hash + Eq + Copy>(
     wanted: impl Iterator<Item = (&'a str, Option<&'a str>, N, Option<N>)> + Clone,
     live: impl Iterator<Item = (&'a str, N)>,
 ) -> BTreeMap<String, String> {
     let live: Vec<(&str, N)> = live.collect();
-    let ids: foldhash::HashSet<&str> = live.iter().map(|(id, _)| *id).collect();
-    let mut by_name: foldhash::HashMap<N, &str> = foldhash::HashMap::default();
-    for (id, name) in &live {
-        by_name.entry(*name).or_insert(id);
+    // Objects are numbered once, by the first of their id (live) or key (wanted), so that
+    // what is bound is marked in vectors instead of sets of strings.
+    let mut by_id: foldhash::HashMap<&str, usize> = sized(live.len());
+    let live_slot: Vec<usize> = (live.iter().enumerate())
+        .map(|(i, (id, _))| *by_id.entry(*id).or_insert(i))
+        .collect();
+    let mut by_name: foldhash::HashMap<N, usize> = sized(live.len());
+    for (i, (_, name)) in live.iter().enumerate() {
+        by_name.entry(*name).or_insert(i);
     }
-    let mut taken: foldhash::HashSet<&str> = foldhash::HashSet::default();
-    let mut keys: foldhash::HashSet<&str> = foldhash::HashSet::default();
+    let mut first_key: foldhash::HashMap<&str, usize> = sized(wanted.clone().count());
+    let key_slot: Vec<usize> = (wanted.clone().enumerate())
+        .map(|(i, (key, ..))| *first_key.entry(key).or_insert(i))
+        .collect();
+    let mut taken = vec![false; live.len()];
+    let mut keys = vec![false; key_slot.len()];
     let mut out: Vec<(&str, &str)> = Vec::new();
-    for (key, pinned, _, _) in wanted.clone() {
-        if let Some(id) = pinned.filter(|id| ids.contains(id))
-            && keys.insert(key)
+    for ((key, pinned, _, _), &k) in wanted.clone().zip(&key_slot) {
+        if let Some(&at) = pinned.and_then(|id| by_id.get(id))
+            && !keys[k]
         {
-            taken.insert(id);
-            out.push((key, id));
+            keys[k] = true;
+            taken[at] = true;
+            out.push((key, live[at].0));
         }
     }
     for pass in 0..2 {
-        for (key, _, name, previously) in wanted.clone() {
-            if keys.contains(key) {
+        for ((key, _, name, previously), &k) in wanted.clone().zip(&key_slot) {
+            if keys[k] {
                 continue;
             }
             let look = if pass == 0 { Some(name) } else { previously };
-            if let Some(id) = look.and_then(|n| by_name.get(&n))
-                && !taken.contains(*id)
+            if let Some(&at) = look.and_then(|n| by_name.get(&n))
+                && !taken[live_slot[at]]
             {
-                taken.insert(id);
-                keys.insert(key);
-                out.push((key, id));
+                taken[live_slot[at]] = true;
+                keys[k] = true;
+                out.push((key, live[at].0));
             }
         }
     }
@@ -142,17 +162,52 @@ pub fn bindings(desired: &DesiredState<'_>, live: &LiveState) -> Bindings {
 /// Users by email key (HubSpot's rule: without case): per desired user, the live user's
 /// position (the last live user with that email).
 fn user_positions(desired: &DesiredState<'_>, live: &LiveState) -> Vec<Option<usize>> {
-    let live_users: foldhash::HashMap<EmailKey<'_>, usize> = live
-        .users
-        .iter()
-        .enumerate()
-        .map(|(i, u)| (EmailKey::new(&u.email), i))
-        .collect();
-    desired
-        .users
-        .iter()
-        .map(|u| live_users.get(&EmailKey::new(u.email)).copied())
-        .collect()
+    let mut index = EmailIndex::new(live.users.iter().map(|u| u.email.as_str()));
+    desired.users.iter().map(|u| index.find(u.email)).collect()
+}
+
+/// Finds users of one list in another by email key, the last of the list with a key: first
+/// at the position after the previous find (two lists of the same portal or policy are often
+/// in the same order, and the same email as written has the same key), else by key.
+pub(crate) struct EmailIndex<'a> {
+    emails: Vec<&'a str>,
+    by_key: foldhash::HashMap<EmailKey<'a>, usize>,
+    /// Per position, the last position with the same key.
+    last: Vec<usize>,
+    next: usize,
+}
+
+impl<'a> EmailIndex<'a> {
+    /// The index of `emails`, in their order.
+    pub(crate) fn new(emails: impl Iterator<Item = &'a str>) -> Self {
+        let emails: Vec<&str> = emails.collect();
+        let mut by_key = sized(emails.len());
+        let mut last = vec![0; emails.len()];
+        for (i, email) in emails.iter().enumerate().rev() {
+            last[i] = *by_key.entry(EmailKey::new(email)).or_insert(i);
+        }
+        EmailIndex {
+            emails,
+            by_key,
+            last,
+            next: 0,
+        }
+    }
+
+    /// The position of the last email with the key of `email`.
+    pub(crate) fn find(&mut self, email: &str) -> Option<usize> {
+        let at = match self.emails.get(self.next) {
+            Some(e) if *e == email => self.next,
+            _ => *self.by_key.get(&EmailKey::new(email))?,
+        };
+        self.next = at + 1;
+        Some(self.last[at])
+    }
+
+    /// The last position with the key of the email at `at`.
+    pub(crate) fn last_of(&self, at: usize) -> usize {
+        self.last[at]
+    }
 }
 
 /// Assets by pinned id, else by type and name.

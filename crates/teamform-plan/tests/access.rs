@@ -441,6 +441,50 @@ fn naive_records(live: &Side<'_>, desired: &Side<'_>) -> Vec<RecordsAccess> {
     out
 }
 
+/// A reorganisation: the portal holds `policy`, and the policy gives its teams other parents
+/// (each among the teams before it, so still a forest). Teams change, so the whole live side
+/// is compiled, and users whose direct teams sit differently in the two trees are compared
+/// by the subtrees they cover: the plan's access diff must equal the long way's and the
+/// naive reference.
+fn check_reorganisation(
+    policy: &Spec,
+    parents: &[prop::sample::Index],
+) -> Result<(), TestCaseError> {
+    let fail = |e: Box<dyn std::error::Error>| TestCaseError::fail(e.to_string());
+    let dir = tempfile::tempdir().map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let path = dir.path().join("sandbox.json");
+    apply(&compile_valid(&policy.files()).map_err(fail)?, &path).map_err(fail)?;
+    let mut moved = policy.clone();
+    for (i, team) in moved.teams.iter_mut().enumerate() {
+        team.parent = (i > 0)
+            .then(|| parents[i % parents.len()].index(i + 1))
+            .filter(|p| *p < i);
+    }
+    let new = compile_valid(&moved.files()).map_err(fail)?;
+    let made = plan(&new, &path).map_err(fail)?;
+    let live = read_live(&path).map_err(fail)?;
+    let bound = bindings(&desired(&new.load.policy), &live);
+    let everyone = live_policy(&live, &bound, false, &|_| None);
+    let everyone_compiled = compile_access(&everyone);
+    let live_side = Side {
+        policy: &everyone,
+        compiled: &everyone_compiled,
+    };
+    let desired_side = Side {
+        policy: &new.load.policy,
+        compiled: &new.compiled,
+    };
+    prop_assert_eq!(&made.access, &access_diff(&live_side, &desired_side, true));
+    let lines_only: Vec<UserAccessDiff> = (made.access.iter().cloned())
+        .map(|u| UserAccessDiff {
+            grants: Default::default(),
+            ..u
+        })
+        .collect();
+    prop_assert_eq!(&lines_only, &naive(&live_side, &desired_side));
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig {
         cases: 64,
@@ -454,5 +498,13 @@ proptest! {
         other in spec(),
     ) {
         check(&policy, &other)?;
+    }
+
+    #[test]
+    fn a_reorganisation_has_the_access_diff_of_every_user(
+        policy in spec(),
+        parents in prop::collection::vec(any::<prop::sample::Index>(), 5),
+    ) {
+        check_reorganisation(&policy, &parents)?;
     }
 }

@@ -5,7 +5,10 @@
 //! It watches the policy directory itself, not single files, so editors' atomic saves (write a
 //! temporary file, then rename) and files added or removed are all seen; a policy error never
 //! stops it. Only changes wake it: reading a file (its own reads of the policy included) is
-//! not one, so it draws a frame per save and is idle in between.
+//! not one, so it draws a frame per save and is idle in between. The events of one save come
+//! within a millisecond or so, and are let settle for [`DEBOUNCE`]; when they come in two
+//! bursts all the same (a loaded machine), the second frame shows what the first did and is
+//! not drawn.
 
 mod compiling;
 mod render;
@@ -22,6 +25,11 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use teamform_model::Date;
 use teamform_portal::{Capabilities, LiveState};
+
+/// How long a burst of file events is let settle before a frame: part of every save's
+/// latency (the target from save to frame is 200 ms on a 100,000-user org), and longer than
+/// the events of an editor's atomic save are apart.
+pub const DEBOUNCE: Duration = Duration::from_millis(20);
 
 /// A snapshot of the live portal to plan against.
 #[derive(Clone, Debug)]
@@ -141,8 +149,12 @@ pub fn run(
     let mut last_refresh = Instant::now();
     // The policy as last compiled: a save of users' tables is taken in place.
     let mut compiling = Compiling::default();
+    // The text of the last frame shown: a frame after a save that shows the same (the
+    // second burst of events of one save, a save without a change) is not drawn again.
+    let mut shown: Option<String> = None;
     let mut frame = |snapshot: &Result<Snapshot, String>,
-                     out: &mut dyn Write|
+                     out: &mut dyn Write,
+                     after_save: bool|
      -> Result<Written, WatchError> {
         let started = Instant::now();
         let text = render_frame(
@@ -155,22 +167,27 @@ pub fn run(
             },
             &mut compiling,
         );
+        if after_save && shown.as_ref() == Some(&text) {
+            return Ok(Written::Shown);
+        }
         let clear = if options.clear { "\x1b[2J\x1b[H" } else { "" };
         let footer = format!(
             "\n[watching {} · compiled and planned in {} ms · r: re-read the portal · q: quit]\n",
             options.policies.display(),
             started.elapsed().as_millis()
         );
-        match out
+        let written = match out
             .write_all(format!("{clear}{text}{footer}").as_bytes())
             .and_then(|()| out.flush())
         {
             Ok(()) => Ok(Written::Shown),
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(Written::Closed),
             Err(e) => Err(WatchError(format!("cannot write: {e}"))),
-        }
+        };
+        shown = Some(text);
+        written
     };
-    if let Written::Closed = frame(&snapshot, out)? {
+    if let Written::Closed = frame(&snapshot, out, false)? {
         return Ok(());
     }
     // An event taken from the channel while letting a burst of saves settle, to handle next.
@@ -200,12 +217,12 @@ pub fn run(
                 if let Some(Event::Quit) = pending {
                     return Ok(());
                 }
-                frame(&snapshot, out)?
+                frame(&snapshot, out, true)?
             }
             Ok(Event::Refresh) => {
                 snapshot = read_live();
                 last_refresh = Instant::now();
-                frame(&snapshot, out)?
+                frame(&snapshot, out, false)?
             }
             Ok(Event::Quit) | Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
             Err(mpsc::RecvTimeoutError::Timeout) => {
@@ -214,7 +231,7 @@ pub fn run(
                 }
                 snapshot = read_live();
                 last_refresh = Instant::now();
-                frame(&snapshot, out)?
+                frame(&snapshot, out, false)?
             }
         };
         if let Written::Closed = written {

@@ -1,5 +1,6 @@
-//! The watch loop's events: reading the policy wakes nothing, a save does; a `q` typed while
-//! saves arrive is never lost; a closed output ends the loop quietly.
+//! The watch loop's events: reading the policy wakes nothing, a save does; a save that shows
+//! nothing new draws no frame; a `q` typed while saves arrive is never lost; a closed output
+//! ends the loop quietly.
 
 use std::io::Write;
 use std::path::Path;
@@ -79,7 +80,57 @@ fn a_refresh_typed_while_saves_arrive_is_not_lost() -> std::io::Result<()> {
         panic!("the loop did not stop on `q` within {DEADLINE:?}");
     };
     assert!(result.is_ok(), "{result:?}");
-    assert_eq!(frames, 3, "the first frame, the save's, the refresh's");
+    assert_eq!(
+        frames, 2,
+        "the first frame and the refresh's (the save showed nothing new)"
+    );
+    Ok(())
+}
+
+/// A writer that hands each write (a whole frame) over a channel.
+struct Frames(mpsc::Sender<String>);
+
+impl Write for Frames {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let _ = self.0.send(String::from_utf8_lossy(buf).into_owned());
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn a_save_that_shows_nothing_new_draws_no_frame() -> std::io::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("teams.toml");
+    std::fs::write(&file, "[team.a]\nname = \"A\"\n")?;
+    let (tx, rx) = mpsc::channel();
+    let (frames_tx, frames) = mpsc::channel();
+    let options = options(dir.path());
+    let looping = std::thread::spawn(move || {
+        let mut read_live = || -> Result<Snapshot, String> { Err("no portal".to_string()) };
+        run(&options, &rx, &mut read_live, &mut Frames(frames_tx))
+    });
+    let first = frames
+        .recv_timeout(DEADLINE)
+        .map_err(std::io::Error::other)?;
+    assert!(!first.contains("nmae"), "{first}");
+    // The second burst of one save's events (nothing changed), then a save with a typo: one
+    // frame, the typo's, whichever of the two events it is drawn for.
+    let _ = tx.send(Event::Changed);
+    std::fs::write(&file, "[team.a]\nnmae = \"A\"\n")?;
+    let _ = tx.send(Event::Changed);
+    let typo = frames
+        .recv_timeout(DEADLINE)
+        .map_err(std::io::Error::other)?;
+    assert!(typo.contains("nmae"), "the frame after the saves: {typo}");
+    let _ = tx.send(Event::Quit);
+    let joined = looping.join();
+    assert!(matches!(joined, Ok(Ok(()))), "{joined:?}");
+    let more: Vec<String> = frames.try_iter().collect();
+    assert!(more.is_empty(), "frames that show nothing new: {more:?}");
     Ok(())
 }
 

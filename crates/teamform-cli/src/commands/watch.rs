@@ -25,7 +25,7 @@ pub fn run(a: &WatchArgs) -> Outcome {
     // not mended by reading it again: say so and stop. A read that fails is shown in the frame.
     portal::open(&spec)?;
     let (tx, rx) = mpsc::channel();
-    let _watcher = watch_dir(&args.policies, Duration::from_millis(50), tx.clone())
+    let _watcher = watch_dir(&args.policies, teamform_watch::DEBOUNCE, tx.clone())
         .map_err(|e| Error::invalid(e.to_string()))?;
     // The keyboard: `r` and `q`. The end of input (`< /dev/null`, a process manager) only
     // means no more commands: this thread ends, and the watcher's own sender keeps the loop
@@ -47,7 +47,7 @@ pub fn run(a: &WatchArgs) -> Outcome {
     let options = Options {
         policies: args.policies.clone(),
         today: compiler.today,
-        debounce: Duration::from_millis(50),
+        debounce: teamform_watch::DEBOUNCE,
         refresh: refresh.map(Duration::from_secs),
         clear: terminal,
         color: crate::policy::colored(terminal),

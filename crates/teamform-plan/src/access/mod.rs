@@ -177,8 +177,10 @@ pub fn granted_at(history: &[Option<BTreeMap<String, String>>]) -> BTreeMap<Stri
 struct Interned<'a> {
     roles: HashMap<crate::Permissions, u32>,
     names: HashMap<&'a str, u32>,
-    /// Sets of team names (sorted, distinct).
+    /// Sets of team names (sorted, distinct): the subtrees of teams.
     sets: HashMap<Vec<u32>, u32>,
+    /// Lists of more than two subtree classes (sorted, distinct).
+    lists: HashMap<Vec<u32>, u32>,
 }
 
 /// One side's roles and teams as interned numbers.
@@ -187,17 +189,33 @@ struct Classes {
     teams: Vec<u32>,
 }
 
-/// Per side, the class of each distinct set of covered teams (the compiler shares one
-/// `Arc<[TeamId]>` between the users with the same teams), keyed by its address and length.
-///
-/// Keying by address is safe only while every `Arc` looked up stays alive: a freed `Arc`'s
-/// address may be reused by another set. The `Arc`s belong to the side's compiled access,
-/// which outlives the diff, and a `TeamSets` is made per diff and per side (never shared
-/// between two compilations). Two equal sets under different addresses only cost a second
-/// lookup by content ([`Interned::team_set`]), never a wrong class.
-#[derive(Default)]
+/// Per side, the class of each team's subtree (the set of the names of the team and the
+/// teams under it), computed when first asked for: a user's covered teams are the union of
+/// the subtrees of their direct teams, so a user's covered teams are summarised by a few
+/// subtree classes instead of a set built and hashed per user.
 struct TeamSets {
-    by_arc: HashMap<(usize, usize), u32>,
+    subtrees: Vec<Option<u32>>,
+}
+
+impl TeamSets {
+    fn new(side: &View<'_>) -> Self {
+        TeamSets {
+            subtrees: vec![None; side.org.teams.len()],
+        }
+    }
+}
+
+/// The teams a user covers, as the classes of the subtrees of their direct teams, sorted and
+/// distinct, without the direct teams under another of their direct teams. Equal summaries
+/// mean equal sets of covered teams' names (the union of the same subtrees). Two sides whose
+/// trees differ may summarise equal sets differently, which only costs a comparison of that
+/// user's lines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Covered {
+    /// At most two subtrees (`u32::MAX` where there is none), sorted.
+    Few([u32; 2]),
+    /// More: an interned list ([`Interned::lists`]).
+    Many(u32),
 }
 
 impl<'a> Interned<'a> {
@@ -230,56 +248,107 @@ impl<'a> Interned<'a> {
         Classes { roles, teams }
     }
 
-    /// The class of the set of the names of `teams` (the same on both sides for the same
-    /// set of names).
-    fn team_set(
+    /// The class of the set of the names of `team` and the teams under it on `side` (the
+    /// same on both sides for the same set of names).
+    fn subtree(
         &mut self,
-        classes: &Classes,
+        (side, classes): (&View<'_>, &Classes),
         sets: &mut TeamSets,
-        teams: &std::sync::Arc<[teamform_compiler::TeamId]>,
+        team: teamform_compiler::TeamId,
     ) -> u32 {
-        let key = (
-            std::sync::Arc::as_ptr(teams) as *const teamform_compiler::TeamId as usize,
-            teams.len(),
-        );
-        if let Some(&c) = sets.by_arc.get(&key) {
+        if let Some(c) = sets.subtrees[team.index()] {
             return c;
         }
-        let mut names: Vec<u32> = teams.iter().map(|t| classes.teams[t.index()]).collect();
+        let mut names: Vec<u32> = (side.compiled.graph.descendants(team).iter())
+            .map(|t| classes.teams[t.index()])
+            .collect();
         names.sort_unstable();
         names.dedup();
         let next = self.sets.len() as u32;
         let class = *self.sets.entry(names).or_insert(next);
-        sets.by_arc.insert(key, class);
+        sets.subtrees[team.index()] = Some(class);
         class
+    }
+
+    /// The teams `user` covers on `side`, summarised ([`Covered`]).
+    fn covered(
+        &mut self,
+        (side, classes): (&View<'_>, &Classes),
+        sets: &mut TeamSets,
+        user: UserId,
+    ) -> Covered {
+        let direct = || side.direct_teams(user);
+        let parent = &side.compiled.graph.parent;
+        // A direct team under another direct team adds nothing to the union.
+        let under_another = |t: teamform_compiler::TeamId| {
+            let mut up = parent[t.index()];
+            while let Some(p) = up {
+                if direct().any(|d| d == p) {
+                    return true;
+                }
+                up = parent[p.index()];
+            }
+            false
+        };
+        let mut few = [u32::MAX; 2];
+        let mut more: Vec<u32> = Vec::new();
+        let mut n = 0;
+        for t in direct() {
+            if under_another(t) {
+                continue;
+            }
+            let c = self.subtree((side, classes), sets, t);
+            match n {
+                0 | 1 => few[n] = c,
+                2 => more.extend([few[0], few[1], c]),
+                _ => more.push(c),
+            }
+            n += 1;
+        }
+        if more.is_empty() {
+            few.sort_unstable();
+            if few[0] == few[1] {
+                few[1] = u32::MAX;
+            }
+            return Covered::Few(few);
+        }
+        more.sort_unstable();
+        more.dedup();
+        if let [a, b] = more[..] {
+            return Covered::Few([a, b]);
+        }
+        let next = self.lists.len() as u32;
+        Covered::Many(*self.lists.entry(more).or_insert(next))
     }
 }
 
 /// A cheap summary of what determines a user's access, to skip unchanged users: super admin,
-/// the role's contents and the set of the covered teams' names, as interned numbers.
+/// the role's contents and the covered teams, as interned numbers.
 fn signature(
     side: &View<'_>,
     interned: &mut Interned<'_>,
     classes: &Classes,
     sets: &mut TeamSets,
     user: UserId,
-) -> (bool, Option<u32>, u32) {
+) -> (bool, Option<u32>, Covered) {
     let access = side.user(user);
     let role = side.role(user).map(|r| classes.roles[r.index()]);
-    let teams = interned.team_set(classes, sets, &access.teams);
+    let teams = interned.covered((side, classes), sets, user);
     (access.super_admin, role, teams)
 }
 
-/// The managed assets as (type, name) to the set of their partition teams' names, to tell
-/// whether any moved.
+/// The managed assets as (type, name) with the set of their partition teams' names, sorted
+/// by (type, name) and one per (type, name) (the last listed), to tell whether any moved.
 fn asset_view<'p>(
     side: &View<'p>,
     classes: &Classes,
-) -> BTreeMap<(teamform_model::AssetType, &'p str), Vec<u32>> {
+) -> Vec<((teamform_model::AssetType, &'p str), Vec<u32>)> {
     let p = side.org;
-    p.assets
+    let mut view: Vec<_> = p
+        .assets
         .iter()
         .enumerate()
+        .rev()
         .map(|(i, a)| {
             let mut teams: Vec<u32> = side.compiled.index.asset_teams[i]
                 .iter()
@@ -293,7 +362,11 @@ fn asset_view<'p>(
             };
             ((a.kind, id), teams)
         })
-        .collect()
+        .collect();
+    // Listed last first, so that the stable sort keeps the last listed first of its key.
+    view.sort_by(|x, y| x.0.cmp(&y.0));
+    view.dedup_by(|later, first| later.0 == first.0);
+    view
 }
 
 /// An email as a key, by the one rule of [`teamform_email::EmailKey`], without allocating
@@ -535,44 +608,42 @@ fn jobs<'v>(
     let assets_moved = assets
         && only.is_none()
         && asset_view(live, &live_classes) != asset_view(desired, &desired_classes);
-    // Lowercased email to the live user (the last one with it), and whether a desired user
-    // has that email.
-    let mut live_users: foldhash::HashMap<Cow<'_, str>, (UserId, bool)> = live
-        .users
-        .iter()
-        .enumerate()
-        .map(|(i, u)| (lower(&u.key.value), (UserId(i as u32), false)))
-        .collect();
+    // The live user a desired user is compared with: the last with their email key.
+    let mut emails =
+        crate::matching::EmailIndex::new(live.users.iter().map(|u| u.key.value.as_str()));
+    // Per live user (the last of an email), whether a desired user has that email.
+    let mut seen = vec![false; live.users.len()];
     let mut jobs = Vec::new();
-    let (mut live_sets, mut desired_sets) = (TeamSets::default(), TeamSets::default());
+    let (mut live_sets, mut desired_sets) = (TeamSets::new(live), TeamSets::new(desired));
     for (i, u) in desired.users.iter().enumerate() {
         if !wanted(&u.key.value) {
             continue;
         }
         let d = UserId(i as u32);
-        let (before, same_teams) = match live_users.get_mut(&lower(&u.key.value)) {
-            Some((l, seen)) if assets_moved => {
-                *seen = true;
-                (Some(*l), false)
-            }
-            Some((l, seen)) => {
-                *seen = true;
-                let was = signature(live, &mut interned, &live_classes, &mut live_sets, *l);
-                let will = signature(
-                    desired,
-                    &mut interned,
-                    &desired_classes,
-                    &mut desired_sets,
-                    d,
-                );
-                if was == will {
-                    continue;
+        let (before, same_teams) = match emails.find(&u.key.value) {
+            Some(at) => {
+                let l = UserId(at as u32);
+                seen[l.index()] = true;
+                if assets_moved {
+                    (Some(l), false)
+                } else {
+                    let was = signature(live, &mut interned, &live_classes, &mut live_sets, l);
+                    let will = signature(
+                        desired,
+                        &mut interned,
+                        &desired_classes,
+                        &mut desired_sets,
+                        d,
+                    );
+                    if was == will {
+                        continue;
+                    }
+                    // The same covered teams and the same tools to open assets with, and no
+                    // super admin either side: the same assets in sight, and the same lines
+                    // of covered teams where both sides have the team scope.
+                    let same_tools = live.user(l).asset_types == desired.user(d).asset_types;
+                    (Some(l), !was.0 && !will.0 && was.2 == will.2 && same_tools)
                 }
-                // The same covered teams and the same tools to open assets with, and no
-                // super admin either side: the same assets in sight, and the same lines of
-                // covered teams where both sides have the team scope.
-                let same_tools = live.user(*l).asset_types == desired.user(d).asset_types;
-                (Some(*l), !was.0 && !will.0 && was.2 == will.2 && same_tools)
             }
             None => (None, false),
         };
@@ -584,10 +655,7 @@ fn jobs<'v>(
         });
     }
     for (i, u) in live.users.iter().enumerate() {
-        let seen = live_users
-            .get(&lower(&u.key.value))
-            .is_some_and(|(_, seen)| *seen);
-        if !seen && wanted(&u.key.value) {
+        if !seen[emails.last_of(i)] && wanted(&u.key.value) {
             jobs.push(Job {
                 user: &u.key.value,
                 before: Some(UserId(i as u32)),
