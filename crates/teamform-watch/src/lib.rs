@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use teamform_model::Date;
-use teamform_portal::{Capabilities, LiveState};
+use teamform_portal::{Capabilities, LiveState, PortalError};
 
 /// How long a burst of file events is let settle before a frame: part of every save's
 /// latency (the target from save to frame is 200 ms on a 100,000-user org), and longer than
@@ -75,15 +75,37 @@ pub struct Options {
 
 /// Why watch mode stopped abnormally.
 #[derive(Debug)]
-pub struct WatchError(pub String);
+pub enum WatchError {
+    /// The policy directory cannot be watched.
+    Watch {
+        /// The directory.
+        dir: PathBuf,
+        /// The file watcher's error.
+        source: notify::Error,
+    },
+    /// A frame cannot be written to the output.
+    Write(std::io::Error),
+}
 
 impl std::fmt::Display for WatchError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            WatchError::Watch { dir, source } => {
+                write!(f, "cannot watch `{}`: {source}", dir.display())
+            }
+            WatchError::Write(e) => write!(f, "cannot write: {e}"),
+        }
     }
 }
 
-impl std::error::Error for WatchError {}
+impl std::error::Error for WatchError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            WatchError::Watch { source, .. } => Some(source),
+            WatchError::Write(e) => Some(e),
+        }
+    }
+}
 
 /// Whether a file system event of `kind` can change the policy. Opening, reading and closing
 /// a file without writing are not changes (watch reads every file for each frame, so counting
@@ -121,10 +143,16 @@ pub fn watch_dir(
             }
         }
     })
-    .map_err(|e| WatchError(format!("cannot watch `{}`: {e}", dir.display())))?;
+    .map_err(|source| WatchError::Watch {
+        dir: dir.to_path_buf(),
+        source,
+    })?;
     debouncer
         .watch(dir, RecursiveMode::Recursive)
-        .map_err(|e| WatchError(format!("cannot watch `{}`: {e}", dir.display())))?;
+        .map_err(|source| WatchError::Watch {
+            dir: dir.to_path_buf(),
+            source,
+        })?;
     Ok(debouncer)
 }
 
@@ -142,7 +170,7 @@ enum Written {
 pub fn run(
     options: &Options,
     events: &mpsc::Receiver<Event>,
-    read_live: &mut dyn FnMut() -> Result<Snapshot, String>,
+    read_live: &mut dyn FnMut() -> Result<Snapshot, PortalError>,
     out: &mut dyn Write,
 ) -> Result<(), WatchError> {
     let mut snapshot = read_live();
@@ -152,7 +180,7 @@ pub fn run(
     // The text of the last frame shown: a frame after a save that shows the same (the
     // second burst of events of one save, a save without a change) is not drawn again.
     let mut shown: Option<String> = None;
-    let mut frame = |snapshot: &Result<Snapshot, String>,
+    let mut frame = |snapshot: &Result<Snapshot, PortalError>,
                      out: &mut dyn Write,
                      after_save: bool|
      -> Result<Written, WatchError> {
@@ -162,7 +190,11 @@ pub fn run(
                 policies: &options.policies,
                 today: options.today,
                 snapshot: snapshot.as_ref().ok(),
-                snapshot_error: snapshot.as_ref().err().map(String::as_str),
+                snapshot_error: snapshot
+                    .as_ref()
+                    .err()
+                    .map(PortalError::to_string)
+                    .as_deref(),
                 color: options.color,
             },
             &mut compiling,
@@ -182,7 +214,7 @@ pub fn run(
         {
             Ok(()) => Ok(Written::Shown),
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(Written::Closed),
-            Err(e) => Err(WatchError(format!("cannot write: {e}"))),
+            Err(e) => Err(WatchError::Write(e)),
         };
         shown = Some(text);
         written

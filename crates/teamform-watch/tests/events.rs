@@ -6,6 +6,7 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
+use teamform_portal::PortalError;
 use teamform_watch::{Event, Options, Snapshot, WatchError, run, watch_dir};
 
 /// Long enough for a loaded machine; the tests only wait this long when they fail.
@@ -36,7 +37,8 @@ fn run_until_return(
     let options = options(dir);
     let (done, finished) = mpsc::channel();
     std::thread::spawn(move || {
-        let mut read_live = || -> Result<Snapshot, String> { Err("no portal".to_string()) };
+        let mut read_live =
+            || -> Result<Snapshot, PortalError> { Err(PortalError::io("no portal")) };
         let result = run(&options, &events, &mut read_live, &mut out);
         let frames = String::from_utf8_lossy(out.as_ref())
             .matches("[watching ")
@@ -110,7 +112,8 @@ fn a_save_that_shows_nothing_new_draws_no_frame() -> std::io::Result<()> {
     let (frames_tx, frames) = mpsc::channel();
     let options = options(dir.path());
     let looping = std::thread::spawn(move || {
-        let mut read_live = || -> Result<Snapshot, String> { Err("no portal".to_string()) };
+        let mut read_live =
+            || -> Result<Snapshot, PortalError> { Err(PortalError::io("no portal")) };
         run(&options, &rx, &mut read_live, &mut Frames(frames_tx))
     });
     let first = frames

@@ -6,7 +6,7 @@ use crate::{policy, portal};
 use std::io::{BufRead, IsTerminal};
 use std::sync::mpsc;
 use std::time::Duration;
-use teamform_portal::Provider;
+use teamform_portal::{PortalError, Provider};
 use teamform_watch::{Event, Options, Snapshot, watch_dir};
 
 pub fn run(a: &WatchArgs) -> Outcome {
@@ -26,7 +26,7 @@ pub fn run(a: &WatchArgs) -> Outcome {
     portal::open(&spec)?;
     let (tx, rx) = mpsc::channel();
     let _watcher = watch_dir(&args.policies, teamform_watch::DEBOUNCE, tx.clone())
-        .map_err(|e| Error::invalid(e.to_string()))?;
+        .map_err(|e| Error::invalid(e.to_string()).with_source(e))?;
     // The keyboard: `r` and `q`. The end of input (`< /dev/null`, a process manager) only
     // means no more commands: this thread ends, and the watcher's own sender keeps the loop
     // going on saves.
@@ -52,16 +52,16 @@ pub fn run(a: &WatchArgs) -> Outcome {
         clear: terminal,
         color: crate::policy::colored(terminal),
     };
-    let mut read_live = || -> Result<Snapshot, String> {
-        let mut provider = portal::open(&spec).map_err(|e| e.to_string())?;
+    let mut read_live = || -> Result<Snapshot, PortalError> {
+        let mut provider = portal::open(&spec)?;
         Ok(Snapshot {
-            live: provider.read().map_err(|e| e.to_string())?,
+            live: provider.read()?,
             capabilities: provider.capabilities(),
             portal: provider.describe(),
             screens: provider.screens(),
         })
     };
     teamform_watch::run(&options, &rx, &mut read_live, &mut std::io::stdout().lock())
-        .map_err(|e| Error::invalid(e.to_string()))?;
+        .map_err(|e| Error::invalid(e.to_string()).with_source(e))?;
     Ok(ExitStatus::Success)
 }
