@@ -278,18 +278,10 @@ impl<'a> Interned<'a> {
         user: UserId,
     ) -> Covered {
         let direct = || side.direct_teams(user);
-        let parent = &side.compiled.graph.parent;
+        let tour = side.compiled.graph.tour();
         // A direct team under another direct team adds nothing to the union.
-        let under_another = |t: teamform_compiler::TeamId| {
-            let mut up = parent[t.index()];
-            while let Some(p) = up {
-                if direct().any(|d| d == p) {
-                    return true;
-                }
-                up = parent[p.index()];
-            }
-            false
-        };
+        let under_another =
+            |t: teamform_compiler::TeamId| direct().any(|d| d != t && tour.contains(d, t));
         let mut few = [u32::MAX; 2];
         let mut more: Vec<u32> = Vec::new();
         let mut n = 0;
