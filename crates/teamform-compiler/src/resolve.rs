@@ -193,7 +193,7 @@ pub(crate) fn protected_users(index: &Index, policy: &Policy, diags: &mut Vec<Di
 
 /// What a user's references resolve to: the one result of resolving a user, for the policy's
 /// own users ([`Index`]), users placed in another org ([`crate::Placed`]) and edits.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ResolvedUser {
     /// The role, when it resolves.
     pub role: Option<RoleId>,

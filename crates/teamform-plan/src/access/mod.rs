@@ -552,9 +552,8 @@ fn one_sided(
 struct OneSided {
     desired: bool,
     super_admin: bool,
-    role: Option<teamform_compiler::RoleId>,
-    team: Option<teamform_compiler::TeamId>,
-    teams: Vec<teamform_compiler::TeamId>,
+    /// The role and direct teams.
+    resolved: teamform_compiler::ResolvedUser,
     crm: [[teamform_model::Scope; 3]; 5],
     asset_types: u32,
 }
@@ -575,9 +574,7 @@ impl OneSided {
         OneSided {
             desired: desired_side,
             super_admin: access.super_admin,
-            role: view.role(user),
-            team: view.resolved[user.index()].team,
-            teams: view.resolved[user.index()].teams.clone(),
+            resolved: view.resolved[user.index()].clone(),
             crm: access.crm,
             asset_types: access.asset_types,
         }
