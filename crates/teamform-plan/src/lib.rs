@@ -9,6 +9,7 @@ mod access;
 mod compare;
 mod desired;
 mod diff;
+mod distinct;
 pub mod expiry;
 mod field;
 pub mod guard;

@@ -789,24 +789,19 @@ pub fn group<'u>(
     // Then the computations with the same content are merged: their contents are hashed on
     // every thread (a first plan of a large org has tens of thousands), and compared only
     // when the hashes are equal.
-    let hasher = foldhash::fast::FixedState::default();
     let hashes = crate::par::map(&distinct, |((status, grants), _)| {
-        std::hash::BuildHasher::hash_one(&hasher, (status, &***grants))
+        crate::distinct::hash((status, &***grants))
     });
-    let mut by_content: foldhash::HashMap<u64, Vec<usize>> = foldhash::HashMap::default();
+    let mut by_content = crate::distinct::Distinct::default();
     let mut order: Vec<(Shared<'u>, Vec<&'u str>)> = Vec::with_capacity(distinct.len());
     for (((status, grants), users), hash) in distinct.into_iter().zip(hashes) {
-        let same = by_content.entry(hash).or_default();
-        let found = same.iter().copied().find(|&o| {
+        let found = by_content.find_or_add(hash, order.len(), |o| {
             let ((s, g), _) = &order[o];
             *s == status && ***g == **grants
         });
         match found {
-            Some(o) => order[o].1.extend(users),
-            None => {
-                same.push(order.len());
-                order.push(((status, grants), users));
-            }
+            Ok(o) => order[o].1.extend(users),
+            Err(_) => order.push(((status, grants), users)),
         }
     }
     let mut out: Vec<AccessGroup> = order

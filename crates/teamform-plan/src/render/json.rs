@@ -246,8 +246,7 @@ pub fn document(plan: &Plan, expand: bool) -> PlanDocument<'_> {
 /// to them by position. The grants are hashed on every thread (a first plan of a large org
 /// has hundreds of thousands), then numbered in order, compared only when hashes are equal.
 fn grant_table<'p>(groups: &'p [AccessGroup]) -> (Vec<&'p GrantChange>, Vec<GroupDocument<'p>>) {
-    let hasher = foldhash::fast::FixedState::default();
-    let hash = |c: &GrantChange| std::hash::BuildHasher::hash_one(&hasher, c);
+    let hash = |c: &GrantChange| crate::distinct::hash(c);
     let hashes: Vec<(Vec<u64>, Vec<u64>)> = crate::par::map(groups, |g| {
         (
             g.grants.gained.iter().map(hash).collect(),
@@ -255,21 +254,18 @@ fn grant_table<'p>(groups: &'p [AccessGroup]) -> (Vec<&'p GrantChange>, Vec<Grou
         )
     });
     let mut table: Vec<&GrantChange> = Vec::new();
-    let mut by_hash: foldhash::HashMap<u64, Vec<usize>> = foldhash::HashMap::default();
+    let mut distinct = crate::distinct::Distinct::default();
     let mut refer = |changes: &'p [GrantChange], hashes: &[u64]| -> Vec<usize> {
         changes
             .iter()
             .zip(hashes)
             .map(|(c, h)| {
-                let same = by_hash.entry(*h).or_default();
-                match same.iter().copied().find(|&at| table[at] == c) {
-                    Some(at) => at,
-                    None => {
-                        same.push(table.len());
+                distinct
+                    .find_or_add(*h, table.len(), |at| table[at] == c)
+                    .unwrap_or_else(|next| {
                         table.push(c);
-                        table.len() - 1
-                    }
-                }
+                        next
+                    })
             })
             .collect()
     };
