@@ -63,6 +63,15 @@ impl KindCaps {
         update: true,
         delete: true,
     };
+
+    /// Nothing: not even listed.
+    pub const NONE: KindCaps = KindCaps {
+        read: false,
+        read_contents: false,
+        create: false,
+        update: false,
+        delete: false,
+    };
 }
 
 /// A field of a user that some providers cannot write (HubSpot's public API cannot make a
@@ -120,17 +129,6 @@ impl Capabilities {
         self.user_fields[field as usize] = writable;
         self
     }
-}
-
-impl KindCaps {
-    /// Nothing: not even listed.
-    pub const NONE: KindCaps = KindCaps {
-        read: false,
-        read_contents: false,
-        create: false,
-        update: false,
-        delete: false,
-    };
 }
 
 #[cfg(test)]
