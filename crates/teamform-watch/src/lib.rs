@@ -63,8 +63,6 @@ pub struct Options {
     pub policies: PathBuf,
     /// Today, for `expires`.
     pub today: Date,
-    /// How long to wait for a burst of file events to settle.
-    pub debounce: Duration,
     /// Re-read the portal this often, if set.
     pub refresh: Option<Duration>,
     /// Clear the screen before each frame (on a terminal).

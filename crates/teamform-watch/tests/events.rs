@@ -20,7 +20,6 @@ fn options(dir: &Path) -> Options {
             month: 11,
             day: 25,
         },
-        debounce: Duration::from_millis(50),
         refresh: None,
         clear: false,
         color: false,

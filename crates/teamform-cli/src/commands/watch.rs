@@ -47,7 +47,6 @@ pub fn run(a: &WatchArgs) -> Outcome {
     let options = Options {
         policies: args.policies.clone(),
         today: compiler.today,
-        debounce: teamform_watch::DEBOUNCE,
         refresh: refresh.map(Duration::from_secs),
         clear: terminal,
         color: crate::policy::colored(terminal),
