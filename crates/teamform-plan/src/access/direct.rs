@@ -11,6 +11,7 @@ use super::grants::{self, ActionOn, Grant, GrantChange, GrantScope, Unit, Via};
 use super::view::View;
 use foldhash::HashSet;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 use teamform_compiler::{AssetId, TeamId, UserAccess, UserId};
 use teamform_model::{AssetType, CrmAction, CrmObject, Scope};
 
@@ -30,14 +31,12 @@ pub(crate) fn holdings(view: &View<'_>, user: UserId, assets: Option<&Assets>) -
     let Some(role_id) = view.role(user) else {
         return out;
     };
-    let p = view.org;
-    let role = &p.roles[role_id.index()];
-    let role_key = role.key.value.as_str();
+    let role = &view.org.roles[role_id.index()];
+    let role_key = view.role_key(role_id);
     let by_role = || Via::Role {
-        role: role_key.to_string(),
+        role: Arc::clone(&role_key),
     };
     let reached = view.reached(user);
-    let key = |t: TeamId| p.teams[t.index()].key.value.as_str();
     // The CRM actions with each scope kind; the team scope's actions share the covered teams.
     let mut team_actions: BTreeMap<CrmAction, Vec<CrmObject>> = BTreeMap::new();
     for &object in CrmObject::ALL.iter() {
@@ -76,8 +75,8 @@ pub(crate) fn holdings(view: &View<'_>, user: UserId, assets: Option<&Assets>) -
             .map(|(team, set)| {
                 let via = match team {
                     Some(d) => Via::TeamRole {
-                        team: key(d).to_string(),
-                        role: role_key.to_string(),
+                        team: view.team_key(d),
+                        role: Arc::clone(&role_key),
                     },
                     None => by_role(),
                 };
@@ -128,7 +127,7 @@ pub(crate) fn holdings(view: &View<'_>, user: UserId, assets: Option<&Assets>) -
         let covered: HashSet<TeamId> = access.teams.iter().copied().collect();
         grants::push_assets(view, seen, &covered, &mut out, |via| match via {
             Some(team) => Via::Team {
-                team: key(team).to_string(),
+                team: view.team_key(team),
             },
             None => Via::Unassigned,
         });

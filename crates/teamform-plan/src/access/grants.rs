@@ -13,6 +13,7 @@ use foldhash::{HashMap, HashSet};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use teamform_compiler::{AssetId, TeamId};
 use teamform_model::{AccountPermission, CrmAction, CrmObject, Tool, ToolAction};
 
@@ -51,7 +52,7 @@ impl Risk {
 )]
 pub struct Subtree {
     /// The team's name.
-    pub team: String,
+    pub team: Arc<str>,
     /// How many of its sub-teams are included.
     pub sub_teams: usize,
     /// Whether those are all of its sub-teams.
@@ -268,19 +269,19 @@ pub enum Via {
     /// The user's role.
     Role {
         /// The role's key.
-        role: String,
+        role: Arc<str>,
     },
     /// A team the user belongs to, with the role's team scope.
     TeamRole {
         /// The direct team's key.
-        team: String,
+        team: Arc<str>,
         /// The role's key.
-        role: String,
+        role: Arc<str>,
     },
     /// A team the user belongs to (asset partitions).
     Team {
         /// The direct team's key.
-        team: String,
+        team: Arc<str>,
     },
     /// An asset of no team.
     Unassigned,
@@ -303,14 +304,14 @@ impl Via {
         match via {
             LineVia::SuperAdmin => Via::SuperAdmin,
             LineVia::Role(role) | LineVia::BareRole(role) => Via::Role {
-                role: (*role).to_string(),
+                role: Arc::from(*role),
             },
             LineVia::TeamRole(team, role) => Via::TeamRole {
-                team: (*team).to_string(),
-                role: (*role).to_string(),
+                team: Arc::from(*team),
+                role: Arc::from(*role),
             },
             LineVia::Team(team) => Via::Team {
-                team: (*team).to_string(),
+                team: Arc::from(*team),
             },
             LineVia::Unassigned => Via::Unassigned,
         }
@@ -434,15 +435,10 @@ pub(super) fn subtrees(view: &View<'_>, teams: &HashSet<TeamId>) -> Vec<(TeamId,
             .iter()
             .take_while(|t| tour.contains(root, **t))
             .count();
-        let team = &view.org.teams[root.index()];
         out.push((
             root,
             Subtree {
-                team: team
-                    .name
-                    .as_ref()
-                    .map_or(&team.key.value, |n| &n.value)
-                    .clone(),
+                team: view.team_name(root),
                 sub_teams: inside - 1,
                 all_sub_teams: inside == tour.size(root),
             },

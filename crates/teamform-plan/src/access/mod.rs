@@ -111,6 +111,7 @@ fn holdings(view: &View<'_>, user: UserId) -> Vec<grants::GrantChange> {
 /// between threads (an access review builds its users in parallel).
 pub struct Holdings<'a> {
     view: View<'a>,
+    names: view::Names,
     assets: direct::Assets,
     cache: std::sync::Mutex<foldhash::HashMap<OneSided, std::sync::Arc<Vec<grants::GrantChange>>>>,
 }
@@ -121,6 +122,7 @@ impl<'a> Holdings<'a> {
         let view = View::of(side, Identity::Name);
         Holdings {
             assets: direct::Assets::new(&view),
+            names: view::Names::new(view.org),
             view,
             cache: std::sync::Mutex::default(),
         }
@@ -141,7 +143,8 @@ impl<'a> Holdings<'a> {
             return held;
         }
         // Computed outside the lock: two threads may compute the same value once each.
-        let held = std::sync::Arc::new(direct::holdings(&self.view, user, Some(&self.assets)));
+        let view = self.view.with_names(&self.names);
+        let held = std::sync::Arc::new(direct::holdings(&view, user, Some(&self.assets)));
         self.cache
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -465,6 +468,9 @@ fn users_diff(
     only: Option<&std::collections::HashSet<String>>,
 ) -> Vec<UserAccessDiff> {
     let jobs = jobs(live, desired, assets, only);
+    // The grants name teams and roles through shared strings made once per side.
+    let names = (view::Names::new(live.org), view::Names::new(desired.org));
+    let (live, desired) = (&live.with_names(&names.0), &desired.with_names(&names.1));
     // A user on one side only (new or removed) gains or loses all their access, which
     // depends on nothing but what [`OneSided`] holds: computed once per distinct value (a
     // first plan of a large org has a handful of users per value).

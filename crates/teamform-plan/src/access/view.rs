@@ -4,6 +4,7 @@
 //! users change: the live org is then the policy's).
 
 use super::Side;
+use std::sync::Arc;
 use teamform_compiler::{Compiled, Placed, ResolvedUser, RoleId, TeamId, UserAccess, UserId};
 use teamform_model::{Policy, User};
 
@@ -33,6 +34,8 @@ pub(crate) struct View<'a> {
     pub resolved: &'a [ResolvedUser],
     /// Per user, the effective access.
     pub access: &'a [UserAccess],
+    /// The org's names as shared strings, when they were made ([`View::with_names`]).
+    pub names: Option<&'a Names>,
 }
 
 impl<'a> View<'a> {
@@ -46,6 +49,7 @@ impl<'a> View<'a> {
             users: &side.policy.users,
             resolved: &c.index.resolved_users,
             access: &c.access.users,
+            names: None,
         }
     }
 
@@ -58,6 +62,43 @@ impl<'a> View<'a> {
             users,
             resolved: &placed.resolved_users,
             access: &placed.access.users,
+            names: None,
+        }
+    }
+
+    /// This view, its grants naming teams and roles with `names` (made from its org).
+    pub(crate) fn with_names<'b>(&self, names: &'b Names) -> View<'b>
+    where
+        'a: 'b,
+    {
+        debug_assert_eq!(names.team_keys.len(), self.org.teams.len());
+        View {
+            names: Some(names),
+            ..*self
+        }
+    }
+
+    /// The key of team `t`, as grants hold it.
+    pub(crate) fn team_key(&self, t: TeamId) -> Arc<str> {
+        match self.names {
+            Some(n) => Arc::clone(&n.team_keys[t.index()]),
+            None => Arc::from(self.org.teams[t.index()].key.value.as_str()),
+        }
+    }
+
+    /// The name of team `t` (its key when it has none), as grants hold it.
+    pub(crate) fn team_name(&self, t: TeamId) -> Arc<str> {
+        match self.names {
+            Some(n) => Arc::clone(&n.team_names[t.index()]),
+            None => Arc::from(Names::name_of(&self.org.teams[t.index()])),
+        }
+    }
+
+    /// The key of role `r`, as grants hold it.
+    pub(crate) fn role_key(&self, r: RoleId) -> Arc<str> {
+        match self.names {
+            Some(n) => Arc::clone(&n.role_keys[r.index()]),
+            None => Arc::from(self.org.roles[r.index()].key.value.as_str()),
         }
     }
 
@@ -109,5 +150,42 @@ impl Reached<'_> {
     /// The first direct team whose subtree holds `team`.
     pub(crate) fn get(&self, team: &TeamId) -> Option<&TeamId> {
         self.direct.iter().find(|d| self.tour.contains(**d, *team))
+    }
+}
+
+/// The keys and names of an org's teams and roles, each made once as a shared string: the
+/// grants of a large org name the same few thousand teams and roles millions of times, and
+/// each then holds a pointer rather than a string of its own (made, copied and freed).
+pub(crate) struct Names {
+    team_keys: Vec<Arc<str>>,
+    team_names: Vec<Arc<str>>,
+    role_keys: Vec<Arc<str>>,
+}
+
+impl Names {
+    /// The names of `org`'s teams and roles.
+    pub(crate) fn new(org: &Policy) -> Self {
+        Names {
+            team_keys: org
+                .teams
+                .iter()
+                .map(|t| Arc::from(t.key.value.as_str()))
+                .collect(),
+            team_names: org
+                .teams
+                .iter()
+                .map(|t| Arc::from(Self::name_of(t)))
+                .collect(),
+            role_keys: org
+                .roles
+                .iter()
+                .map(|r| Arc::from(r.key.value.as_str()))
+                .collect(),
+        }
+    }
+
+    /// The name of `team`, or its key when it has none.
+    fn name_of(team: &teamform_model::Team) -> &str {
+        team.name.as_ref().map_or(&team.key.value, |n| &n.value)
     }
 }

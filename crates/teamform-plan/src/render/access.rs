@@ -258,7 +258,7 @@ mod tests {
             _ => AccountPermission::ReassignOwner,
         };
         let via = Via::Role {
-            role: format!("r{n}"),
+            role: format!("r{n}").into(),
         };
         let mut gained = vec![GrantChange {
             grant: Grant::Account { permission },
