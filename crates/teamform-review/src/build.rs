@@ -8,12 +8,11 @@ use crate::types::*;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::BuildHasher;
-use std::sync::Arc;
 use teamform_compiler::{Compiled, UserId};
 use teamform_diagnostics::Diagnostic;
 use teamform_email::EmailKey;
 use teamform_model::Policy;
-use teamform_plan::{GrantChange, Holdings, Side};
+use teamform_plan::{GrantChange, Holdings, HoldingsKey, Side};
 use teamform_portal::activity::{Activity, Instant};
 use teamform_portal::{LiveState, LiveUser};
 
@@ -51,33 +50,28 @@ pub(crate) struct Subject<'a> {
     pub live: Option<&'a LiveUser>,
 }
 
-/// A computation of grants shared by users, kept alive, and the positions of its grants in
-/// the review's table.
-type Positions = (Arc<Vec<GrantChange>>, Vec<u32>);
-
 /// Builds the review.
 pub fn build(input: &Input<'_>) -> Built {
     let subjects = subjects(input);
     let teams = teams(input);
     let names = Names::new(input);
-    // The grants each user holds, computed once per distinct access (users with the same
-    // role, teams and access hold the same grants).
+    // The grants each user holds, computed once per distinct key (users with the same role,
+    // teams and access hold the same grants), in the order of the users who first hold them.
     let holdings = Holdings::new(&Side {
         policy: input.policy,
         compiled: input.compiled,
     });
-    // Users are made on every thread, a chunk at a time (so that only two chunks' users wait
-    // for their grants at once), and their grants interned in the review's table in user
-    // order.
-    let mut users: Vec<ReviewUser> = Vec::with_capacity(subjects.len());
+    let (computation, distinct) = computations(&subjects, &holdings);
+    let mut users: Vec<ReviewUser> = subjects
+        .par_iter()
+        .map(|s| user(input, s, &names))
+        .collect();
+    // The grants are computed a chunk at a time on every thread, and each chunk is interned
+    // in the review's table (then freed) while the next is computed.
     let mut grants = Table::default();
-    // The positions in the table of each distinct computation's grants, found once: users
-    // with the same access share one computation (and its address, which the `Arc` kept
-    // here keeps from being reused).
-    let mut shared: foldhash::HashMap<usize, Positions> = foldhash::HashMap::default();
-    // Each chunk's users are placed (`place`) while the next chunk's are made.
-    let mut made: Option<Vec<Made>> = None;
-    let mut chunks = subjects.chunks(CHUNK);
+    let mut positions: Vec<Vec<u32>> = Vec::with_capacity(distinct.len());
+    let mut made: Option<Vec<Vec<GrantChange>>> = None;
+    let mut chunks = distinct.chunks(CHUNK);
     loop {
         let chunk = chunks.next();
         if chunk.is_none() && made.is_none() {
@@ -85,26 +79,24 @@ pub fn build(input: &Input<'_>) -> Built {
         }
         let previous = made.take();
         let (next, ()) = rayon::join(
-            || {
-                chunk.map(|c| {
-                    c.par_iter()
-                        .map(|s| user(input, s, &names, &holdings))
-                        .collect::<Vec<Made>>()
-                })
-            },
+            || chunk.map(|c| c.par_iter().map(|u| holdings.of(*u)).collect::<Vec<_>>()),
             || {
                 if let Some(previous) = previous {
-                    place(previous, &mut grants, &mut shared, &mut users);
+                    place(previous, &mut grants, &mut positions);
                 }
             },
         );
         made = next;
     }
+    for (u, c) in users.iter_mut().zip(&computation) {
+        if let Some(c) = c {
+            u.grants = positions[*c as usize].clone();
+        }
+    }
     let table = std::mem::take(&mut grants.table);
-    // The computations are millions of small allocations: they are freed while the findings
-    // are made.
+    // What is left of the table is freed while the findings are made.
     let ((), (findings, diagnostics)) = rayon::join(
-        move || drop((holdings, shared, grants)),
+        move || drop((holdings, positions, grants)),
         || findings::find(input, &subjects, &mut users),
     );
     let mut teams = teams;
@@ -185,6 +177,57 @@ fn subjects<'a>(input: &Input<'a>) -> Vec<Subject<'a>> {
     keyed.into_iter().map(|(_, s)| s).collect()
 }
 
+/// Per subject, the number of the computation of its grants (users of the policy only), and
+/// per computation the user it is made for: users with the same [`HoldingsKey`] share one,
+/// numbered in the order their first user is met. Keys are made and hashed on every thread.
+fn computations(
+    subjects: &[Subject<'_>],
+    holdings: &Holdings<'_>,
+) -> (Vec<Option<u32>>, Vec<UserId>) {
+    let hasher = foldhash::fast::FixedState::default();
+    let keys: Vec<Option<(u64, HoldingsKey)>> = subjects
+        .par_iter()
+        .map(|s| {
+            s.policy.map(|id| {
+                let key = holdings.key(id);
+                (hasher.hash_one(&key), key)
+            })
+        })
+        .collect();
+    let mut distinct: Vec<UserId> = Vec::new();
+    let mut first: foldhash::HashMap<Hashed<'_>, u32> = foldhash::HashMap::default();
+    let numbers = subjects
+        .iter()
+        .zip(&keys)
+        .map(|(s, key)| {
+            let (id, (hash, key)) = (s.policy?, key.as_ref()?);
+            let n = *first.entry(Hashed(*hash, key)).or_insert_with(|| {
+                distinct.push(id);
+                u32::try_from(distinct.len() - 1).unwrap_or(u32::MAX)
+            });
+            Some(n)
+        })
+        .collect();
+    (numbers, distinct)
+}
+
+/// A key with its hash, made beforehand: the map hashes the hash, and compares the keys.
+struct Hashed<'k>(u64, &'k HoldingsKey);
+
+impl std::hash::Hash for Hashed<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(self.0);
+    }
+}
+
+impl PartialEq for Hashed<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0 && self.1 == other.1
+    }
+}
+
+impl Eq for Hashed<'_> {}
+
 /// The names of teams and roles, by portal id and by policy key, looked up once per user.
 struct Names<'a> {
     live_teams: HashMap<&'a str, &'a str>,
@@ -242,17 +285,12 @@ impl<'a> Names<'a> {
     }
 }
 
-/// How many users are made at once.
-const CHUNK: usize = 8192;
+/// How many computations of grants are made at once: a chunk is interned while the next is
+/// computed, so only two chunks' grants are held at once.
+const CHUNK: usize = 2048;
 
-/// One user's line of the review, before findings, and the grants they hold (riskiest
-/// first), not yet interned.
-fn user(
-    input: &Input<'_>,
-    s: &Subject<'_>,
-    names: &Names<'_>,
-    holdings: &Holdings<'_>,
-) -> (ReviewUser, Option<Arc<Vec<GrantChange>>>) {
+/// One user's line of the review, before findings and their grants.
+fn user(input: &Input<'_>, s: &Subject<'_>, names: &Names<'_>) -> ReviewUser {
     let p = input.policy;
     let pu = s.policy.map(|id| &p.users[id.index()]);
     let (role, primary_team, teams, super_admin, seats) = match (s.live, pu) {
@@ -298,7 +336,6 @@ fn user(
         (None, None) => None,
     }
     .or_else(|| names.first_root.map(str::to_string));
-    let grants = s.policy.map(|id| holdings.of(id));
     let a = input.activity;
     let live_id = s.live.map(|l| l.id.as_str());
     let last_login = s.live.and_then(|l| a.last_login(Some(&l.id), &l.email));
@@ -316,7 +353,7 @@ fn user(
                 .collect()
         })
         .unwrap_or_default();
-    let user = ReviewUser {
+    ReviewUser {
         email,
         name,
         role,
@@ -335,47 +372,21 @@ fn user(
         grants: Vec::new(),
         findings: Vec::new(),
         events,
-    };
-    (user, grants)
+    }
 }
 
 /// A grant of a computation: its hash, itself, and its number when it was met before.
 type Sorted<'g> = (u64, &'g GrantChange, Option<u32>);
 
-/// A user before their grants are placed, and the computation of their grants.
-type Made = (ReviewUser, Option<Arc<Vec<GrantChange>>>);
-
-/// Places `made` after `users`: the grants of the computations met first are sorted and
-/// hashed on every thread, numbered in order, the new ones worded on every thread and
-/// interned in the table; each user gets the positions of their computation's grants.
-fn place(
-    made: Vec<Made>,
-    grants: &mut Table,
-    shared: &mut foldhash::HashMap<usize, Positions>,
-    users: &mut Vec<ReviewUser>,
-) {
-    let mut fresh: Vec<&Arc<Vec<GrantChange>>> = Vec::new();
-    let mut met: foldhash::HashSet<usize> = foldhash::HashSet::default();
-    for held in made.iter().filter_map(|(_, h)| h.as_ref()) {
-        let key = Arc::as_ptr(held).addr();
-        if !shared.contains_key(&key) && met.insert(key) {
-            fresh.push(held);
-        }
-    }
+/// Interns the grants of `made` (computations in order) in the table: they are sorted and
+/// hashed on every thread, numbered in order, the new ones worded on every thread; each
+/// computation's positions in the table are pushed onto `positions`.
+fn place(made: Vec<Vec<GrantChange>>, grants: &mut Table, positions: &mut Vec<Vec<u32>>) {
     let table: &Table = grants;
-    let sorted: Vec<Vec<Sorted<'_>>> = fresh.par_iter().map(|held| table.sorted(held)).collect();
+    let sorted: Vec<Vec<Sorted<'_>>> = made.par_iter().map(|held| table.sorted(held)).collect();
     let ids: Vec<Vec<u32>> = sorted.iter().map(|s| grants.ids(s)).collect();
     grants.word_new();
-    for (held, ids) in fresh.into_iter().zip(ids) {
-        let positions = grants.positions(&ids);
-        shared.insert(Arc::as_ptr(held).addr(), (Arc::clone(held), positions));
-    }
-    for (mut u, held) in made {
-        if let Some((_, positions)) = held.and_then(|h| shared.get(&Arc::as_ptr(&h).addr())) {
-            u.grants = positions.clone();
-        }
-        users.push(u);
-    }
+    positions.extend(ids.iter().map(|ids| grants.positions(ids)));
 }
 
 /// The review's table of grants, each worded once: the grants of every computation, in the

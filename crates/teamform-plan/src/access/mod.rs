@@ -106,15 +106,19 @@ fn holdings(view: &View<'_>, user: UserId) -> Vec<grants::GrantChange> {
     grants::user_grants((view, &[], &none), (view, &held, &covered), Vec::new()).gained
 }
 
-/// [`user_holdings`] for many users of one side: the users with the same super admin flag,
-/// role, direct teams and access hold the same grants, computed once ([`OneSided`]). Shared
-/// between threads (an access review builds its users in parallel).
+/// [`user_holdings`] for many users of one side: users with the same [`HoldingsKey`] (super
+/// admin flag, role, direct teams and access) hold the same grants, so a caller computes them
+/// once per distinct key. The counted assets and the shared names are made once for all.
 pub struct Holdings<'a> {
     view: View<'a>,
     names: view::Names,
     assets: direct::Assets,
-    cache: std::sync::Mutex<foldhash::HashMap<OneSided, std::sync::Arc<Vec<grants::GrantChange>>>>,
 }
+
+/// What the grants of a user depend on ([`Holdings::key`]): users with equal keys hold the
+/// same grants.
+#[derive(PartialEq, Eq, Hash)]
+pub struct HoldingsKey(OneSided);
 
 impl<'a> Holdings<'a> {
     /// The holdings of the users of `side`.
@@ -124,32 +128,18 @@ impl<'a> Holdings<'a> {
             assets: direct::Assets::new(&view),
             names: view::Names::new(view.org),
             view,
-            cache: std::sync::Mutex::default(),
         }
     }
 
-    /// The grants `user` holds (see [`user_holdings`]).
-    pub fn of(&self, user: UserId) -> std::sync::Arc<Vec<grants::GrantChange>> {
-        let key = OneSided::key(&self.view, user, true);
-        let cached = |cache: &Self| {
-            cache
-                .cache
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .get(&key)
-                .cloned()
-        };
-        if let Some(held) = cached(self) {
-            return held;
-        }
-        // Computed outside the lock: two threads may compute the same value once each.
+    /// What the grants of `user` depend on.
+    pub fn key(&self, user: UserId) -> HoldingsKey {
+        HoldingsKey(OneSided::key(&self.view, user, true))
+    }
+
+    /// The grants `user` holds (the same as [`user_holdings`]).
+    pub fn of(&self, user: UserId) -> Vec<grants::GrantChange> {
         let view = self.view.with_names(&self.names);
-        let held = std::sync::Arc::new(direct::holdings(&view, user, Some(&self.assets)));
-        self.cache
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(key, held.clone());
-        held
+        direct::holdings(&view, user, Some(&self.assets))
     }
 }
 
