@@ -32,8 +32,8 @@ pub use access::grants::{
     Status, Subtree, UserGrants, canonical, shown,
 };
 pub use access::{
-    AccessLine, Detail, HolderGroup, Holdings, HoldingsKey, RecordsAccess, ScopeChange, Side,
-    UserAccessDiff, access_diff, granted_at, user_access_lines, user_holdings,
+    AccessLine, Detail, HolderGroup, Holdings, HoldingsKey, RecordsAccess, RoleKey, ScopeChange,
+    Side, UserAccessDiff, access_diff, granted_at, user_access_lines, user_holdings,
 };
 pub use compare::{compare, state_of};
 pub use desired::{DesiredState, desired, permissions};

@@ -4,6 +4,7 @@
 //! them; then the findings (`findings.rs`).
 
 use crate::findings;
+use crate::table::{RolePart, Table};
 use crate::types::*;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -12,7 +13,7 @@ use teamform_compiler::{Compiled, UserId};
 use teamform_diagnostics::Diagnostic;
 use teamform_email::EmailKey;
 use teamform_model::Policy;
-use teamform_plan::{GrantChange, Holdings, HoldingsKey, Side};
+use teamform_plan::{GrantChange, Holdings, HoldingsKey, RoleKey, Side};
 use teamform_portal::activity::{Activity, Instant};
 use teamform_portal::{LiveState, LiveUser};
 
@@ -66,9 +67,12 @@ pub fn build(input: &Input<'_>) -> Built {
         .par_iter()
         .map(|s| user(input, s, &names))
         .collect();
-    // The grants are computed a chunk at a time on every thread, and each chunk is interned
-    // in the review's table (then freed) while the next is computed.
+    // The grants through the role alone are the same for every user with the same role key:
+    // they are made once per role key, and only those through the teams once per computation.
     let mut grants = Table::default();
+    let (role_of, mut roles) = role_parts(&distinct, &holdings, &grants);
+    // The grants through the teams are computed a chunk at a time on every thread, and each
+    // chunk is interned in the review's table (then freed) while the next is computed.
     let mut positions: Vec<Vec<u32>> = Vec::with_capacity(distinct.len());
     let mut made: Option<Vec<Vec<GrantChange>>> = None;
     let mut chunks = distinct.chunks(CHUNK);
@@ -79,10 +83,18 @@ pub fn build(input: &Input<'_>) -> Built {
         }
         let previous = made.take();
         let (next, ()) = rayon::join(
-            || chunk.map(|c| c.par_iter().map(|u| holdings.of(*u)).collect::<Vec<_>>()),
+            || {
+                chunk.map(|c| {
+                    c.par_iter()
+                        .map(|u| holdings.team_grants(*u))
+                        .collect::<Vec<_>>()
+                })
+            },
             || {
                 if let Some(previous) = previous {
-                    place(previous, &mut grants, &mut positions);
+                    let role_of = &role_of[positions.len()..];
+                    let ids = grants.place(&previous, role_of, &mut roles);
+                    positions.extend(ids);
                 }
             },
         );
@@ -96,7 +108,7 @@ pub fn build(input: &Input<'_>) -> Built {
     let table = std::mem::take(&mut grants.table);
     // What is left of the table is freed while the findings are made.
     let ((), (findings, diagnostics)) = rayon::join(
-        move || drop((holdings, positions, grants)),
+        move || drop((holdings, positions, grants, roles)),
         || findings::find(input, &subjects, &mut users),
     );
     let mut teams = teams;
@@ -209,6 +221,31 @@ fn computations(
         })
         .collect();
     (numbers, distinct)
+}
+
+/// Per computation, the number of its role key, and per role key the grants through the role
+/// alone (made on every thread, for the first user with that key).
+fn role_parts(
+    distinct: &[UserId],
+    holdings: &Holdings<'_>,
+    table: &Table,
+) -> (Vec<u32>, Vec<RolePart>) {
+    let mut first: foldhash::HashMap<RoleKey, u32> = foldhash::HashMap::default();
+    let mut users: Vec<UserId> = Vec::new();
+    let numbers = distinct
+        .iter()
+        .map(|u| {
+            *first.entry(holdings.role_key(*u)).or_insert_with(|| {
+                users.push(*u);
+                u32::try_from(users.len() - 1).unwrap_or(u32::MAX)
+            })
+        })
+        .collect();
+    let parts = users
+        .par_iter()
+        .map(|u| table.role_part(holdings.role_grants(*u)))
+        .collect();
+    (numbers, parts)
 }
 
 /// A key with its hash, made beforehand: the map hashes the hash, and compares the keys.
@@ -372,116 +409,6 @@ fn user(input: &Input<'_>, s: &Subject<'_>, names: &Names<'_>) -> ReviewUser {
         grants: Vec::new(),
         findings: Vec::new(),
         events,
-    }
-}
-
-/// A grant of a computation: its hash, itself, and its number when it was met before.
-type Sorted<'g> = (u64, &'g GrantChange, Option<u32>);
-
-/// Interns the grants of `made` (computations in order) in the table: they are sorted and
-/// hashed on every thread, numbered in order, the new ones worded on every thread; each
-/// computation's positions in the table are pushed onto `positions`.
-fn place(made: Vec<Vec<GrantChange>>, grants: &mut Table, positions: &mut Vec<Vec<u32>>) {
-    let table: &Table = grants;
-    let sorted: Vec<Vec<Sorted<'_>>> = made.par_iter().map(|held| table.sorted(held)).collect();
-    let ids: Vec<Vec<u32>> = sorted.iter().map(|s| grants.ids(s)).collect();
-    grants.word_new();
-    positions.extend(ids.iter().map(|ids| grants.positions(ids)));
-}
-
-/// The review's table of grants, each worded once: the grants of every computation, in the
-/// order they are met. Grants are numbered first (by value: computations share many), then
-/// worded, and grants worded the same share a position.
-#[derive(Default)]
-struct Table {
-    table: Vec<HeldGrant>,
-    /// The position of each wording.
-    by_text: foldhash::HashMap<HeldGrant, u32>,
-    /// Every distinct grant met, by number.
-    met: Vec<GrantChange>,
-    /// The position in `table` of each grant of `met` worded so far.
-    at: Vec<u32>,
-    /// The first grant of `met` with a hash, and after each grant the next one with the
-    /// same hash (`u32::MAX`: none).
-    by_hash: foldhash::HashMap<u64, u32>,
-    next: Vec<u32>,
-    hasher: foldhash::fast::FixedState,
-}
-
-impl Table {
-    /// The grants of a computation riskiest first, as plans list them, each with its hash
-    /// and its number when it was met before.
-    fn sorted<'g>(&self, held: &'g [GrantChange]) -> Vec<Sorted<'g>> {
-        let mut held: Vec<&GrantChange> = held.iter().collect();
-        // Holdings come in this order already; the check costs a comparison per grant.
-        if !held.is_sorted_by(|a, b| teamform_plan::canonical(a, b).is_le()) {
-            held.sort_by(|a, b| teamform_plan::canonical(a, b));
-        }
-        held.into_iter()
-            .map(|g| {
-                let hash = self.hasher.hash_one(g);
-                (hash, g, self.find(hash, g))
-            })
-            .collect()
-    }
-
-    /// The number of `g`, when it was met.
-    fn find(&self, hash: u64, g: &GrantChange) -> Option<u32> {
-        let mut at = self.by_hash.get(&hash).copied().unwrap_or(u32::MAX);
-        while at != u32::MAX {
-            if self.met[at as usize] == *g {
-                return Some(at);
-            }
-            at = self.next[at as usize];
-        }
-        None
-    }
-
-    /// The numbers of grants (from [`Table::sorted`]); grants not met before get the next.
-    fn ids(&mut self, sorted: &[Sorted<'_>]) -> Vec<u32> {
-        sorted
-            .iter()
-            .map(|(hash, g, found)| match found {
-                Some(id) => *id,
-                None => self.id(*hash, g),
-            })
-            .collect()
-    }
-
-    fn id(&mut self, hash: u64, g: &GrantChange) -> u32 {
-        if let Some(id) = self.find(hash, g) {
-            return id;
-        }
-        let id = u32::try_from(self.met.len()).unwrap_or(u32::MAX);
-        let first = self.by_hash.insert(hash, id);
-        self.met.push(g.clone());
-        self.next.push(first.unwrap_or(u32::MAX));
-        id
-    }
-
-    /// Words the grants met since the last call, on every thread, and places them.
-    fn word_new(&mut self) {
-        let words: Vec<HeldGrant> = self.met[self.at.len()..]
-            .par_iter()
-            .map(|g| HeldGrant {
-                grant: g.grant.text(),
-                via: g.via.text(),
-                risk: g.risk,
-            })
-            .collect();
-        for w in words {
-            let table = &mut self.table;
-            let i = *self.by_text.entry(w).or_insert_with_key(|w| {
-                table.push(w.clone());
-                u32::try_from(table.len() - 1).unwrap_or(u32::MAX)
-            });
-            self.at.push(i);
-        }
-    }
-
-    /// The positions in the table of grants numbered `ids`, all worded.
-    fn positions(&self, ids: &[u32]) -> Vec<u32> {
-        ids.iter().map(|i| self.at[*i as usize]).collect()
     }
 }
 

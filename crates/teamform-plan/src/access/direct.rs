@@ -18,12 +18,17 @@ use teamform_model::{AssetType, CrmAction, CrmObject, Scope};
 /// The grants `user` holds on `view`, each with why and its risk, sorted as the access diff
 /// sorts them; asset visibility only with `assets` (the view's [`Assets`]).
 pub(crate) fn holdings(view: &View<'_>, user: UserId, assets: Option<&Assets>) -> Vec<GrantChange> {
+    let mut out = role_grants(view, user);
+    out.extend(team_grants(view, user, assets));
+    grants::sorted(out)
+}
+
+/// The grants of `user` that follow from super admin status or their role and CRM scopes
+/// alone (users with the same three hold the same): super admin, CRM actions over everything
+/// or owned records, tool actions and account permissions; unsorted.
+pub(crate) fn role_grants(view: &View<'_>, user: UserId) -> Vec<GrantChange> {
     let access = view.user(user);
     let mut out: Vec<GrantChange> = Vec::new();
-    let push = |out: &mut Vec<GrantChange>, grant: Grant, via: Via| {
-        let risk = grant.risk();
-        out.push(GrantChange { grant, via, risk });
-    };
     if access.super_admin {
         push(&mut out, Grant::SuperAdmin, Via::SuperAdmin);
         return out;
@@ -36,73 +41,19 @@ pub(crate) fn holdings(view: &View<'_>, user: UserId, assets: Option<&Assets>) -
     let by_role = || Via::Role {
         role: Arc::clone(&role_key),
     };
-    let reached = view.reached(user);
-    // The CRM actions with each scope kind; the team scope's actions share the covered teams.
-    let mut team_actions: BTreeMap<CrmAction, Vec<CrmObject>> = BTreeMap::new();
     for &object in CrmObject::ALL.iter() {
         for &action in CrmAction::ALL.iter() {
             let scope = match access.scope(object, action) {
-                Scope::None => continue,
                 Scope::Everything => GrantScope::Everything,
                 Scope::Owned => GrantScope::Owned,
-                Scope::Team => {
-                    team_actions.entry(action).or_default().push(object);
-                    continue;
-                }
+                Scope::None | Scope::Team => continue,
             };
-            push(
-                &mut out,
-                Grant::Crm {
-                    action,
-                    object,
-                    scope,
-                },
-                by_role(),
-            );
-        }
-    }
-    if !team_actions.is_empty() && !access.teams.is_empty() {
-        // The covered teams by the reason they are held for: a direct team, or the role alone.
-        let mut by_team: BTreeMap<Option<TeamId>, HashSet<TeamId>> = BTreeMap::new();
-        for t in access.teams.iter() {
-            by_team
-                .entry(reached.get(t).copied())
-                .or_default()
-                .insert(*t);
-        }
-        let by_via: BTreeMap<Via, HashSet<TeamId>> = by_team
-            .into_iter()
-            .map(|(team, set)| {
-                let via = match team {
-                    Some(d) => Via::TeamRole {
-                        team: view.team_key(d),
-                        role: Arc::clone(&role_key),
-                    },
-                    None => by_role(),
-                };
-                (via, set)
-            })
-            .collect();
-        let access_on: Vec<ActionOn> = team_actions
-            .into_iter()
-            .map(|(action, mut objects)| {
-                objects.sort_unstable();
-                ActionOn { action, objects }
-            })
-            .collect();
-        for (via, set) in by_via {
-            let teams = grants::subtrees(view, &set)
-                .into_iter()
-                .map(|(_, s)| s)
-                .collect();
-            push(
-                &mut out,
-                Grant::TeamRecords {
-                    access: access_on.clone(),
-                    teams,
-                },
-                via,
-            );
+            let grant = Grant::Crm {
+                action,
+                object,
+                scope,
+            };
+            push(&mut out, grant, by_role());
         }
     }
     let tools: BTreeSet<_> = role
@@ -122,6 +73,79 @@ pub(crate) fn holdings(view: &View<'_>, user: UserId, assets: Option<&Assets>) -
     for permission in permissions {
         push(&mut out, Grant::Account { permission }, by_role());
     }
+    out
+}
+
+/// The grants of `user` that follow from their teams: CRM actions over the records of team
+/// subtrees, grouped by the direct team they are reached through, and (with `assets`) asset
+/// visibility per partition; unsorted. A super admin's grants are all in [`role_grants`].
+pub(crate) fn team_grants(
+    view: &View<'_>,
+    user: UserId,
+    assets: Option<&Assets>,
+) -> Vec<GrantChange> {
+    let access = view.user(user);
+    let mut out: Vec<GrantChange> = Vec::new();
+    if access.super_admin {
+        return out;
+    }
+    let Some(role_id) = view.role(user) else {
+        return out;
+    };
+    let role_key = view.role_key(role_id);
+    let reached = view.reached(user);
+    // The CRM actions with a team scope share the covered teams.
+    let mut team_actions: BTreeMap<CrmAction, Vec<CrmObject>> = BTreeMap::new();
+    for &object in CrmObject::ALL.iter() {
+        for &action in CrmAction::ALL.iter() {
+            if access.scope(object, action) == Scope::Team {
+                team_actions.entry(action).or_default().push(object);
+            }
+        }
+    }
+    if !team_actions.is_empty() && !access.teams.is_empty() {
+        // The covered teams by the reason they are held for: a direct team, or the role alone.
+        let mut by_team: BTreeMap<Option<TeamId>, HashSet<TeamId>> = BTreeMap::new();
+        for t in access.teams.iter() {
+            by_team
+                .entry(reached.get(t).copied())
+                .or_default()
+                .insert(*t);
+        }
+        let by_via: BTreeMap<Via, HashSet<TeamId>> = by_team
+            .into_iter()
+            .map(|(team, set)| {
+                let via = match team {
+                    Some(d) => Via::TeamRole {
+                        team: view.team_key(d),
+                        role: Arc::clone(&role_key),
+                    },
+                    None => Via::Role {
+                        role: Arc::clone(&role_key),
+                    },
+                };
+                (via, set)
+            })
+            .collect();
+        let access_on: Vec<ActionOn> = team_actions
+            .into_iter()
+            .map(|(action, mut objects)| {
+                objects.sort_unstable();
+                ActionOn { action, objects }
+            })
+            .collect();
+        for (via, set) in by_via {
+            let teams = grants::subtrees(view, &set)
+                .into_iter()
+                .map(|(_, s)| s)
+                .collect();
+            let grant = Grant::TeamRecords {
+                access: access_on.clone(),
+                teams,
+            };
+            push(&mut out, grant, via);
+        }
+    }
     if let Some(index) = assets {
         let seen = index.units(access, &reached);
         let covered: HashSet<TeamId> = access.teams.iter().copied().collect();
@@ -132,7 +156,13 @@ pub(crate) fn holdings(view: &View<'_>, user: UserId, assets: Option<&Assets>) -
             None => Via::Unassigned,
         });
     }
-    grants::sorted(out)
+    out
+}
+
+/// Pushes `grant`, held for `via`, with its risk.
+fn push(out: &mut Vec<GrantChange>, grant: Grant, via: Via) {
+    let risk = grant.risk();
+    out.push(GrantChange { grant, via, risk });
 }
 
 /// An asset of several teams: its type and its distinct teams in the order of their keys.

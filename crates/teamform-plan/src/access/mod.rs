@@ -120,6 +120,15 @@ pub struct Holdings<'a> {
 #[derive(PartialEq, Eq, Hash)]
 pub struct HoldingsKey(OneSided);
 
+/// What the grants of a user that do not depend on their teams ([`Holdings::role_grants`])
+/// depend on: super admin status, the role and the CRM scopes.
+#[derive(PartialEq, Eq, Hash)]
+pub struct RoleKey {
+    super_admin: bool,
+    role: Option<teamform_compiler::RoleId>,
+    crm: [[teamform_model::Scope; 3]; 5],
+}
+
 impl<'a> Holdings<'a> {
     /// The holdings of the users of `side`.
     pub fn new(side: &Side<'a>) -> Self {
@@ -136,10 +145,34 @@ impl<'a> Holdings<'a> {
         HoldingsKey(OneSided::key(&self.view, user, true))
     }
 
+    /// What the grants of `user` that do not depend on their teams depend on.
+    pub fn role_key(&self, user: UserId) -> RoleKey {
+        let access = self.view.user(user);
+        RoleKey {
+            super_admin: access.super_admin,
+            role: self.view.role(user),
+            crm: access.crm,
+        }
+    }
+
     /// The grants `user` holds (the same as [`user_holdings`]).
     pub fn of(&self, user: UserId) -> Vec<grants::GrantChange> {
         let view = self.view.with_names(&self.names);
         direct::holdings(&view, user, Some(&self.assets))
+    }
+
+    /// The grants `user` holds through super admin status or their role and CRM scopes alone,
+    /// the same for every user with the same [`RoleKey`], in the order of [`Holdings::of`].
+    pub fn role_grants(&self, user: UserId) -> Vec<grants::GrantChange> {
+        let view = self.view.with_names(&self.names);
+        grants::sorted(direct::role_grants(&view, user))
+    }
+
+    /// The other grants `user` holds: through their teams (team scopes, assets), in the order
+    /// of [`Holdings::of`], which is the two lists merged ([`grants::canonical`]).
+    pub fn team_grants(&self, user: UserId) -> Vec<grants::GrantChange> {
+        let view = self.view.with_names(&self.names);
+        grants::sorted(direct::team_grants(&view, user, Some(&self.assets)))
     }
 }
 
