@@ -33,7 +33,8 @@ pub use access::grants::{
 };
 pub use access::{
     AccessLine, Detail, HolderGroup, Holdings, HoldingsKey, RecordsAccess, RoleKey, ScopeChange,
-    Side, UserAccessDiff, access_diff, granted_at, user_access_lines, user_holdings,
+    Side, UserAccessDiff, access_diff, access_diff_in, granted_at, user_access_lines,
+    user_holdings,
 };
 pub use compare::{compare, state_of};
 pub use desired::{DesiredState, desired, permissions};

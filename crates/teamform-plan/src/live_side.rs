@@ -64,23 +64,18 @@ pub(crate) type Leftover = Option<(Policy, Compiled)>;
 /// The access diff of a plan: the live portal's access against the policy's. When only
 /// users change (`only`, see [`changed_users`]), the live org is the policy's, so the changed
 /// live users are placed in the policy's org ([`teamform_compiler::place_users`]); else the
-/// whole live side ([`crate::live_policy`]) is compiled.
+/// whole live side ([`crate::live_policy`]) is compiled. The expanded lines are computed
+/// only with [`Detail::Expanded`], as plans do for `--expand`.
 pub fn access_changes(
     policy: (&Policy, &Compiled),
     live: &LiveState,
     bound: &Bindings,
     only: Option<&HashSet<String>>,
-    caps: Capabilities,
+    (caps, detail): (Capabilities, Detail),
 ) -> Vec<UserAccessDiff> {
-    access_changes_leaving(
-        policy,
-        live,
-        bound,
-        (only, &HashSet::new()),
-        (caps, Detail::Expanded),
-    )
-    .0
-    .0
+    access_changes_leaving(policy, live, bound, (only, &HashSet::new()), (caps, detail))
+        .0
+        .0
 }
 
 /// [`access_changes`] (in `detail`) and who gains and loses access over the records of the

@@ -41,8 +41,8 @@ use teamform_compiler::{Compiled, Options, compile, compile_access};
 use teamform_model::{Date, LoadResult, discover, load_dir};
 use teamform_plan::render::{HumanStyle, human};
 use teamform_plan::{
-    Action, Filter, Plan, PlanInput, Side, access_changes, access_diff, changed_users, desired,
-    diff, live_policy, make_plan, matching, order,
+    Action, Detail, Filter, Plan, PlanInput, Side, access_changes, access_diff_in, changed_users,
+    desired, diff, live_policy, make_plan, matching, order,
 };
 use teamform_portal::sandbox::Sandbox;
 use teamform_portal::{
@@ -217,7 +217,7 @@ fn measure_plan(
             &live,
             &matched.bound,
             Some(&only),
-            Capabilities::FULL,
+            (Capabilities::FULL, Detail::Grants),
         )
     });
     rows.keep("access", t);
@@ -241,7 +241,7 @@ fn measure_plan(
     let (full, t) = timed(|| {
         let everyone = live_policy(&live, &matched.bound, false, &|_| None);
         let compiled_live = compile_access(&everyone);
-        access_diff(
+        access_diff_in(
             &Side {
                 policy: &everyone,
                 compiled: &compiled_live,
@@ -250,9 +250,12 @@ fn measure_plan(
                 policy,
                 compiled: &compiled,
             },
-            Capabilities::FULL
-                .of(teamform_portal::ObjectKind::Asset)
-                .read,
+            (
+                Capabilities::FULL
+                    .of(teamform_portal::ObjectKind::Asset)
+                    .read,
+                Detail::Grants,
+            ),
         )
     });
     rows.keep("full access", t);

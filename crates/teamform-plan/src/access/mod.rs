@@ -396,11 +396,21 @@ pub(crate) fn lower(email: &str) -> Cow<'_, str> {
 /// Compares the access of every user between the live side and the desired side; asset
 /// visibility is compared only with `assets` (when the portal can read partitions back).
 pub fn access_diff(live: &Side<'_>, desired: &Side<'_>, assets: bool) -> Vec<UserAccessDiff> {
+    access_diff_in(live, desired, (assets, Detail::Expanded))
+}
+
+/// [`access_diff`], the expanded lines computed only with [`Detail::Expanded`] (plans make
+/// them only for `--expand`).
+pub fn access_diff_in(
+    live: &Side<'_>,
+    desired: &Side<'_>,
+    (assets, detail): (bool, Detail),
+) -> Vec<UserAccessDiff> {
     let (live, desired) = (
         View::of(live, Identity::Name),
         View::of(desired, Identity::Name),
     );
-    users_diff(&live, &desired, (assets, Detail::Expanded), None)
+    users_diff(&live, &desired, (assets, detail), None)
 }
 
 /// [`access_diff`] for a plan: the live side's bound teams and assets carry the policy's keys
