@@ -14,10 +14,17 @@ const PRETTY: usize = 2;
 
 /// Writes `value` to `w` in this layout, with a final line break.
 pub(crate) fn write(w: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
-    let mut ser = serde_json::Serializer::with_formatter(&mut *w, Lines::default());
+    // The serializer writes a few bytes at a time: into a buffer of its own type, so that
+    // each write is a copy rather than a call through `dyn Write`.
+    let mut buffered = io::BufWriter::with_capacity(BUFFER, w);
+    let mut ser = serde_json::Serializer::with_formatter(&mut buffered, Lines::default());
     value.serialize(&mut ser).map_err(io::Error::other)?;
-    w.write_all(b"\n")
+    buffered.write_all(b"\n")?;
+    buffered.flush()
 }
+
+/// The size of the serializer's buffer.
+const BUFFER: usize = 64 * 1024;
 
 /// The formatter: `serde_json`'s pretty one down to [`PRETTY`], its compact one below.
 #[derive(Default)]
