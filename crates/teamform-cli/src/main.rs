@@ -20,6 +20,11 @@ mod today;
 
 use clap::Parser;
 
+/// The allocator: a large plan makes and frees millions of small values, and touches hundreds
+/// of megabytes once; mimalloc does both with less work than the system's allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     std::process::exit(run());
 }
