@@ -5,7 +5,8 @@ use crate::error::{Error, ErrorKind, ExitStatus, Outcome};
 use crate::policy::{self, Loaded};
 use crate::{exit, portal, provenance};
 use std::io::IsTerminal;
-use teamform_plan::render::{HumanStyle, human, json, markdown};
+use std::io::Write;
+use teamform_plan::render::{HumanStyle, human, json, markdown, write_json};
 use teamform_plan::{Detail, Filter, Plan, PlanInput, SavedPlan, make_plan, policy_hash};
 use teamform_portal::Provider;
 
@@ -119,6 +120,17 @@ pub fn rendered(plan: &Plan, output: impl Into<Output>) -> String {
     }
 }
 
+/// Prints `plan` on standard output in `output`'s format; JSON is written as it is made.
+pub fn print(plan: &Plan, output: Output) {
+    if matches!(output.format, PlanFormat::Json) {
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, crate::output::stdout());
+        // Failures are the output's to report (see `output`), as for `out!`.
+        let _ = write_json(&mut w, plan, output.expand).and_then(|()| w.flush());
+    } else {
+        out!("{}", rendered(plan, output));
+    }
+}
+
 /// Saves a plan with its provenance.
 pub fn saved(plan: Plan, loaded: &Loaded, args: &PolicyArgs) -> SavedPlan {
     let root = args.policies.display().to_string();
@@ -152,7 +164,7 @@ pub fn run(a: &PlanArgs) -> Outcome {
         (out.is_some(), format.detail()),
         a.allow_orphaned_records,
     )?;
-    out!("{}", rendered(&plan, format));
+    print(&plan, format);
     let changes = plan.has_changes();
     let refused = !plan.refusals.is_empty();
     if let Some(path) = out {

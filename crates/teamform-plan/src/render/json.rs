@@ -293,6 +293,13 @@ pub fn json(plan: &Plan, expand: bool) -> String {
     text
 }
 
+/// [`json`], written to `w` as it is made: the plan of a large org is tens of megabytes, which
+/// are then never held whole (nor copied each time a growing text outgrows its memory).
+pub fn write_json(w: &mut impl std::io::Write, plan: &Plan, expand: bool) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *w, &document(plan, expand)).map_err(std::io::Error::other)?;
+    w.write_all(b"\n")
+}
+
 /// The JSON Schema of [`json`]'s output.
 pub fn plan_schema() -> serde_json::Value {
     serde_json::to_value(schemars::schema_for!(PlanDocument<'static>)).unwrap_or_default()
