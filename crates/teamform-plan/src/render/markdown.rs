@@ -76,39 +76,18 @@ pub fn markdown(plan: &Plan) -> String {
     if let Some(risky) = risky_section(plan) {
         sections.push(risky);
     }
+    // Made only while they fit, as every section's items: a first plan has an operation
+    // per object of the org.
     let changes = plan
         .changes
         .iter()
-        .map(|op| {
-            let fields: Vec<String> = op
-                .changes
-                .iter()
-                .map(|c| match (&c.before, &c.after) {
-                    (Some(b), Some(a)) if b.contains('\n') || a.contains('\n') => {
-                        field_diff(&c.field.to_string(), b, a)
-                    }
-                    (Some(b), Some(a)) => format!(
-                        "`{}`: {} → {}",
-                        c.field,
-                        escape(&b.replace('\n', "; ")),
-                        escape(&a.replace('\n', "; "))
-                    ),
-                    (None, Some(a)) => format!("`{}`: {}", c.field, escape(&a.replace('\n', "; "))),
-                    (Some(b), None) => format!("`{}`: ~~{}~~", c.field, escape(b)),
-                    (None, None) => format!("`{}`", c.field),
-                })
-                .collect();
-            let manual = if op.automatic { "" } else { " *(manual)*" };
-            format!(
-                "- `{}` {} `{}`{manual}: {}\n",
-                op.action.sign(),
-                op.kind.as_str(),
-                escape(&op.key),
-                fields.join("; ")
-            )
-        })
+        .map(|op| (Box::new(move || change_item(op)) as Item<'_>, [0; 3]))
         .collect();
-    sections.push(plain(format!("Changes ({})", plan.changes.len()), changes));
+    sections.push(Section {
+        title: format!("Changes ({})", plan.changes.len()),
+        items: changes,
+        open: false,
+    });
     if !plan.manual_steps.is_empty() {
         let steps = plan
             .manual_steps
@@ -203,6 +182,36 @@ type Item<'p> = Box<dyn FnOnce() -> String + 'p>;
 
 /// A collapsible section: its items, each with its access changes per risk level (critical,
 /// high, normal), so that what a cut leaves out is counted per level.
+/// An operation as a list item: its sign, kind and key, and its fields.
+fn change_item(op: &crate::Op) -> String {
+    let fields: Vec<String> = op
+        .changes
+        .iter()
+        .map(|c| match (&c.before, &c.after) {
+            (Some(b), Some(a)) if b.contains('\n') || a.contains('\n') => {
+                field_diff(&c.field.to_string(), b, a)
+            }
+            (Some(b), Some(a)) => format!(
+                "`{}`: {} → {}",
+                c.field,
+                escape(&b.replace('\n', "; ")),
+                escape(&a.replace('\n', "; "))
+            ),
+            (None, Some(a)) => format!("`{}`: {}", c.field, escape(&a.replace('\n', "; "))),
+            (Some(b), None) => format!("`{}`: ~~{}~~", c.field, escape(b)),
+            (None, None) => format!("`{}`", c.field),
+        })
+        .collect();
+    let manual = if op.automatic { "" } else { " *(manual)*" };
+    format!(
+        "- `{}` {} `{}`{manual}: {}\n",
+        op.action.sign(),
+        op.kind.as_str(),
+        escape(&op.key),
+        fields.join("; ")
+    )
+}
+
 struct Section<'p> {
     title: String,
     items: Vec<(Item<'p>, [usize; 3])>,
