@@ -1,11 +1,12 @@
-//! Ordering operations as a DAG (petgraph): parents before children, teams and roles before
-//! the users and assets on them, users moved off a team or role before it is deleted, child
-//! teams before their parents, teams moved top-down in the tree they end in. Among the ready operations, a fixed phase order and then the
-//! policy order keep plans stable and readable.
+//! Ordering operations as a DAG: parents before children, teams and roles before the users
+//! and assets on them, users moved off a team or role before it is deleted, child teams
+//! before their parents, teams moved top-down in the tree they end in. Among the ready
+//! operations, a fixed phase order and then the policy order keep plans stable and readable.
+//! The graph is two arrays per direction (compressed adjacency lists): a first plan has an
+//! operation per object of the org and a few edges each.
 
 use crate::op::{Action, Op, parse_placeholder};
 use foldhash::HashMap;
-use petgraph::graph::{DiGraph, NodeIndex};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use teamform_portal::{Change, LiveState, ObjectKind};
@@ -243,21 +244,15 @@ pub fn order(ops: Vec<Op>, live: &LiveState) -> Vec<Op> {
     }
     edges.sort_unstable();
     edges.dedup();
-    let mut graph: DiGraph<(), ()> = DiGraph::with_capacity(n, edges.len());
-    for _ in 0..n {
-        graph.add_node(());
+    let after = Adjacency::new(n, &edges);
+    for e in edges.iter_mut() {
+        *e = (e.1, e.0);
     }
-    graph.extend_with_edges(&edges);
+    edges.sort_unstable();
+    let before = Adjacency::new(n, &edges);
     drop(edges);
-    let node = NodeIndex::new;
     // Kahn's algorithm, taking the ready operation with the lowest (phase, policy order).
-    let mut indegree: Vec<usize> = (0..n)
-        .map(|i| {
-            graph
-                .neighbors_directed(node(i), petgraph::Direction::Incoming)
-                .count()
-        })
-        .collect();
+    let mut indegree: Vec<u32> = (0..n).map(|i| before.of(i).len() as u32).collect();
     let mut ready: BinaryHeap<Reverse<(u8, usize)>> = (0..n)
         .filter(|i| indegree[*i] == 0)
         .map(|i| Reverse((phase(&ops[i]), i)))
@@ -265,8 +260,8 @@ pub fn order(ops: Vec<Op>, live: &LiveState) -> Vec<Op> {
     let mut sequence = Vec::with_capacity(n);
     while let Some(Reverse((_, i))) = ready.pop() {
         sequence.push(i);
-        for next in graph.neighbors_directed(node(i), petgraph::Direction::Outgoing) {
-            let j = next.index();
+        for &next in after.of(i) {
+            let j = next as usize;
             indegree[j] -= 1;
             if indegree[j] == 0 {
                 ready.push(Reverse((phase(&ops[j]), j)));
@@ -290,10 +285,7 @@ pub fn order(ops: Vec<Op>, live: &LiveState) -> Vec<Op> {
     // by swapping (no second list of a first plan's hundred thousand operations is made).
     let mut ops = ops;
     for (i, op) in ops.iter_mut().enumerate() {
-        let mut deps: Vec<usize> = graph
-            .neighbors_directed(node(i), petgraph::Direction::Incoming)
-            .map(|m| position[m.index()])
-            .collect();
+        let mut deps: Vec<usize> = before.of(i).iter().map(|m| position[*m as usize]).collect();
         deps.sort_unstable();
         op.depends_on = deps;
     }
@@ -305,4 +297,32 @@ pub fn order(ops: Vec<Op>, live: &LiveState) -> Vec<Op> {
         }
     }
     ops
+}
+
+/// Edges from each of `n` nodes: the targets of node `i` are `targets[start[i]..start[i + 1]]`.
+struct Adjacency {
+    start: Vec<u32>,
+    targets: Vec<u32>,
+}
+
+impl Adjacency {
+    /// The adjacency of `edges` (source, target), sorted by source.
+    fn new(n: usize, edges: &[(u32, u32)]) -> Self {
+        let mut start = vec![0u32; n + 1];
+        for (from, _) in edges {
+            start[*from as usize + 1] += 1;
+        }
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        Adjacency {
+            start,
+            targets: edges.iter().map(|(_, to)| *to).collect(),
+        }
+    }
+
+    /// The targets of the edges from `i`.
+    fn of(&self, i: usize) -> &[u32] {
+        &self.targets[self.start[i] as usize..self.start[i + 1] as usize]
+    }
 }
