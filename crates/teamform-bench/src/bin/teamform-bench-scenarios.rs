@@ -10,9 +10,10 @@
 //!   object widened to `everything`;
 //! - **whole apply**: the whole org applied to an empty sandbox (`apply --auto-approve`).
 //!
-//! Each run reports its wall time against the parse floor measured in the same run, its peak
-//! resident memory (the kernel's high-water mark, read by `wait4`), and the size of what it
-//! printed. The targets are issue #12's; the binary exits with a failure when one is missed.
+//! Each plan runs three times and reports its fastest wall time against the parse floor
+//! measured in the same invocation, its peak resident memory (the kernel's high-water mark,
+//! read by `wait4`, the highest of the three), and the size of what it printed; the whole
+//! apply runs once. The targets are issue #12's; the binary exits with a failure when one is missed.
 //! `--setup DIR` only writes the scenarios' inputs into `DIR` (`org/`, `reorg/`, `holding.json`,
 //! `empty.json`), to profile one run by hand. It needs the release CLI beside it:
 //! `cargo build --release -p teamform-cli -p teamform-bench && target/release/teamform-bench-scenarios`.
@@ -49,6 +50,23 @@ struct Run {
     lines: usize,
     chars: usize,
     code: Option<i32>,
+}
+
+/// How many times each plan runs; the fastest counts (the other benchmarks' rule).
+const RUNS: usize = 3;
+
+/// Runs `teamform ARGS` [`RUNS`] times: the fastest run, with the highest peak of all.
+fn best(teamform: &Path, dir: &Path, args: &[&str], out: &Path) -> Result<Run, String> {
+    let mut best = run(teamform, dir, args, out)?;
+    for _ in 1..RUNS {
+        let r = run(teamform, dir, args, out)?;
+        let peak = best.peak.max(r.peak);
+        if r.time < best.time {
+            best = r;
+        }
+        best.peak = peak;
+    }
+    Ok(best)
 }
 
 /// Runs `teamform ARGS` in `dir`, its output to `out`, and measures it.
@@ -247,7 +265,7 @@ fn main_run() -> Result<bool, String> {
             };
             let out = root.join(format!("out.{format}"));
             let fmt = format!("--format={format}");
-            let r = run(&teamform, dir, &["plan", TODAY, &portal, &fmt], &out)?;
+            let r = best(&teamform, dir, &["plan", TODAY, &portal, &fmt], &out)?;
             let size = match format {
                 "human" => format!("{} lines", r.lines),
                 "json" => format!("{:.1} MiB", mib(r.bytes)),
