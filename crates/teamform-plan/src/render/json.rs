@@ -8,6 +8,7 @@ use crate::op::{Action, Confirm, FieldChange};
 use crate::plan::{ManualStep, Plan};
 use schemars::JsonSchema;
 use serde::Serialize;
+use serde_json::value::RawValue;
 
 /// The version of the JSON plan output. Version 2 groups the access diff in grants; version
 /// 3 lists each grant change once (`grants`), the groups referring to it by position, and
@@ -16,8 +17,11 @@ use serde::Serialize;
 pub const JSON_FORMAT_VERSION: u32 = 4;
 
 /// A plan as `teamform plan --format json` prints it.
+// The grant table and the groups are type parameters so that `write_json` can make them on
+// another thread while the operations are written; the schema is the default types'.
 #[derive(Serialize, JsonSchema)]
-pub struct PlanDocument<'a> {
+#[schemars(rename = "PlanDocument")]
+pub struct PlanDocument<'a, G = Vec<&'a GrantChange>, A = Vec<GroupDocument<'a>>> {
     /// Always [`JSON_FORMAT_VERSION`].
     pub format_version: u32,
     /// The portal planned against.
@@ -30,9 +34,9 @@ pub struct PlanDocument<'a> {
     pub changes: Vec<ChangeDocument<'a>>,
     /// Every grant change of the groups, each once (a grant, why, and its risk); the groups
     /// refer to them by position.
-    pub grants: Vec<&'a GrantChange>,
+    pub grants: G,
     /// Users grouped by how their access changes, riskiest first.
-    pub access: Vec<GroupDocument<'a>>,
+    pub access: A,
     /// Per user, every team and asset gained and lost (`--expand` only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<&'a [UserAccessDiff]>,
@@ -173,6 +177,16 @@ impl Serialize for Values<'_> {
 
 /// The plan as a JSON document; with `expand`, every team and asset per user too.
 pub fn document(plan: &Plan, expand: bool) -> PlanDocument<'_> {
+    let (grants, access) = grant_table(&plan.groups);
+    document_with(plan, expand, (grants, access))
+}
+
+/// [`document`], with its grant table and groups given.
+fn document_with<G, A>(
+    plan: &Plan,
+    expand: bool,
+    (grants, access): (G, A),
+) -> PlanDocument<'_, G, A> {
     let counts = plan.counts();
     let n = |a: Action| counts.get(&a).copied().unwrap_or(0);
     let risk = super::access::risk_counts(plan);
@@ -188,7 +202,6 @@ pub fn document(plan: &Plan, expand: bool) -> PlanDocument<'_> {
             },
         )
     };
-    let (grants, access) = grant_table(&plan.groups);
     PlanDocument {
         format_version: JSON_FORMAT_VERSION,
         portal: &plan.portal,
@@ -294,10 +307,51 @@ pub fn json(plan: &Plan, expand: bool) -> String {
 }
 
 /// [`json`], written to `w` as it is made: the plan of a large org is tens of megabytes, which
-/// are then never held whole (nor copied each time a growing text outgrows its memory).
+/// are then never held whole (nor copied each time a growing text outgrows its memory). The
+/// grant table and the groups, which come after the operations, are made and written as text
+/// on another thread while the operations are written.
 pub fn write_json(w: &mut impl std::io::Write, plan: &Plan, expand: bool) -> std::io::Result<()> {
-    serde_json::to_writer(&mut *w, &document(plan, expand)).map_err(std::io::Error::other)?;
-    w.write_all(b"\n")
+    let (grants_sent, grants) = std::sync::mpsc::sync_channel(1);
+    let (access_sent, access) = std::sync::mpsc::sync_channel(1);
+    std::thread::scope(|s| {
+        s.spawn(move || {
+            let (table, groups) = grant_table(&plan.groups);
+            let _ = grants_sent.send(serde_json::value::to_raw_value(&table));
+            drop(table);
+            let _ = access_sent.send(serde_json::value::to_raw_value(&groups));
+        });
+        let parts = (Beside::new(grants), Beside::new(access));
+        let doc = document_with(plan, expand, parts);
+        serde_json::to_writer(&mut *w, &doc).map_err(std::io::Error::other)?;
+        w.write_all(b"\n")
+    })
+}
+
+/// A part of a document made on another thread, as JSON text: written when the writer
+/// reaches it (it waits for it then). A part that was not made (its thread panicked) fails
+/// the writing.
+struct Beside(std::sync::Mutex<std::sync::mpsc::Receiver<serde_json::Result<Box<RawValue>>>>);
+
+impl Beside {
+    fn new(made: std::sync::mpsc::Receiver<serde_json::Result<Box<RawValue>>>) -> Self {
+        Beside(std::sync::Mutex::new(made))
+    }
+}
+
+impl Serialize for Beside {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::Error;
+        let made = self
+            .0
+            .lock()
+            .map_err(|_| S::Error::custom("a part of the plan was not made"))?
+            .recv();
+        match made {
+            Ok(Ok(text)) => text.serialize(s),
+            Ok(Err(e)) => Err(S::Error::custom(e)),
+            Err(_) => Err(S::Error::custom("a part of the plan was not made")),
+        }
+    }
 }
 
 /// The JSON Schema of [`json`]'s output.
