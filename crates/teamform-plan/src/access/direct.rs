@@ -147,7 +147,8 @@ pub(crate) fn team_grants(
         }
     }
     if let Some(index) = assets {
-        let seen = index.units(access, &reached);
+        let bits = index.covered(access);
+        let seen = index.units(access, &reached, &bits);
         let covered: HashSet<TeamId> = access.teams.iter().copied().collect();
         grants::push_assets(view, seen, &covered, &mut out, |via| match via {
             Some(team) => Via::Team {
@@ -235,62 +236,70 @@ impl Assets {
         }
     }
 
-    /// The assets `access` sees, as units counted under a team (of the asset's teams, the
-    /// first by key among the covered ones) with the direct team they are reached through
-    /// (`reached`; of several, the first by key): the same assets as
-    /// [`teamform_compiler::UserAccess::visible_assets`], with the reason the lines give.
-    fn units(
-        &self,
-        access: &UserAccess,
-        reached: &super::view::Reached<'_>,
-    ) -> Vec<Unit<Option<TeamId>>> {
-        // The covered teams as bits (a set per distinct user: no hashing per asset).
-        let mut covered = vec![0u64; self.rank.len().div_ceil(64)];
+    /// The covered teams of `access` as bits, for [`Assets::units`] (a set per distinct user:
+    /// no hashing per asset).
+    fn covered(&self, access: &UserAccess) -> Vec<u64> {
+        let mut bits = vec![0u64; self.rank.len().div_ceil(64)];
         for t in access.teams.iter() {
-            covered[t.index() / 64] |= 1 << (t.index() % 64);
+            bits[t.index() / 64] |= 1 << (t.index() % 64);
         }
-        let is_covered = |t: &TeamId| covered[t.index() / 64] & (1 << (t.index() % 64)) != 0;
-        let mut out = Vec::with_capacity(self.unassigned.len() + 4 * access.teams.len());
-        for (kind, count, sample) in &self.unassigned {
-            if access.may_use(*kind) {
-                out.push(Unit {
-                    team: None,
-                    via: None,
+        bits
+    }
+
+    /// The assets `access` sees, as units counted under a team (of the asset's teams, the
+    /// first by key among the covered ones, `covered` being [`Assets::covered`]) with the
+    /// direct team they are reached through (`reached`; of several, the first by key): the
+    /// same assets as [`teamform_compiler::UserAccess::visible_assets`], with the reason the
+    /// lines give. Made as they are read: a user covering a large subtree has thousands.
+    fn units<'s>(
+        &'s self,
+        access: &'s UserAccess,
+        reached: &'s super::view::Reached<'_>,
+        covered: &'s [u64],
+    ) -> impl Iterator<Item = Unit<Option<TeamId>>> + 's {
+        let is_covered = move |t: &TeamId| covered[t.index() / 64] & (1 << (t.index() % 64)) != 0;
+        let unassigned = self
+            .unassigned
+            .iter()
+            .filter(move |(kind, _, _)| access.may_use(*kind))
+            .map(|(_, count, sample)| Unit {
+                team: None,
+                via: None,
+                count: *count,
+                sample: *sample,
+            });
+        let of_teams = access.teams.iter().flat_map(move |t| {
+            let via = reached.get(t).copied();
+            let single = self.single[t.index()]
+                .iter()
+                .filter(move |(kind, _, _)| access.may_use(*kind))
+                .map(move |(_, count, sample)| Unit {
+                    team: Some(*t),
+                    via,
                     count: *count,
                     sample: *sample,
                 });
-            }
-        }
-        for t in access.teams.iter() {
-            let via = reached.get(t).copied();
-            for (kind, count, sample) in &self.single[t.index()] {
-                if access.may_use(*kind) {
-                    out.push(Unit {
+            let shared = self.shared[t.index()]
+                .iter()
+                .filter_map(move |(asset, kind, teams)| {
+                    // Counted once, under the first of its covered teams.
+                    let mut mine = teams.iter().copied().filter(is_covered);
+                    if mine.next() != Some(*t) || !access.may_use(*kind) {
+                        return None;
+                    }
+                    let via = teams
+                        .iter()
+                        .filter_map(|x| reached.get(x).copied())
+                        .min_by_key(|d| self.rank[d.index()]);
+                    Some(Unit {
                         team: Some(*t),
                         via,
-                        count: *count,
-                        sample: *sample,
-                    });
-                }
-            }
-            for (asset, kind, teams) in &self.shared[t.index()] {
-                // Counted once, under the first of its covered teams.
-                let mut mine = teams.iter().copied().filter(is_covered);
-                if mine.next() != Some(*t) || !access.may_use(*kind) {
-                    continue;
-                }
-                let via = teams
-                    .iter()
-                    .filter_map(|x| reached.get(x).copied())
-                    .min_by_key(|d| self.rank[d.index()]);
-                out.push(Unit {
-                    team: Some(*t),
-                    via,
-                    count: 1,
-                    sample: *asset,
+                        count: 1,
+                        sample: *asset,
+                    })
                 });
-            }
-        }
-        out
+            single.chain(shared)
+        });
+        unassigned.chain(of_teams)
     }
 }
