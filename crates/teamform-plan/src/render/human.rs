@@ -85,6 +85,9 @@ fn field(out: &mut String, paint: &Paint, c: &FieldChange) {
     let _ = writeln!(out, "{line}");
 }
 
+/// How many operations' lines are written together.
+const OPS_PER_BLOCK: usize = 1024;
+
 fn op_line(out: &mut String, paint: &Paint, op: &Op) {
     let sign = op.action.sign();
     let manual = match (op.automatic, op.confirm) {
@@ -175,8 +178,19 @@ pub fn human(plan: &Plan, style: HumanStyle) -> String {
             "\n{}",
             paint.bold(&format!("{}s", capitalised(kind.as_str())))
         );
-        for op in ops {
-            op_line(&mut out, &paint, op);
+        // A first plan has an operation per object of the org: their lines are written a
+        // block at a time on every thread, then put together in order.
+        let blocks: Vec<&[&Op]> = ops.chunks(OPS_PER_BLOCK).collect();
+        let texts = crate::par::map(&blocks, |block| {
+            let mut text = String::new();
+            for op in block.iter() {
+                op_line(&mut text, &paint, op);
+            }
+            text
+        });
+        out.reserve(texts.iter().map(String::len).sum());
+        for text in texts {
+            out.push_str(&text);
         }
     }
     if !plan.manual_steps.is_empty() {
