@@ -9,7 +9,7 @@ mod access;
 mod compare;
 mod desired;
 mod diff;
-mod distinct;
+pub mod distinct;
 pub mod expiry;
 mod field;
 pub mod guard;

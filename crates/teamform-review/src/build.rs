@@ -8,11 +8,11 @@ use crate::table::{RolePart, Table};
 use crate::types::*;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
-use std::hash::BuildHasher;
 use teamform_compiler::{Compiled, UserId};
 use teamform_diagnostics::Diagnostic;
 use teamform_email::EmailKey;
 use teamform_model::Policy;
+use teamform_plan::distinct::{Distinct, hash};
 use teamform_plan::{GrantChange, Holdings, HoldingsKey, RoleKey, Side};
 use teamform_portal::activity::{Activity, Instant};
 use teamform_portal::{LiveState, LiveUser};
@@ -70,7 +70,7 @@ pub fn build(input: &Input<'_>) -> Built {
     // The grants through the role alone are the same for every user with the same role key:
     // they are made once per role key, and only those through the teams once per computation.
     let mut grants = Table::default();
-    let (role_of, mut roles) = role_parts(&distinct, &holdings, &grants);
+    let (role_of, mut roles) = role_parts(&distinct, &holdings);
     // The grants through the teams are computed a chunk at a time on every thread, and each
     // chunk is interned in the review's table (then freed) while the next is computed.
     let mut positions: Vec<Vec<u32>> = Vec::with_capacity(distinct.len());
@@ -196,40 +196,38 @@ fn computations(
     subjects: &[Subject<'_>],
     holdings: &Holdings<'_>,
 ) -> (Vec<Option<u32>>, Vec<UserId>) {
-    let hasher = foldhash::fast::FixedState::default();
     let keys: Vec<Option<(u64, HoldingsKey)>> = subjects
         .par_iter()
         .map(|s| {
             s.policy.map(|id| {
                 let key = holdings.key(id);
-                (hasher.hash_one(&key), key)
+                (hash(&key), key)
             })
         })
         .collect();
-    let mut distinct: Vec<UserId> = Vec::new();
-    let mut first: foldhash::HashMap<Hashed<'_>, u32> = foldhash::HashMap::default();
+    // Per computation, the user it is made for and the position of its key in `keys`.
+    let mut distinct: Vec<(UserId, usize)> = Vec::new();
+    let mut numbered = Distinct::default();
     let numbers = subjects
         .iter()
         .zip(&keys)
-        .map(|(s, key)| {
+        .enumerate()
+        .map(|(i, (s, key))| {
             let (id, (hash, key)) = (s.policy?, key.as_ref()?);
-            let n = *first.entry(Hashed(*hash, key)).or_insert_with(|| {
-                distinct.push(id);
-                u32::try_from(distinct.len() - 1).unwrap_or(u32::MAX)
+            let same = |n: usize| keys[distinct[n].1].as_ref().map(|(_, k)| k) == Some(key);
+            let n = numbered.find_or_add(*hash, same).unwrap_or_else(|next| {
+                distinct.push((id, i));
+                next
             });
-            Some(n)
+            Some(u32::try_from(n).unwrap_or(u32::MAX))
         })
         .collect();
-    (numbers, distinct)
+    (numbers, distinct.into_iter().map(|(id, _)| id).collect())
 }
 
 /// Per computation, the number of its role key, and per role key the grants through the role
 /// alone (made on every thread, for the first user with that key).
-fn role_parts(
-    distinct: &[UserId],
-    holdings: &Holdings<'_>,
-    table: &Table,
-) -> (Vec<u32>, Vec<RolePart>) {
+fn role_parts(distinct: &[UserId], holdings: &Holdings<'_>) -> (Vec<u32>, Vec<RolePart>) {
     let mut first: foldhash::HashMap<RoleKey, u32> = foldhash::HashMap::default();
     let mut users: Vec<UserId> = Vec::new();
     let numbers = distinct
@@ -243,27 +241,10 @@ fn role_parts(
         .collect();
     let parts = users
         .par_iter()
-        .map(|u| table.role_part(holdings.role_grants(*u)))
+        .map(|u| Table::role_part(holdings.role_grants(*u)))
         .collect();
     (numbers, parts)
 }
-
-/// A key with its hash, made beforehand: the map hashes the hash, and compares the keys.
-struct Hashed<'k>(u64, &'k HoldingsKey);
-
-impl std::hash::Hash for Hashed<'_> {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        state.write_u64(self.0);
-    }
-}
-
-impl PartialEq for Hashed<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.0 == other.0 && self.1 == other.1
-    }
-}
-
-impl Eq for Hashed<'_> {}
 
 /// The names of teams and roles, by portal id and by policy key, looked up once per user.
 struct Names<'a> {

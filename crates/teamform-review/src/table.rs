@@ -9,7 +9,7 @@
 //! met, so the table is the same as if each user's whole list had been numbered.
 
 use rayon::prelude::*;
-use std::hash::BuildHasher;
+use teamform_plan::distinct::{Distinct, hash};
 use teamform_plan::{GrantChange, canonical};
 
 use crate::types::HeldGrant;
@@ -35,19 +35,16 @@ pub(crate) struct Table {
     by_text: foldhash::HashMap<HeldGrant, u32>,
     /// Every distinct grant met, by number.
     met: Vec<GrantChange>,
+    /// The numbers of `met`, by hash.
+    numbered: Distinct,
     /// The position in `table` of each grant of `met` worded so far.
     at: Vec<u32>,
-    /// The first grant of `met` with a hash, and after each grant the next one with the
-    /// same hash (`u32::MAX`: none).
-    by_hash: foldhash::HashMap<u64, u32>,
-    next: Vec<u32>,
-    hasher: foldhash::fast::FixedState,
 }
 
 impl Table {
     /// The grants through a role key (sorted), hashed.
-    pub(crate) fn role_part(&self, grants: Vec<GrantChange>) -> RolePart {
-        let hashes = grants.iter().map(|g| self.hasher.hash_one(g)).collect();
+    pub(crate) fn role_part(grants: Vec<GrantChange>) -> RolePart {
+        let hashes = grants.iter().map(hash).collect();
         RolePart {
             numbers: vec![None; grants.len()],
             hashes,
@@ -89,7 +86,7 @@ impl Table {
         }
         held.into_iter()
             .map(|g| {
-                let hash = self.hasher.hash_one(g);
+                let hash = hash(g);
                 (hash, g, self.find(hash, g))
             })
             .collect()
@@ -97,14 +94,8 @@ impl Table {
 
     /// The number of `g`, when it was met.
     fn find(&self, hash: u64, g: &GrantChange) -> Option<u32> {
-        let mut at = self.by_hash.get(&hash).copied().unwrap_or(u32::MAX);
-        while at != u32::MAX {
-            if self.met[at as usize] == *g {
-                return Some(at);
-            }
-            at = self.next[at as usize];
-        }
-        None
+        let n = self.numbered.find(hash, |at| self.met[at] == *g)?;
+        Some(n as u32)
     }
 
     /// The numbers of the grants of `role` and `teams` merged in order; grants not met before
@@ -138,14 +129,15 @@ impl Table {
 
     /// The number of `g`, the next one when it was not met before.
     fn number(&mut self, hash: u64, g: &GrantChange) -> u32 {
-        if let Some(n) = self.find(hash, g) {
-            return n;
-        }
-        let n = u32::try_from(self.met.len()).unwrap_or(u32::MAX);
-        let first = self.by_hash.insert(hash, n);
-        self.met.push(g.clone());
-        self.next.push(first.unwrap_or(u32::MAX));
-        n
+        let met = &mut self.met;
+        let n = self
+            .numbered
+            .find_or_add(hash, |at| met[at] == *g)
+            .unwrap_or_else(|next| {
+                met.push(g.clone());
+                next
+            });
+        n as u32
     }
 
     /// Words the grants met since the last call, on every thread, and places them.

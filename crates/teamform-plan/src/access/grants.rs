@@ -791,7 +791,7 @@ pub fn group<'u>(
     let mut by_content = crate::distinct::Distinct::default();
     let mut order: Vec<(Shared<'u>, Vec<&'u str>)> = Vec::with_capacity(distinct.len());
     for (((status, grants), users), hash) in distinct.into_iter().zip(hashes) {
-        let found = by_content.find_or_add(hash, order.len(), |o| {
+        let found = by_content.find_or_add(hash, |o| {
             let ((s, g), _) = &order[o];
             *s == status && ***g == **grants
         });

@@ -274,7 +274,7 @@ fn grant_table<'p>(groups: &'p [AccessGroup]) -> (Vec<&'p GrantChange>, Vec<Grou
             .zip(hashes)
             .map(|(c, h)| {
                 distinct
-                    .find_or_add(*h, table.len(), |at| table[at] == c)
+                    .find_or_add(*h, |at| table[at] == c)
                     .unwrap_or_else(|next| {
                         table.push(c);
                         next
