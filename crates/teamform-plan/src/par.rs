@@ -13,10 +13,29 @@ pub(crate) fn chunks<'a, T: Sync, R: Send>(
     min_chunk: usize,
     f: impl Fn(usize, &'a [T]) -> Vec<R> + Sync,
 ) -> Vec<R> {
+    let mut parts = parts(items, min_chunk, f);
+    if parts.len() == 1 {
+        return parts.pop().unwrap_or_default();
+    }
+    // Sized once: the results of a large org are not moved each time the list grows.
+    let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for part in parts {
+        out.extend(part);
+    }
+    out
+}
+
+/// [`chunks`], each chunk's results apart, in order: for a caller that appends them to a
+/// list of its own (moving them once).
+pub(crate) fn parts<'a, T: Sync, R: Send>(
+    items: &'a [T],
+    min_chunk: usize,
+    f: impl Fn(usize, &'a [T]) -> Vec<R> + Sync,
+) -> Vec<Vec<R>> {
     let threads = threads();
     let chunk = items.len().div_ceil(threads * 4).max(min_chunk);
     if threads == 1 || items.len() <= chunk {
-        return f(0, items);
+        return vec![f(0, items)];
     }
     let f = &f;
     std::thread::scope(|s| {
@@ -27,7 +46,7 @@ pub(crate) fn chunks<'a, T: Sync, R: Send>(
             .collect();
         handles
             .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
     })
 }
@@ -35,6 +54,16 @@ pub(crate) fn chunks<'a, T: Sync, R: Send>(
 /// `f` of each item, in order.
 pub(crate) fn map<'a, T: Sync, R: Send>(items: &'a [T], f: impl Fn(&'a T) -> R + Sync) -> Vec<R> {
     chunks(items, 16, |_, c| c.iter().map(&f).collect())
+}
+
+/// `f` of each item with its position, in order.
+pub(crate) fn map_indexed<'a, T: Sync, R: Send>(
+    items: &'a [T],
+    f: impl Fn((usize, &'a T)) -> R + Sync,
+) -> Vec<R> {
+    chunks(items, 16, |at, c| {
+        c.iter().enumerate().map(|(i, x)| f((at + i, x))).collect()
+    })
 }
 
 #[cfg(test)]

@@ -4,12 +4,14 @@
 mod direct;
 pub mod grants;
 mod lines;
+mod one_sided;
 mod records;
 mod view;
 
 pub use records::{HolderGroup, RecordsAccess};
 
 use lines::{Lines, Omit, lines};
+use one_sided::{OneSided, RoleParts};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
@@ -122,11 +124,23 @@ pub struct HoldingsKey(OneSided);
 
 /// What the grants of a user that do not depend on their teams ([`Holdings::role_grants`])
 /// depend on: super admin status, the role and the CRM scopes.
-#[derive(PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct RoleKey {
     super_admin: bool,
     role: Option<teamform_compiler::RoleId>,
     crm: [[teamform_model::Scope; 3]; 5],
+}
+
+impl RoleKey {
+    /// The key of `user` on `view`.
+    fn of(view: &View<'_>, user: UserId) -> Self {
+        let access = view.user(user);
+        RoleKey {
+            super_admin: access.super_admin,
+            role: view.role(user),
+            crm: access.crm,
+        }
+    }
 }
 
 impl<'a> Holdings<'a> {
@@ -147,12 +161,7 @@ impl<'a> Holdings<'a> {
 
     /// What the grants of `user` that do not depend on their teams depend on.
     pub fn role_key(&self, user: UserId) -> RoleKey {
-        let access = self.view.user(user);
-        RoleKey {
-            super_admin: access.super_admin,
-            role: self.view.role(user),
-            crm: access.crm,
-        }
+        RoleKey::of(&self.view, user)
     }
 
     /// The grants `user` holds (the same as [`user_holdings`]).
@@ -525,15 +534,22 @@ fn users_diff(
         .collect();
     let compute = |job: &&Job<'_>| user_diff(live, desired, (assets, detail), job);
     // Without the expanded lines, a one-sided user's grants come straight from their
-    // compiled access.
-    let counted = (detail == Detail::Grants && assets && !representatives.is_empty())
-        .then(|| (direct::Assets::new(live), direct::Assets::new(desired)));
-    let compute_one = |job: &&Job<'_>| match detail {
-        Detail::Grants => one_sided(live, desired, (assets, counted.as_ref()), job),
-        Detail::Expanded => user_diff(live, desired, (assets, detail), job),
+    // compiled access: the part of their role, made once per side and role key, and the
+    // part of their teams.
+    let grants_only = detail == Detail::Grants && !representatives.is_empty();
+    let counted =
+        (grants_only && assets).then(|| (direct::Assets::new(live), direct::Assets::new(desired)));
+    let roles = grants_only.then(|| RoleParts::new(live, desired, &representatives));
+    let compute_one = |(at, job): (usize, &&Job<'_>)| match &roles {
+        Some(roles) => one_sided::diff(
+            (live, desired),
+            (assets, counted.as_ref()),
+            (job, roles.of(at)),
+        ),
+        None => user_diff(live, desired, (assets, detail), job),
     };
     let (one, mut two) = (
-        crate::par::map(&representatives, compute_one),
+        crate::par::map_indexed(&representatives, compute_one),
         crate::par::map(&two_sided, compute),
     );
     jobs.iter()
@@ -548,76 +564,6 @@ fn users_diff(
             Err(i) => two[i].take(),
         })
         .collect()
-}
-
-/// What changes for the user of `job`, on one side only: all their access gained (new) or
-/// lost (removed), as grants ([`direct::holdings`]).
-fn one_sided(
-    live: &View<'_>,
-    desired: &View<'_>,
-    (assets, counted): (bool, Option<&(direct::Assets, direct::Assets)>),
-    job: &Job<'_>,
-) -> Option<UserAccessDiff> {
-    let (status, grants) = match (job.before, job.after) {
-        (None, Some(d)) => (
-            grants::Status::New,
-            grants::UserGrants {
-                gained: direct::holdings(desired, d, counted.map(|c| &c.1)),
-                ..Default::default()
-            },
-        ),
-        (Some(l), None) => (
-            grants::Status::Removed,
-            grants::UserGrants {
-                lost: direct::holdings(live, l, counted.map(|c| &c.0)),
-                ..Default::default()
-            },
-        ),
-        _ => return user_diff(live, desired, (assets, Detail::Grants), job),
-    };
-    Some(UserAccessDiff {
-        user: job.user.to_string(),
-        status,
-        gained: Vec::new(),
-        lost: Vec::new(),
-        changed: Vec::new(),
-        grants: std::sync::Arc::new(grants),
-    })
-}
-
-/// What determines all the access of a user on one side only (new or removed): the side,
-/// super admin, role, direct teams (they name the reasons), and the access they compile to.
-#[derive(PartialEq, Eq, Hash)]
-struct OneSided {
-    desired: bool,
-    super_admin: bool,
-    /// The role and direct teams.
-    resolved: teamform_compiler::ResolvedUser,
-    crm: [[teamform_model::Scope; 3]; 5],
-    asset_types: u32,
-}
-
-impl OneSided {
-    /// The key of `job` when its user is on one side only.
-    fn of(live: &View<'_>, desired: &View<'_>, job: &Job<'_>) -> Option<Self> {
-        match (job.before, job.after) {
-            (Some(l), None) => Some(Self::key(live, l, false)),
-            (None, Some(d)) => Some(Self::key(desired, d, true)),
-            _ => None,
-        }
-    }
-
-    /// The key of `user` on `view` (the desired side or not).
-    fn key(view: &View<'_>, user: UserId, desired_side: bool) -> Self {
-        let access = view.user(user);
-        OneSided {
-            desired: desired_side,
-            super_admin: access.super_admin,
-            resolved: view.resolved[user.index()].clone(),
-            crm: access.crm,
-            asset_types: access.asset_types,
-        }
-    }
 }
 
 /// The users to compare, in the order of the diff: the desired users (those that may

@@ -154,6 +154,14 @@ pub fn diff(
         role_names: desired.roles.iter().map(|r| (r.key, r.name)).collect(),
     };
     let mut out = Diff::default();
+    // At most one operation per object of either side, but for a user's manual step: sized
+    // once, so that the operations of a large org are not moved each time the list grows.
+    out.ops.reserve(
+        (desired.teams.len() + live.teams.len())
+            + (desired.roles.len() + live.roles.len())
+            + (desired.users.len() + live.users.len())
+            + (desired.assets.len() + live.assets.len()),
+    );
     org::teams(&cx, &mut out);
     org::roles(&cx, &mut out);
     users::users(&cx, &mut out);

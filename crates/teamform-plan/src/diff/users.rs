@@ -223,8 +223,8 @@ fn update(cx: &DiffContext<'_>, u: &DesiredUser<'_>, l: &LiveUser, out: &mut Vec
 /// The operations on users: per desired user in policy order, then the deletions.
 pub(super) fn users(cx: &DiffContext<'_>, out: &mut Diff) {
     let live = &cx.live.users;
-    let ops = crate::par::chunks(&cx.desired.users, 4096, |at, chunk| {
-        let mut ops = Vec::new();
+    let parts = crate::par::parts(&cx.desired.users, 4096, |at, chunk| {
+        let mut ops = Vec::with_capacity(chunk.len());
         for (i, u) in chunk.iter().enumerate() {
             match cx.matching.users[at + i].map(|j| &live[j]) {
                 None => ops.push(create(cx, u)),
@@ -234,7 +234,9 @@ pub(super) fn users(cx: &DiffContext<'_>, out: &mut Diff) {
         }
         ops
     });
-    out.ops.extend(ops);
+    for part in parts {
+        out.ops.extend(part);
+    }
     let mut bound = vec![false; live.len()];
     for j in cx.matching.users.iter().flatten() {
         bound[*j] = true;

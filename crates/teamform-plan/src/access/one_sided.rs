@@ -1,0 +1,187 @@
+//! Users on one side only: a new user gains all the access the policy gives them, a removed
+//! user loses all the access the portal gives them. Their grants come straight from their
+//! compiled access ([`super::direct`]), once per distinct [`OneSided`] value (a first plan of
+//! a large org has a handful of users per value); the part of those grants that follows from
+//! the role alone is made once per side and [`RoleKey`] ([`RoleParts`]).
+
+use super::grants::{self, GrantChange};
+use super::view::View;
+use super::{Detail, Job, RoleKey, UserAccessDiff, direct, user_diff};
+use teamform_compiler::UserId;
+
+/// What determines all the access of a user on one side only (new or removed): the side,
+/// super admin, role, direct teams (they name the reasons), and the access they compile to.
+#[derive(PartialEq, Eq, Hash)]
+pub(super) struct OneSided {
+    desired: bool,
+    super_admin: bool,
+    /// The role and direct teams.
+    resolved: teamform_compiler::ResolvedUser,
+    crm: [[teamform_model::Scope; 3]; 5],
+    asset_types: u32,
+}
+
+impl OneSided {
+    /// The key of `job` when its user is on one side only.
+    pub(super) fn of(live: &View<'_>, desired: &View<'_>, job: &Job<'_>) -> Option<Self> {
+        match (job.before, job.after) {
+            (Some(l), None) => Some(Self::key(live, l, false)),
+            (None, Some(d)) => Some(Self::key(desired, d, true)),
+            _ => None,
+        }
+    }
+
+    /// The key of `user` on `view` (the desired side or not).
+    pub(super) fn key(view: &View<'_>, user: UserId, desired_side: bool) -> Self {
+        let access = view.user(user);
+        OneSided {
+            desired: desired_side,
+            super_admin: access.super_admin,
+            resolved: view.resolved[user.index()].clone(),
+            crm: access.crm,
+            asset_types: access.asset_types,
+        }
+    }
+}
+
+/// The grants of one-sided users that follow from their role alone ([`direct::role_grants`],
+/// sorted), made once per side and [`RoleKey`]: most of a first plan's grants are these.
+pub(super) struct RoleParts {
+    /// Per job given to [`RoleParts::new`], the position of its part.
+    of_job: Vec<usize>,
+    /// The distinct parts.
+    parts: Vec<Vec<GrantChange>>,
+}
+
+impl RoleParts {
+    /// The role parts of `jobs`, each a user on one side only.
+    pub(super) fn new(live: &View<'_>, desired: &View<'_>, jobs: &[&Job<'_>]) -> Self {
+        let mut distinct: foldhash::HashMap<(bool, RoleKey), usize> = Default::default();
+        let mut firsts: Vec<(&View<'_>, UserId)> = Vec::new();
+        let of_job = jobs
+            .iter()
+            .map(|job| {
+                let (view, user, desired_side) = match (job.before, job.after) {
+                    (_, Some(d)) => (desired, d, true),
+                    (Some(l), None) => (live, l, false),
+                    (None, None) => return usize::MAX,
+                };
+                let key = (desired_side, RoleKey::of(view, user));
+                *distinct.entry(key).or_insert_with(|| {
+                    firsts.push((view, user));
+                    firsts.len() - 1
+                })
+            })
+            .collect();
+        let parts = crate::par::map(&firsts, |(view, user)| {
+            grants::sorted(direct::role_grants(view, *user))
+        });
+        RoleParts { of_job, parts }
+    }
+
+    /// The part of the job at `at` (in the list given to [`RoleParts::new`]).
+    pub(super) fn of(&self, at: usize) -> &[GrantChange] {
+        self.of_job
+            .get(at)
+            .and_then(|i| self.parts.get(*i))
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+/// What changes for the user of `job`, on one side only: all their access gained (new) or
+/// lost (removed), as grants, `role_part` being their [`RoleParts`] part.
+pub(super) fn diff(
+    (live, desired): (&View<'_>, &View<'_>),
+    (assets, counted): (bool, Option<&(direct::Assets, direct::Assets)>),
+    (job, role_part): (&Job<'_>, &[GrantChange]),
+) -> Option<UserAccessDiff> {
+    let held = |view: &View<'_>, user, counted| {
+        let team_part = grants::sorted(direct::team_grants(view, user, counted));
+        merged(role_part, team_part)
+    };
+    let (status, grants) = match (job.before, job.after) {
+        (None, Some(d)) => (
+            grants::Status::New,
+            grants::UserGrants {
+                gained: held(desired, d, counted.map(|c| &c.1)),
+                ..Default::default()
+            },
+        ),
+        (Some(l), None) => (
+            grants::Status::Removed,
+            grants::UserGrants {
+                lost: held(live, l, counted.map(|c| &c.0)),
+                ..Default::default()
+            },
+        ),
+        _ => return user_diff(live, desired, (assets, Detail::Grants), job),
+    };
+    Some(UserAccessDiff {
+        user: job.user.to_string(),
+        status,
+        gained: Vec::new(),
+        lost: Vec::new(),
+        changed: Vec::new(),
+        grants: std::sync::Arc::new(grants),
+    })
+}
+
+/// The role part (shared, copied) and the team part (owned) of a user's grants, both in
+/// [`grants::canonical`] order, merged in that order: the same list as
+/// [`direct::holdings`], which sorts the two together.
+fn merged(role_part: &[GrantChange], team_part: Vec<GrantChange>) -> Vec<GrantChange> {
+    let mut out = Vec::with_capacity(role_part.len() + team_part.len());
+    let mut role = role_part.iter().peekable();
+    for t in team_part {
+        while let Some(r) = role.next_if(|r| grants::canonical(r, &t).is_le()) {
+            out.push(r.clone());
+        }
+        out.push(t);
+    }
+    out.extend(role.cloned());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::access::grants::{Grant, GrantScope, Risk, Via};
+    use teamform_model::{CrmAction, CrmObject};
+
+    fn crm(object: CrmObject, scope: GrantScope, role: &str) -> GrantChange {
+        let grant = Grant::Crm {
+            action: CrmAction::View,
+            object,
+            scope,
+        };
+        GrantChange {
+            risk: grant.risk(),
+            grant,
+            via: Via::Role { role: role.into() },
+        }
+    }
+
+    #[test]
+    fn merging_the_two_parts_gives_them_sorted_together() {
+        let all = vec![
+            crm(CrmObject::Contacts, GrantScope::Everything, "a"),
+            crm(CrmObject::Deals, GrantScope::Owned, "a"),
+            crm(CrmObject::Contacts, GrantScope::Owned, "b"),
+            crm(CrmObject::Companies, GrantScope::Everything, "c"),
+            crm(CrmObject::Tickets, GrantScope::Owned, "a"),
+        ];
+        assert!(all.iter().any(|c| c.risk == Risk::High));
+        for mask in 0u32..(1 << all.len()) {
+            let (mut role, mut team) = (Vec::new(), Vec::new());
+            for (i, c) in all.iter().enumerate() {
+                if mask & (1 << i) != 0 {
+                    role.push(c.clone());
+                } else {
+                    team.push(c.clone());
+                }
+            }
+            let got = merged(&grants::sorted(role), grants::sorted(team));
+            assert_eq!(got, grants::sorted(all.clone()), "split {mask:b}");
+        }
+    }
+}
