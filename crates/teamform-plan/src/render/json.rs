@@ -8,7 +8,6 @@ use crate::op::{Action, Confirm, FieldChange};
 use crate::plan::{ManualStep, Plan};
 use schemars::JsonSchema;
 use serde::Serialize;
-use serde_json::value::RawValue;
 
 /// The version of the JSON plan output. Version 2 groups the access diff in grants; version
 /// 3 lists each grant change once (`grants`), the groups referring to it by position, and
@@ -17,11 +16,16 @@ use serde_json::value::RawValue;
 pub const JSON_FORMAT_VERSION: u32 = 4;
 
 /// A plan as `teamform plan --format json` prints it.
-// The grant table and the groups are type parameters so that `write_json` can make them on
-// another thread while the operations are written; the schema is the default types'.
+// The operations, the grant table and the groups are type parameters so that `write_json`
+// can serialize them on both threads; the schema is the default types'.
 #[derive(Serialize, JsonSchema)]
 #[schemars(rename = "PlanDocument")]
-pub struct PlanDocument<'a, G = Vec<&'a GrantChange>, A = Vec<GroupDocument<'a>>> {
+pub struct PlanDocument<
+    'a,
+    G = Vec<&'a GrantChange>,
+    A = Vec<GroupDocument<'a>>,
+    C = Vec<ChangeDocument<'a>>,
+> {
     /// Always [`JSON_FORMAT_VERSION`].
     pub format_version: u32,
     /// The portal planned against.
@@ -31,7 +35,7 @@ pub struct PlanDocument<'a, G = Vec<&'a GrantChange>, A = Vec<GroupDocument<'a>>
     /// Why `apply` would refuse the plan (guardrails); empty when it would not.
     pub refusals: &'a [String],
     /// The operations, in execution order.
-    pub changes: Vec<ChangeDocument<'a>>,
+    pub changes: C,
     /// Every grant change of the groups, each once (a grant, why, and its risk); the groups
     /// refer to them by position.
     pub grants: G,
@@ -178,15 +182,43 @@ impl Serialize for Values<'_> {
 /// The plan as a JSON document; with `expand`, every team and asset per user too.
 pub fn document(plan: &Plan, expand: bool) -> PlanDocument<'_> {
     let (grants, access) = grant_table(&plan.groups);
-    document_with(plan, expand, (grants, access))
+    let changes = plan
+        .changes
+        .iter()
+        .enumerate()
+        .map(|(index, op)| change_document(index, op))
+        .collect();
+    document_with(plan, expand, (grants, access, changes))
 }
 
-/// [`document`], with its grant table and groups given.
-fn document_with<G, A>(
+/// The document of the operation at `index`.
+fn change_document(index: usize, op: &crate::op::Op) -> ChangeDocument<'_> {
+    // A create's changes as values, when they read as values (each field once).
+    let values = match op.action {
+        Action::Create => Values::of(&op.changes),
+        _ => None,
+    };
+    ChangeDocument {
+        index,
+        action: op.action,
+        kind: op.kind.as_str(),
+        key: &op.key,
+        name: &op.name,
+        portal_id: op.portal_id.as_deref(),
+        automatic: op.automatic,
+        fields: values.is_none().then_some(op.changes.as_slice()),
+        values,
+        depends_on: &op.depends_on,
+        confirm: op.confirm,
+    }
+}
+
+/// [`document`], with its grant table, groups and operations given.
+fn document_with<G, A, C>(
     plan: &Plan,
     expand: bool,
-    (grants, access): (G, A),
-) -> PlanDocument<'_, G, A> {
+    (grants, access, changes): (G, A, C),
+) -> PlanDocument<'_, G, A, C> {
     let counts = plan.counts();
     let n = |a: Action| counts.get(&a).copied().unwrap_or(0);
     let risk = super::access::risk_counts(plan);
@@ -218,31 +250,7 @@ fn document_with<G, A>(
             },
         },
         refusals: &plan.refusals,
-        changes: plan
-            .changes
-            .iter()
-            .enumerate()
-            .map(|(index, op)| {
-                // A create's changes as values, when they read as values (each field once).
-                let values = match op.action {
-                    Action::Create => Values::of(&op.changes),
-                    _ => None,
-                };
-                ChangeDocument {
-                    index,
-                    action: op.action,
-                    kind: op.kind.as_str(),
-                    key: &op.key,
-                    name: &op.name,
-                    portal_id: op.portal_id.as_deref(),
-                    automatic: op.automatic,
-                    fields: values.is_none().then_some(op.changes.as_slice()),
-                    values,
-                    depends_on: &op.depends_on,
-                    confirm: op.confirm,
-                }
-            })
-            .collect(),
+        changes,
         grants,
         access,
         expanded: expand.then_some(plan.access.as_slice()),
@@ -308,50 +316,29 @@ pub fn json(plan: &Plan, expand: bool) -> String {
 
 /// [`json`], written to `w` as it is made: the plan of a large org is tens of megabytes, which
 /// are then never held whole (nor copied each time a growing text outgrows its memory). The
-/// grant table and the groups, which come after the operations, are made and written as text
-/// on another thread while the operations are written.
+/// work is shared by two threads ([`super::parts`]): this one writes the document and
+/// serializes the operations from the first; the other makes the grant table and the groups
+/// (they come after the operations), then serializes operations from the last until the two
+/// meet. The text is the same as [`json`]'s.
 pub fn write_json(w: &mut impl std::io::Write, plan: &Plan, expand: bool) -> std::io::Result<()> {
+    use super::parts::{Beside, Split};
     let (grants_sent, grants) = std::sync::mpsc::sync_channel(1);
     let (access_sent, access) = std::sync::mpsc::sync_channel(1);
+    let changes = Split::new(&plan.changes, change_document);
     std::thread::scope(|s| {
-        s.spawn(move || {
+        s.spawn(|| {
             let (table, groups) = grant_table(&plan.groups);
             let _ = grants_sent.send(serde_json::value::to_raw_value(&table));
             drop(table);
             let _ = access_sent.send(serde_json::value::to_raw_value(&groups));
+            drop(groups);
+            changes.help();
         });
-        let parts = (Beside::new(grants), Beside::new(access));
+        let parts = (Beside::new(grants), Beside::new(access), &changes);
         let doc = document_with(plan, expand, parts);
         serde_json::to_writer(&mut *w, &doc).map_err(std::io::Error::other)?;
         w.write_all(b"\n")
     })
-}
-
-/// A part of a document made on another thread, as JSON text: written when the writer
-/// reaches it (it waits for it then). A part that was not made (its thread panicked) fails
-/// the writing.
-struct Beside(std::sync::Mutex<std::sync::mpsc::Receiver<serde_json::Result<Box<RawValue>>>>);
-
-impl Beside {
-    fn new(made: std::sync::mpsc::Receiver<serde_json::Result<Box<RawValue>>>) -> Self {
-        Beside(std::sync::Mutex::new(made))
-    }
-}
-
-impl Serialize for Beside {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::Error;
-        let made = self
-            .0
-            .lock()
-            .map_err(|_| S::Error::custom("a part of the plan was not made"))?
-            .recv();
-        match made {
-            Ok(Ok(text)) => text.serialize(s),
-            Ok(Err(e)) => Err(S::Error::custom(e)),
-            Err(_) => Err(S::Error::custom("a part of the plan was not made")),
-        }
-    }
 }
 
 /// The JSON Schema of [`json`]'s output.

@@ -7,6 +7,7 @@ mod json;
 mod left_alone;
 mod markdown;
 mod offboarding;
+mod parts;
 
 pub use access::GROUP_LINES;
 pub use human::{HumanStyle, human};
