@@ -112,7 +112,8 @@ fn dedupe<T>(
     let total = parts.iter().map(Vec::len).sum();
     let mut diags = Vec::new();
     let keep: Vec<Vec<bool>> = {
-        let mut seen: HashMap<(u8, Cow<'_, str>), Span> = HashMap::with_capacity(total);
+        let mut seen: foldhash::HashMap<(u8, Cow<'_, str>), Span> =
+            foldhash::HashMap::with_capacity_and_hasher(total, Default::default());
         parts
             .iter()
             .map(|part| {

@@ -552,18 +552,27 @@ fn users_diff(
         crate::par::map_indexed(&representatives, compute_one),
         crate::par::map(&two_sided, compute),
     );
-    jobs.iter()
-        .zip(slot)
-        .filter_map(|(job, slot)| match slot {
-            // A shared result, for each of its users (the grants are shared, not copied).
-            Ok(i) => one[i].as_ref().map(|diff| UserAccessDiff {
-                user: job.user.to_string(),
-                ..diff.clone()
-            }),
-            // A user's own result, already theirs.
-            Err(i) => two[i].take(),
-        })
-        .collect()
+    // A shared result, for each of its users (the grants are shared, not copied), on every
+    // thread: a first plan of a large org has a hundred thousand.
+    let shared = |(at, job): (usize, &Job<'_>)| match slot[at] {
+        Ok(i) => one[i].as_ref().map(|diff| UserAccessDiff {
+            user: job.user.to_string(),
+            status: diff.status,
+            gained: diff.gained.clone(),
+            lost: diff.lost.clone(),
+            changed: diff.changed.clone(),
+            grants: std::sync::Arc::clone(&diff.grants),
+        }),
+        Err(_) => None,
+    };
+    let mut out = crate::par::map_indexed(&jobs, shared);
+    // A user's own result, already theirs.
+    for (at, slot) in slot.iter().enumerate() {
+        if let Err(i) = slot {
+            out[at] = two[*i].take();
+        }
+    }
+    out.into_iter().flatten().collect()
 }
 
 /// The users to compare, in the order of the diff: the desired users (those that may
