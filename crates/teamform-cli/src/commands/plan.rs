@@ -6,7 +6,7 @@ use crate::policy::{self, Loaded};
 use crate::{exit, portal, provenance};
 use std::io::IsTerminal;
 use std::io::Write;
-use teamform_plan::render::{HumanStyle, human, json, markdown, write_json};
+use teamform_plan::render::{HumanStyle, human, json, markdown, write_human, write_json};
 use teamform_plan::{Detail, Filter, Plan, PlanInput, SavedPlan, make_plan, policy_hash};
 use teamform_portal::Provider;
 
@@ -107,27 +107,31 @@ impl From<PlanFormat> for Output {
 pub fn rendered(plan: &Plan, output: impl Into<Output>) -> String {
     let output = output.into();
     match output.format {
-        PlanFormat::Human => human(
-            plan,
-            HumanStyle {
-                color: policy::colored(std::io::stdout().is_terminal()),
-                show_unverifiable: output.show_unverifiable,
-                expand: output.expand,
-            },
-        ),
+        PlanFormat::Human => human(plan, human_style(&output)),
         PlanFormat::Json => json(plan, output.expand),
         PlanFormat::Markdown => markdown(plan),
     }
 }
 
-/// Prints `plan` on standard output in `output`'s format; JSON is written as it is made.
+/// Prints `plan` on standard output in `output`'s format; JSON and human text are written as
+/// they are made.
 pub fn print(plan: &Plan, output: Output) {
-    if matches!(output.format, PlanFormat::Json) {
-        let mut w = std::io::BufWriter::with_capacity(1 << 16, crate::output::stdout());
-        // Failures are the output's to report (see `output`), as for `out!`.
-        let _ = write_json(&mut w, plan, output.expand).and_then(|()| w.flush());
-    } else {
-        out!("{}", rendered(plan, output));
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, crate::output::stdout());
+    // Failures are the output's to report (see `output`), as for `out!`.
+    let written = match output.format {
+        PlanFormat::Json => write_json(&mut w, plan, output.expand),
+        PlanFormat::Human => write_human(&mut w, plan, human_style(&output)),
+        PlanFormat::Markdown => w.write_all(markdown(plan).as_bytes()),
+    };
+    let _ = written.and_then(|()| w.flush());
+}
+
+/// How human text is drawn for `output` on standard output.
+fn human_style(output: &Output) -> HumanStyle {
+    HumanStyle {
+        color: policy::colored(std::io::stdout().is_terminal()),
+        show_unverifiable: output.show_unverifiable,
+        expand: output.expand,
     }
 }
 

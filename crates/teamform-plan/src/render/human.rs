@@ -88,6 +88,10 @@ fn field(out: &mut String, paint: &Paint, c: &FieldChange) {
 /// How many operations' lines are written together.
 const OPS_PER_BLOCK: usize = 1024;
 
+/// The room made for an operation's lines in a block: a little more than a first plan's
+/// average (about 130 bytes), so that a block's text is seldom moved as it grows.
+const BYTES_PER_OP: usize = 160;
+
 fn op_line(out: &mut String, paint: &Paint, op: &Op) {
     let sign = op.action.sign();
     let manual = match (op.automatic, op.confirm) {
@@ -118,6 +122,19 @@ fn op_line(out: &mut String, paint: &Paint, op: &Op) {
 
 /// The plan as text for a terminal or a log.
 pub fn human(plan: &Plan, style: HumanStyle) -> String {
+    let mut text = Vec::new();
+    // Writing to memory does not fail, and every part written is text.
+    let _ = write_human(&mut text, plan, style);
+    String::from_utf8(text).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// [`human`], written to `w` as it is made: the operations' lines of a first plan of a large
+/// org (tens of megabytes) are written a block at a time, never put together in one text.
+pub fn write_human(
+    w: &mut impl std::io::Write,
+    plan: &Plan,
+    style: HumanStyle,
+) -> std::io::Result<()> {
     let paint = Paint(style.color);
     let mut out = String::new();
     if !plan.has_changes() {
@@ -130,7 +147,7 @@ pub fn human(plan: &Plan, style: HumanStyle) -> String {
             let _ = writeln!(out, "{line}");
         }
         unverifiable(&mut out, plan, style.show_unverifiable);
-        return out;
+        return w.write_all(out.as_bytes());
     }
     let counts = plan.counts();
     let n = |a: Action| counts.get(&a).copied().unwrap_or(0);
@@ -178,19 +195,20 @@ pub fn human(plan: &Plan, style: HumanStyle) -> String {
             "\n{}",
             paint.bold(&format!("{}s", capitalised(kind.as_str())))
         );
-        // A first plan has an operation per object of the org: their lines are written a
-        // block at a time on every thread, then put together in order.
+        // A first plan has an operation per object of the org: their lines are made a block
+        // at a time on every thread, then written in order.
         let blocks: Vec<&[&Op]> = ops.chunks(OPS_PER_BLOCK).collect();
         let texts = crate::par::map(&blocks, |block| {
-            let mut text = String::new();
+            let mut text = String::with_capacity(block.len() * BYTES_PER_OP);
             for op in block.iter() {
                 op_line(&mut text, &paint, op);
             }
             text
         });
-        out.reserve(texts.iter().map(String::len).sum());
+        w.write_all(out.as_bytes())?;
+        out.clear();
         for text in texts {
-            out.push_str(&text);
+            w.write_all(text.as_bytes())?;
         }
     }
     if !plan.manual_steps.is_empty() {
@@ -213,7 +231,7 @@ pub fn human(plan: &Plan, style: HumanStyle) -> String {
     }
     records(&mut out, &paint, plan);
     unverifiable(&mut out, plan, style.show_unverifiable);
-    out
+    w.write_all(out.as_bytes())
 }
 
 /// Who gains and loses team-scope access over the records of users whose teams change.

@@ -10,7 +10,7 @@ mod offboarding;
 mod parts;
 
 pub use access::GROUP_LINES;
-pub use human::{HumanStyle, human};
+pub use human::{HumanStyle, human, write_human};
 pub use json::{JSON_FORMAT_VERSION, PlanDocument, json, plan_schema, write_json};
 pub use markdown::{MARKDOWN_LIMIT, markdown};
 
