@@ -348,9 +348,17 @@ impl<'a> LiveOrg<'a> {
             team_expires: Vec::new(),
             id: pinned(&u.id),
         };
-        let users: Vec<User> = crate::par::chunks(&self.live.users, 4096, |_, chunk| {
-            chunk.iter().filter(|u| keep(u)).map(user).collect()
+        let parts = crate::par::parts(&self.live.users, 4096, |_, chunk| {
+            chunk
+                .iter()
+                .filter(|u| keep(u))
+                .map(user)
+                .collect::<Vec<User>>()
         });
-        self.policy.users.extend(users);
+        // Moved once, into a list sized once.
+        self.policy.users.reserve(parts.iter().map(Vec::len).sum());
+        for part in parts {
+            self.policy.users.extend(part);
+        }
     }
 }
