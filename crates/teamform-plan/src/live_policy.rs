@@ -355,10 +355,6 @@ impl<'a> LiveOrg<'a> {
                 .map(user)
                 .collect::<Vec<User>>()
         });
-        // Moved once, into a list sized once.
-        self.policy.users.reserve(parts.iter().map(Vec::len).sum());
-        for part in parts {
-            self.policy.users.extend(part);
-        }
+        crate::par::append(&mut self.policy.users, parts);
     }
 }

@@ -17,12 +17,18 @@ pub(crate) fn chunks<'a, T: Sync, R: Send>(
     if parts.len() == 1 {
         return parts.pop().unwrap_or_default();
     }
-    // Sized once: the results of a large org are not moved each time the list grows.
-    let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    let mut out = Vec::new();
+    append(&mut out, parts);
+    out
+}
+
+/// Appends `parts` to `out` in order, `out` grown once: the results of a large org are not
+/// moved each time the list grows.
+pub(crate) fn append<R>(out: &mut Vec<R>, parts: Vec<Vec<R>>) {
+    out.reserve(parts.iter().map(Vec::len).sum());
     for part in parts {
         out.extend(part);
     }
-    out
 }
 
 /// [`chunks`], each chunk's results apart, in order: for a caller that appends them to a

@@ -124,7 +124,7 @@ pub struct HoldingsKey(OneSided);
 
 /// What the grants of a user that do not depend on their teams ([`Holdings::role_grants`])
 /// depend on: super admin status, the role and the CRM scopes.
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(PartialEq, Eq, Hash)]
 pub struct RoleKey {
     super_admin: bool,
     role: Option<teamform_compiler::RoleId>,

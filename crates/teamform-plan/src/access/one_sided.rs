@@ -21,14 +21,25 @@ pub(super) struct OneSided {
     asset_types: u32,
 }
 
+/// The side of `job`'s user when they are on one side only: its view, the user there, and
+/// whether it is the desired side (a new user) or the live one (a removed user).
+fn side<'v, 'a>(
+    live: &'v View<'a>,
+    desired: &'v View<'a>,
+    job: &Job<'_>,
+) -> Option<(&'v View<'a>, UserId, bool)> {
+    match (job.before, job.after) {
+        (Some(l), None) => Some((live, l, false)),
+        (None, Some(d)) => Some((desired, d, true)),
+        _ => None,
+    }
+}
+
 impl OneSided {
     /// The key of `job` when its user is on one side only.
     pub(super) fn of(live: &View<'_>, desired: &View<'_>, job: &Job<'_>) -> Option<Self> {
-        match (job.before, job.after) {
-            (Some(l), None) => Some(Self::key(live, l, false)),
-            (None, Some(d)) => Some(Self::key(desired, d, true)),
-            _ => None,
-        }
+        let (view, user, desired_side) = side(live, desired, job)?;
+        Some(Self::key(view, user, desired_side))
     }
 
     /// The key of `user` on `view` (the desired side or not).
@@ -47,8 +58,9 @@ impl OneSided {
 /// The grants of one-sided users that follow from their role alone ([`direct::role_grants`],
 /// sorted), made once per side and [`RoleKey`]: most of a first plan's grants are these.
 pub(super) struct RoleParts {
-    /// Per job given to [`RoleParts::new`], the position of its part.
-    of_job: Vec<usize>,
+    /// Per job given to [`RoleParts::new`], the position of its part (none for a job on
+    /// both sides).
+    of_job: Vec<Option<usize>>,
     /// The distinct parts.
     parts: Vec<Vec<GrantChange>>,
 }
@@ -61,16 +73,12 @@ impl RoleParts {
         let of_job = jobs
             .iter()
             .map(|job| {
-                let (view, user, desired_side) = match (job.before, job.after) {
-                    (_, Some(d)) => (desired, d, true),
-                    (Some(l), None) => (live, l, false),
-                    (None, None) => return usize::MAX,
-                };
+                let (view, user, desired_side) = side(live, desired, job)?;
                 let key = (desired_side, RoleKey::of(view, user));
-                *distinct.entry(key).or_insert_with(|| {
+                Some(*distinct.entry(key).or_insert_with(|| {
                     firsts.push((view, user));
                     firsts.len() - 1
-                })
+                }))
             })
             .collect();
         let parts = crate::par::map(&firsts, |(view, user)| {
@@ -83,7 +91,9 @@ impl RoleParts {
     pub(super) fn of(&self, at: usize) -> &[GrantChange] {
         self.of_job
             .get(at)
-            .and_then(|i| self.parts.get(*i))
+            .copied()
+            .flatten()
+            .and_then(|i| self.parts.get(i))
             .map_or(&[], Vec::as_slice)
     }
 }
@@ -95,26 +105,24 @@ pub(super) fn diff(
     (assets, counted): (bool, Option<&(direct::Assets, direct::Assets)>),
     (job, role_part): (&Job<'_>, &[GrantChange]),
 ) -> Option<UserAccessDiff> {
-    let held = |view: &View<'_>, user, counted| {
-        let team_part = grants::sorted(direct::team_grants(view, user, counted));
-        merged(role_part, team_part)
+    let Some((view, user, desired_side)) = side(live, desired, job) else {
+        return user_diff(live, desired, (assets, Detail::Grants), job);
     };
-    let (status, grants) = match (job.before, job.after) {
-        (None, Some(d)) => (
-            grants::Status::New,
-            grants::UserGrants {
-                gained: held(desired, d, counted.map(|c| &c.1)),
-                ..Default::default()
-            },
-        ),
-        (Some(l), None) => (
-            grants::Status::Removed,
-            grants::UserGrants {
-                lost: held(live, l, counted.map(|c| &c.0)),
-                ..Default::default()
-            },
-        ),
-        _ => return user_diff(live, desired, (assets, Detail::Grants), job),
+    let counted = counted.map(|c| if desired_side { &c.1 } else { &c.0 });
+    let team_part = grants::sorted(direct::team_grants(view, user, counted));
+    let held = merged(role_part, team_part);
+    let (status, grants) = if desired_side {
+        let grants = grants::UserGrants {
+            gained: held,
+            ..Default::default()
+        };
+        (grants::Status::New, grants)
+    } else {
+        let grants = grants::UserGrants {
+            lost: held,
+            ..Default::default()
+        };
+        (grants::Status::Removed, grants)
     };
     Some(UserAccessDiff {
         user: job.user.to_string(),

@@ -234,9 +234,7 @@ pub(super) fn users(cx: &DiffContext<'_>, out: &mut Diff) {
         }
         ops
     });
-    for part in parts {
-        out.ops.extend(part);
-    }
+    crate::par::append(&mut out.ops, parts);
     let mut bound = vec![false; live.len()];
     for j in cx.matching.users.iter().flatten() {
         bound[*j] = true;
