@@ -4,7 +4,7 @@
 mod common;
 
 use common::{TestResult, apply, compile_valid, one_file, plan_against, read_live, scenario};
-use teamform_plan::render::{HumanStyle, MARKDOWN_LIMIT, human, json, markdown};
+use teamform_plan::render::{HumanStyle, MARKDOWN_LIMIT, human, json, markdown, write_json};
 use teamform_plan::{Action, Op, Plan, Status};
 use teamform_portal::{Change, LiveState, ObjectKind};
 
@@ -337,5 +337,24 @@ fn the_markdown_of_a_plan_of_thousands_of_users_stays_under_the_limit() -> TestR
         "{text}"
     );
     assert!(text.contains(" and 1,656 more"), "{text}");
+    Ok(())
+}
+
+#[test]
+fn a_json_plan_written_as_made_is_the_document_serialized_whole() -> TestResult {
+    // 5,023 operations: five chunks of operations, shared by the two threads.
+    let policy = compile_valid(&one_file(&big_policy(5_000)))?;
+    let plan = plan_against(&policy, &LiveState::default());
+    assert_eq!(plan.changes.len(), 5_023);
+    for expand in [false, true] {
+        let mut written = Vec::new();
+        write_json(&mut written, &plan, expand)?;
+        assert!(
+            written == json(&plan, expand).into_bytes(),
+            "expand: {expand}"
+        );
+        let parsed: serde_json::Value = serde_json::from_slice(&written)?;
+        assert_eq!(parsed["changes"][5_022]["index"], 5_022);
+    }
     Ok(())
 }
