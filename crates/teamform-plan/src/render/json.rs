@@ -316,26 +316,20 @@ pub fn json(plan: &Plan, expand: bool) -> String {
 
 /// [`json`], written to `w` as it is made: the plan of a large org is tens of megabytes, which
 /// are then never held whole (nor copied each time a growing text outgrows its memory). The
-/// work is shared by two threads ([`super::parts`]): this one writes the document and
-/// serializes the operations from the first; the other makes the grant table and the groups
-/// (they come after the operations), then serializes operations from the last until the two
-/// meet. The text is the same as [`json`]'s.
+/// grant table is made first; then the operations, the grants and the groups are serialized
+/// by this thread and another ([`super::parts`]), the other a few chunks ahead, while this
+/// one writes them in order. The text is the same as [`json`]'s.
 pub fn write_json(w: &mut impl std::io::Write, plan: &Plan, expand: bool) -> std::io::Result<()> {
-    use super::parts::{Beside, Split};
-    let (grants_sent, grants) = std::sync::mpsc::sync_channel(1);
-    let (access_sent, access) = std::sync::mpsc::sync_channel(1);
-    let changes = Split::new(&plan.changes, change_document);
+    use super::parts::{Closing, Help, Relay};
+    let (table, groups) = grant_table(&plan.groups);
+    let changes = Relay::new(&plan.changes, change_document);
+    let grants = Relay::new(&table, |_, g: &&GrantChange| *g);
+    let access = Relay::new(&groups, |_, g: &GroupDocument| g);
+    let lists: [&dyn Help; 3] = [&changes, &grants, &access];
     std::thread::scope(|s| {
-        s.spawn(|| {
-            let (table, groups) = grant_table(&plan.groups);
-            let _ = grants_sent.send(serde_json::value::to_raw_value(&table));
-            drop(table);
-            let _ = access_sent.send(serde_json::value::to_raw_value(&groups));
-            drop(groups);
-            changes.help();
-        });
-        let parts = (Beside::new(grants), Beside::new(access), &changes);
-        let doc = document_with(plan, expand, parts);
+        s.spawn(|| lists.iter().for_each(|list| list.help()));
+        let _closing = Closing(&lists);
+        let doc = document_with(plan, expand, (&grants, &access, &changes));
         serde_json::to_writer(&mut *w, &doc).map_err(std::io::Error::other)?;
         w.write_all(b"\n")
     })
