@@ -7,6 +7,7 @@
 // First, so that its `out!` and `outln!` can be used in every module below.
 #[macro_use]
 mod output;
+mod alloc;
 mod cli;
 mod commands;
 mod error;
@@ -19,11 +20,6 @@ mod provenance;
 mod today;
 
 use clap::Parser;
-
-/// The allocator: a large plan makes and frees millions of small values, and touches hundreds
-/// of megabytes once; mimalloc does both with less work than the system's allocator.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     std::process::exit(run());
@@ -47,6 +43,9 @@ fn run() -> i32 {
             };
         }
     };
+    if !args.command.runs_for_hours() {
+        alloc::keep_freed_memory();
+    }
     portal::set_debug(args.command.portal().is_some_and(|p| p.debug));
     let code = match commands::run(args) {
         Ok(status) => status.code(),

@@ -158,6 +158,15 @@ pub enum ReviewAction {
 }
 
 impl Command {
+    /// Whether the command serves or watches until stopped (hours), rather than doing one job
+    /// (seconds): see `alloc`.
+    pub fn runs_for_hours(&self) -> bool {
+        matches!(
+            self,
+            Command::Watch(_) | Command::Sim(_) | Command::Reconcile(_) | Command::Lsp
+        )
+    }
+
     /// The portal arguments of a command that talks to a portal.
     pub fn portal(&self) -> Option<&PortalArgs> {
         match self {

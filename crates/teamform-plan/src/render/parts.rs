@@ -248,7 +248,15 @@ mod tests {
 
     #[test]
     fn a_list_relayed_between_two_threads_is_the_list_serialized_on_one() {
-        for len in [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 7 * CHUNK + 13, 40 * CHUNK] {
+        for len in [
+            0,
+            1,
+            CHUNK - 1,
+            CHUNK,
+            CHUNK + 1,
+            7 * CHUNK + 13,
+            40 * CHUNK,
+        ] {
             let items: Vec<String> = (0..len).map(|i| format!("item \"{i}\"")).collect();
             assert_eq!(
                 relayed(&items),
@@ -268,7 +276,9 @@ mod tests {
         }
         let taken: Vec<usize> = std::iter::successors(list.next_for_helper(1), |n| {
             let next = n + 2;
-            (next < 4 + AHEAD).then(|| list.next_for_helper(next)).flatten()
+            (next < 4 + AHEAD)
+                .then(|| list.next_for_helper(next))
+                .flatten()
         })
         .collect();
         assert_eq!(taken, [5, 7, 9, 11]);
