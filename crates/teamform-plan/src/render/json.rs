@@ -316,20 +316,50 @@ pub fn json(plan: &Plan, expand: bool) -> String {
 
 /// [`json`], written to `w` as it is made: the plan of a large org is tens of megabytes, which
 /// are then never held whole (nor copied each time a growing text outgrows its memory). The
-/// grant table is made first; then the operations, the grants and the groups are serialized
-/// by this thread and another ([`super::parts`]), the other a few chunks ahead, while this
-/// one writes them in order. The text is the same as [`json`]'s.
+/// operations, the grants and the groups are serialized by this thread and another
+/// ([`super::parts`]), the other a few chunks ahead, while this one writes them in order. The
+/// other thread first makes the grant table while this one writes the first operations. The
+/// text is the same as [`json`]'s.
 pub fn write_json(w: &mut impl std::io::Write, plan: &Plan, expand: bool) -> std::io::Result<()> {
-    use super::parts::{Closing, Help, Relay};
-    let (table, groups) = grant_table(&plan.groups);
+    use super::parts::{Closing, Help, Later, Relay};
+    use std::sync::{Mutex, OnceLock};
     let changes = Relay::new(&plan.changes, change_document);
-    let grants = Relay::new(&table, |_, g: &&GrantChange| *g);
-    let access = Relay::new(&groups, |_, g: &GroupDocument| g);
-    let lists: [&dyn Help; 3] = [&changes, &grants, &access];
+    // The grant table and the lists of grants and groups, made once, by whichever thread
+    // needs them first (a thread that panics making them leaves them to the other).
+    let (table, lists) = (OnceLock::new(), OnceLock::new());
+    let made = || {
+        lists.get_or_init(|| {
+            let (grants, groups) = table.get_or_init(|| grant_table(&plan.groups));
+            (
+                Relay::new(grants, |_, g: &&GrantChange| *g),
+                Relay::new(groups, |_, g: &GroupDocument| g),
+            )
+        })
+    };
+    // Whether the writer has stopped. The helper helps with the lists only when it has not
+    // (checked after it made them); the writer, once stopped, closes those made by then.
+    let stopped = Mutex::new(false);
     std::thread::scope(|s| {
-        s.spawn(|| lists.iter().for_each(|list| list.help()));
-        let _closing = Closing(&lists);
-        let doc = document_with(plan, expand, (&grants, &access, &changes));
+        s.spawn(|| {
+            let (grants, groups) = made();
+            if stopped.lock().map_or(true, |stopped| *stopped) {
+                return;
+            }
+            let lists: [&dyn Help; 3] = [&changes, grants, groups];
+            lists.iter().for_each(|list| list.help());
+        });
+        let _closing = Closing(|| {
+            if let Ok(mut stopped) = stopped.lock() {
+                *stopped = true;
+            }
+            changes.close();
+            if let Some((grants, groups)) = lists.get() {
+                grants.close();
+                groups.close();
+            }
+        });
+        let parts = (Later(|| &made().0), Later(|| &made().1), &changes);
+        let doc = document_with(plan, expand, parts);
         serde_json::to_writer(&mut *w, &doc).map_err(std::io::Error::other)?;
         w.write_all(b"\n")
     })

@@ -190,14 +190,26 @@ impl<T, F> Drop for Stopped<'_, '_, T, F> {
 }
 
 /// Closes the lists when the writer stops, however it stops, so the helper does not wait for
-/// it forever.
-pub(super) struct Closing<'a>(pub(super) &'a [&'a dyn Help]);
+/// it forever: the closure closes those made by then.
+pub(super) struct Closing<F: FnMut()>(pub(super) F);
 
-impl Drop for Closing<'_> {
+impl<F: FnMut()> Drop for Closing<F> {
     fn drop(&mut self) {
-        for list in self.0 {
-            list.close();
-        }
+        (self.0)();
+    }
+}
+
+/// A part of the document made when the writer reaches it, unless the helper made it before
+/// (the closure gives it, made once).
+pub(super) struct Later<F>(pub(super) F);
+
+impl<F, T> Serialize for Later<F>
+where
+    F: Fn() -> T,
+    T: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (self.0)().serialize(s)
     }
 }
 
@@ -241,7 +253,7 @@ mod tests {
         let list = Relay::new(items, |_, v: &T| v);
         std::thread::scope(|s| {
             s.spawn(|| list.help());
-            let _closing = Closing(&[&list]);
+            let _closing = Closing(|| list.close());
             serde_json::to_string(&list).ok()
         })
     }
@@ -305,7 +317,7 @@ mod tests {
             let helper = s.spawn(|| list.help());
             // The writer fails before writing anything: the helper, which made what it could
             // ahead of chunk 0 and waits, returns.
-            drop(Closing(&[&list]));
+            drop(Closing(|| list.close()));
             assert!(helper.join().is_ok());
         });
     }
