@@ -358,3 +358,42 @@ fn a_json_plan_written_as_made_is_the_document_serialized_whole() -> TestResult 
     }
     Ok(())
 }
+
+/// A writer that fails once it has taken `left` bytes, like a full disk.
+struct Failing {
+    left: usize,
+}
+
+impl std::io::Write for Failing {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if buf.len() > self.left {
+            return Err(std::io::Error::other("no space left"));
+        }
+        self.left -= buf.len();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn a_json_plan_that_cannot_be_written_fails_and_its_helper_stops() -> TestResult {
+    let policy = compile_valid(&one_file(&big_policy(5_000)))?;
+    let plan = plan_against(&policy, &LiveState::default());
+    let text = json(&plan, false);
+    let (grants, groups) = (text.find("\"grants\":["), text.find("\"access\":["));
+    let (Some(grants), Some(groups)) = (grants, groups) else {
+        return Err("no grants or groups in the plan".into());
+    };
+    let whole = text.len();
+    // The writer fails in the operations (before the grant table may be made), in the
+    // grants, in the groups, and at the last byte; the helper must stop each time, or this
+    // test would not return.
+    for left in [0, 1_000, grants + 100, groups + 100, whole - 1] {
+        let failed = write_json(&mut Failing { left }, &plan, false);
+        assert!(failed.is_err(), "failed after {left} bytes of {whole}");
+    }
+    Ok(())
+}
