@@ -27,6 +27,7 @@ mod plan;
 pub mod render;
 mod saved;
 
+pub use access::grant_list::GrantList;
 pub use access::grants::{
     AccessGroup, ActionOn, Grant, GrantChange, GrantScope, Partition, Risk, ScopeShift, Shown,
     Status, Subtree, UserGrants, canonical, shown,

@@ -354,9 +354,9 @@ pub struct ScopeShift {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct UserGrants {
     /// Grants gained, in [`canonical`] order.
-    pub gained: Vec<GrantChange>,
+    pub gained: super::grant_list::GrantList,
     /// Grants lost, in [`canonical`] order.
-    pub lost: Vec<GrantChange>,
+    pub lost: super::grant_list::GrantList,
     /// Scopes that change kind, sorted.
     pub changed: Vec<ScopeShift>,
 }
@@ -737,8 +737,8 @@ pub(crate) fn user_grants(
     shifts: Vec<ScopeShift>,
 ) -> UserGrants {
     UserGrants {
-        gained: grants_of(desired, gained, gained_covered),
-        lost: grants_of(live, lost, lost_covered),
+        gained: grants_of(desired, gained, gained_covered).into(),
+        lost: grants_of(live, lost, lost_covered).into(),
         changed: shifts,
     }
 }

@@ -2,6 +2,7 @@
 //! live portal grants today with the access the policy grants, each line with its reason.
 
 mod direct;
+pub(crate) mod grant_list;
 pub mod grants;
 mod lines;
 mod one_sided;
@@ -105,7 +106,9 @@ fn holdings(view: &View<'_>, user: UserId) -> Vec<grants::GrantChange> {
     let held: Vec<_> = lines(view, user, Omit::default()).into_iter().collect();
     let covered = view.user(user).teams.iter().copied().collect();
     let none = foldhash::HashSet::default();
-    grants::user_grants((view, &[], &none), (view, &held, &covered), Vec::new()).gained
+    grants::user_grants((view, &[], &none), (view, &held, &covered), Vec::new())
+        .gained
+        .into_vec()
 }
 
 /// [`user_holdings`] for many users of one side: users with the same [`HoldingsKey`] (super

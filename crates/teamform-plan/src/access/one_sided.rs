@@ -2,11 +2,14 @@
 //! user loses all the access the portal gives them. Their grants come straight from their
 //! compiled access ([`super::direct`]), once per distinct [`OneSided`] value (a first plan of
 //! a large org has a handful of users per value); the part of those grants that follows from
-//! the role alone is made once per side and [`RoleKey`] ([`RoleParts`]).
+//! the role alone is made once per side and [`RoleKey`] ([`RoleParts`]), and shared by their
+//! lists ([`GrantList`]).
 
+use super::grant_list::GrantList;
 use super::grants::{self, GrantChange};
 use super::view::View;
 use super::{Detail, Job, RoleKey, UserAccessDiff, direct, user_diff};
+use std::sync::Arc;
 use teamform_compiler::UserId;
 
 /// What determines all the access of a user on one side only (new or removed): the side,
@@ -62,7 +65,7 @@ pub(super) struct RoleParts {
     /// both sides).
     of_job: Vec<Option<usize>>,
     /// The distinct parts.
-    parts: Vec<Vec<GrantChange>>,
+    parts: Vec<Arc<[GrantChange]>>,
 }
 
 impl RoleParts {
@@ -82,19 +85,19 @@ impl RoleParts {
             })
             .collect();
         let parts = crate::par::map(&firsts, |(view, user)| {
-            grants::sorted(direct::role_grants(view, *user))
+            grants::sorted(direct::role_grants(view, *user)).into()
         });
         RoleParts { of_job, parts }
     }
 
     /// The part of the job at `at` (in the list given to [`RoleParts::new`]).
-    pub(super) fn of(&self, at: usize) -> &[GrantChange] {
+    pub(super) fn of(&self, at: usize) -> Arc<[GrantChange]> {
         self.of_job
             .get(at)
             .copied()
             .flatten()
             .and_then(|i| self.parts.get(i))
-            .map_or(&[], Vec::as_slice)
+            .map_or_else(Arc::default, Arc::clone)
     }
 }
 
@@ -103,14 +106,14 @@ impl RoleParts {
 pub(super) fn diff(
     (live, desired): (&View<'_>, &View<'_>),
     (assets, counted): (bool, Option<&(direct::Assets, direct::Assets)>),
-    (job, role_part): (&Job<'_>, &[GrantChange]),
+    (job, role_part): (&Job<'_>, Arc<[GrantChange]>),
 ) -> Option<UserAccessDiff> {
     let Some((view, user, desired_side)) = side(live, desired, job) else {
         return user_diff(live, desired, (assets, Detail::Grants), job);
     };
     let counted = counted.map(|c| if desired_side { &c.1 } else { &c.0 });
     let team_part = grants::sorted(direct::team_grants(view, user, counted));
-    let held = merged(role_part, team_part);
+    let held = GrantList::merged(role_part, team_part);
     let (status, grants) = if desired_side {
         let grants = grants::UserGrants {
             gained: held,
@@ -132,64 +135,4 @@ pub(super) fn diff(
         changed: Vec::new(),
         grants: std::sync::Arc::new(grants),
     })
-}
-
-/// The role part (shared, copied) and the team part (owned) of a user's grants, both in
-/// [`grants::canonical`] order, merged in that order: the same list as
-/// [`direct::holdings`], which sorts the two together.
-fn merged(role_part: &[GrantChange], team_part: Vec<GrantChange>) -> Vec<GrantChange> {
-    let mut out = Vec::with_capacity(role_part.len() + team_part.len());
-    let mut role = role_part.iter().peekable();
-    for t in team_part {
-        while let Some(r) = role.next_if(|r| grants::canonical(r, &t).is_le()) {
-            out.push(r.clone());
-        }
-        out.push(t);
-    }
-    out.extend(role.cloned());
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::access::grants::{Grant, GrantScope, Risk, Via};
-    use teamform_model::{CrmAction, CrmObject};
-
-    fn crm(object: CrmObject, scope: GrantScope, role: &str) -> GrantChange {
-        let grant = Grant::Crm {
-            action: CrmAction::View,
-            object,
-            scope,
-        };
-        GrantChange {
-            risk: grant.risk(),
-            grant,
-            via: Via::Role { role: role.into() },
-        }
-    }
-
-    #[test]
-    fn merging_the_two_parts_gives_them_sorted_together() {
-        let all = vec![
-            crm(CrmObject::Contacts, GrantScope::Everything, "a"),
-            crm(CrmObject::Deals, GrantScope::Owned, "a"),
-            crm(CrmObject::Contacts, GrantScope::Owned, "b"),
-            crm(CrmObject::Companies, GrantScope::Everything, "c"),
-            crm(CrmObject::Tickets, GrantScope::Owned, "a"),
-        ];
-        assert!(all.iter().any(|c| c.risk == Risk::High));
-        for mask in 0u32..(1 << all.len()) {
-            let (mut role, mut team) = (Vec::new(), Vec::new());
-            for (i, c) in all.iter().enumerate() {
-                if mask & (1 << i) != 0 {
-                    role.push(c.clone());
-                } else {
-                    team.push(c.clone());
-                }
-            }
-            let got = merged(&grants::sorted(role), grants::sorted(team));
-            assert_eq!(got, grants::sorted(all.clone()), "split {mask:b}");
-        }
-    }
 }

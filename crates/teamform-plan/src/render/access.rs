@@ -283,8 +283,8 @@ mod tests {
             status: Status::New,
             risk,
             grants: std::sync::Arc::new(UserGrants {
-                gained,
-                lost: Vec::new(),
+                gained: gained.into(),
+                lost: Default::default(),
                 changed: Vec::new(),
             }),
         }

@@ -276,7 +276,7 @@ fn grant_table<'p>(groups: &'p [AccessGroup]) -> (Vec<&'p GrantChange>, Vec<Grou
     });
     let mut table: Vec<&GrantChange> = Vec::new();
     let mut distinct = crate::distinct::Distinct::default();
-    let mut refer = |changes: &'p [GrantChange], hashes: &[u64]| -> Vec<usize> {
+    let mut refer = |changes: &'p crate::GrantList, hashes: &[u64]| -> Vec<usize> {
         changes
             .iter()
             .zip(hashes)
