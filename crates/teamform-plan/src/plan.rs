@@ -9,7 +9,7 @@ use crate::matching::{Bindings, matching};
 use crate::op::{Action, Op};
 use crate::order::order;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use teamform_compiler::Compiled;
 use teamform_model::{LoadResult, Policy};
 use teamform_portal::{Capabilities, LiveState, ObjectKind};
@@ -159,9 +159,16 @@ fn plan_of(
         }
         // The users the plan changes: when nothing else changes, only their access can
         // differ; those whose teams change are the owners of records others gain or lose
-        // access to.
-        let owners = user_ops(&d);
-        let only = only_users_change(&d, caps).then_some(&owners);
+        // access to. With no live user, no one is an owner on both sides: the set is not
+        // needed then unless only users change (the first plan of a large org would spend
+        // its time lowercasing and hashing every email, on one thread).
+        let only_users = only_users_change(&d, caps);
+        let owners = if only_users || !live.users.is_empty() {
+            user_ops(&d)
+        } else {
+            HashSet::new()
+        };
+        let only = only_users.then_some(&owners);
         if let Some(o) = &overlay {
             known::mark_changed(&mut d.ops, input.capabilities);
             d.ops.extend(o.unknown.iter().cloned());

@@ -800,19 +800,17 @@ pub fn group<'u>(
             Err(_) => order.push(((status, grants), users)),
         }
     }
-    let mut out: Vec<AccessGroup> = order
-        .into_iter()
-        .map(|(key, users)| {
-            let mut users: Vec<String> = users.into_iter().map(str::to_string).collect();
-            users.sort_unstable();
-            AccessGroup {
-                users,
-                status: key.0,
-                risk: key.1.risk(),
-                grants: std::sync::Arc::clone(key.1),
-            }
-        })
-        .collect();
+    // The groups' emails, sorted, on every thread (a first plan has a hundred thousand).
+    let mut out: Vec<AccessGroup> = crate::par::map(&order, |(key, users)| {
+        let mut users: Vec<String> = users.iter().map(|u| u.to_string()).collect();
+        users.sort_unstable();
+        AccessGroup {
+            users,
+            status: key.0,
+            risk: key.1.risk(),
+            grants: std::sync::Arc::clone(key.1),
+        }
+    });
     out.sort_by(|a, b| {
         b.risk
             .cmp(&a.risk)

@@ -351,9 +351,10 @@ pub(crate) fn records_diff(
     let mut live_side = Side::new(live);
     let mut moved = Vec::new();
     for email in owners {
-        let (Some((lview, l)), Some((dview, d))) =
-            (live_side.find(email), desired_side.find(email))
-        else {
+        let Some((lview, l)) = live_side.find(email) else {
+            continue;
+        };
+        let Some((dview, d)) = desired_side.find(email) else {
             continue;
         };
         if team_identities(lview, l) != team_identities(dview, d) {
