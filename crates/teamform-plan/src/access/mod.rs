@@ -519,16 +519,25 @@ fn users_diff(
     // A user on one side only (new or removed) gains or loses all their access, which
     // depends on nothing but what [`OneSided`] holds: computed once per distinct value (a
     // first plan of a large org has a handful of users per value).
-    let mut shared: foldhash::HashMap<OneSided, usize> = foldhash::HashMap::default();
+    // The keys and their hashes are made on every thread, then numbered in order.
+    let keys: Vec<Option<(u64, OneSided)>> = crate::par::map(&jobs, |job| {
+        OneSided::of(live, desired, job).map(|key| (crate::distinct::hash(&key), key))
+    });
+    let mut distinct = crate::distinct::Distinct::default();
+    let mut firsts: Vec<&OneSided> = Vec::new();
     let mut representatives: Vec<&Job<'_>> = Vec::new();
     let mut two_sided: Vec<&Job<'_>> = Vec::new();
     let slot: Vec<Result<usize, usize>> = jobs
         .iter()
-        .map(|job| match OneSided::of(live, desired, job) {
-            Some(key) => Ok(*shared.entry(key).or_insert_with(|| {
-                representatives.push(job);
-                representatives.len() - 1
-            })),
+        .zip(&keys)
+        .map(|(job, key)| match key {
+            Some((hash, key)) => Ok(distinct
+                .find_or_add(*hash, |at| firsts[at] == key)
+                .unwrap_or_else(|next| {
+                    firsts.push(key);
+                    representatives.push(job);
+                    next
+                })),
             None => {
                 two_sided.push(job);
                 Err(two_sided.len() - 1)
