@@ -69,6 +69,9 @@ pub fn plan_with(
         allow_orphaned,
     )
     .map_err(|e| Error::portal_with("cannot count the CRM records of the users removed", e))?;
+    // The portal's state, read whole, is freed when the process exits (a portal of 100,000
+    // users took 30 ms to free, before the plan was printed).
+    crate::exit::keep_until_exit(live);
     Ok(plan)
 }
 
