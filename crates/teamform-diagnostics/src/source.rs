@@ -85,6 +85,17 @@ impl SourceFile {
         }
     }
 
+    /// The byte offsets the 0-based lines `lines` span: from the start of the first to the
+    /// start of the line after the last (or the end of the text).
+    pub(crate) fn lines_span(&self, lines: std::ops::Range<usize>) -> std::ops::Range<usize> {
+        let at = |line: usize| {
+            self.line_starts
+                .get(line)
+                .map_or(self.text.len(), |s| *s as usize)
+        };
+        at(lines.start)..at(lines.end)
+    }
+
     /// The line and column of a byte offset (clamped to the text and to a char boundary).
     pub fn line_col(&self, offset: u32) -> LineCol {
         let offset = offset.min(u32::try_from(self.text.len()).unwrap_or(u32::MAX));

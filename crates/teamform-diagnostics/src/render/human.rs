@@ -1,8 +1,9 @@
 //! The human renderer: source excerpts with labels, drawn by miette, then a summary line.
 
 use super::Summary;
+use super::excerpt::Excerpt;
 use crate::{Diagnostic, Label, Severity, SourceMap, Span};
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 use std::fmt;
 use std::io::{self, Write};
 
@@ -76,16 +77,16 @@ pub(super) fn render(
 /// source; the labels in other files as notes with their own source, drawn after it.
 struct Report<'a> {
     diagnostic: &'a Diagnostic,
-    source: Option<NamedSource<String>>,
+    source: Option<Excerpt<'a>>,
     labels: Vec<&'a Label>,
-    related: Vec<Note>,
+    related: Vec<Note<'a>>,
 }
 
 impl<'a> Report<'a> {
-    fn new(diagnostic: &'a Diagnostic, sources: &SourceMap) -> Self {
+    fn new(diagnostic: &'a Diagnostic, sources: &'a SourceMap) -> Self {
         let main = diagnostic.main_span();
         let file = main.and_then(|s| sources.get(s.file));
-        let source = file.map(|f| NamedSource::new(&f.path, f.text.to_string()));
+        let source = file.map(Excerpt);
         let (labels, others): (Vec<&Label>, Vec<&Label>) = diagnostic
             .labels
             .iter()
@@ -100,7 +101,7 @@ impl<'a> Report<'a> {
                     } else {
                         l.message.clone()
                     },
-                    source: NamedSource::new(&f.path, f.text.to_string()),
+                    source: Excerpt(f),
                     span: l.span,
                 })
             })
@@ -171,27 +172,27 @@ impl miette::Diagnostic for Report<'_> {
 }
 
 /// A label in another file than the diagnostic's main one.
-struct Note {
+struct Note<'a> {
     message: String,
-    source: NamedSource<String>,
+    source: Excerpt<'a>,
     span: Span,
 }
 
-impl fmt::Debug for Note {
+impl fmt::Debug for Note<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl fmt::Display for Note {
+impl fmt::Display for Note<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl std::error::Error for Note {}
+impl std::error::Error for Note<'_> {}
 
-impl miette::Diagnostic for Note {
+impl miette::Diagnostic for Note<'_> {
     fn severity(&self) -> Option<miette::Severity> {
         Some(miette::Severity::Advice)
     }

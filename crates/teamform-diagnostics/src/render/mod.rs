@@ -1,5 +1,6 @@
 //! Renderers: one per output format, each taking the same diagnostics and source map.
 
+mod excerpt;
 mod github;
 mod human;
 mod json;
