@@ -4,10 +4,12 @@
 //! the policy loaded and compiled, the portal file read, the activity summarised, the review
 //! built and its pack written (CSV, JSON, schema, HTML, manifest), best of three runs,
 //! compared with the parse floor of the policy. It exits with a failure above 3 × the floor
-//! or 1 GiB of peak resident memory. Run it with
+//! or 1 GiB of peak resident memory. The `teamform review` command is measured beside it, in
+//! its own process, as people run it (it also prints every finding with its excerpt). Run it with
 //! `cargo run --release -p teamform-bench --bin teamform-bench-review`.
 
-use std::process::ExitCode;
+use std::path::Path;
+use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant as Clock};
 use teamform_bench::live::sandbox_file;
 use teamform_bench::measure::{TempDir, floor, ms, peak_resident};
@@ -16,6 +18,7 @@ use teamform_compiler::{Options, compile};
 use teamform_model::{Date, discover, load_dir};
 use teamform_portal::activity::{Activity, ActivityFile, CriticalAction, Instant, LoginAudit};
 use teamform_review::{Input, PolicyRef, ReviewOptions, build};
+use wait4::Wait4;
 
 /// The most the review may take, as a multiple of the floor.
 const MAX_RATIO: f64 = 3.0;
@@ -68,7 +71,43 @@ fn activity(file: &teamform_portal::sandbox::SandboxFile, now: Instant) -> Activ
     out
 }
 
+/// `teamform review` of `policies` against the sandbox `portal`, its pack written to `out`,
+/// as a user runs it: its time, peak resident memory and exit code.
+fn command(
+    teamform: &Path,
+    (policies, portal, out): (&Path, &Path, &Path),
+) -> Result<(Duration, u64, Option<i32>), String> {
+    let start = Clock::now();
+    let mut child = Command::new(teamform)
+        .arg("review")
+        .arg("--policies")
+        .arg(policies)
+        .arg(format!("--portal=sandbox:{}", portal.display()))
+        .arg("--today=2026-11-25")
+        .arg("--out")
+        .arg(out)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot run `{}`: {e}", teamform.display()))?;
+    let used = child
+        .wait4()
+        .map_err(|e| format!("waiting for teamform: {e}"))?;
+    let time = start.elapsed();
+    let _ = std::fs::remove_dir_all(out);
+    Ok((time, used.rusage.maxrss, used.status.code()))
+}
+
 fn run() -> Result<bool, String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let teamform = exe.with_file_name("teamform");
+    if !teamform.exists() {
+        return Err(format!(
+            "`{}` is missing: build it with `cargo build --release -p teamform-cli`",
+            teamform.display()
+        ));
+    }
     let size = OrgSize::large();
     let dir = TempDir::new("teamform-bench-review")
         .map_err(|e| format!("cannot create a temporary directory: {e}"))?;
@@ -91,6 +130,8 @@ fn run() -> Result<bool, String> {
     let mut best_floor: Option<Duration> = None;
     let mut best: Option<Duration> = None;
     let mut summary = String::new();
+    // The command's best time and highest peak.
+    let mut best_command: Option<(Duration, u64)> = None;
     for run in 1..=RUNS {
         let f = floor(&paths)?;
         best_floor = Some(best_floor.map_or(f, |b| b.min(f)));
@@ -144,11 +185,24 @@ fn run() -> Result<bool, String> {
         eprintln!("run {run}/{RUNS}: {summary} in {:.0} ms", ms(t));
         drop(built);
         let _ = std::fs::remove_dir_all(&out);
+        let (t, peak, code) = command(&teamform, (&policies, &portal_path, &out))?;
+        eprintln!(
+            "run {run}/{RUNS}: `teamform review` in {:.0} ms, peak {} MiB, exit {code:?}",
+            ms(t),
+            peak / 1048576
+        );
+        if code != Some(0) {
+            return Err(format!("`teamform review` exited with {code:?}"));
+        }
+        let best = best_command.get_or_insert((t, peak));
+        *best = (best.0.min(t), best.1.max(peak));
     }
-    let (Some(floor), Some(review)) = (best_floor, best) else {
+    let (Some(floor), Some(review), Some((cli, cli_peak))) = (best_floor, best, best_command)
+    else {
         return Err("nothing was measured".to_string());
     };
     let ratio = review.as_secs_f64() / floor.as_secs_f64();
+    let cli_ratio = cli.as_secs_f64() / floor.as_secs_f64();
     let peak = peak_resident().unwrap_or(0);
     println!("{summary}");
     println!("| measurement (best of {RUNS}) | ms | × floor |");
@@ -165,12 +219,22 @@ fn run() -> Result<bool, String> {
         "| peak resident memory (`VmHWM`) | {} MiB | |",
         peak / 1048576
     );
+    println!(
+        "| `teamform review` (the command, its own process) | {:.0} | {cli_ratio:.2} |",
+        ms(cli)
+    );
+    println!(
+        "| its peak resident memory (`maxrss`) | {} MiB | |",
+        cli_peak / 1048576
+    );
+    // The target is the review's, as measured here since it was set; the command's figure
+    // (which also prints every finding with its excerpt) is shown beside it.
     let mut ok = true;
     if ratio > MAX_RATIO {
         println!("FAIL: the review took {ratio:.2}× the floor, more than {MAX_RATIO}×");
         ok = false;
     }
-    if peak > MAX_MEMORY {
+    if peak.max(cli_peak) > MAX_MEMORY {
         println!("FAIL: the peak memory is above 1 GiB");
         ok = false;
     }
