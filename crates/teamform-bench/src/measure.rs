@@ -75,3 +75,56 @@ pub fn verdict(result: Result<bool, String>) -> std::process::ExitCode {
         }
     }
 }
+
+/// What one run of the `teamform` binary took.
+pub struct Ran {
+    /// From start to exit.
+    pub time: Duration,
+    /// Its peak resident memory in bytes (`maxrss`; on Linux at least the benchmark's own
+    /// at the time it started the command, which shares its memory until it runs the binary).
+    pub peak: u64,
+    /// Its exit code (none when killed by a signal).
+    pub code: Option<i32>,
+}
+
+/// Runs `teamform ARGS` in `dir`, standard output to `stdout`, standard error discarded,
+/// without colours, and measures it.
+pub fn run_teamform<S: AsRef<std::ffi::OsStr>>(
+    teamform: &Path,
+    dir: &Path,
+    args: &[S],
+    stdout: std::process::Stdio,
+) -> Result<Ran, String> {
+    use wait4::Wait4;
+    let start = Instant::now();
+    let mut child = std::process::Command::new(teamform)
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .stdout(stdout)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot run `{}`: {e}", teamform.display()))?;
+    let used = child
+        .wait4()
+        .map_err(|e| format!("waiting for teamform: {e}"))?;
+    Ok(Ran {
+        time: start.elapsed(),
+        peak: used.rusage.maxrss,
+        code: used.status.code(),
+    })
+}
+
+/// The `teamform` binary built beside the running benchmark (`target/release/teamform`).
+pub fn teamform_binary() -> Result<PathBuf, String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let teamform = exe.with_file_name("teamform");
+    if !teamform.exists() {
+        return Err(format!(
+            "`{}` is missing: build it with `cargo build --release -p teamform-cli`",
+            teamform.display()
+        ));
+    }
+    Ok(teamform)
+}

@@ -9,16 +9,15 @@
 //! `cargo run --release -p teamform-bench --bin teamform-bench-review`.
 
 use std::path::Path;
-use std::process::{Command, ExitCode, Stdio};
+use std::process::{ExitCode, Stdio};
 use std::time::{Duration, Instant as Clock};
 use teamform_bench::live::sandbox_file;
-use teamform_bench::measure::{TempDir, floor, ms, peak_resident};
+use teamform_bench::measure::{Ran, TempDir, floor, ms, peak_resident, run_teamform};
 use teamform_bench::{OrgSize, generate, write};
 use teamform_compiler::{Options, compile};
 use teamform_model::{Date, discover, load_dir};
 use teamform_portal::activity::{Activity, ActivityFile, CriticalAction, Instant, LoginAudit};
 use teamform_review::{Input, PolicyRef, ReviewOptions, build};
-use wait4::Wait4;
 
 /// The most the review may take, as a multiple of the floor.
 const MAX_RATIO: f64 = 3.0;
@@ -71,43 +70,27 @@ fn activity(file: &teamform_portal::sandbox::SandboxFile, now: Instant) -> Activ
     out
 }
 
-/// `teamform review` of `policies` against the sandbox `portal`, its pack written to `out`,
-/// as a user runs it: its time, peak resident memory and exit code.
-fn command(
-    teamform: &Path,
-    (policies, portal, out): (&Path, &Path, &Path),
-) -> Result<(Duration, u64, Option<i32>), String> {
-    let start = Clock::now();
-    let mut child = Command::new(teamform)
-        .arg("review")
-        .arg("--policies")
-        .arg(policies)
-        .arg(format!("--portal=sandbox:{}", portal.display()))
-        .arg("--today=2026-11-25")
-        .arg("--out")
-        .arg(out)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("cannot run `{}`: {e}", teamform.display()))?;
-    let used = child
-        .wait4()
-        .map_err(|e| format!("waiting for teamform: {e}"))?;
-    let time = start.elapsed();
+/// `teamform review` of `policies` against the sandbox `portal`, its pack written to `out`
+/// (removed after), as a user runs it.
+fn command(teamform: &Path, (policies, portal, out): (&Path, &Path, &Path)) -> Result<Ran, String> {
+    let portal = format!("--portal=sandbox:{}", portal.display());
+    let args: [&std::ffi::OsStr; 7] = [
+        "review".as_ref(),
+        "--policies".as_ref(),
+        policies.as_os_str(),
+        portal.as_ref(),
+        "--today=2026-11-25".as_ref(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ];
+    let dir = policies.parent().unwrap_or(policies);
+    let ran = run_teamform(teamform, dir, &args, Stdio::null());
     let _ = std::fs::remove_dir_all(out);
-    Ok((time, used.rusage.maxrss, used.status.code()))
+    ran
 }
 
 fn run() -> Result<bool, String> {
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let teamform = exe.with_file_name("teamform");
-    if !teamform.exists() {
-        return Err(format!(
-            "`{}` is missing: build it with `cargo build --release -p teamform-cli`",
-            teamform.display()
-        ));
-    }
+    let teamform = teamform_bench::measure::teamform_binary()?;
     let size = OrgSize::large();
     let dir = TempDir::new("teamform-bench-review")
         .map_err(|e| format!("cannot create a temporary directory: {e}"))?;
@@ -185,7 +168,11 @@ fn run() -> Result<bool, String> {
         eprintln!("run {run}/{RUNS}: {summary} in {:.0} ms", ms(t));
         drop(built);
         let _ = std::fs::remove_dir_all(&out);
-        let (t, peak, code) = command(&teamform, (&policies, &portal_path, &out))?;
+        let Ran {
+            time: t,
+            peak,
+            code,
+        } = command(&teamform, (&policies, &portal_path, &out))?;
         eprintln!(
             "run {run}/{RUNS}: `teamform review` in {:.0} ms, peak {} MiB, exit {code:?}",
             ms(t),

@@ -19,13 +19,12 @@
 //! `cargo build --release -p teamform-cli -p teamform-bench && target/release/teamform-bench-scenarios`.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
-use std::time::{Duration, Instant};
+use std::process::ExitCode;
+use std::time::Duration;
 use teamform_bench::measure::{TempDir, floor, ms};
 use teamform_bench::{OrgSize, generate, live, write};
 use teamform_model::{discover, load_dir};
 use teamform_portal::sandbox::Sandbox;
-use wait4::Wait4;
 
 /// The most a plan may take, as a multiple of the floor.
 const MAX_PLAN_RATIO: f64 = 2.0;
@@ -73,29 +72,16 @@ fn best(teamform: &Path, dir: &Path, args: &[&str], out: &Path) -> Result<Run, S
 /// Runs `teamform ARGS` in `dir`, its output to `out`, and measures it.
 fn run(teamform: &Path, dir: &Path, args: &[&str], out: &Path) -> Result<Run, String> {
     let file = std::fs::File::create(out).map_err(|e| format!("{}: {e}", out.display()))?;
-    let start = Instant::now();
-    let mut child = Command::new(teamform)
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(file)
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("cannot run `{}`: {e}", teamform.display()))?;
-    let used = child
-        .wait4()
-        .map_err(|e| format!("waiting for teamform: {e}"))?;
-    let time = start.elapsed();
+    let ran = teamform_bench::measure::run_teamform(teamform, dir, args, file.into())?;
     let text = std::fs::read(out).map_err(|e| format!("{}: {e}", out.display()))?;
     let text = String::from_utf8_lossy(&text);
     Ok(Run {
-        time,
-        peak: used.rusage.maxrss,
+        time: ran.time,
+        peak: ran.peak,
         bytes: text.len() as u64,
         lines: text.lines().count(),
         chars: text.chars().count(),
-        code: used.status.code(),
+        code: ran.code,
     })
 }
 
@@ -201,14 +187,7 @@ fn main_run() -> Result<bool, String> {
         true => OrgSize::medium(),
         false => OrgSize::large(),
     };
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let teamform = exe.with_file_name("teamform");
-    if !teamform.exists() {
-        return Err(format!(
-            "`{}` is missing: build it with `cargo build --release -p teamform-cli`",
-            teamform.display()
-        ));
-    }
+    let teamform = teamform_bench::measure::teamform_binary()?;
     let tmp = TempDir::new("teamform-bench-scenarios").map_err(|e| e.to_string())?;
     let setup = args
         .iter()
