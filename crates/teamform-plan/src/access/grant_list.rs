@@ -61,7 +61,6 @@ impl GrantList {
     pub fn iter(&self) -> Iter<'_> {
         Iter {
             list: self,
-            at: 0,
             shared: 0,
             own: 0,
         }
@@ -90,9 +89,8 @@ impl GrantList {
 #[derive(Clone)]
 pub struct Iter<'a> {
     list: &'a GrantList,
-    /// The position in the merged list.
-    at: usize,
-    /// The next positions in the shared part and in the list's own.
+    /// The next positions in the shared part and in the list's own (their sum is the next
+    /// position in the merged list).
     shared: usize,
     own: usize,
 }
@@ -102,15 +100,15 @@ impl<'a> Iterator for Iter<'a> {
 
     fn next(&mut self) -> Option<&'a GrantChange> {
         let list = self.list;
-        if self.at >= list.len() {
+        let at = self.shared + self.own;
+        if at >= list.len() {
             return None;
         }
         let from_own = list.shared.is_empty()
             || list
                 .from_own
-                .get(self.at / 64)
-                .is_some_and(|bits| bits & (1 << (self.at % 64)) != 0);
-        self.at += 1;
+                .get(at / 64)
+                .is_some_and(|bits| bits & (1 << (at % 64)) != 0);
         if from_own {
             self.own += 1;
             list.own.get(self.own - 1)
@@ -121,7 +119,7 @@ impl<'a> Iterator for Iter<'a> {
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        let left = self.list.len().saturating_sub(self.at);
+        let left = self.list.len().saturating_sub(self.shared + self.own);
         (left, Some(left))
     }
 }

@@ -322,7 +322,7 @@ pub fn json(plan: &Plan, expand: bool) -> String {
 /// text is the same as [`json`]'s.
 pub fn write_json(w: &mut impl std::io::Write, plan: &Plan, expand: bool) -> std::io::Result<()> {
     use super::parts::{Closing, Help, Later, Relay};
-    use std::sync::{Mutex, OnceLock};
+    use std::sync::OnceLock;
     let changes = Relay::new(&plan.changes, change_document);
     // The grant table and the lists of grants and groups, made once, by whichever thread
     // needs them first (a thread that panics making them leaves them to the other).
@@ -336,22 +336,19 @@ pub fn write_json(w: &mut impl std::io::Write, plan: &Plan, expand: bool) -> std
             )
         })
     };
-    // Whether the writer has stopped. The helper helps with the lists only when it has not
-    // (checked after it made them); the writer, once stopped, closes those made by then.
-    let stopped = Mutex::new(false);
+    // The writer, once stopped, closes the operations, then the lists made by then; the
+    // helper, once it made the lists, helps only while the operations are not closed. So
+    // lists the helper helps with are closed when the writer stops.
     std::thread::scope(|s| {
         s.spawn(|| {
             let (grants, groups) = made();
-            if stopped.lock().map_or(true, |stopped| *stopped) {
+            if changes.is_closed() {
                 return;
             }
             let lists: [&dyn Help; 3] = [&changes, grants, groups];
             lists.iter().for_each(|list| list.help());
         });
         let _closing = Closing(|| {
-            if let Ok(mut stopped) = stopped.lock() {
-                *stopped = true;
-            }
             changes.close();
             if let Some((grants, groups)) = lists.get() {
                 grants.close();

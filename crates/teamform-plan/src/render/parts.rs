@@ -100,6 +100,11 @@ where
         self.state.lock().ok()
     }
 
+    /// Whether the writer has stopped ([`Help::close`]).
+    pub(super) fn is_closed(&self) -> bool {
+        self.lock().is_none_or(|state| state.closed)
+    }
+
     /// The next chunk for the helper to make, marked as being made; `None` once there is
     /// nothing left for it. Waits while the next one is too far ahead of the writer.
     fn next_for_helper(&self, mut from: usize) -> Option<usize> {
