@@ -36,6 +36,15 @@ impl Drop for TempDir {
 /// The floor: every file read and parsed by the `toml` crate alone, one after the other.
 pub fn floor(paths: &[PathBuf]) -> Result<Duration, String> {
     let start = Instant::now();
+    let tables = parse_all(paths)?;
+    let elapsed = start.elapsed();
+    // The tables are dropped outside the measurement, as for the other measurements.
+    drop(tables);
+    Ok(elapsed)
+}
+
+/// Every file read and parsed by the `toml` crate alone, one after the other.
+fn parse_all(paths: &[PathBuf]) -> Result<Vec<toml::Table>, String> {
     let mut tables = Vec::with_capacity(paths.len());
     for path in paths {
         let text = std::fs::read_to_string(path)
@@ -44,10 +53,50 @@ pub fn floor(paths: &[PathBuf]) -> Result<Duration, String> {
             .map_err(|e| format!("`{}` does not parse: {e}", path.display()))?;
         tables.push(table);
     }
-    let elapsed = start.elapsed();
-    // The tables are dropped outside the measurement, as for the other measurements.
-    drop(tables);
-    Ok(elapsed)
+    Ok(tables)
+}
+
+/// The argument that makes a benchmark binary the floor's own process (see [`fresh_floor`]).
+const FLOOR_PROCESS: &str = "--floor-process";
+
+/// Serves [`fresh_floor`]: when this benchmark binary was started as `--floor-process DIR`,
+/// reads and parses every policy file of `DIR` as [`floor`] does and exits at once, leaving
+/// the tables to the exit as `teamform` leaves its state. Otherwise returns.
+pub fn serve_floor_process() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    if args.first().is_none_or(|a| a != FLOOR_PROCESS) {
+        return;
+    }
+    let Some(dir) = args.get(1) else {
+        eprintln!("error: {FLOOR_PROCESS} needs the policy directory");
+        std::process::exit(2);
+    };
+    let parsed = teamform_model::discover(Path::new(dir))
+        .map_err(|e| format!("cannot list the policy: {e}"))
+        .and_then(|paths| parse_all(&paths));
+    match parsed {
+        // Destructors do not run on exit: the tables are not freed, as intended.
+        Ok(_tables) => std::process::exit(0),
+        Err(message) => {
+            eprintln!("error: {message}");
+            std::process::exit(1);
+        }
+    }
+}
+
+/// The floor measured the way the plans run: a process of its own (this benchmark binary,
+/// see [`serve_floor_process`]) that starts, reads and parses every policy file of `dir` and
+/// exits, timed from start to exit like [`run_binary`]. It takes all its memory fresh from
+/// the system, as the `teamform` processes it is compared with do, while [`floor`] reuses
+/// the benchmark's own.
+pub fn fresh_floor(dir: &Path) -> Result<Duration, String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let args = [std::ffi::OsStr::new(FLOOR_PROCESS), dir.as_os_str()];
+    let ran = run_binary(&exe, dir, &args, std::process::Stdio::null())?;
+    match ran.code {
+        Some(0) => Ok(ran.time),
+        code => Err(format!("the floor's process exited with {code:?}")),
+    }
 }
 
 /// The peak resident memory of the process so far (`VmHWM`), in bytes.
@@ -76,7 +125,7 @@ pub fn verdict(result: Result<bool, String>) -> std::process::ExitCode {
     }
 }
 
-/// What one run of the `teamform` binary took.
+/// What one run of a binary took.
 pub struct Ran {
     /// From start to exit.
     pub time: Duration,
@@ -87,17 +136,17 @@ pub struct Ran {
     pub code: Option<i32>,
 }
 
-/// Runs `teamform ARGS` in `dir`, standard output to `stdout`, standard error discarded,
-/// without colours, and measures it.
-pub fn run_teamform<S: AsRef<std::ffi::OsStr>>(
-    teamform: &Path,
+/// Runs `BINARY ARGS` (the `teamform` binary, or the floor's process) in `dir`, standard
+/// output to `stdout`, standard error discarded, without colours, and measures it.
+pub fn run_binary<S: AsRef<std::ffi::OsStr>>(
+    binary: &Path,
     dir: &Path,
     args: &[S],
     stdout: std::process::Stdio,
 ) -> Result<Ran, String> {
     use wait4::Wait4;
     let start = Instant::now();
-    let mut child = std::process::Command::new(teamform)
+    let mut child = std::process::Command::new(binary)
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
@@ -105,10 +154,10 @@ pub fn run_teamform<S: AsRef<std::ffi::OsStr>>(
         .stdout(stdout)
         .stderr(std::process::Stdio::null())
         .spawn()
-        .map_err(|e| format!("cannot run `{}`: {e}", teamform.display()))?;
+        .map_err(|e| format!("cannot run `{}`: {e}", binary.display()))?;
     let used = child
         .wait4()
-        .map_err(|e| format!("waiting for teamform: {e}"))?;
+        .map_err(|e| format!("waiting for `{}`: {e}", binary.display()))?;
     Ok(Ran {
         time: start.elapsed(),
         peak: used.rusage.maxrss,

@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::{ExitCode, Stdio};
 use std::time::{Duration, Instant as Clock};
 use teamform_bench::live::sandbox_file;
-use teamform_bench::measure::{Ran, TempDir, floor, ms, peak_resident, run_teamform};
+use teamform_bench::measure::{Ran, TempDir, floor, ms, peak_resident, run_binary};
 use teamform_bench::{OrgSize, generate, write};
 use teamform_compiler::{Options, compile};
 use teamform_model::{Date, discover, load_dir};
@@ -84,7 +84,7 @@ fn command(teamform: &Path, (policies, portal, out): (&Path, &Path, &Path)) -> R
         out.as_os_str(),
     ];
     let dir = policies.parent().unwrap_or(policies);
-    let ran = run_teamform(teamform, dir, &args, Stdio::null());
+    let ran = run_binary(teamform, dir, &args, Stdio::null());
     let _ = std::fs::remove_dir_all(out);
     ran
 }
