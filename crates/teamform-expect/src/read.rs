@@ -139,6 +139,7 @@ pub fn parse(file: FileId, text: &str) -> (Vec<Expectation>, Vec<Diagnostic>) {
     };
     let mut r = Reader {
         file,
+        base: 0,
         diags: &mut diags,
     };
     let mut out = Vec::new();

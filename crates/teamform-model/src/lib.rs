@@ -12,6 +12,7 @@ pub mod follow;
 mod load;
 mod manage;
 mod merge;
+mod parts;
 pub mod read;
 mod schema;
 pub mod table;

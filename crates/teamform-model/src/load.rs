@@ -213,15 +213,35 @@ pub fn load_parsed(sources: SourceMap, parsed: &[&ParsedFile]) -> LoadResult {
     }
 }
 
-/// Parses one file into a policy fragment. A file with syntax errors still contributes what
-/// could be recovered (so that other files' references to it resolve), but only its syntax
-/// errors are reported, since the rest would mostly be echoes of them.
+/// Parses one file into a policy fragment: a large file of users or assets in parts (see
+/// `parts`), with the same result. A file with syntax errors still contributes what could be
+/// recovered (so that other files' references to it resolve), but only its syntax errors are
+/// reported, since the rest would mostly be echoes of them.
 pub(crate) fn parse_file(file: FileId, text: &str) -> (Policy, Vec<Diagnostic>) {
+    parse_file_in(file, text, crate::parts::PART_BYTES)
+}
+
+/// [`parse_file`] with parts of at least `part_bytes` (tests cut small files).
+pub(crate) fn parse_file_in(
+    file: FileId,
+    text: &str,
+    part_bytes: usize,
+) -> (Policy, Vec<Diagnostic>) {
+    let cut = crate::parts::cut(text, part_bytes);
+    if let Some(policy) = cut.and_then(|parts| crate::parts::read(file, text, &parts)) {
+        return (policy, Vec::new());
+    }
+    parse_whole(file, text)
+}
+
+/// Parses the whole of one file at once (see [`parse_file`]).
+pub(crate) fn parse_whole(file: FileId, text: &str) -> (Policy, Vec<Diagnostic>) {
     let (doc, errors) = toml::de::DeTable::parse_recoverable(text);
     let mut diags = Vec::new();
     let fragment = {
         let mut reader = Reader {
             file,
+            base: 0,
             diags: &mut diags,
         };
         read_document(&mut reader, doc.get_ref())

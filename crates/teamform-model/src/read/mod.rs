@@ -29,6 +29,9 @@ pub type Value<'i> = Spanned<DeValue<'i>>;
 pub struct Reader<'d> {
     /// The file the spans point into.
     pub file: FileId,
+    /// Where the text that was parsed starts in the file: 0, or the start of a part of a
+    /// large file parsed alone (`parts`).
+    pub base: usize,
     /// Where diagnostics go.
     pub diags: &'d mut Vec<Diagnostic>,
 }
@@ -49,7 +52,7 @@ fn kind_of(v: &DeValue<'_>) -> &'static str {
 impl Reader<'_> {
     /// A span of this file.
     pub fn span(&self, range: Range<usize>) -> Span {
-        Span::new(self.file, range)
+        Span::new(self.file, range.start + self.base..range.end + self.base)
     }
 
     /// Reports a value of the wrong type.
