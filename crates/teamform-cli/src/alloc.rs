@@ -8,6 +8,8 @@
 //! time there (`BENCHMARKS.md`). Commands that run for seconds keep what they free for their
 //! own reuse instead; those that run for hours (the language server, `watch`, `sim`,
 //! `reconcile`) hand it back as usual, so an idle server does not hold its peak.
+//!
+//! Commands that run for seconds also take their memory in small pages ([`small_pages`]).
 
 /// The allocator.
 #[global_allocator]
@@ -27,6 +29,31 @@ pub fn keep_freed_memory() {
     unsafe {
         libmimalloc_sys::mi_option_set(PURGE_DELAY, -1);
     }
+}
+
+/// Asks the kernel for small pages only (`PR_SET_THP_DISABLE`); `false` where it cannot.
+///
+/// mimalloc asks for transparent huge pages on its memory (`MADV_HUGEPAGE`). The kernel clears
+/// a 2 MiB page whole when it is first touched, and takes it from its largest free blocks; on
+/// a virtual machine those are the blocks it has handed back to the host (free page
+/// reporting), which the host must supply again while the kernel clears them. On the
+/// benchmark's VM a plan's system time swung between 0.1 and 1.1 s from one run to the next;
+/// with small pages it stays near 0.3 s (`BENCHMARKS.md`). The setting holds for this process
+/// and what it starts.
+#[cfg(target_os = "linux")]
+pub fn small_pages() -> bool {
+    let (yes, unused) = (1 as libc::c_ulong, 0 as libc::c_ulong);
+    // SAFETY: `prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0)` sets a flag of the calling process and
+    // reads no memory of ours.
+    #[allow(unsafe_code)]
+    let status = unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, yes, unused, unused, unused) };
+    status == 0
+}
+
+/// Asks the kernel for small pages only: not available here.
+#[cfg(not(target_os = "linux"))]
+pub fn small_pages() -> bool {
+    false
 }
 
 /// The value of mimalloc's purge delay, for tests.
@@ -50,5 +77,17 @@ mod tests {
         assert_eq!(purge_delay(), 1000);
         keep_freed_memory();
         assert_eq!(purge_delay(), -1);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn small_pages_are_asked_for() {
+        let unused = 0 as libc::c_ulong;
+        // SAFETY: `prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0)` returns a flag of the process.
+        #[allow(unsafe_code)]
+        let disabled =
+            || unsafe { libc::prctl(libc::PR_GET_THP_DISABLE, unused, unused, unused, unused) };
+        assert!(small_pages());
+        assert_eq!(disabled(), 1);
     }
 }
