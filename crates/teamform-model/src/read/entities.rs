@@ -1,7 +1,7 @@
 //! Reading the top-level tables of one document: `[portal]`, `[team.*]`, `[role.*]`,
 //! `[user.*]`, `[asset.*.*]` and `[guardrails]`.
 
-use super::{Reader, Value};
+use super::{Reader, Value, What};
 use crate::types::*;
 use crate::vocab::*;
 use toml::de::DeTable;
@@ -111,7 +111,7 @@ fn each_entry<'i>(
 fn fields<'a, 'i>(
     r: &mut Reader<'_>,
     table: &'a DeTable<'i>,
-    context: &str,
+    context: What<'_>,
     allowed: &[&str],
 ) -> Vec<(&'a str, &'a Value<'i>)> {
     let mut out = Vec::with_capacity(table.len());
@@ -132,7 +132,7 @@ fn read_portal(r: &mut Reader<'_>, value: &Value<'_>) -> Option<Portal> {
         span: r.span(value.span()),
         ..Portal::default()
     };
-    for (name, v) in fields(r, table, "`[portal]`", PORTAL) {
+    for (name, v) in fields(r, table, What::Text("`[portal]`"), PORTAL) {
         match name {
             "name" => portal.name = r.string(v, "the portal's `name`"),
             "provider" => portal.provider = r.string(v, "`provider`"),
@@ -200,8 +200,7 @@ fn meant<K>(key: &str, names: &[&str], parse: fn(&str) -> Option<K>) -> Option<K
 }
 
 fn read_team(r: &mut Reader<'_>, key: Sp<String>, value: &Value<'_>) -> Option<Team> {
-    let context = format!("team `{}`", key.value);
-    let table = r.table(value, &context)?;
+    let table = r.table(value, What::Entity("team", &key.value))?;
     let mut team = Team {
         span: r.span(value.span()),
         key,
@@ -213,13 +212,14 @@ fn read_team(r: &mut Reader<'_>, key: Sp<String>, value: &Value<'_>) -> Option<T
         reviewers: Vec::new(),
         successor: None,
     };
-    for (name, v) in fields(r, table, &context, TEAM) {
-        let what = format!("`{name}` of {context}");
+    let context = What::Entity("team", &team.key.value);
+    for (name, v) in fields(r, table, context, TEAM) {
+        let what = What::Field(name, &context);
         if name == "reviewers" {
-            team.reviewers = r.strings(v, &what);
+            team.reviewers = r.strings(v, what);
             continue;
         }
-        let s = r.string(v, &what);
+        let s = r.string(v, what);
         match name {
             "name" => team.name = s,
             "parent" => team.parent = s,
@@ -231,7 +231,7 @@ fn read_team(r: &mut Reader<'_>, key: Sp<String>, value: &Value<'_>) -> Option<T
         }
     }
     if team.name.is_none() {
-        r.missing(team.span, &context, "name", "\"Sales Team\"");
+        r.missing(team.span, context, "name", "\"Sales Team\"");
     }
     Some(team)
 }
@@ -246,7 +246,7 @@ fn read_offboard(r: &mut Reader<'_>, key: Sp<String>, value: &Value<'_>) -> Opti
         reason: None,
         date: None,
     };
-    for (name, v) in fields(r, table, &context, OFFBOARD) {
+    for (name, v) in fields(r, table, What::Text(&context), OFFBOARD) {
         let what = format!("`{name}` of {context}");
         match name {
             "successor" => entry.successor = r.string(v, &what),
@@ -259,8 +259,7 @@ fn read_offboard(r: &mut Reader<'_>, key: Sp<String>, value: &Value<'_>) -> Opti
 }
 
 fn read_user(r: &mut Reader<'_>, key: Sp<String>, value: &Value<'_>) -> Option<User> {
-    let context = format!("user `{}`", key.value);
-    let table = r.table(value, &context)?;
+    let table = r.table(value, What::Entity("user", &key.value))?;
     let mut user = User {
         span: r.span(value.span()),
         key,
@@ -274,19 +273,20 @@ fn read_user(r: &mut Reader<'_>, key: Sp<String>, value: &Value<'_>) -> Option<U
         team_expires: Vec::new(),
         id: None,
     };
-    for (name, v) in fields(r, table, &context, USER) {
-        let what = format!("`{name}` of {context}");
+    let context = What::Entity("user", &user.key.value);
+    for (name, v) in fields(r, table, context, USER) {
+        let what = What::Field(name, &context);
         match name {
-            "name" => user.name = r.string(v, &what),
-            "role" => user.role = r.string(v, &what),
-            "team" => user.team = r.string(v, &what),
-            "teams" => (user.teams, user.team_expires) = super::membership::read_teams(r, v, &what),
-            "super_admin" => user.super_admin = r.bool(v, &what),
-            "id" => user.id = r.string(v, &what),
-            "expires" => user.expires = r.date(v, &what),
+            "name" => user.name = r.string(v, what),
+            "role" => user.role = r.string(v, what),
+            "team" => user.team = r.string(v, what),
+            "teams" => (user.teams, user.team_expires) = super::membership::read_teams(r, v, what),
+            "super_admin" => user.super_admin = r.bool(v, what),
+            "id" => user.id = r.string(v, what),
+            "expires" => user.expires = r.date(v, what),
             "seats" => {
                 let names: Vec<&'static str> = Seat::names().collect();
-                if let Some(items) = r.array(v, &what) {
+                if let Some(items) = r.array(v, what) {
                     for item in items {
                         user.seats
                             .extend(r.keyword(item, "a seat", Seat::parse, &names));
@@ -297,7 +297,7 @@ fn read_user(r: &mut Reader<'_>, key: Sp<String>, value: &Value<'_>) -> Option<U
         }
     }
     if user.name.is_none() {
-        r.missing(user.span, &context, "name", "\"Alice Martin\"");
+        r.missing(user.span, context, "name", "\"Alice Martin\"");
     }
     Some(user)
 }
@@ -326,8 +326,7 @@ fn read_assets(r: &mut Reader<'_>, value: &Value<'_>, out: &mut Vec<Asset>) {
             continue;
         };
         each_entry(r, tv, &format!("`asset.{kind}`"), |r, key, v| {
-            let context = format!("asset `{kind}.{}`", key.value);
-            let Some(table) = r.table(v, &context) else {
+            let Some(table) = r.table(v, What::Asset(kind.as_str(), &key.value)) else {
                 return;
             };
             let mut asset = Asset {
@@ -338,17 +337,18 @@ fn read_assets(r: &mut Reader<'_>, value: &Value<'_>, out: &mut Vec<Asset>) {
                 teams: Vec::new(),
                 id: None,
             };
-            for (name, fv) in fields(r, table, &context, ASSET) {
-                let what = format!("`{name}` of {context}");
+            let context = What::Asset(kind.as_str(), &asset.key.value);
+            for (name, fv) in fields(r, table, context, ASSET) {
+                let what = What::Field(name, &context);
                 match name {
-                    "name" => asset.name = r.string(fv, &what),
-                    "teams" => asset.teams = r.strings(fv, &what),
-                    "id" => asset.id = r.string(fv, &what),
+                    "name" => asset.name = r.string(fv, what),
+                    "teams" => asset.teams = r.strings(fv, what),
+                    "id" => asset.id = r.string(fv, what),
                     _ => {}
                 }
             }
             if asset.name.is_none() {
-                r.missing(asset.span, &context, "name", "\"Contact us\"");
+                r.missing(asset.span, context, "name", "\"Contact us\"");
             }
             out.push(asset);
         });
@@ -359,7 +359,7 @@ fn read_guardrails(r: &mut Reader<'_>, value: &Value<'_>, g: &mut Guardrails) {
     let Some(table) = r.table(value, "`guardrails`") else {
         return;
     };
-    for (name, v) in fields(r, table, "`[guardrails]`", GUARDRAILS) {
+    for (name, v) in fields(r, table, What::Text("`[guardrails]`"), GUARDRAILS) {
         let what = format!("`{name}`");
         match name {
             "min_super_admins" => g.min_super_admins = r.count(v, &what, 10),
@@ -400,7 +400,7 @@ fn read_deny(r: &mut Reader<'_>, value: &Value<'_>) -> Option<DenyRule> {
         unless_roles: Vec::new(),
         unread: false,
     };
-    for (name, v) in fields(r, table, "a deny rule", DENY) {
+    for (name, v) in fields(r, table, What::Text("a deny rule"), DENY) {
         let what = format!("`{name}` of a deny rule");
         let before = r.diags.len();
         match name {
@@ -457,7 +457,7 @@ fn read_separate(r: &mut Reader<'_>, value: &Value<'_>) -> Option<SeparationRule
         permissions: Vec::new(),
         scope: None,
     };
-    for (name, v) in fields(r, table, "a separation rule", SEPARATE) {
+    for (name, v) in fields(r, table, What::Text("a separation rule"), SEPARATE) {
         let what = format!("`{name}` of a separation rule");
         match name {
             "message" => rule.message = r.string(v, &what),

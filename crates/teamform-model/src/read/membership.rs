@@ -1,7 +1,7 @@
 //! A user's `teams`: additional teams as keys (`"events"`), or as memberships that end
 //! (`{ team = "events", expires = 2027-01-31 }`), in one array.
 
-use super::{Reader, Value};
+use super::{Reader, Value, What};
 use crate::types::{Date, Sp};
 use toml::de::DeValue;
 
@@ -12,17 +12,21 @@ pub const MEMBERSHIP: &[&str] = &["team", "expires"];
 pub(crate) type Ends = Vec<(String, Sp<Date>)>;
 
 /// Reads `teams`: the team keys in order, and the end date of the memberships that have one.
-pub(crate) fn read_teams(r: &mut Reader<'_>, v: &Value<'_>, what: &str) -> (Vec<Sp<String>>, Ends) {
+pub(crate) fn read_teams(
+    r: &mut Reader<'_>,
+    v: &Value<'_>,
+    what: What<'_>,
+) -> (Vec<Sp<String>>, Ends) {
     let mut teams = Vec::new();
     let mut ends = Vec::new();
     let DeValue::Array(items) = v.get_ref() else {
         r.wrong_type(v, what, "an array of team keys");
         return (teams, ends);
     };
-    let each = format!("each item of {what}");
+    let each = What::Item(&what);
     for item in items {
         let DeValue::Table(table) = item.get_ref() else {
-            teams.extend(r.string(item, &each));
+            teams.extend(r.string(item, each));
             continue;
         };
         let mut team = None;
