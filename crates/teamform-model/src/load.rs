@@ -70,19 +70,27 @@ pub fn load_dir(dir: &Path) -> LoadResult {
     let root = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
     match discover(dir) {
         Ok(paths) => {
+            // Reading, checking the UTF-8 and indexing the lines of each file is done on
+            // every thread; numbering the files, in order, on this one.
             let read: Vec<_> = paths
                 .par_iter()
-                .map(|p| (p, read_policy_file(&root, p)))
+                .map(|p| {
+                    let shown = p.display().to_string();
+                    let file = read_policy_file(&root, p).map(|bytes| match decode(bytes) {
+                        Ok(text) => Ok(SourceFile::new(shown.clone(), text)),
+                        Err((text, bad)) => Err((SourceFile::new(shown.clone(), text), bad)),
+                    });
+                    (shown, file)
+                })
                 .collect();
-            for (path, bytes) in read {
-                let shown = path.display().to_string();
-                match bytes {
-                    Ok(bytes) => match decode(bytes) {
-                        Ok(text) => {
-                            sources.add(SourceFile::new(shown, text));
+            for (shown, file) in read {
+                match file {
+                    Ok(decoded) => match decoded {
+                        Ok(file) => {
+                            sources.add(file);
                         }
-                        Err((text, bad)) => {
-                            let id = sources.add(SourceFile::new(shown.clone(), text));
+                        Err((file, bad)) => {
+                            let id = sources.add(file);
                             early.push(
                                 Diagnostic::new(
                                     Code::UnreadableFile,

@@ -18,7 +18,8 @@
 
 use crate::read::{Reader, read_document};
 use crate::types::Policy;
-use std::collections::HashSet;
+use foldhash::HashSet;
+use foldhash::HashSetExt;
 use std::ops::Range;
 use teamform_diagnostics::FileId;
 use toml::de::DeTable;
