@@ -117,6 +117,10 @@ pub struct ReviewArgs {
     /// Report access that expires within this many days.
     #[arg(long, default_value = "30", value_name = "DAYS")]
     pub expiring_days: u32,
+    /// Print every finding. With more than 20, only the first 3 of each code are printed
+    /// and the others counted: all of them are in the review's files.
+    #[arg(long)]
+    pub all_findings: bool,
 }
 
 /// The steps of a review period, whose decisions are files under `reviews/PERIOD/` beside

@@ -7,8 +7,8 @@ use crate::error::{Error, ExitStatus, Outcome};
 use crate::policy::{self, Loaded};
 use crate::provenance;
 use std::path::Path;
-use teamform_diagnostics::Diagnostic;
 use teamform_diagnostics::render::{Format, render};
+use teamform_diagnostics::{Code, Diagnostic};
 use teamform_plan::policy_hash;
 use teamform_portal::activity::{Instant, RETENTION_DAYS};
 use teamform_review::{Built, Input, PolicyRef, ReviewOptions, build};
@@ -91,10 +91,57 @@ pub(super) fn print(loaded: &Loaded, diagnostics: &[Diagnostic]) -> Result<(), E
     .map_err(|e| Error::invalid(format!("cannot write the findings: {e}")).with_source(e))
 }
 
-/// Prints the findings and the summary of a review.
-pub(super) fn report(loaded: &Loaded, built: &Built) -> Result<(), Error> {
-    if !built.diagnostics.is_empty() {
-        print(loaded, &built.diagnostics)?;
+/// How many findings are printed, at most, all in full.
+const PRINTED_IN_FULL: usize = 20;
+
+/// How many findings of each code are printed when there are more than [`PRINTED_IN_FULL`].
+const FIRST_OF_EACH: usize = 3;
+
+/// The findings to print: every one when there are few of them or `all` is asked for, else
+/// the first [`FIRST_OF_EACH`] of each code; and how many of each code are left out, by code
+/// in the order the findings first name them.
+fn to_print(findings: &[Diagnostic], all: bool) -> (Vec<Diagnostic>, Vec<(Code, usize)>) {
+    if all || findings.len() <= PRINTED_IN_FULL {
+        return (findings.to_vec(), Vec::new());
+    }
+    let mut counts: Vec<(Code, usize)> = Vec::new();
+    let mut shown = Vec::new();
+    for finding in findings {
+        let at = match counts.iter().position(|(code, _)| *code == finding.code) {
+            Some(at) => at,
+            None => {
+                counts.push((finding.code, 0));
+                counts.len() - 1
+            }
+        };
+        counts[at].1 += 1;
+        if counts[at].1 <= FIRST_OF_EACH {
+            shown.push(finding.clone());
+        }
+    }
+    let left = (counts.into_iter())
+        .filter(|(_, n)| *n > FIRST_OF_EACH)
+        .map(|(code, n)| (code, n - FIRST_OF_EACH))
+        .collect();
+    (shown, left)
+}
+
+/// Prints the findings (all of them with `all`, else see [`to_print`]) and the summary of a
+/// review, whose findings are all written in `kept` (for people: "the pack's `review.json`").
+pub(super) fn report(loaded: &Loaded, built: &Built, all: bool, kept: &str) -> Result<(), Error> {
+    let (shown, left) = to_print(&built.diagnostics, all);
+    if !shown.is_empty() {
+        print(loaded, &shown)?;
+    }
+    if !left.is_empty() {
+        let total: usize = left.iter().map(|(_, n)| n).sum();
+        let each: Vec<String> = (left.iter())
+            .map(|(code, n)| format!("{n} {}", code.as_str()))
+            .collect();
+        outln!(
+            "… and {total} more findings ({}): every finding is in {kept}; `--all-findings` prints them here.",
+            each.join(", ")
+        );
     }
     let r = &built.review;
     if !r.activity.available {
@@ -117,7 +164,12 @@ pub(super) fn report(loaded: &Loaded, built: &Built) -> Result<(), Error> {
 /// `teamform review --out DIR`.
 fn pack(args: &ReviewArgs, dir: &Path) -> Outcome {
     let (loaded, built) = take(args)?;
-    report(&loaded, &built)?;
+    report(
+        &loaded,
+        &built,
+        args.all_findings,
+        "the pack's `review.json`",
+    )?;
     let manifest = teamform_review::pack::write(dir, &built.review, Vec::new())
         .map_err(|e| Error::invalid(e.to_string()))?;
     outln!(
@@ -126,4 +178,40 @@ fn pack(args: &ReviewArgs, dir: &Path) -> Outcome {
         manifest.files.len()
     );
     Ok(ExitStatus::Success)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn many_findings_print_the_first_of_each_code_and_count_the_others() {
+        // 30 findings: every sixth is missing a field, the others are unknown fields.
+        let all: Vec<Diagnostic> = (0..30)
+            .map(|i| match i % 6 {
+                5 => Diagnostic::new(Code::MissingField, format!("finding {i}")),
+                _ => Diagnostic::new(Code::UnknownField, format!("finding {i}")),
+            })
+            .collect();
+        let (shown, left) = to_print(&all, false);
+        let messages: Vec<&str> = shown.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "finding 0",
+                "finding 1",
+                "finding 2",
+                "finding 5",
+                "finding 11",
+                "finding 17"
+            ]
+        );
+        assert_eq!(left, [(Code::UnknownField, 22), (Code::MissingField, 2)]);
+        // Asked for all, or few of them: every one, in order.
+        assert_eq!(to_print(&all, true), (all.clone(), Vec::new()));
+        assert_eq!(
+            to_print(&all[..20], false),
+            (all[..20].to_vec(), Vec::new())
+        );
+    }
 }

@@ -57,7 +57,8 @@ pub fn start(period: &str, args: &ReviewArgs) -> Outcome {
                 .join(", ")
         )));
     }
-    super::review::report(&loaded, &built)?;
+    let kept = format!("`{}`", dir.join(SNAPSHOT).display());
+    super::review::report(&loaded, &built, args.all_findings, &kept)?;
     let write = |path: PathBuf, bytes: &[u8]| {
         write_atomic(&path, bytes)
             .map_err(|e| fail(format!("cannot write `{}`: {e}", path.display())))
