@@ -416,3 +416,52 @@ fn a_review_period_runs_from_start_to_policy_edits_in_git() {
     let again = teamform_in(d, &["review", "close", "--period", "2026-Q4"]);
     assert_eq!(again.code, 1);
 }
+
+#[test]
+fn many_findings_print_the_first_of_each_code_and_count_the_others() {
+    let dir = workspace();
+    // A day without login is inactivity: 45 findings, 39 of them `TF0400`, 2 of them errors.
+    let review = |out: &str, all: &[&str]| {
+        let mut args = vec![
+            "review",
+            TODAY,
+            "--portal",
+            "sandbox:portal.json",
+            "--inactive-days",
+            "1",
+            "--out",
+            out,
+        ];
+        args.extend(all);
+        let run = teamform_in(dir.path(), &args);
+        assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+        run.stdout
+    };
+    let printed = |stdout: &str| stdout.lines().filter(|l| l.starts_with("TF0")).count();
+    let cut = review("cut", &[]);
+    assert!(
+        cut.contains(
+            "… and 36 more findings (36 TF0400): every finding is in the pack's `review.json`; `--all-findings` prints them here."
+        ),
+        "{cut}"
+    );
+    assert_eq!(printed(&cut), 9, "{cut}");
+    // The closing line counts them all.
+    assert!(
+        cut.contains("checked 12 files: 2 errors, 43 warnings"),
+        "{cut}"
+    );
+    let all = review("all", &["--all-findings"]);
+    assert_eq!(printed(&all), 45, "{all}");
+    assert!(
+        all.contains("checked 12 files: 2 errors, 43 warnings"),
+        "{all}"
+    );
+    assert!(!all.contains("more findings"), "{all}");
+    for pack in ["cut", "all"] {
+        let json: serde_json::Value =
+            serde_json::from_str(&read(&dir.path().join(pack).join("review.json")))
+                .expect("review.json is JSON");
+        assert_eq!(json["findings"].as_array().map(Vec::len), Some(45));
+    }
+}

@@ -7,7 +7,7 @@ use crate::error::{Error, ExitStatus, Outcome};
 use crate::policy::{self, Loaded};
 use crate::provenance;
 use std::path::Path;
-use teamform_diagnostics::render::{Format, render};
+use teamform_diagnostics::render::{Format, render, render_human_part};
 use teamform_diagnostics::{Code, Diagnostic};
 use teamform_plan::policy_hash;
 use teamform_portal::activity::{Instant, RETENTION_DAYS};
@@ -131,7 +131,15 @@ fn to_print(findings: &[Diagnostic], all: bool) -> (Vec<Diagnostic>, Vec<(Code, 
 pub(super) fn report(loaded: &Loaded, built: &Built, all: bool, kept: &str) -> Result<(), Error> {
     let (shown, left) = to_print(&built.diagnostics, all);
     if !shown.is_empty() {
-        print(loaded, &shown)?;
+        // The closing line counts every finding, printed or not.
+        render_human_part(
+            &shown,
+            &built.diagnostics,
+            &loaded.load.sources,
+            &policy::human_options(),
+            &mut crate::output::stdout(),
+        )
+        .map_err(|e| Error::invalid(format!("cannot write the findings: {e}")).with_source(e))?;
     }
     if !left.is_empty() {
         let total: usize = left.iter().map(|(_, n)| n).sum();

@@ -31,6 +31,18 @@ pub(super) fn render(
     options: &HumanOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    render_counted(diagnostics, Summary::of(diagnostics), sources, options, out)
+}
+
+/// Draws `diagnostics`, then the closing line with the counts of `summary` (which may count
+/// more diagnostics than are drawn).
+pub(super) fn render_counted(
+    diagnostics: &[Diagnostic],
+    summary: Summary,
+    sources: &SourceMap,
+    options: &HumanOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let theme = if options.color {
         GraphicalTheme::unicode()
     } else {
@@ -57,7 +69,6 @@ pub(super) fn render(
         out.write_all(text.as_bytes())?;
         writeln!(out)?;
     }
-    let summary = Summary::of(diagnostics);
     let files = sources.len();
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     if summary.errors == 0 && summary.warnings == 0 {

@@ -60,6 +60,18 @@ pub fn render(
     }
 }
 
+/// Draws some of `all` in the human format (`shown`, such as the first few of each code),
+/// closed by the counts of `all`: for lists too long to read whole on a terminal.
+pub fn render_human_part(
+    shown: &[Diagnostic],
+    all: &[Diagnostic],
+    sources: &SourceMap,
+    options: &HumanOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    human::render_counted(shown, Summary::of(all), sources, options, out)
+}
+
 /// The location of a diagnostic as the line-based formats report it: file, start and end
 /// line and column, all 1-based.
 pub(crate) struct Location<'a> {
