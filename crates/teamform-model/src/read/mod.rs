@@ -363,3 +363,6 @@ impl Reader<'_> {
         );
     }
 }
+
+#[cfg(test)]
+mod tests;
