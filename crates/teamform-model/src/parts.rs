@@ -7,7 +7,8 @@
 //!
 //! The result is the whole file's, span for span. A file is cut only when nothing but blank
 //! lines and comments comes before its first table header, and every table header names one
-//! user or one asset ([`names_one_entity`]). In such a file each header opens a table of its
+//! user or one asset ([`names_one_entity`], with the editor's reading of headers,
+//! `table::header_parts`). In such a file each header opens a table of its
 //! own, and the key/value lines under it can only define what lies inside that table. So the
 //! whole file's tables are the union of the parts' tables, and the whole file is valid exactly
 //! when every part is and no table is named in two parts. [`read`] checks that last point,
@@ -17,6 +18,7 @@
 //! error of that part, so it is caught the same way.
 
 use crate::read::{Reader, read_document};
+use crate::table::header_parts;
 use crate::types::Policy;
 use foldhash::HashSet;
 use foldhash::HashSetExt;
@@ -35,13 +37,14 @@ pub(crate) fn cut(text: &str, target: usize) -> Option<Vec<Range<usize>>> {
     let mut start = 0;
     let mut seen_header = false;
     let mut line_start = 0;
+    let mut parts_of_key = Vec::new();
     while line_start < text.len() {
         let line_end = text[line_start..]
             .find('\n')
             .map_or(text.len(), |i| line_start + i + 1);
         let line = text[line_start..line_end].trim_start_matches([' ', '\t']);
         if line.starts_with('[') {
-            if !names_one_entity(line) {
+            if !names_one_entity(line, &mut parts_of_key) {
                 return None;
             }
             // The first part runs to the second header at least.
@@ -70,65 +73,12 @@ fn is_blank_or_comment(line: &str) -> bool {
 }
 
 /// Whether a line (after its indentation) is the header of one user's or one asset's table:
-/// `[user.KEY]` or `[asset.TYPE.KEY]`, each part of the path a bare key, a basic string or a
-/// literal string, followed by nothing but a comment. Anything else, such as `[user]`,
-/// `[[user.x]]` or `["user".x]`, is not.
-pub(crate) fn names_one_entity(line: &str) -> bool {
-    let Some(mut rest) = line.strip_prefix('[') else {
-        return false;
-    };
-    let mut keys = 0;
-    let mut root = "";
-    loop {
-        rest = rest.trim_start_matches([' ', '\t']);
-        let Some((key, after)) = key(rest) else {
-            return false;
-        };
-        if keys == 0 {
-            root = key;
-        }
-        keys += 1;
-        rest = after.trim_start_matches([' ', '\t']);
-        if let Some(after) = rest.strip_prefix('.') {
-            rest = after;
-        } else if let Some(after) = rest.strip_prefix(']') {
-            rest = after;
-            break;
-        } else {
-            return false;
-        }
-    }
-    is_blank_or_comment(rest.trim_start_matches([' ', '\t']))
-        && matches!((root, keys), ("user", 2) | ("asset", 3))
-}
-
-/// The key at the start of `text` as written (quotes included) and what follows it.
-fn key(text: &str) -> Option<(&str, &str)> {
-    let bytes = text.as_bytes();
-    let end = match bytes.first()? {
-        b'"' => {
-            let mut i = 1;
-            loop {
-                match bytes.get(i)? {
-                    b'\\' => i += 2,
-                    b'"' => break i + 1,
-                    b'\n' => return None,
-                    _ => i += 1,
-                }
-            }
-        }
-        b'\'' => {
-            1 + text[1..]
-                .find(['\'', '\n'])
-                .filter(|i| bytes[1 + i] == b'\'')?
-                + 1
-        }
-        _ => bytes
-            .iter()
-            .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-'))
-            .unwrap_or(bytes.len()),
-    };
-    (end > 0).then(|| text.split_at(end))
+/// `[user.KEY]` or `[asset.TYPE.KEY]`, as [`header_parts`] reads keys (bare keys, strings
+/// without escapes), followed by nothing but a comment. `parts` is room for the key's parts.
+/// Anything else, such as `[user]`, `[[user.x]]` or `[user.x.y]`, is not.
+fn names_one_entity<'a>(line: &'a str, parts: &mut Vec<&'a str>) -> bool {
+    header_parts(line.trim_end_matches('\n'), parts)
+        && matches!(parts[..], ["user", _] | ["asset", _, _])
 }
 
 /// The policy of `text` read part by part, or `None` when a part reports anything or a table

@@ -65,20 +65,34 @@ pub fn tables_in(text: &str, range: Range<usize>) -> Option<Vec<(Range<usize>, V
 /// for bare keys, and basic and literal strings without escapes. `None` for anything else (an
 /// array of tables, an escape, text after the header), which callers treat as unknown.
 pub fn header_key(line: &str) -> Option<Vec<String>> {
-    let mut rest = line.strip_prefix('[')?;
-    if rest.starts_with('[') {
-        return None;
-    }
     let mut parts = Vec::new();
+    header_parts(line, &mut parts).then(|| parts.into_iter().map(str::to_string).collect())
+}
+
+/// [`header_key`] without copying: the parts of the key, borrowed from `line`, in `parts`
+/// (cleared first); `false` when the line is not such a header.
+pub(crate) fn header_parts<'a>(line: &'a str, parts: &mut Vec<&'a str>) -> bool {
+    parts.clear();
+    let Some(mut rest) = line.strip_prefix('[') else {
+        return false;
+    };
+    if rest.starts_with('[') {
+        return false;
+    }
     loop {
         rest = rest.trim_start_matches([' ', '\t']);
-        let (part, after) = match rest.chars().next()? {
+        let Some(first) = rest.chars().next() else {
+            return false;
+        };
+        let (part, after) = match first {
             quote @ ('"' | '\'') => {
                 let inner = &rest[1..];
-                let close = inner.find(quote)?;
+                let Some(close) = inner.find(quote) else {
+                    return false;
+                };
                 let part = &inner[..close];
                 if part.contains('\\') && quote == '"' {
-                    return None;
+                    return false;
                 }
                 (part, &inner[close + 1..])
             }
@@ -87,22 +101,22 @@ pub fn header_key(line: &str) -> Option<Vec<String>> {
                     .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
                     .unwrap_or(rest.len());
                 if len == 0 {
-                    return None;
+                    return false;
                 }
                 (&rest[..len], &rest[len..])
             }
         };
-        parts.push(part.to_string());
+        parts.push(part);
         rest = after.trim_start_matches([' ', '\t']);
-        match rest.chars().next()? {
-            '.' => rest = &rest[1..],
-            ']' => {
+        match rest.chars().next() {
+            Some('.') => rest = &rest[1..],
+            Some(']') => {
                 let tail = rest[1..]
                     .trim_start_matches([' ', '\t'])
                     .trim_end_matches('\r');
-                return (tail.is_empty() || tail.starts_with('#')).then_some(parts);
+                return tail.is_empty() || tail.starts_with('#');
             }
-            _ => return None,
+            _ => return false,
         }
     }
 }
