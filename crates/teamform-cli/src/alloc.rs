@@ -9,7 +9,8 @@
 //! own reuse instead; those that run for hours (the language server, `watch`, `sim`,
 //! `reconcile`) hand it back as usual, so an idle server does not hold its peak.
 //!
-//! Commands that run for seconds also take their memory in small pages ([`small_pages`]).
+//! Commands that run for seconds also take their memory in small pages ([`small_pages`]),
+//! unless `MIMALLOC_ALLOW_THP` is set, which then decides as mimalloc documents it.
 
 /// The allocator.
 #[global_allocator]
@@ -29,6 +30,12 @@ pub fn keep_freed_memory() {
     unsafe {
         libmimalloc_sys::mi_option_set(PURGE_DELAY, -1);
     }
+}
+
+/// Whether to take small pages: unless `MIMALLOC_ALLOW_THP` is set (mimalloc's own switch for
+/// huge pages, which it read at start-up), for a machine where huge pages serve better.
+pub fn small_pages_wanted() -> bool {
+    std::env::var_os("MIMALLOC_ALLOW_THP").is_none()
 }
 
 /// Asks the kernel for small pages only (`PR_SET_THP_DISABLE`); `false` where it cannot.

@@ -45,7 +45,9 @@ fn run() -> i32 {
     };
     if !args.command.runs_for_hours() {
         alloc::keep_freed_memory();
-        alloc::small_pages();
+        if alloc::small_pages_wanted() {
+            alloc::small_pages();
+        }
     }
     portal::set_debug(args.command.portal().is_some_and(|p| p.debug));
     let code = match commands::run(args) {
