@@ -85,22 +85,20 @@ pub fn load_dir(dir: &Path) -> LoadResult {
                 .collect();
             for (shown, file) in read {
                 match file {
-                    Ok(decoded) => match decoded {
-                        Ok(file) => {
-                            sources.add(file);
-                        }
-                        Err((file, bad)) => {
-                            let id = sources.add(file);
-                            early.push(
-                                Diagnostic::new(
-                                    Code::UnreadableFile,
-                                    format!("`{shown}` is not valid UTF-8"),
-                                )
-                                .primary(Span::new(id, bad..bad + 1), "invalid byte here")
-                                .help("save the file as UTF-8"),
-                            );
-                        }
-                    },
+                    Ok(Ok(file)) => {
+                        sources.add(file);
+                    }
+                    Ok(Err((file, bad))) => {
+                        let id = sources.add(file);
+                        early.push(
+                            Diagnostic::new(
+                                Code::UnreadableFile,
+                                format!("`{shown}` is not valid UTF-8"),
+                            )
+                            .primary(Span::new(id, bad..bad + 1), "invalid byte here")
+                            .help("save the file as UTF-8"),
+                        );
+                    }
                     Err(refusal) => early.push(
                         Diagnostic::new(
                             Code::UnreadableFile,
@@ -226,34 +224,31 @@ pub fn load_parsed(sources: SourceMap, parsed: &[&ParsedFile]) -> LoadResult {
 /// recovered (so that other files' references to it resolve), but only its syntax errors are
 /// reported, since the rest would mostly be echoes of them.
 pub(crate) fn parse_file(file: FileId, text: &str) -> (Policy, Vec<Diagnostic>) {
-    parse_file_in(file, text, crate::parts::PART_BYTES)
+    parse_file_at(file, text, 0)
 }
 
-/// [`parse_file`] with parts of at least `part_bytes` (tests cut small files).
+/// [`parse_file`] of a piece of a file, `text`, found at `base` in it (an editor's table):
+/// the spans are the file's.
+pub(crate) fn parse_file_at(file: FileId, text: &str, base: usize) -> (Policy, Vec<Diagnostic>) {
+    parse_file_in(file, (text, base), crate::parts::PART_BYTES)
+}
+
+/// [`parse_file_at`] with parts of at least `part_bytes` (tests cut small files).
 pub(crate) fn parse_file_in(
     file: FileId,
-    text: &str,
+    (text, base): (&str, usize),
     part_bytes: usize,
 ) -> (Policy, Vec<Diagnostic>) {
     let cut = crate::parts::cut(text, part_bytes);
-    if let Some(policy) = cut.and_then(|parts| crate::parts::read(file, text, &parts)) {
+    if let Some(policy) = cut.and_then(|parts| crate::parts::read(file, (text, base), &parts)) {
         return (policy, Vec::new());
     }
-    parse_whole(file, text)
+    parse_whole(file, (text, base))
 }
 
-/// Parses the whole of one file at once (see [`parse_file`]).
-pub(crate) fn parse_whole(file: FileId, text: &str) -> (Policy, Vec<Diagnostic>) {
-    let (doc, errors) = toml::de::DeTable::parse_recoverable(text);
-    let mut diags = Vec::new();
-    let fragment = {
-        let mut reader = Reader {
-            file,
-            base: 0,
-            diags: &mut diags,
-        };
-        read_document(&mut reader, doc.get_ref())
-    };
+/// Parses the whole of `text`, found at `base` in a file, at once (see [`parse_file`]).
+pub(crate) fn parse_whole(file: FileId, (text, base): (&str, usize)) -> (Policy, Vec<Diagnostic>) {
+    let (fragment, errors, diags) = read_text(file, text, base);
     if errors.is_empty() {
         return (fragment, diags);
     }
@@ -269,10 +264,29 @@ pub(crate) fn parse_whole(file: FileId, text: &str) -> (Policy, Vec<Diagnostic>)
             } else {
                 range
             };
+            let range = range.start + base..range.end + base;
             Diagnostic::new(Code::TomlSyntax, e.message().trim().to_string())
                 .primary(Span::new(file, range), "here")
                 .help("fix the TOML syntax; see https://toml.io/en/v1.0.0")
         })
         .collect();
     (fragment, syntax)
+}
+
+/// Parses `text`, found at `base` in `file`, and reads its tables: what it defines, its TOML
+/// syntax errors, and the values that do not fit.
+pub(crate) fn read_text(
+    file: FileId,
+    text: &str,
+    base: usize,
+) -> (Policy, Vec<toml::de::Error>, Vec<Diagnostic>) {
+    let (doc, errors) = toml::de::DeTable::parse_recoverable(text);
+    let mut diags = Vec::new();
+    let mut reader = Reader {
+        file,
+        base,
+        diags: &mut diags,
+    };
+    let fragment = read_document(&mut reader, doc.get_ref());
+    (fragment, errors, diags)
 }

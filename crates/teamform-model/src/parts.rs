@@ -17,14 +17,13 @@
 //! a multi-line string or array leaves the part before it unterminated, which is a syntax
 //! error of that part, so it is caught the same way.
 
-use crate::read::{Reader, read_document};
+use crate::load::read_text;
 use crate::table::header_parts;
 use crate::types::Policy;
 use foldhash::HashSet;
 use foldhash::HashSetExt;
 use std::ops::Range;
 use teamform_diagnostics::FileId;
-use toml::de::DeTable;
 
 /// The size a part grows to before the next header starts a new one.
 pub(crate) const PART_BYTES: usize = 64 * 1024;
@@ -81,23 +80,18 @@ fn names_one_entity<'a>(line: &'a str, parts: &mut Vec<&'a str>) -> bool {
         && matches!(parts[..], ["user", _] | ["asset", _, _])
 }
 
-/// The policy of `text` read part by part, or `None` when a part reports anything or a table
-/// is named in two parts (then the whole file must be read, to report it as it is).
-pub(crate) fn read(file: FileId, text: &str, parts: &[Range<usize>]) -> Option<Policy> {
+/// The policy of `text` (found at `base` in `file`) read part by part, or `None` when a part
+/// reports anything or a table is named in two parts (then the whole text must be read, to
+/// report it as it is).
+pub(crate) fn read(
+    file: FileId,
+    (text, base): (&str, usize),
+    parts: &[Range<usize>],
+) -> Option<Policy> {
     let mut policy = Policy::default();
-    let mut diags = Vec::new();
     for range in parts {
-        let (doc, errors) = DeTable::parse_recoverable(&text[range.clone()]);
-        if !errors.is_empty() {
-            return None;
-        }
-        let mut reader = Reader {
-            file,
-            base: range.start,
-            diags: &mut diags,
-        };
-        let part = read_document(&mut reader, doc.get_ref());
-        if !diags.is_empty() {
+        let (part, errors, diags) = read_text(file, &text[range.clone()], base + range.start);
+        if !errors.is_empty() || !diags.is_empty() {
             return None;
         }
         policy.users.extend(part.users);

@@ -7,7 +7,7 @@
 //! checking that each table they take parses on its own, and reproduces what the whole file
 //! gave for it.
 
-use crate::load::parse_file;
+use crate::load::parse_file_at;
 use crate::types::User;
 use std::ops::Range;
 use teamform_diagnostics::{Code, Diagnostic, FileId};
@@ -129,7 +129,7 @@ pub fn parse_user_table(
     text: &str,
     range: Range<usize>,
 ) -> Option<(User, Vec<Diagnostic>)> {
-    let (mut fragment, mut diags) = parse_file(file, text.get(range.clone())?);
+    let (mut fragment, diags) = parse_file_at(file, text.get(range.clone())?, range.start);
     if diags.iter().any(|d| d.code == Code::TomlSyntax) || fragment.users.len() != 1 {
         return None;
     }
@@ -148,22 +148,14 @@ pub fn parse_user_table(
     {
         return None;
     }
-    let mut user = fragment.users.pop()?;
-    let offset = u32::try_from(range.start).ok()?;
-    let mut shift = |span: &mut teamform_diagnostics::Span| {
-        span.start += offset;
-        span.end += offset;
-    };
-    crate::follow::Spans::spans_mut(&mut user, &mut shift);
-    for d in &mut diags {
-        d.spans_mut(&mut shift);
-    }
+    let user = fragment.users.pop()?;
     Some((user, diags))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::parse_file;
 
     #[test]
     fn header_keys() {

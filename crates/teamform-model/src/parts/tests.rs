@@ -69,11 +69,11 @@ fn a_large_file_reads_as_the_whole() {
     }
     let parts = cut(&text, super::PART_BYTES).expect("the file is cut");
     assert!(parts.len() > 3, "{} parts", parts.len());
-    assert!(super::read(FileId(0), &text, &parts).is_some());
-    let (policy, diags) = parse_file_in(FileId(0), &text, super::PART_BYTES);
+    assert!(super::read(FileId(0), (&text, 0), &parts).is_some());
+    let (policy, diags) = parse_file_in(FileId(0), (&text, 0), super::PART_BYTES);
     assert_eq!(policy.users.len(), 3_000);
     assert_eq!(policy.assets.len(), 300);
-    assert_eq!((policy, diags), parse_whole(FileId(0), &text));
+    assert_eq!((policy, diags), parse_whole(FileId(0), (&text, 0)));
 }
 
 /// How a key is written in a header.
@@ -139,12 +139,14 @@ fn table() -> impl Strategy<Value = String> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
-    /// Cut before every header it may be cut at, any file reads as the whole file.
+    /// Cut before every header it may be cut at, any file reads as the whole file, wherever it
+    /// starts in a larger one.
     #[test]
     fn parts_read_as_the_whole(
         tables in proptest::collection::vec(table(), 1..24),
         root in any::<bool>(),
         crlf in any::<bool>(),
+        base in prop_oneof![Just(0usize), 1usize..100_000],
     ) {
         let mut text = String::from("# generated\n");
         if root {
@@ -154,7 +156,10 @@ proptest! {
         if crlf {
             text = text.replace('\n', "\r\n");
         }
-        prop_assert_eq!(parse_file_in(FileId(3), &text, 1), parse_whole(FileId(3), &text));
+        prop_assert_eq!(
+            parse_file_in(FileId(3), (&text, base), 1),
+            parse_whole(FileId(3), (&text, base))
+        );
     }
 
     /// A file of distinct users and assets is read in parts, and reads as the whole.
@@ -165,9 +170,9 @@ proptest! {
         let text: String = tables.iter().enumerate().map(|(i, t)| clean_table(i, *t)).collect();
         let parts = cut(&text, 1);
         prop_assert_eq!(parts.as_ref().map(Vec::len), Some(tables.len()));
-        let whole = parse_whole(FileId(1), &text);
+        let whole = parse_whole(FileId(1), (&text, 0));
         prop_assert!(whole.1.is_empty(), "{:?}", whole.1);
-        let read = parts.and_then(|parts| super::read(FileId(1), &text, &parts));
+        let read = parts.and_then(|parts| super::read(FileId(1), (&text, 0), &parts));
         prop_assert!(read.is_some());
         prop_assert_eq!((read.unwrap_or_default(), Vec::new()), whole);
     }
@@ -180,8 +185,8 @@ fn a_table_named_twice_reads_as_the_whole() {
         "[user.a]\nname = \"A\"\n[user.b]\n[user.\"a\"]\n",
         "[asset.document.k]\nname = \"K\"\n[asset.social.k]\nname = \"S\"\n[asset.document.'k']\nname = \"L\"\n",
     ] {
-        let whole = parse_whole(FileId(0), text);
+        let whole = parse_whole(FileId(0), (text, 0));
         assert_eq!(whole.1.len(), 1, "{:?}", whole.1);
-        assert_eq!(parse_file_in(FileId(0), text, 1), whole);
+        assert_eq!(parse_file_in(FileId(0), (text, 0), 1), whole);
     }
 }

@@ -238,7 +238,8 @@ fn read_team(r: &mut Reader<'_>, key: Sp<String>, value: &Value<'_>) -> Option<T
 
 fn read_offboard(r: &mut Reader<'_>, key: Sp<String>, value: &Value<'_>) -> Option<Offboard> {
     let context = format!("offboarding of `{}`", key.value);
-    let table = r.table(value, &context)?;
+    let context = What::Text(&context);
+    let table = r.table(value, context)?;
     let mut entry = Offboard {
         span: r.span(value.span()),
         key,
@@ -246,12 +247,12 @@ fn read_offboard(r: &mut Reader<'_>, key: Sp<String>, value: &Value<'_>) -> Opti
         reason: None,
         date: None,
     };
-    for (name, v) in fields(r, table, What::Text(&context), OFFBOARD) {
-        let what = format!("`{name}` of {context}");
+    for (name, v) in fields(r, table, context, OFFBOARD) {
+        let what = What::Field(name, &context);
         match name {
-            "successor" => entry.successor = r.string(v, &what),
-            "reason" => entry.reason = r.string(v, &what),
-            "date" => entry.date = r.date(v, &what),
+            "successor" => entry.successor = r.string(v, what),
+            "reason" => entry.reason = r.string(v, what),
+            "date" => entry.date = r.date(v, what),
             _ => {}
         }
     }

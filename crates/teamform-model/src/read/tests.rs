@@ -21,7 +21,7 @@ colour = 1
 name = 1
 teams = "t"
 "#;
-    let (_, diags) = parse_whole(FileId(0), text);
+    let (_, diags) = parse_whole(FileId(0), (text, 0));
     let messages: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
     assert_eq!(
         messages,
