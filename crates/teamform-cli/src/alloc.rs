@@ -44,7 +44,7 @@ pub fn small_pages_wanted() -> bool {
 /// a 2 MiB page whole when it is first touched, and takes it from its largest free blocks; on
 /// a virtual machine those are the blocks it has handed back to the host (free page
 /// reporting), which the host must supply again while the kernel clears them. On the
-/// benchmark's VM a plan's system time swung between 0.1 and 1.1 s from one run to the next;
+/// benchmark's VM a plan's system time swung between 0.1 and 2 s from one run to the next;
 /// with small pages it stays near 0.3 s (`BENCHMARKS.md`). The setting holds for this process
 /// and what it starts.
 #[cfg(target_os = "linux")]

@@ -7,7 +7,7 @@ use crate::error::{Error, ExitStatus, Outcome};
 use crate::policy::{self, Loaded};
 use crate::provenance;
 use std::path::Path;
-use teamform_diagnostics::render::{Format, render, render_human_part};
+use teamform_diagnostics::render::render_human_part;
 use teamform_diagnostics::{Code, Diagnostic};
 use teamform_plan::policy_hash;
 use teamform_portal::activity::{Instant, RETENTION_DAYS};
@@ -81,9 +81,15 @@ pub(super) fn take(args: &ReviewArgs) -> Result<(Loaded, Built), Error> {
 
 /// Prints diagnostics in the human format.
 pub(super) fn print(loaded: &Loaded, diagnostics: &[Diagnostic]) -> Result<(), Error> {
-    render(
-        Format::Human,
-        diagnostics,
+    print_part(loaded, diagnostics, diagnostics)
+}
+
+/// Prints `shown` in the human format, closed by the counts of `all` (which `shown` is some
+/// of).
+fn print_part(loaded: &Loaded, shown: &[Diagnostic], all: &[Diagnostic]) -> Result<(), Error> {
+    render_human_part(
+        shown,
+        all,
         &loaded.load.sources,
         &policy::human_options(),
         &mut crate::output::stdout(),
@@ -132,14 +138,7 @@ pub(super) fn report(loaded: &Loaded, built: &Built, all: bool, kept: &str) -> R
     let (shown, left) = to_print(&built.diagnostics, all);
     if !shown.is_empty() {
         // The closing line counts every finding, printed or not.
-        render_human_part(
-            &shown,
-            &built.diagnostics,
-            &loaded.load.sources,
-            &policy::human_options(),
-            &mut crate::output::stdout(),
-        )
-        .map_err(|e| Error::invalid(format!("cannot write the findings: {e}")).with_source(e))?;
+        print_part(loaded, &shown, &built.diagnostics)?;
     }
     if !left.is_empty() {
         let total: usize = left.iter().map(|(_, n)| n).sum();
