@@ -56,43 +56,22 @@ fn parse_all(paths: &[PathBuf]) -> Result<Vec<toml::Table>, String> {
     Ok(tables)
 }
 
-/// The argument that makes a benchmark binary the floor's own process (see [`fresh_floor`]).
-const FLOOR_PROCESS: &str = "--floor-process";
-
-/// Serves [`fresh_floor`]: when this benchmark binary was started as `--floor-process DIR`,
-/// reads and parses every policy file of `DIR` as [`floor`] does and exits at once, leaving
-/// the tables to the exit as `teamform` leaves its state. Otherwise returns.
-pub fn serve_floor_process() {
-    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
-    if args.first().is_none_or(|a| a != FLOOR_PROCESS) {
-        return;
-    }
-    let Some(dir) = args.get(1) else {
-        eprintln!("error: {FLOOR_PROCESS} needs the policy directory");
-        std::process::exit(2);
-    };
-    let parsed = teamform_model::discover(Path::new(dir))
-        .map_err(|e| format!("cannot list the policy: {e}"))
-        .and_then(|paths| parse_all(&paths));
-    match parsed {
-        // Destructors do not run on exit: the tables are not freed, as intended.
-        Ok(_tables) => std::process::exit(0),
-        Err(message) => {
-            eprintln!("error: {message}");
-            std::process::exit(1);
-        }
-    }
+/// Every policy file of `dir` read and parsed by the `toml` crate alone, one after the other
+/// (`teamform-bench-floor`).
+pub fn parse_dir(dir: &Path) -> Result<Vec<toml::Table>, String> {
+    let paths =
+        teamform_model::discover(dir).map_err(|e| format!("cannot list the policy: {e}"))?;
+    parse_all(&paths)
 }
 
-/// The floor measured the way the plans run: a process of its own (this benchmark binary,
-/// see [`serve_floor_process`]) that starts, reads and parses every policy file of `dir` and
+/// The floor measured the way the plans run: a process of its own (`teamform-bench-floor`,
+/// built beside the benchmark) that starts, reads and parses every policy file of `dir` and
 /// exits, timed from start to exit like [`run_binary`]. It takes all its memory fresh from
 /// the system, as the `teamform` processes it is compared with do, while [`floor`] reuses
 /// the benchmark's own.
 pub fn fresh_floor(dir: &Path) -> Result<Duration, String> {
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let args = [std::ffi::OsStr::new(FLOOR_PROCESS), dir.as_os_str()];
-    let ran = run_binary(&exe, dir, &args, std::process::Stdio::null())?;
+    let floor = beside("teamform-bench-floor", "teamform-bench")?;
+    let ran = run_binary(&floor, dir, &[dir], std::process::Stdio::null())?;
     match ran.code {
         Some(0) => Ok(ran.time),
         code => Err(format!("the floor's process exited with {code:?}")),
@@ -136,7 +115,7 @@ pub struct Ran {
     pub code: Option<i32>,
 }
 
-/// Runs `BINARY ARGS` (the `teamform` binary, or the floor's process) in `dir`, standard
+/// Runs `BINARY ARGS` (the `teamform` binary, or `teamform-bench-floor`) in `dir`, standard
 /// output to `stdout`, standard error discarded, without colours, and measures it.
 pub fn run_binary<S: AsRef<std::ffi::OsStr>>(
     binary: &Path,
@@ -167,13 +146,18 @@ pub fn run_binary<S: AsRef<std::ffi::OsStr>>(
 
 /// The `teamform` binary built beside the running benchmark (`target/release/teamform`).
 pub fn teamform_binary() -> Result<PathBuf, String> {
+    beside("teamform", "teamform-cli")
+}
+
+/// The binary `name` built beside the running benchmark, by the package `package`.
+fn beside(name: &str, package: &str) -> Result<PathBuf, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let teamform = exe.with_file_name("teamform");
-    if !teamform.exists() {
+    let binary = exe.with_file_name(name);
+    if !binary.exists() {
         return Err(format!(
-            "`{}` is missing: build it with `cargo build --release -p teamform-cli`",
-            teamform.display()
+            "`{}` is missing: build it with `cargo build --release -p {package}`",
+            binary.display()
         ));
     }
-    Ok(teamform)
+    Ok(binary)
 }

@@ -12,9 +12,9 @@
 //! - **once after a pause**: the first plan in JSON run once after 5 s of rest, as a person
 //!   runs it, against the floor's process run the same way.
 //!
-//! Each plan runs five times, each run after one of the parse floor's own process (this
-//! binary started again to read and parse every file with the `toml` crate and exit, timed
-//! from start to exit as the plans are), and reports its fastest wall time against the
+//! Each plan runs five times, each run after one of the parse floor's own process
+//! (`teamform-bench-floor`, which reads and parses every file with the `toml` crate and
+//! exits, timed from start to exit as the plans are), and reports its fastest wall time against the
 //! floor's fastest, its peak resident memory (the kernel's high-water mark, read by `wait4`,
 //! the highest of the five), and the size of what it printed; the whole apply runs once. A
 //! row also shows the ratio to the floor measured inside the benchmark, warm, before the
@@ -198,7 +198,6 @@ fn mib(bytes: u64) -> f64 {
 }
 
 fn main() -> ExitCode {
-    teamform_bench::measure::serve_floor_process();
     teamform_bench::measure::verdict(main_run())
 }
 
