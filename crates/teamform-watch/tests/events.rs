@@ -120,9 +120,14 @@ fn a_save_that_shows_nothing_new_draws_no_frame() -> std::io::Result<()> {
         .map_err(std::io::Error::other)?;
     assert!(!first.contains("nmae"), "{first}");
     // The second burst of one save's events (nothing changed), then a save with a typo: one
-    // frame, the typo's, whichever of the two events it is drawn for.
+    // frame, the typo's, whichever of the two events it is drawn for. The save is atomic, as
+    // an editor's: written beside, then renamed. Written in place, the loop could read the
+    // file truncated and rightly draw a frame of its own for it.
     let _ = tx.send(Event::Changed);
-    std::fs::write(&file, "[team.a]\nnmae = \"A\"\n")?;
+    let beside = tempfile::tempdir()?;
+    let written = beside.path().join("teams.toml");
+    std::fs::write(&written, "[team.a]\nnmae = \"A\"\n")?;
+    std::fs::rename(&written, &file)?;
     let _ = tx.send(Event::Changed);
     let typo = frames
         .recv_timeout(DEADLINE)
